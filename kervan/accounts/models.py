@@ -1,0 +1,94 @@
+"""Users, their API tokens, and the hash-chained audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kervan.accounts.roles import Role
+from kervan.db.base import Base, IdMixin, utcnow
+
+
+class User(IdMixin, Base):
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="role", native_enum=False, length=32,
+             values_callable=lambda e: [m.value for m in e])
+    )
+    state: Mapped[str] = mapped_column(String(3))
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+
+class ApiToken(IdMixin, Base):
+    """A bearer token for machine clients. Only a SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_tokens"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists so a user can tell tokens apart
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column()
+    expires_at: Mapped[dt.datetime | None] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    __table_args__ = (Index("ix_api_tokens_user_id", "user_id"),)
+
+
+class AuditEntry(Base):
+    """One audited action. ``entry_hash`` covers this entry's fields and the previous entry's
+    hash, so altering, inserting or removing an entry breaks the chain from that point on."""
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    at: Mapped[dt.datetime] = mapped_column()
+    user_id: Mapped[uuid.UUID | None] = mapped_column()
+    username: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(3))
+    action: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    record_type: Mapped[str] = mapped_column(String(64), default="")
+    record_id: Mapped[str] = mapped_column(String(64), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_audit_entries_record", "record_type", "record_id"),
+        Index("ix_audit_entries_username_at", "username", "at"),
+        Index("ix_audit_entries_action_at", "action", "at"),
+    )
+
+
+class AuditHead(Base):
+    """The chain's tip, one row. Appending locks it, which orders concurrent appends."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    last_hash: Mapped[str] = mapped_column(String(64))

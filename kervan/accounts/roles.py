@@ -1,0 +1,78 @@
+"""Roles, permissions and the principal a request acts as.
+
+A permission is granted to roles here, in one table, so that a reader can see every rule at once;
+where a rule also depends on the record (state scoping), the service layer applies it in SQL.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    MIGRATION_OFFICER = "migration_officer"
+    CONSULAR_OFFICER = "consular_officer"
+    BORDER_OFFICER = "border_officer"
+    SECRETARIAT_ANALYST = "secretariat_analyst"
+
+
+class Permission(enum.StrEnum):
+    PUBLIC = "public"  # no sign-in needed (sign-in page, health, API docs)
+    AUTHENTICATED = "authenticated"  # any signed-in user (own profile, own tokens)
+    REGISTER_READ = "register.read"
+    REGISTER_WRITE = "register.write"
+    REGISTER_IMPORT = "register.import"
+    REGISTER_EXPORT = "register.export"
+    DOCUMENT_CHECK = "document.check"  # a border officer's lookup by travel document
+    REPORTS_READ = "reports.read"
+    ACCOUNTS_MANAGE = "accounts.manage"
+    AUDIT_READ = "audit.read"
+
+
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.PUBLIC: frozenset(Role),
+    Permission.AUTHENTICATED: frozenset(Role),
+    Permission.REGISTER_READ: frozenset({Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER}),
+    Permission.REGISTER_WRITE: frozenset({Role.MIGRATION_OFFICER}),
+    Permission.REGISTER_IMPORT: frozenset({Role.MIGRATION_OFFICER}),
+    Permission.REGISTER_EXPORT: frozenset({Role.MIGRATION_OFFICER}),
+    Permission.DOCUMENT_CHECK: frozenset({Role.MIGRATION_OFFICER, Role.BORDER_OFFICER}),
+    Permission.REPORTS_READ: frozenset(
+        {Role.MIGRATION_OFFICER, Role.SECRETARIAT_ANALYST, Role.ADMIN}
+    ),
+    Permission.ACCOUNTS_MANAGE: frozenset({Role.ADMIN}),
+    Permission.AUDIT_READ: frozenset({Role.ADMIN}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting: a signed-in user, an API token's owner, or the node itself (CLI, jobs)."""
+
+    user_id: uuid.UUID | None
+    username: str
+    role: Role
+    state: str
+    # Where the request came from, for the audit log.
+    address: str = ""
+
+    @property
+    def actor(self) -> str:
+        return self.username
+
+    def can(self, permission: Permission) -> bool:
+        return self.role in GRANTS[permission]
+
+    @property
+    def sees_only_nationality(self) -> str | None:
+        """A consular officer sees their own state's nationals only; others are not limited by
+        nationality (the node holds only its own host state's register)."""
+        return self.state if self.role is Role.CONSULAR_OFFICER else None
+
+
+def system_principal(state: str, name: str = "system") -> Principal:
+    """The node acting on its own behalf: CLI commands run by the operator, background jobs."""
+    return Principal(user_id=None, username=name, role=Role.MIGRATION_OFFICER, state=state)

@@ -1,0 +1,46 @@
+"""The ``kervan`` command. Each context adds its own sub-commands; this module wires them and
+turns domain errors into one readable line on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+
+from kervan.accounts.cli import app as users_app
+from kervan.accounts.cli import audit_app
+from kervan.cli_support import fail
+from kervan.db.cli import app as db_app
+from kervan.errors import KervanError
+from kervan.identity.cli import register as register_identity
+from kervan.registry.cli import register as register_registry
+from kervan.web.cli import register as register_web
+
+app = typer.Typer(
+    help="Kervan: a migration services node of the council of states.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+register_identity(app)
+register_registry(app)
+register_web(app)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return app(argv, standalone_mode=True)
+    except KervanError as exc:
+        fail(exc.detail + "".join(f"; {e.field}: {e.message}" for e in exc.errors))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

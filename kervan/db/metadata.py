@@ -1,0 +1,9 @@
+"""Import every context's models so ``Base.metadata`` knows all tables (Alembic, tests)."""
+
+from __future__ import annotations
+
+import kervan.accounts.models  # noqa: F401
+import kervan.registry.models  # noqa: F401
+from kervan.db.base import Base
+
+metadata = Base.metadata

@@ -1,0 +1,226 @@
+"""JSON API of the register, ``/api/v1``. Thin: parse, authorise, call the service, shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from kervan.accounts.roles import Permission, Principal
+from kervan.registry import queries, service
+from kervan.registry.enums import StayKind, StayPurpose, StayStatus
+from kervan.registry.models import Person
+from kervan.registry.schemas import (
+    Page,
+    PersonCorrection,
+    PersonCreate,
+    PersonPublic,
+    PersonSummary,
+    StayDocumentCorrection,
+    StayDocumentCreate,
+    StayDocumentExtend,
+    StayDocumentPublic,
+    StayDocumentReason,
+    StayEventPublic,
+    ViolationCreate,
+    ViolationPublic,
+)
+from kervan.web.deps import SessionDep, SettingsDep, policy
+
+router = APIRouter(prefix="/api/v1", tags=["register"])
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page")]
+
+
+def person_summary(person: Person) -> PersonSummary:
+    return PersonSummary(
+        id=person.id, primary_name=person.primary_name, secondary_name=person.secondary_name,
+        primary_identifier=person.primary_identifier,
+        secondary_identifier=person.secondary_identifier, nationality=person.nationality,
+        birth_date=service.birth_date_text(person), sex=person.sex,
+    )
+
+
+def person_public(person: Person) -> PersonPublic:
+    return PersonPublic(
+        **person_summary(person).model_dump(),
+        patronymic=person.patronymic,
+        name_script=person.name_script,
+        travel_documents=person.travel_documents,  # type: ignore[arg-type]
+        stay_documents=person.stay_documents,  # type: ignore[arg-type]
+        violations=person.violations,  # type: ignore[arg-type]
+    )
+
+
+@router.post("/persons", status_code=status.HTTP_201_CREATED, operation_id="create_person")
+def create_person(
+    body: PersonCreate,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> PersonPublic:
+    person = service.create_person(session, principal, body)
+    session.refresh(person)
+    return person_public(person)
+
+
+@router.get("/persons", operation_id="list_persons")
+def list_persons(
+    session: SessionDep,
+    nationality: str | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> Page[PersonSummary]:
+    rows, next_cursor = queries.list_persons(
+        session, principal, nationality=nationality, cursor=cursor, limit=limit
+    )
+    return Page(items=[person_summary(p) for p in rows], next_cursor=next_cursor)
+
+
+@router.get("/persons/{person_id}", operation_id="get_person")
+def get_person(
+    person_id: uuid.UUID,
+    session: SessionDep,
+    purpose: Annotated[str, Query(max_length=500)] = "",
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> PersonPublic:
+    return person_public(service.get_person(session, principal, person_id, purpose=purpose))
+
+
+@router.patch("/persons/{person_id}", operation_id="correct_person")
+def correct_person(
+    person_id: uuid.UUID,
+    body: PersonCorrection,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> PersonSummary:
+    return person_summary(service.correct_person(session, principal, person_id, body))
+
+
+@router.post(
+    "/persons/{person_id}/stay-documents",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="issue_stay_document",
+)
+def issue_stay_document(
+    person_id: uuid.UUID,
+    body: StayDocumentCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> StayDocumentPublic:
+    document = service.issue_document(
+        session, principal, person_id, body, host_state=settings.state
+    )
+    return StayDocumentPublic.model_validate(document)
+
+
+@router.post(
+    "/persons/{person_id}/violations",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="record_violation",
+)
+def record_violation(
+    person_id: uuid.UUID,
+    body: ViolationCreate,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> ViolationPublic:
+    violation = service.record_violation(session, principal, person_id, body)
+    return ViolationPublic.model_validate(violation)
+
+
+@router.get("/stay-documents", operation_id="list_stay_documents")
+def list_stay_documents(
+    session: SessionDep,
+    nationality: str | None = None,
+    kind: StayKind | None = None,
+    status: StayStatus | None = None,
+    purpose: StayPurpose | None = None,
+    expires_from: dt.date | None = None,
+    expires_to: dt.date | None = None,
+    sort: queries.DocumentSort = "valid_until",
+    cursor: Cursor = None,
+    limit: Limit = 50,
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> Page[StayDocumentPublic]:
+    filters = queries.DocumentFilter(
+        nationality=nationality.upper() if nationality else None, kind=kind, status=status,
+        purpose=purpose, expires_from=expires_from, expires_to=expires_to,
+    )
+    rows, next_cursor = queries.list_documents(
+        session, principal, filters, sort=sort, cursor=cursor, limit=limit
+    )
+    return Page(
+        items=[StayDocumentPublic.model_validate(d) for d in rows], next_cursor=next_cursor
+    )
+
+
+@router.get("/stay-documents/{document_id}", operation_id="get_stay_document")
+def get_stay_document(
+    document_id: uuid.UUID,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> StayDocumentPublic:
+    return StayDocumentPublic.model_validate(
+        service.get_document(session, principal, document_id)
+    )
+
+
+@router.patch("/stay-documents/{document_id}", operation_id="correct_stay_document")
+def correct_stay_document(
+    document_id: uuid.UUID,
+    body: StayDocumentCorrection,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> StayDocumentPublic:
+    document = service.correct_document(session, principal, document_id, body)
+    return StayDocumentPublic.model_validate(document)
+
+
+@router.get("/stay-documents/{document_id}/history", operation_id="stay_document_history")
+def stay_document_history(
+    document_id: uuid.UUID,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> list[StayEventPublic]:
+    events = service.document_history(session, principal, document_id)
+    return [StayEventPublic.model_validate(e) for e in events]
+
+
+@router.post("/stay-documents/{document_id}/extend", operation_id="extend_stay_document")
+def extend_stay_document(
+    document_id: uuid.UUID,
+    body: StayDocumentExtend,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> StayDocumentPublic:
+    document = service.extend_document(
+        session, principal, document_id, body.valid_until, body.reason
+    )
+    return StayDocumentPublic.model_validate(document)
+
+
+@router.post("/stay-documents/{document_id}/revoke", operation_id="revoke_stay_document")
+def revoke_stay_document(
+    document_id: uuid.UUID,
+    body: StayDocumentReason,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> StayDocumentPublic:
+    document = service.revoke_document(session, principal, document_id, body.reason)
+    return StayDocumentPublic.model_validate(document)
+
+
+@router.post("/stay-documents/{document_id}/cancel", operation_id="cancel_stay_document")
+def cancel_stay_document(
+    document_id: uuid.UUID,
+    body: StayDocumentReason,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> StayDocumentPublic:
+    document = service.cancel_document(session, principal, document_id, body.reason)
+    return StayDocumentPublic.model_validate(document)

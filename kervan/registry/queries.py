@@ -1,0 +1,169 @@
+"""Lists of the register with filters, sorting and keyset pagination.
+
+Keyset (``WHERE (sort_key, id) > (:last_key, :last_id)``) rather than OFFSET: the database walks
+an index from where the previous page ended, so page 10,000 costs what page 1 does.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import Session
+
+from kervan.accounts import audit
+from kervan.accounts.roles import Permission, Principal
+from kervan.errors import InvalidInput
+from kervan.registry.enums import StayKind, StayPurpose, StayStatus
+from kervan.registry.models import Person, StayDocument
+from kervan.registry.scoping import nationality_scope, require
+
+DocumentSort = Literal["valid_until", "-valid_until", "valid_from", "-valid_from", "created"]
+PersonSort = Literal["name", "created"]
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    nationality: str | None = None
+    kind: StayKind | None = None
+    status: StayStatus | None = None
+    purpose: StayPurpose | None = None
+    expires_from: dt.date | None = None
+    expires_to: dt.date | None = None
+    person_id: uuid.UUID | None = None
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, dt.date) else str(v) for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except ValueError as exc:
+        raise InvalidInput("the cursor is not one this server gave out") from exc
+    if not isinstance(values, list) or len(values) != size:
+        raise InvalidInput("the cursor is not one this server gave out")
+    return [str(v) for v in values]
+
+
+def _document_filters(query: Select[Any], f: DocumentFilter) -> Select[Any]:
+    conditions = {
+        StayDocument.nationality: f.nationality,
+        StayDocument.kind: f.kind,
+        StayDocument.status: f.status,
+        StayDocument.purpose: f.purpose,
+        StayDocument.person_id: f.person_id,
+    }
+    for column, value in conditions.items():
+        if value is not None:
+            query = query.where(column == value)
+    if f.expires_from is not None:
+        query = query.where(StayDocument.valid_until >= f.expires_from)
+    if f.expires_to is not None:
+        query = query.where(StayDocument.valid_until <= f.expires_to)
+    return query
+
+
+def _keyset(
+    query: Select[Any], key: Any, descending: bool, cursor: str | None, parse: Any
+) -> Select[Any]:
+    if cursor:
+        raw_key, raw_id = decode_cursor(cursor, 2)
+        try:
+            last = (parse(raw_key), uuid.UUID(raw_id))
+        except ValueError as exc:
+            raise InvalidInput("the cursor is not one this server gave out") from exc
+        pair = tuple_(key, StayDocument.id)
+        query = query.where(pair < last if descending else pair > last)
+    if descending:
+        return query.order_by(key.desc(), StayDocument.id.desc())
+    return query.order_by(key, StayDocument.id)
+
+
+def list_documents(
+    session: Session,
+    principal: Principal,
+    filters: DocumentFilter,
+    *,
+    sort: DocumentSort = "valid_until",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[StayDocument], str | None]:
+    require(principal, Permission.REGISTER_READ)
+    query = _document_filters(select(StayDocument), filters).where(
+        nationality_scope(principal, StayDocument.nationality)
+    )
+    descending = sort.startswith("-")
+    field = sort.lstrip("-")
+    if field == "created":
+        key, parse = StayDocument.id, uuid.UUID
+        if cursor:
+            (raw_id,) = decode_cursor(cursor, 1)
+            query = query.where(StayDocument.id > _uuid(raw_id))
+        query = query.order_by(StayDocument.id)
+    else:
+        key = StayDocument.valid_until if field == "valid_until" else StayDocument.valid_from
+        query = _keyset(query, key, descending, cursor, dt.date.fromisoformat)
+    rows = list(session.scalars(query.limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = (
+            encode_cursor([last.id])
+            if field == "created"
+            else encode_cursor([getattr(last, field), last.id])
+        )
+    audit.record(
+        session, principal, "stay_document.list", record_type="stay_document",
+        details={"filters": _filters_dict(filters), "returned": len(rows)},
+    )
+    return rows, next_cursor
+
+
+def _uuid(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError as exc:
+        raise InvalidInput("the cursor is not one this server gave out") from exc
+
+
+def _filters_dict(filters: DocumentFilter) -> dict[str, str]:
+    return {k: str(v) for k, v in filters.__dict__.items() if v is not None}
+
+
+def list_persons(
+    session: Session,
+    principal: Principal,
+    *,
+    nationality: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[Person], str | None]:
+    """Persons in creation order (their UUIDv7 ids), optionally of one nationality."""
+    require(principal, Permission.REGISTER_READ)
+    query = select(Person).where(nationality_scope(principal, Person.nationality))
+    if nationality:
+        query = query.where(Person.nationality == nationality)
+    if cursor:
+        (raw_id,) = decode_cursor(cursor, 1)
+        query = query.where(Person.id > _uuid(raw_id))
+    rows = list(session.scalars(query.order_by(Person.id).limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor([rows[-1].id])
+    audit.record(
+        session, principal, "person.list", record_type="person",
+        details={"nationality": nationality or "", "returned": len(rows)},
+    )
+    return rows, next_cursor

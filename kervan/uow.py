@@ -1,0 +1,30 @@
+"""The unit of work: one transaction per request, CLI command or job.
+
+Services flush; this boundary commits once, or rolls back and still keeps the audit entries that
+describe the failure (denials and look-ups out of scope must leave a trace)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from kervan.accounts import audit
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    session = factory()
+    try:
+        with session.begin():
+            yield session
+    except BaseException:
+        pending = audit.take_pending(session)
+        if pending:
+            with factory() as trace_session, trace_session.begin():
+                for principal, action, fields in pending:
+                    audit.record(trace_session, principal, action, **fields)
+        raise
+    finally:
+        session.close()
