@@ -27,6 +27,28 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(Path("."), description="Folder for keys and exports")
     page_size_max: int = Field(500, description="Largest page a list endpoint returns")
+    session_idle_minutes: int = Field(
+        30, ge=1, description="A UI session ends after this many minutes without a request"
+    )
+    session_absolute_hours: int = Field(
+        12, ge=1, description="A UI session ends this many hours after sign-in, active or not"
+    )
+    signin_lockout_threshold: int = Field(
+        5, ge=1, description="Consecutive failed sign-ins that lock an account"
+    )
+    signin_lockout_minutes: int = Field(
+        15, ge=1, description="How long a locked account stays locked"
+    )
+    signin_address_max_failures: int = Field(
+        20, ge=1,
+        description="Failed sign-ins from one client address, to any account, within "
+        "signin_address_window_minutes that block further attempts from it",
+    )
+    signin_address_window_minutes: int = Field(
+        15, ge=1,
+        description="Window for counting an address's failed sign-ins, and how long it is "
+        "then blocked",
+    )
 
     @field_validator("state")
     @classmethod

@@ -1,4 +1,4 @@
-"""Users, their API tokens, and the hash-chained audit log."""
+"""Users, their UI sessions and API tokens, sign-in throttling, and the hash-chained audit log."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ class ApiToken(IdMixin, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists so a user can tell tokens apart
+    # Shown in lists so a user can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column()
     expires_at: Mapped[dt.datetime | None] = mapped_column()
@@ -51,6 +52,35 @@ class ApiToken(IdMixin, Base):
     user: Mapped[User] = relationship(back_populates="tokens")
 
     __table_args__ = (Index("ix_api_tokens_user_id", "user_id"),)
+
+
+class UserSession(IdMixin, Base):
+    """A signed-in browser. The cookie holds a random secret; only its SHA-256 is stored, so a
+    copy of the database cannot be replayed as a session."""
+
+    __tablename__ = "user_sessions"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()  # the absolute end, whatever the activity
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (Index("ix_user_sessions_user_id", "user_id"),)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per client address, to any account: slows down guessing across many
+    user names, which the per-account lockout on ``users`` does not see."""
+
+    __tablename__ = "sign_in_throttles"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[dt.datetime] = mapped_column()
+    blocked_until: Mapped[dt.datetime | None] = mapped_column()
 
 
 class AuditEntry(Base):

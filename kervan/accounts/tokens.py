@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -20,10 +21,13 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+def create_token(
+    session: Session, user: User, name: str, *, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user_id=user.id, name=name, token_hash=token_digest(secret), prefix=secret[:10]
+        user_id=user.id, name=name, token_hash=token_digest(secret), prefix=secret[:10],
+        expires_at=expires_at,
     )
     session.add(token)
     session.flush()

@@ -9,10 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.registry import queries, service
+from sqlalchemy.orm import Session
+
+from kervan.errors import FieldError, InvalidInput
+from kervan.identity.mrz import MRZError, parse_mrz
+from kervan.registry import queries, search, service
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.registry.models import Person
 from kervan.registry.schemas import (
+    BirthDate,
+    MRZText,
+    PersonFromMRZ,
+    SearchHit,
+    SearchRequest,
+    SearchResults,
     Page,
     PersonCorrection,
     PersonCreate,
@@ -78,6 +88,77 @@ def list_persons(
         session, principal, nationality=nationality, cursor=cursor, limit=limit
     )
     return Page(items=[person_summary(p) for p in rows], next_cursor=next_cursor)
+
+
+def _search(session: Session, principal: Principal, body: SearchRequest) -> SearchResults:
+    try:
+        birth = BirthDate.parse(body.birth_date) if body.birth_date else None
+    except ValueError as exc:
+        raise InvalidInput(str(exc), errors=[FieldError("birth_date", str(exc))]) from exc
+    text = "\n".join(body.mrz) if body.mrz else body.q
+    if not text.strip() and not body.document_number:
+        raise InvalidInput("give a name, a document number or an MRZ to search for")
+    hits = search.search_persons(
+        session, principal, text, birth_date=birth, document_number=body.document_number,
+        limit=body.limit,
+    )
+    return SearchResults(
+        items=[
+            SearchHit(person=person_summary(h.person), score=h.score, matched_on=h.matched_on)
+            for h in hits
+        ]
+    )
+
+
+@router.get("/persons/search", operation_id="search_persons")
+def search_persons(
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=400, description="Name in any script, or number")] = "",
+    birth_date: Annotated[str | None, Query(description="YYYY-MM-DD, XX if unknown")] = None,
+    document_number: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> SearchResults:
+    body = SearchRequest(q=q, birth_date=birth_date, document_number=document_number,
+                         limit=limit)
+    return _search(session, principal, body)
+
+
+@router.post("/persons/search", operation_id="search_persons_post")
+def search_persons_post(
+    body: SearchRequest,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> SearchResults:
+    """The same search with a JSON body: the way to send a multi-line MRZ."""
+    return _search(session, principal, body)
+
+
+@router.post(
+    "/persons/from-mrz", status_code=status.HTTP_201_CREATED, operation_id="create_person_from_mrz"
+)
+def create_person_from_mrz(
+    body: PersonFromMRZ,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> PersonPublic:
+    person = service.create_person_from_mrz(session, principal, body)
+    session.refresh(person)
+    return person_public(person)
+
+
+@router.post("/mrz/parse", operation_id="parse_mrz", tags=["identity"])
+def parse_mrz_route(
+    body: MRZText,
+    principal: Principal = policy(Permission.AUTHENTICATED),
+) -> dict[str, object]:
+    """Parse and check an MRZ: every check digit; the exact reason if it is invalid."""
+    try:
+        return parse_mrz(body.mrz).to_dict()
+    except MRZError as exc:
+        raise InvalidInput(
+            f"invalid MRZ: {exc}", errors=[FieldError(exc.field or "mrz", str(exc))]
+        ) from exc
 
 
 @router.get("/persons/{person_id}", operation_id="get_person")

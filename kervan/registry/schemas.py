@@ -230,3 +230,29 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(
         None, description="Pass as `cursor` to get the next page; absent on the last page"
     )
+
+
+class MRZText(BaseModel):
+    mrz: list[str] = Field(min_length=2, max_length=3, description="The MRZ lines, in order")
+
+
+class PersonFromMRZ(BaseModel):
+    """Register a person from their passport's MRZ. The names as written (any script) are
+    optional: without them the MRZ's Latin form is stored as written too."""
+
+    mrz: list[str] = Field(min_length=2, max_length=3, description="The MRZ lines, in order")
+    primary_name: Name | None = None
+    secondary_name: Name | None = None
+    patronymic: Name = ""
+
+
+class SearchRequest(BaseModel):
+    q: str = Field("", max_length=400, description="A name in any script, a document number")
+    mrz: list[str] | None = Field(None, min_length=2, max_length=3)
+    birth_date: str | None = Field(None, description="YYYY-MM-DD, XX for unknown parts")
+    document_number: str | None = Field(None, max_length=32)
+    limit: int = Field(20, ge=1, le=100)
+
+
+class SearchResults(BaseModel):
+    items: list[SearchHit]

@@ -471,3 +471,48 @@ def record_violation(
     )
     hooks.violation_recorded(session, violation)
     return violation
+
+
+def create_person_from_mrz(session: Session, principal: Principal, data: Any) -> Person:
+    """Register the holder of a passport from its MRZ (``PersonFromMRZ``)."""
+    from kervan.identity.mrz import MRZError, parse_mrz
+
+    try:
+        mrz = parse_mrz(data.mrz)
+    except MRZError as exc:
+        raise InvalidInput(
+            f"invalid MRZ: {exc}", errors=[FieldError(exc.field or "mrz", str(exc))]
+        ) from exc
+    birth = mrz.birth_date
+    if birth.year is None:
+        raise InvalidInput("the MRZ has no year of birth; register the person by hand")
+    expiry = mrz.expiry_date
+    create = PersonCreate(
+        primary_name=data.primary_name or mrz.primary_identifier,
+        secondary_name=data.secondary_name or mrz.secondary_identifier,
+        patronymic=data.patronymic,
+        primary_identifier=mrz.primary_identifier,
+        secondary_identifier=mrz.secondary_identifier,
+        nationality=mrz.nationality,
+        birth_date=BirthDate(year=birth.year, month=birth.month, day=birth.day),
+        sex=mrz.sex,
+        travel_documents=[
+            TravelDocumentIn(
+                document_type=_travel_document_type(mrz.document_code),
+                number=mrz.document_number,
+                issuing_state=mrz.issuing_state,
+                expiry_date=expiry.as_date() if hasattr(expiry, "as_date") else expiry,
+            )
+        ],
+    )
+    return create_person(session, principal, create)
+
+
+def _travel_document_type(code: str) -> Any:
+    from kervan.registry.enums import TravelDocumentType
+
+    if code.startswith("P"):
+        return TravelDocumentType.PASSPORT
+    if code.startswith(("I", "A", "C")):
+        return TravelDocumentType.IDENTITY_CARD
+    return TravelDocumentType.OTHER

@@ -5,12 +5,16 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 import kervan
+from kervan.accounts.api import router as accounts_router
 from kervan.accounts.roles import Permission
+from kervan.accounts.sessions import resolve_session_user
 from kervan.config import Settings
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.registry.api import router as register_router
 from kervan.web.deps import Policy
+from kervan.web.pages import install_ui
 from kervan.web.problems import install_problem_handlers
+from kervan.web.security import PreSessionCookieMiddleware, SecurityHeadersMiddleware
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -28,6 +32,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.session_factory = make_sessionmaker(engine)
     install_problem_handlers(app)
     app.include_router(register_router)
+    app.include_router(accounts_router)
+    app.state.session_user_resolver = resolve_session_user
+    install_ui(app)  # the officer UI: pages, static files, HTML error pages
+    app.add_middleware(PreSessionCookieMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.get(
         "/healthz", operation_id="health", tags=["node"],

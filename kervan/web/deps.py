@@ -1,6 +1,8 @@
 """Request dependencies: the unit of work, the caller, and the policy every route declares."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: FastAPI resolves a dependency's string
+# annotations through the function's module globals, and a callable *instance* (``Policy``) has
+# none, so its parameters would be taken for query parameters.
 
 from collections.abc import Iterator
 from typing import Annotated
@@ -15,6 +17,7 @@ from kervan.accounts.tokens import user_for_token
 from kervan.config import Settings
 from kervan.errors import Forbidden, Unauthenticated
 from kervan.uow import unit_of_work
+from kervan.web.security import require_csrf_header_on_api
 
 
 def get_settings(request: Request) -> Settings:
@@ -61,6 +64,8 @@ def current_principal(request: Request, session: SessionDep) -> Principal | None
         resolver = getattr(request.app.state, "session_user_resolver", None)
         if resolver is not None:
             user = resolver(request, session)
+            if user is not None:
+                require_csrf_header_on_api(request)
     if user is None:
         return None
     principal = principal_for(user, client_address(request))

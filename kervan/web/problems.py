@@ -1,5 +1,6 @@
 """RFC 9457 problem details for every error the API can return, so a client never sees HTML
-or a bare 500 stack."""
+or a bare 500 stack. A browser asking for a UI page gets the same error as an HTML page in its
+language instead (the renderer is installed by ``kervan.web.pages``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kervan.errors import KervanError
@@ -34,14 +35,28 @@ def problem_response(
     return JSONResponse(jsonable_encoder(body), status_code=status, media_type=MEDIA_TYPE)
 
 
+def _html_error(request: Request, status: int, slug: str, detail: str) -> Response | None:
+    """An HTML error page for a browser on the UI; None for the API and for other clients."""
+    renderer = getattr(request.app.state, "html_error_renderer", None)
+    wants_html = "text/html" in request.headers.get("accept", "") or (
+        request.headers.get("hx-request") == "true"
+    )
+    if renderer is None or request.url.path.startswith("/api/") or not wants_html:
+        return None
+    page: Response = renderer(request, status, slug, detail)
+    return page
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     # ("body", "birth_date", "month") -> "birth_date.month": the client knows where it sent it.
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "request"
 
 
-async def _kervan_error(request: Request, exc: Exception) -> JSONResponse:
+async def _kervan_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KervanError)
+    if (page := _html_error(request, exc.status, exc.type_slug, exc.detail)) is not None:
+        return page
     extra: dict[str, Any] = dict(exc.extra)
     if exc.errors:
         extra["errors"] = [e.as_dict() for e in exc.errors]
@@ -50,8 +65,10 @@ async def _kervan_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if (page := _html_error(request, 422, "invalid-input", "")) is not None:
+        return page
     errors = [
         {"field": _location(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()
     ]
@@ -61,18 +78,22 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}.get(
         exc.status_code, "http-error"
     )
+    if (page := _html_error(request, exc.status_code, slug, "")) is not None:
+        return page
     return problem_response(
         exc.status_code, slug, str(exc.detail), str(exc.detail), request.url.path,
     )
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
+    if (page := _html_error(request, 500, "internal-error", "")) is not None:
+        return page
     return problem_response(
         500, "internal-error", "Internal error",
         "The node failed to handle this request; the operator has the details in the log.",

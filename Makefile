@@ -1,0 +1,44 @@
+# Kervan — the commands developers and CI share. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv with the locked dependencies and Kervan itself
+
+demo: $(STAMP)  ## Run a demo node (KAZ, SQLite, generated data) on http://127.0.0.1:8000
+	$(BIN)/kervan demo $(ARGS)
+
+test: $(STAMP)  ## Run the whole test suite (PostgreSQL half needs KERVAN_TEST_DATABASE_URL)
+	$(BIN)/pytest $(ARGS)
+
+lint: $(STAMP)  ## ruff (lint and format check), mypy, migrations and translations up to date
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m kervan.db.check_migrations
+	$(BIN)/kervan i18n check
+
+format: $(STAMP)  ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)  ## Run the benchmarks and record their figures in docs/benchmarks.md
+	$(BIN)/python -m bench $(ARGS)
+
+lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv: pip install uv)
+	uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+.PHONY: help install demo test lint format bench lock

@@ -1,0 +1,289 @@
+"""Accounts in the officer UI: sign-in and out, one's own API tokens, the users admin page and
+the audit log. Thin: the services in ``sessions``, ``tokens``, ``service`` and ``audit`` do the
+work, check what they must and write the audit entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from babel.dates import format_time
+from fastapi import APIRouter, Depends, Form, Query
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
+
+from kervan.accounts import audit, service, sessions
+from kervan.accounts.roles import Permission, Principal, Role
+from kervan.errors import KervanError
+from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.i18n_errors import translate_message
+from kervan.web.pages import safe_next, set_language_cookie
+from kervan.web.security import csrf_protect
+from kervan.web.templating import Page, PageDep
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=200)]
+
+
+def _secure(page: Page) -> bool:
+    return page.request.url.scheme == "https"
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing in and out
+
+
+@router.get("/sign-in")
+def sign_in_form(
+    page: PageDep,
+    next: Annotated[str, Query(max_length=2000)] = "/",  # noqa: A002 - the usual name
+    principal: Principal | None = policy(Permission.PUBLIC),
+) -> Response:
+    if principal is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return page.render("accounts/sign_in.html", next=safe_next(next), username="", error="")
+
+
+@router.post("/sign-in", dependencies=[Depends(csrf_protect)])
+def sign_in(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Text = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+    principal: Principal | None = policy(Permission.PUBLIC),
+) -> Response:
+    try:
+        user, cookie = sessions.sign_in(session, page.request, username.strip(), password)
+    except sessions.SignInFailed as exc:
+        # Rendered, not raised: the unit of work then commits the failed-attempt count and
+        # its audit entry, which lockout depends on.
+        return page.render(
+            "accounts/sign_in.html", next=safe_next(next), username=username,
+            error=_sign_in_error(page, exc), status_code=exc.status,
+        )
+    response = RedirectResponse(safe_next(next), status_code=303)
+    sessions.attach_session_cookie(response, cookie, settings, secure=_secure(page))
+    set_language_cookie(response, user.locale, secure=_secure(page))
+    return response
+
+
+def _sign_in_error(page: Page, exc: KervanError) -> str:
+    locked_until = exc.extra.get("locked_until")
+    if locked_until:
+        until = dt.datetime.fromisoformat(str(locked_until))
+        return page.gettext(
+            "Too many failed attempts. Try again after %(time)s.",
+            time=format_time(until, "short", tzinfo=dt.UTC, locale=page.translator.locale)
+            + " UTC",
+        )
+    return page.gettext("The username or password is wrong, or the account is disabled.")
+
+
+@router.post("/sign-out", dependencies=[Depends(csrf_protect)])
+def sign_out(
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal | None = policy(Permission.PUBLIC),
+) -> Response:
+    response = RedirectResponse("/sign-in", status_code=303)
+    sessions.sign_out(session, page.request, response)
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# One's own API tokens
+
+
+def _tokens_page(page: Page, session: Session, principal: Principal, **context: Any) -> Response:
+    own = sorted(service.list_api_tokens(session, principal), key=lambda t: t.created_at,
+                 reverse=True)
+    context.setdefault("secret", "")
+    context.setdefault("error", "")
+    return page.render("accounts/tokens.html", tokens=own, **context)
+
+
+@router.get("/account/tokens")
+def tokens_page(
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.AUTHENTICATED),
+) -> Response:
+    return _tokens_page(page, session, principal)
+
+
+@router.post("/account/tokens", dependencies=[Depends(csrf_protect)])
+def create_token(
+    page: PageDep,
+    session: SessionDep,
+    name: Text = "",
+    principal: Principal = policy(Permission.AUTHENTICATED),
+) -> Response:
+    if not name.strip():
+        error = page.gettext("Give the token a name, such as the system that will use it.")
+        return _tokens_page(page, session, principal, error=error)
+    _, secret = service.create_api_token(session, principal, name.strip())
+    # The secret is shown this once; only its digest is stored.
+    return _tokens_page(page, session, principal, secret=secret)
+
+
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[Depends(csrf_protect)])
+def revoke_token(
+    token_id: uuid.UUID,
+    session: SessionDep,
+    principal: Principal = policy(Permission.AUTHENTICATED),
+) -> Response:
+    service.revoke_api_token(session, principal, token_id)
+    return RedirectResponse("/account/tokens", status_code=303)
+
+
+# ---------------------------------------------------------------------------------------------
+# Users (node administrator)
+
+
+def _users_page(page: Page, session: Session, **context: Any) -> Response:
+    context.setdefault("values", {})
+    context.setdefault("errors", {})
+    return page.render(
+        "accounts/users.html", users=service.list_users(session, page.principal),
+        roles=list(Role), **context
+    )
+
+
+@router.get("/admin/users")
+def users_page(
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
+) -> Response:
+    return _users_page(page, session)
+
+
+@router.post("/admin/users", dependencies=[Depends(csrf_protect)])
+def create_user(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Text = "",
+    full_name: Text = "",
+    role: Text = "",
+    state: Text = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
+) -> Response:
+    values = {"username": username, "full_name": full_name, "role": role, "state": state}
+    errors: dict[str, str] = {}
+    if not username.strip():
+        errors["username"] = page.gettext("Enter a username.")
+    if role not in Role.__members__.values():
+        errors["role"] = page.gettext("Choose a role.")
+    if not errors:
+        try:
+            with session.begin_nested():
+                service.create_user(
+                    session, principal, username=username.strip(), password=password,
+                    role=Role(role), state=(state.strip() or settings.state).upper(),
+                    full_name=full_name.strip(),
+                )
+        except KervanError as exc:
+            for error in exc.errors:
+                errors[error.field] = translate_message(page.translator, error.message)
+            errors.setdefault("_", translate_message(page.translator, exc.detail))
+    if errors:
+        return _users_page(page, session, values=values, errors=errors)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{username}/active", dependencies=[Depends(csrf_protect)])
+def set_user_active(
+    username: str,
+    session: SessionDep,
+    active: Annotated[str, Form(max_length=5)] = "",
+    principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
+) -> Response:
+    service.set_active(session, principal, username, active == "1")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit log (node administrator)
+
+AUDIT_FILTERS = ("username", "action", "record_type", "record_id", "outcome", "since", "until")
+
+
+def _day(raw: str, *, end: bool = False) -> dt.datetime | None:
+    """A day typed in the filter form, as the UTC instant it starts (or the next one starts)."""
+    try:
+        day = dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), dt.UTC)
+
+
+def _audit_filter(values: dict[str, str]) -> audit.AuditFilter:
+    text = {k: (values.get(k) or "").strip() or None for k in AUDIT_FILTERS[:5]}
+    return audit.AuditFilter(
+        **text, since=_day(values.get("since", "")), until=_day(values.get("until", ""), end=True)
+    )
+
+
+def _filter_values(request_query: Any) -> dict[str, str]:
+    return {k: str(request_query.get(k, ""))[:200] for k in AUDIT_FILTERS}
+
+
+@router.get("/admin/audit")
+def audit_page(
+    page: PageDep,
+    session: SessionDep,
+    before: Annotated[int | None, Query(ge=1)] = None,
+    principal: Principal = policy(Permission.AUDIT_READ),
+) -> Response:
+    values = _filter_values(page.request.query_params)
+    entries, next_before = service.search_audit(
+        session, principal, _audit_filter(values), before_seq=before, limit=50
+    )
+    query = urlencode({k: v for k, v in values.items() if v})
+    return page.render(
+        "accounts/audit.html", entries=entries, values=values, query=query,
+        next_before=next_before, chain=None,
+    )
+
+
+@router.get("/admin/audit/export.csv")
+def audit_export(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.AUDIT_READ),
+) -> StreamingResponse:
+    filters = _audit_filter(_filter_values(page.request.query_params))
+    lines = service.export_audit(
+        session, principal, page.request.app.state.session_factory, filters
+    )
+    name = f"kervan-audit-{settings.state}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%MZ}.csv"
+    return StreamingResponse(
+        lines, media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/admin/audit/verify", dependencies=[Depends(csrf_protect)])
+def audit_verify(
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.AUDIT_READ),
+) -> Response:
+    # A POST: walking the whole chain is heavy and is itself recorded in the log.
+    chain = service.verify_audit(session, principal)
+    values = _filter_values({})
+    entries, next_before = service.search_audit(
+        session, principal, _audit_filter(values), limit=50
+    )
+    return page.render(
+        "accounts/audit.html", entries=entries, values=values, query="",
+        next_before=next_before, chain=chain,
+    )

@@ -1,0 +1,1 @@
+"""Identity: names, scripts and machine readable zones."""

@@ -1,0 +1,114 @@
+"""The ways an officer might type a person's name: the queries the search tests and the search
+benchmark send, each of which should find the person.
+
+Every variant is written family name first (``primary secondary``), as the register stores it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from kervan.identity.translit import to_mrz, to_national_latin
+from kervan.registry.synthetic.names import NameEntry, find_entry, name_group
+from kervan.registry.synthetic.people import older_spelling
+
+# Languages whose national Latin alphabet kervan.identity knows.
+_NATIONAL_LATIN = frozenset({"uz", "kk", "az", "tr", "ru", "ky", "tg"})
+# Informal English-style spellings: Rakhimov → Rahimov, Zhanar → Janar.
+_INFORMAL = ((re.compile(r"KH"), "H"), (re.compile(r"ZH"), "J"), (re.compile(r"DZH"), "J"))
+_APOSTROPHES = re.compile(r"[ʻʼ‘’`']")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+Spell = Callable[[str], str | None]
+
+
+def _join(primary: str, secondary: str) -> str:
+    return " ".join(f"{primary} {secondary}".split())
+
+
+def _per_word(part: str, spell: Spell) -> str | None:
+    """Spell each word of a name part; None if any word has no such spelling."""
+    words = []
+    for word in part.split():
+        spelled = spell(word)
+        if not spelled:
+            return None
+        words.append(spelled)
+    return " ".join(words)
+
+
+def _entry_spelling(nationality: str, pick: Callable[[NameEntry], str | None]) -> Spell:
+    def spell(word: str) -> str | None:
+        entry = find_entry(nationality, word)
+        return pick(entry) if entry is not None else None
+
+    return spell
+
+
+def _other_script(entry: NameEntry) -> str | None:
+    if entry.cyrillic:
+        return entry.cyrillic
+    return next((a for a in entry.typed_spellings if _CYRILLIC.search(a)), None)
+
+
+def _latin_of_cyrillic(entry: NameEntry) -> str | None:
+    return entry.name if entry.cyrillic else None
+
+
+def _typed(entry: NameEntry) -> str | None:
+    return next((a for a in entry.typed_spellings if not _CYRILLIC.search(a)), None)
+
+
+def _informal(icao: str) -> str:
+    for pattern, replacement in _INFORMAL:
+        icao = pattern.sub(replacement, icao)
+    return icao.title()
+
+
+def _both(primary: str, secondary: str, spell: Spell) -> str | None:
+    spelled_primary = _per_word(primary, spell)
+    spelled_secondary = _per_word(secondary, spell) if secondary else ""
+    if spelled_primary is None or spelled_secondary is None:
+        return None
+    return _join(spelled_primary, spelled_secondary)
+
+
+def _candidates(person: Mapping[str, Any]) -> Iterable[str | None]:
+    primary, secondary = person["primary_name"], person["secondary_name"]
+    nationality = person["nationality"]
+    table = _join(to_mrz(primary), to_mrz(secondary))
+    yield _join(primary, secondary)
+    yield _join(person["primary_identifier"], person["secondary_identifier"])
+    yield table
+    try:
+        language = name_group(nationality).language
+    except KeyError:
+        language = ""
+    if language in _NATIONAL_LATIN and _CYRILLIC.search(primary + secondary):
+        yield _join(to_national_latin(primary, language), to_national_latin(secondary, language))
+    yield _both(primary, secondary, _entry_spelling(nationality, _other_script))
+    yield _both(primary, secondary, _entry_spelling(nationality, _latin_of_cyrillic))
+    yield _both(primary, secondary, _entry_spelling(nationality, _typed))
+    yield table.title()
+    if _CYRILLIC.search(primary + secondary):  # the rules are about Cyrillic transliteration
+        yield _informal(table)
+        yield older_spelling(table).title()
+    if _APOSTROPHES.search(primary + secondary):
+        yield _APOSTROPHES.sub("'", _join(primary, secondary))
+        yield _APOSTROPHES.sub("", _join(primary, secondary))
+
+
+def spelling_variants(person: Mapping[str, Any]) -> list[str]:
+    """Distinct spellings of a generated person's name, the written form first.
+
+    ``person`` is a ``persons`` row from ``generate`` (or any mapping with its name columns and
+    nationality): Cyrillic, national Latin, the passport's and the table's ICAO forms, the
+    spelling in the other script, and informal English-style spellings (``Rakhimov``,
+    ``Rahimov``)."""
+    seen: dict[str, None] = {}
+    for candidate in _candidates(person):
+        if candidate and candidate.casefold() not in {s.casefold() for s in seen}:
+            seen[candidate] = None
+    return list(seen)

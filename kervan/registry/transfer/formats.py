@@ -1,0 +1,322 @@
+"""Streaming readers of import files. Each yields ``(row_number, values)`` one row at a time, so a
+file of any size is read with bounded memory; ``values`` maps column names to cell text.
+
+Row numbers are the ones a person sees: in CSV and XLSX the header is row 1 and the first data row
+is row 2; in a JSON array a row is the 1-based index of its object; in JSON Lines, its line.
+A problem with the file as a whole (format, encoding, header) raises ``ImportFileError`` before
+the first row; a problem with one row's shape is passed on under the ``ROW_PROBLEM`` key, so that
+validation reports it with the row's other problems."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import json
+import re
+from collections.abc import Generator, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal, TextIO, get_args
+
+from kervan.registry.transfer.columns import COLUMNS, check_header, normalise_header
+from kervan.registry.transfer.report import ImportFileError
+
+FileFormat = Literal["csv", "json", "jsonl", "xlsx"]
+FORMATS: tuple[str, ...] = get_args(FileFormat)
+Row = tuple[int, dict[str, str]]
+
+#: Key under which a reader reports a problem with a row's shape (not with one of its cells).
+ROW_PROBLEM = "\x00row"
+
+_SUFFIXES: dict[str, FileFormat] = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlsx": "xlsx",
+}
+_KNOWN = frozenset(COLUMNS)
+_CHUNK = 1 << 16
+#: One JSON object larger than this is not a row of ours; refusing it keeps memory bounded.
+_MAX_OBJECT = 1 << 20
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def detect_format(file_name: str, explicit: str | None = None) -> FileFormat:
+    if explicit:
+        name = explicit.strip().lower()
+        if name not in FORMATS:
+            expected = ", ".join(FORMATS)
+            raise ImportFileError(f"unknown format {explicit!r}: expected one of {expected}")
+        return name  # type: ignore[return-value]
+    fmt = _SUFFIXES.get(Path(file_name).suffix.lower())
+    if fmt is None:
+        raise ImportFileError(
+            f"cannot tell the format of {file_name!r} from its name: name it .csv, .json, .jsonl "
+            "or .xlsx, or give the format explicitly"
+        )
+    return fmt
+
+
+def read_rows(path: Path, file_format: FileFormat) -> Generator[Row, None, None]:
+    readers = {"csv": _csv_rows, "json": _json_rows, "jsonl": _jsonl_rows, "xlsx": _xlsx_rows}
+    return readers[file_format](path)
+
+
+# ----------------------------------------------------------------------------------------------
+# CSV
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    # Spreadsheets in locales with a decimal comma export ";"-separated files.
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def _header(cells: Iterable[Any]) -> list[str]:
+    names = [normalise_header(c) for c in cells]
+    while names and not names[-1]:  # spreadsheets pad the header with empty cells
+        names.pop()
+    check_header(names)
+    return names
+
+
+def _shaped(header: list[str], cells: list[str]) -> dict[str, str]:
+    width = len(header)
+    if len(cells) == width:
+        return dict(zip(header, cells, strict=True))
+    if len(cells) > width and not any(c.strip() for c in cells[width:]):
+        return dict(zip(header, cells[:width], strict=True))
+    values = dict(zip(header, cells, strict=False))
+    values[ROW_PROBLEM] = f"has {len(cells)} cells where the header has {width} columns"
+    return values
+
+
+def _csv_rows(path: Path) -> Generator[Row, None, None]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        row = 1
+        try:
+            first = stream.readline()
+            if not first.strip():
+                raise ImportFileError("the file is empty: expected a header row of column names")
+            reader = csv.reader(itertools.chain([first], stream), delimiter=_sniff_delimiter(first))
+            header = _header(next(reader))
+            for row, cells in enumerate(reader, start=2):
+                if cells and any(cells):
+                    yield row, _shaped(header, cells)
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(f"the file is not UTF-8 text (near row {row + 1})") from exc
+        except csv.Error as exc:
+            raise ImportFileError(f"the file is not valid CSV (near row {row + 1}): {exc}") from exc
+
+
+# ----------------------------------------------------------------------------------------------
+# JSON and JSON Lines
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if isinstance(value, int | float) else json.dumps(value)
+
+
+def _object_values(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {ROW_PROBLEM: f"is a JSON {type(value).__name__}, not an object of columns"}
+    values = {
+        (k if k in _KNOWN else normalise_header(k)): (v if type(v) is str else _cell(v))
+        for k, v in value.items()
+    }
+    unknown = [k for k in values if k not in _KNOWN]
+    if unknown:
+        values[ROW_PROBLEM] = "unknown column(s): " + ", ".join(repr(k) for k in unknown)
+    return values
+
+
+def _check_first_object(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise ImportFileError("the first row is not a JSON object of columns")
+    check_header([normalise_header(k) for k in value])
+
+
+class _ArrayReader:
+    """Reads the elements of one top-level JSON array from a text stream, one at a time, holding
+    at most one element (plus a read-ahead chunk) in memory."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.buffer = ""
+        self.pos = 0
+        self.decoder = json.JSONDecoder()
+        self.count = 0
+
+    def _fill(self) -> bool:
+        more = self.stream.read(_CHUNK)
+        self.buffer = self.buffer[self.pos :] + more
+        self.pos = 0
+        return bool(more)
+
+    def _next_char(self) -> str:
+        while True:
+            match = _WHITESPACE.match(self.buffer, self.pos)
+            self.pos = match.end() if match else self.pos
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self._fill():
+                raise ImportFileError(f"the JSON array ends early, after object {self.count}")
+
+    def _value(self) -> Any:
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as exc:
+                error: json.JSONDecodeError | None = exc
+            else:
+                error = None
+                # A scalar cut by the chunk boundary parses too; only a container is surely whole.
+                if end < len(self.buffer) or isinstance(value, dict | list):
+                    self.pos = end
+                    return value
+            if len(self.buffer) - self.pos > _MAX_OBJECT:
+                raise ImportFileError(f"object {self.count + 1} is larger than 1 MiB")
+            if not self._fill():
+                reason = error.msg if error else "the file ends inside it"
+                raise ImportFileError(
+                    f"the JSON is not valid in object {self.count + 1}: {reason}"
+                ) from error
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._next_char() != "[":
+            raise ImportFileError(
+                "a JSON import is an array of objects ([{...}, ...]); for one object per line, "
+                "use JSON Lines (.jsonl)"
+            )
+        self.pos += 1
+        if self._next_char() == "]":
+            return
+        while True:
+            self._next_char()
+            yield self._value()
+            self.count += 1
+            separator = self._next_char()
+            self.pos += 1
+            if separator == "]":
+                return
+            if separator != ",":
+                raise ImportFileError(
+                    f"the JSON is not valid after object {self.count}: expected ',' or ']'"
+                )
+
+
+def _json_rows(path: Path) -> Generator[Row, None, None]:
+    with path.open(encoding="utf-8-sig") as stream:
+        try:
+            head = stream.read(_CHUNK).lstrip()
+            stream.seek(0)
+            if head.startswith("{"):  # a .json file that is really JSON Lines
+                yield from _lines(stream)
+                return
+            for index, value in enumerate(_ArrayReader(stream), start=1):
+                if index == 1:
+                    _check_first_object(value)
+                yield index, _object_values(value)
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("the file is not UTF-8 text") from exc
+
+
+def _lines(stream: TextIO) -> Iterator[Row]:
+    first = True
+    for line_number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if first:
+                raise ImportFileError(f"line {line_number} is not valid JSON: {exc.msg}") from exc
+            yield line_number, {ROW_PROBLEM: f"is not valid JSON: {exc.msg}"}
+            continue
+        if first:
+            _check_first_object(value)
+            first = False
+        yield line_number, _object_values(value)
+
+
+def _jsonl_rows(path: Path) -> Generator[Row, None, None]:
+    with path.open(encoding="utf-8-sig") as stream:
+        try:
+            yield from _lines(stream)
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("the file is not UTF-8 text") from exc
+
+
+# ----------------------------------------------------------------------------------------------
+# XLSX
+
+
+def _xlsx_cell(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _cell(value)
+
+
+def _open_workbook(path: Path) -> Any:
+    import openpyxl  # imported here: only XLSX imports pay for it
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportFileError(f"the file is not an XLSX workbook ({type(exc).__name__})") from exc
+
+
+def _xlsx_rows(path: Path) -> Generator[Row, None, None]:
+    workbook = _open_workbook(path)
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError("the workbook has no sheet")
+        cells_by_row = workbook.worksheets[0].iter_rows(values_only=True)
+        first = next(cells_by_row, None)
+        if first is None:
+            raise ImportFileError("the first sheet is empty: expected a header row")
+        header = _header(first)
+        for row, cells in enumerate(cells_by_row, start=2):
+            texts = [_xlsx_cell(c) for c in cells]
+            if any(t.strip() for t in texts):
+                yield row, _shaped(header, texts)
+    finally:
+        workbook.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# Estimates for progress bars
+
+
+def estimate_rows(path: Path, file_format: FileFormat) -> int | None:
+    """About how many rows the file has, cheaply (a byte scan, or the sheet's dimension)."""
+    if file_format == "xlsx":
+        try:
+            workbook = _open_workbook(path)
+        except ImportFileError:
+            return None
+        try:
+            max_row = workbook.worksheets[0].max_row if workbook.worksheets else None
+        finally:
+            workbook.close()
+        return max_row - 1 if max_row else None
+    # JSON rows are flat objects, one "{" each; CSV has a header line, JSON Lines none.
+    needle = b"{" if file_format == "json" else b"\n"
+    offset = -1 if file_format == "csv" else 0
+    count = 0
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            count += block.count(needle)
+    return max(count + offset, 0)

@@ -1,0 +1,223 @@
+"""``import_file``: a file of rows into the register, chunk by chunk, all or nothing by default.
+
+The rows are written inside a savepoint as they are reconciled, so that later rows see the
+persons and documents of earlier ones in the database rather than in an ever-growing dict: memory
+stays bounded by the chunk size whatever the file's length. At the end the savepoint is kept, or
+rolled back for a dry run and for an all-or-nothing import with bad rows; either way the report
+lists every bad row and counts exactly what the import does (or would do)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kervan.accounts import audit
+from kervan.accounts.roles import Permission, Principal
+from kervan.db.bulk import bulk_insert
+from kervan.errors import Conflict
+from kervan.registry import hooks
+from kervan.registry.models import (
+    Person,
+    PersonEvent,
+    StayDocument,
+    StayDocumentEvent,
+    TravelDocument,
+)
+from kervan.registry.naming import name_columns
+from kervan.registry.scoping import require
+from kervan.registry.transfer.formats import Row, detect_format, read_rows
+from kervan.registry.transfer.lookups import fetch_documents, fetch_persons
+from kervan.registry.transfer.reconcile import ChunkWrites, ImportContext, reconcile_row
+from kervan.registry.transfer.report import ImportFileError, ImportReport, RowError
+from kervan.registry.transfer.validation import ParsedRow, parse_row
+
+Progress = Callable[[int], None]
+
+#: Rows reconciled and written together: large enough that the per-chunk queries and bulk
+#: inserts amortise, small enough that a chunk's rows and look-ups are a few megabytes.
+CHUNK_ROWS = 5000
+#: Derived name columns kept per import: names repeat (families, common given names).
+NAME_CACHE = 65536
+
+_TABLES: tuple[tuple[str, Any], ...] = (
+    ("persons", Person),
+    ("person_events", PersonEvent),
+    ("travel_documents", TravelDocument),
+    ("stay_documents", StayDocument),
+    ("events", StayDocumentEvent),
+)
+_CORRECT = (
+    update(cast(Table, StayDocument.__table__))
+    .where(StayDocument.__table__.c.id == bindparam("b_id"))
+    .values(
+        purpose=bindparam("b_purpose"),
+        valid_from=bindparam("b_valid_from"),
+        valid_until=bindparam("b_valid_until"),
+        status=bindparam("b_status"),
+        updated_at=bindparam("b_updated_at"),
+    )
+)
+
+
+def _name_deriver() -> Callable[[str, str, str | None, str | None], dict[str, str]]:
+    @functools.lru_cache(maxsize=NAME_CACHE)
+    def derive(
+        primary: str, secondary: str, primary_id: str | None, secondary_id: str | None
+    ) -> dict[str, str]:
+        return name_columns(primary, secondary, primary_id, secondary_id).as_dict()
+
+    return derive
+
+
+def import_file(
+    session: Session,
+    principal: Principal,
+    path: Path,
+    *,
+    host_state: str,
+    dry_run: bool = False,
+    all_or_nothing: bool = True,
+    file_format: str | None = None,
+    progress: Progress | None = None,
+    file_name: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportReport:
+    """Import ``path`` into the register of ``host_state`` on the caller's transaction.
+
+    ``file_name`` is the name to report and audit (an upload's own name rather than the temporary
+    file's). Raises ``ImportFileError`` if the file as a whole cannot be read; bad rows never
+    raise, they are in the report (``outcome`` says whether anything was written)."""
+    require(principal, Permission.REGISTER_IMPORT)
+    name = file_name or path.name
+    report = ImportReport(name, "", dry_run, all_or_nothing)
+    try:
+        fmt = detect_format(name, file_format)
+        report.file_format = fmt
+        with closing(read_rows(path, fmt)) as rows:
+            _import_in_savepoint(session, principal, rows, host_state, report, progress, chunk_rows)
+    except ImportFileError as exc:
+        report.outcome = "rejected"
+        audit.record_on_failure(
+            session,
+            principal,
+            "register.import",
+            outcome="rejected",
+            details={**_audit_details(report), "file_error": exc.detail},
+        )
+        raise
+    audit.record(
+        session,
+        principal,
+        "register.import",
+        outcome=report.outcome,
+        details=_audit_details(report),
+    )
+    return report
+
+
+def _import_in_savepoint(
+    session: Session,
+    principal: Principal,
+    rows: Iterator[Row],
+    host_state: str,
+    report: ImportReport,
+    progress: Progress | None,
+    chunk_rows: int,
+) -> None:
+    ctx = ImportContext(
+        host_state, principal.actor, f"import of {report.file_name}", _name_deriver()
+    )
+    savepoint = session.begin_nested()
+    try:
+        for read, chunk, chunk_errors in _chunks(rows, report, chunk_rows):
+            _import_chunk(session, ctx, chunk, chunk_errors, report)
+            if progress is not None:
+                progress(read)
+    except IntegrityError as exc:
+        savepoint.rollback()
+        raise Conflict("the register changed while the file was imported; import it again") from exc
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if report.dry_run:
+        report.outcome = "dry_run"
+    elif report.all_or_nothing and report.error_count:
+        report.outcome = "rejected"
+    if report.outcome == "imported":
+        savepoint.commit()
+    else:
+        savepoint.rollback()
+
+
+def _chunks(
+    rows: Iterator[Row], report: ImportReport, size: int
+) -> Iterator[tuple[int, list[ParsedRow], list[RowError]]]:
+    """Valid rows in chunks of at most ``size`` rows read: (rows read, valid rows, problems)."""
+    chunk: list[ParsedRow] = []
+    errors: list[RowError] = []
+    read = 0
+    for number, raw in rows:
+        read += 1
+        parsed = parse_row(number, raw)
+        if isinstance(parsed, ParsedRow):
+            chunk.append(parsed)
+        else:
+            errors.extend(parsed)
+        if read == size:
+            report.rows += read
+            yield read, chunk, errors
+            chunk, errors, read = [], [], 0
+    report.rows += read
+    if read:
+        yield read, chunk, errors
+
+
+def _import_chunk(
+    session: Session,
+    ctx: ImportContext,
+    chunk: list[ParsedRow],
+    errors: list[RowError],
+    report: ImportReport,
+) -> None:
+    rejected = {e.row for e in errors}
+    if chunk:
+        persons = fetch_persons(session, chunk)
+        documents = fetch_documents(session, ctx.host_state, chunk)
+        writes = ChunkWrites()
+        for row in chunk:
+            problems = reconcile_row(row, ctx, persons, documents, writes, report)
+            if problems:
+                errors.extend(problems)
+                rejected.add(row.row)
+        _write(session, writes, notify=not report.dry_run)
+    errors.sort(key=lambda e: e.row)  # stable: a row's problems stay in column order
+    report.rows_rejected += len(rejected)
+    report.add_errors(errors)
+
+
+def _write(session: Session, writes: ChunkWrites, *, notify: bool) -> None:
+    connection = session.connection()
+    for attribute, model in _TABLES:
+        bulk_insert(connection, model.__table__, getattr(writes, attribute))
+    if writes.updates:
+        connection.execute(_CORRECT, list(writes.updates.values()))
+    if notify and writes.changed_ids:
+        hooks.documents_bulk_changed(session, list(writes.changed_ids))
+
+
+def _audit_details(report: ImportReport) -> dict[str, Any]:
+    return {
+        "file_name": report.file_name,
+        "format": report.file_format,
+        "dry_run": report.dry_run,
+        "all_or_nothing": report.all_or_nothing,
+        "outcome": report.outcome,
+        **report.counts(),
+    }

@@ -1,0 +1,307 @@
+"""Reconciling a chunk of valid rows with the register: which persons and documents exist, which
+rows create, correct or leave them unchanged, and which disagree with what is recorded.
+
+The register's side comes from ``lookups`` (one query each for passports and documents per
+chunk); the decisions are made in memory and collected as plain rows for bulk inserts, never as
+ORM objects. Rows earlier in the same chunk are seen through the same maps as rows from the
+database, so the outcome does not depend on where chunk boundaries fall."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kervan.db.base import utcnow
+from kervan.db.ids import uuid7
+from kervan.registry.transfer.lookups import DocumentKey, KnownDocument, KnownPerson, PassportKey
+from kervan.registry.transfer.report import ImportReport, RowError
+from kervan.registry.transfer.validation import ParsedRow, birth_text
+
+NameDeriver = Callable[[str, str, str | None, str | None], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    host_state: str
+    actor: str
+    reason: str  # of every history entry the import writes: "import of <file name>"
+    names: NameDeriver
+
+
+@dataclass
+class ChunkWrites:
+    """Everything one chunk writes, as rows keyed by column name."""
+
+    now: dt.datetime = field(default_factory=utcnow)
+    persons: list[dict[str, Any]] = field(default_factory=list)
+    person_events: list[dict[str, Any]] = field(default_factory=list)
+    travel_documents: list[dict[str, Any]] = field(default_factory=list)
+    stay_documents: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
+    changed_ids: set[uuid.UUID] = field(default_factory=set)
+
+
+# ----------------------------------------------------------------------------------------------
+# Decisions
+
+
+def _person_problems(row: ParsedRow, known: KnownPerson) -> list[RowError]:
+    """A row must agree with the person its passport belongs to: an import never overwrites a
+    person silently (a person is corrected on purpose, with a reason, through the service)."""
+    compared: list[tuple[str, Any, Any]] = []
+    basics = (
+        row.primary_name,
+        row.secondary_name,
+        row.patronymic,
+        row.nationality,
+        row.birth,
+        row.sex,
+    )
+    if basics != known.basics():
+        compared += [
+            ("primary_name", row.primary_name, known.primary_name),
+            ("secondary_name", row.secondary_name, known.secondary_name),
+            ("patronymic", row.patronymic, known.patronymic),
+            ("nationality", row.nationality, known.nationality),
+            ("birth_date", birth_text(row.birth), birth_text(known.birth)),
+            ("sex", row.sex, known.sex),
+        ]
+    if row.primary_identifier is not None:
+        compared.append(("primary_identifier", row.primary_identifier, known.primary_identifier))
+    if row.secondary_identifier is not None:
+        compared.append(
+            ("secondary_identifier", row.secondary_identifier, known.secondary_identifier)
+        )
+    if row.passport_expiry is not None and known.passport_expiry is not None:
+        compared.append(
+            ("passport_expiry", row.passport_expiry.isoformat(), known.passport_expiry.isoformat())
+        )
+    holder = f"{row.passport_issuing_state} {row.passport_number}"
+    return [
+        RowError(
+            row.row,
+            column,
+            f"{new!r} differs from {old!r} recorded for the holder of passport {holder}; "
+            "an import never changes a person: correct the person first, or the row",
+        )
+        for column, new, old in compared
+        if new != old
+    ]
+
+
+def reconcile_row(
+    row: ParsedRow,
+    ctx: ImportContext,
+    persons: dict[PassportKey, KnownPerson],
+    documents: dict[DocumentKey, KnownDocument],
+    writes: ChunkWrites,
+    report: ImportReport,
+) -> list[RowError]:
+    """Decide what ``row`` does; return its problems (then it does nothing)."""
+    person = persons.get((row.passport_issuing_state, row.passport_number))
+    problems = _person_problems(row, person) if person is not None else []
+    document = documents.get((row.document_kind, row.document_number))
+    if document is not None and (person is None or document.person_id != person.id):
+        problems.append(
+            RowError(
+                row.row,
+                "document_number",
+                f"{row.document_kind} {row.document_number} is in the register for another "
+                "person (a different passport)",
+            )
+        )
+    if problems:
+        return problems
+    if person is None:
+        person = _create_person(row, ctx, writes)
+        persons[row.passport_issuing_state, row.passport_number] = person
+        report.persons_created += 1
+    if document is None:
+        documents[row.document_kind, row.document_number] = _create_document(
+            row, person, ctx, writes
+        )
+        report.documents_created += 1
+    elif _correct_document(row, document, ctx, writes):
+        report.documents_corrected += 1
+    else:
+        report.unchanged += 1
+    return []
+
+
+def _create_person(row: ParsedRow, ctx: ImportContext, writes: ChunkWrites) -> KnownPerson:
+    names = ctx.names(
+        row.primary_name, row.secondary_name, row.primary_identifier, row.secondary_identifier
+    )
+    person_id = uuid7()
+    year, month, day = row.birth
+    writes.persons.append(
+        {
+            "id": person_id,
+            "primary_name": row.primary_name,
+            "secondary_name": row.secondary_name,
+            "patronymic": row.patronymic,
+            **names,
+            "nationality": row.nationality,
+            "birth_year": year,
+            "birth_month": month,
+            "birth_day": day,
+            "sex": row.sex,
+            "created_at": writes.now,
+            "updated_at": writes.now,
+        }
+    )
+    known = KnownPerson(
+        person_id,
+        row.primary_name,
+        row.secondary_name,
+        row.patronymic,
+        names["primary_identifier"],
+        names["secondary_identifier"],
+        row.nationality,
+        row.birth,
+        row.sex,
+        row.passport_expiry,
+    )
+    writes.person_events.append(
+        {
+            "id": uuid7(),
+            "person_id": person_id,
+            "kind": "created",
+            "at": writes.now,
+            "actor": ctx.actor,
+            "reason": ctx.reason,
+            "old_values": {},
+            "new_values": _person_snapshot(known),
+        }
+    )
+    writes.travel_documents.append(
+        {
+            "id": uuid7(),
+            "person_id": person_id,
+            "document_type": "passport",
+            "number": row.passport_number,
+            "issuing_state": row.passport_issuing_state,
+            "expiry_date": row.passport_expiry,
+            "created_at": writes.now,
+        }
+    )
+    return known
+
+
+def _person_snapshot(person: KnownPerson) -> dict[str, Any]:
+    # The shape ``service.create_person`` writes, so a person's history reads the same either way.
+    return {
+        "primary_name": person.primary_name,
+        "secondary_name": person.secondary_name,
+        "patronymic": person.patronymic,
+        "primary_identifier": person.primary_identifier,
+        "secondary_identifier": person.secondary_identifier,
+        "nationality": person.nationality,
+        "birth_date": birth_text(person.birth),
+        "sex": person.sex,
+    }
+
+
+def _document_snapshot(number: str, document: KnownDocument) -> dict[str, Any]:
+    return {
+        "number": number,
+        "purpose": document.purpose,
+        "valid_from": document.valid_from.isoformat(),
+        "valid_until": document.valid_until.isoformat(),
+        "status": document.status,
+    }
+
+
+def _event(
+    writes: ChunkWrites,
+    ctx: ImportContext,
+    document_id: uuid.UUID,
+    kind: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+) -> None:
+    writes.events.append(
+        {
+            "id": uuid7(),
+            "document_id": document_id,
+            "kind": kind,
+            "at": writes.now,
+            "actor": ctx.actor,
+            "reason": ctx.reason,
+            "measure_id": None,
+            "old_values": old,
+            "new_values": new,
+        }
+    )
+
+
+def _create_document(
+    row: ParsedRow, person: KnownPerson, ctx: ImportContext, writes: ChunkWrites
+) -> KnownDocument:
+    document = KnownDocument(
+        uuid7(), person.id, row.purpose, row.valid_from, row.valid_until, row.status or "active"
+    )
+    document.pending = {
+        "id": document.id,
+        "person_id": person.id,
+        "kind": row.document_kind,
+        "number": row.document_number,
+        "host_state": ctx.host_state,
+        "purpose": row.purpose,
+        "valid_from": row.valid_from,
+        "valid_until": row.valid_until,
+        "status": document.status,
+        "nationality": person.nationality,
+        "created_at": writes.now,
+        "updated_at": writes.now,
+    }
+    writes.stay_documents.append(document.pending)
+    snapshot = _document_snapshot(row.document_number, document)
+    _event(writes, ctx, document.id, "issued", {}, snapshot)
+    writes.changed_ids.add(document.id)
+    return document
+
+
+def _correct_document(
+    row: ParsedRow, document: KnownDocument, ctx: ImportContext, writes: ChunkWrites
+) -> bool:
+    """Bring ``document`` to the row's values with a ``corrected`` history entry; False if the
+    row changes nothing."""
+    status = row.status or document.status
+    new_values = (row.purpose, row.valid_from, row.valid_until, status)
+    if new_values == (document.purpose, document.valid_from, document.valid_until, document.status):
+        return False
+    before = _document_snapshot(row.document_number, document)
+    document.purpose, document.valid_from, document.valid_until, document.status = new_values
+    after = _document_snapshot(row.document_number, document)
+    changed = [k for k in after if after[k] != before[k]]
+    _event(
+        writes,
+        ctx,
+        document.id,
+        "corrected",
+        {k: before[k] for k in changed},
+        {k: after[k] for k in changed},
+    )
+    if document.pending is not None:
+        document.pending.update(
+            purpose=row.purpose,
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            status=status,
+        )
+    else:  # parameters of importer's UPDATE statement
+        writes.updates[document.id] = {
+            "b_id": document.id,
+            "b_purpose": row.purpose,
+            "b_valid_from": row.valid_from,
+            "b_valid_until": row.valid_until,
+            "b_status": status,
+            "b_updated_at": writes.now,
+        }
+    writes.changed_ids.add(document.id)
+    return True

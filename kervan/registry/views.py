@@ -1,0 +1,367 @@
+"""The register in the officer UI: search, the person page, and the document decisions.
+
+Thin like ``api.py``: parse the form, call ``service``, render. A decision (issue, extend,
+revoke) takes two posts: the first shows a summary to confirm, the second carries it out, so
+that a slip of the finger on a slow line never changes the register unseen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from kervan.accounts.roles import Permission, Principal
+from kervan.config import Settings
+from kervan.errors import KervanError
+from kervan.registry import search, service
+from kervan.registry.enums import StayKind, StayPurpose
+from kervan.registry.numbers import NUMBER_EXAMPLES
+from kervan.registry.schemas import BirthDate, StayDocumentCreate
+from kervan.registry.transfer.importer import import_file
+from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.i18n import N_
+from kervan.web.i18n_errors import translate_message
+from kervan.web.security import csrf_protect
+from kervan.web.templating import Page, PageDep
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=2000)]
+MIN_REASON = 3
+
+# What the person page says after a decision (``?done=``): a fixed set, never reflected text.
+DONE_MESSAGES = {
+    "issued": N_("The document was issued."),
+    "extended": N_("The document was extended."),
+    "revoked": N_("The document was revoked."),
+}
+
+
+class FormErrors(dict[str, str]):
+    """Field name → message in the officer's language; ``"_"`` for the form as a whole."""
+
+    def from_error(self, page: Page, exc: KervanError) -> FormErrors:
+        for error in exc.errors:
+            self[error.field] = translate_message(page.translator, error.message)
+        if not exc.errors:
+            self["_"] = translate_message(page.translator, exc.detail)
+        return self
+
+
+def _date(page: Page, errors: FormErrors, name: str, raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        errors[name] = page.gettext("Enter a date as YYYY-MM-DD.")
+        return None
+
+
+def _reason(page: Page, errors: FormErrors, raw: str) -> str:
+    reason = raw.strip()
+    if len(reason) < MIN_REASON:
+        errors["reason"] = page.gettext(
+            "Give the reason for this decision (at least %(min)s characters).", min=MIN_REASON
+        )
+    return reason
+
+
+# ---------------------------------------------------------------------------------------------
+# Search and reading
+
+
+@router.get("/search")
+def search_page(
+    page: PageDep,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=400)] = "",
+    birth_date: Annotated[str, Query(max_length=20)] = "",
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> Response:
+    errors = FormErrors()
+    birth = None
+    if birth_date.strip():
+        try:
+            birth = BirthDate.parse(birth_date)
+        except (ValueError, ValidationError):
+            errors["birth_date"] = page.gettext(
+                "Give the date of birth as YYYY-MM-DD; write XX for an unknown month or day."
+            )
+    hits: list[Any] | None = None
+    if (q.strip() or birth) and not errors:
+        hits = search.search_persons(session, principal, q, birth_date=birth, limit=25)
+    template = "registry/_results.html" if page.request.headers.get("hx-request") else (
+        "registry/search.html"
+    )
+    return page.render(template, q=q, birth_date=birth_date, hits=hits, errors=errors)
+
+
+@router.get("/persons/{person_id}")
+def person_page(
+    person_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    open: uuid.UUID | None = None,  # noqa: A002 - the document whose history to show open
+    done: str = "",
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> Response:
+    person = service.get_person(session, principal, person_id)
+    histories = {}
+    if open is not None and any(d.id == open for d in person.stay_documents):
+        histories[open] = service.document_history(session, principal, open)
+    return page.render(
+        "registry/person.html", person=person, histories=histories,
+        birth_date=service.birth_date_text(person),
+        done=page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else "",
+    )
+
+
+@router.get("/documents/{document_id}/history")
+def document_history(
+    document_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_READ),
+) -> Response:
+    document = service.get_document(session, principal, document_id)
+    events = service.document_history(session, principal, document_id)
+    template = "registry/_history.html" if page.request.headers.get("hx-request") else (
+        "registry/history.html"
+    )
+    return page.render(template, document=document, events=events)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions
+
+
+def _decision_redirect(person_id: uuid.UUID, document_id: uuid.UUID, done: str) -> Response:
+    return RedirectResponse(
+        f"/persons/{person_id}?open={document_id}&done={done}#document-{document_id}",
+        status_code=303,
+    )
+
+
+@router.get("/persons/{person_id}/documents/new")
+def issue_form(
+    person_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> Response:
+    person = service.get_person(session, principal, person_id)
+    today = dt.date.today().isoformat()
+    return page.render(
+        "registry/issue.html", person=person, values={"valid_from": today}, errors=FormErrors(),
+        kinds=list(StayKind), purposes=list(StayPurpose), examples=NUMBER_EXAMPLES,
+        step="form",
+    )
+
+
+@router.post("/persons/{person_id}/documents/new", dependencies=[Depends(csrf_protect)])
+def issue_submit(
+    person_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    kind: Text = "",
+    number: Text = "",
+    purpose: Text = "",
+    valid_from: Text = "",
+    valid_until: Text = "",
+    reason: Text = "",
+    step: Text = "review",
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> Response:
+    person = service.get_person(session, principal, person_id)
+    values = {"kind": kind, "number": number, "purpose": purpose, "valid_from": valid_from,
+              "valid_until": valid_until, "reason": reason}
+    errors = FormErrors()
+    if kind not in StayKind.__members__.values():
+        errors["kind"] = page.gettext("Choose the kind of document.")
+    if purpose not in StayPurpose.__members__.values():
+        errors["purpose"] = page.gettext("Choose the purpose of stay.")
+    if not number.strip():
+        errors["number"] = page.gettext("Enter the document number.")
+    start, end = _date(page, errors, "valid_from", valid_from), _date(
+        page, errors, "valid_until", valid_until
+    )
+    _reason(page, errors, reason)
+    if start and end and end < start:
+        errors["valid_until"] = page.gettext("The document ends before it begins.")
+    context: dict[str, Any] = dict(
+        person=person, values=values, errors=errors, kinds=list(StayKind),
+        purposes=list(StayPurpose), examples=NUMBER_EXAMPLES,
+    )
+    if errors or step != "confirm":
+        if errors or step == "edit":
+            return page.render("registry/issue.html", step="form",
+                               status_code=422 if errors else 200, **context)
+        return page.render("registry/issue.html", step="confirm", chosen_kind=StayKind(kind),
+                           chosen_purpose=StayPurpose(purpose), **context)
+    try:
+        data = StayDocumentCreate.model_validate(values)
+        # A savepoint: a refused decision is undone, the audited read of the person is kept.
+        with session.begin_nested():
+            document = service.issue_document(
+                session, principal, person_id, data, host_state=settings.state
+            )
+    except ValidationError:
+        errors["_"] = page.gettext("Some of the input is not valid")
+    except KervanError as exc:
+        errors.from_error(page, exc)
+    if errors:
+        return page.render("registry/issue.html", step="form", status_code=422, **context)
+    return _decision_redirect(person_id, document.id, "issued")
+
+
+@router.get("/documents/{document_id}/{action}")
+def decision_form(
+    document_id: uuid.UUID,
+    action: str,
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> Response:
+    if action not in ("extend", "revoke"):
+        raise _not_found()
+    document = service.get_document(session, principal, document_id)
+    return page.render(
+        "registry/decision.html", action=action, document=document, person=document.person,
+        values={}, errors=FormErrors(), step="form",
+    )
+
+
+def _not_found() -> KervanError:
+    from kervan.errors import NotFound
+
+    return NotFound("no such page")
+
+
+@router.post("/documents/{document_id}/{action}", dependencies=[Depends(csrf_protect)])
+def decision_submit(
+    document_id: uuid.UUID,
+    action: str,
+    page: PageDep,
+    session: SessionDep,
+    valid_until: Text = "",
+    reason: Text = "",
+    step: Text = "review",
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> Response:
+    if action not in ("extend", "revoke"):
+        raise _not_found()
+    document = service.get_document(session, principal, document_id)
+    person_id = document.person_id
+    errors = FormErrors()
+    new_until = _date(page, errors, "valid_until", valid_until) if action == "extend" else None
+    if new_until is not None and new_until <= document.valid_until:
+        errors["valid_until"] = page.gettext("The new end date must be after the current one.")
+    text = _reason(page, errors, reason)
+    context: dict[str, Any] = dict(
+        action=action, document=document, person=document.person, errors=errors,
+        values={"valid_until": valid_until, "reason": reason},
+    )
+    if errors or step != "confirm":
+        shown = "confirm" if not errors and step == "review" else "form"
+        return page.render("registry/decision.html", step=shown,
+                           status_code=422 if errors else 200, **context)
+    try:
+        with session.begin_nested():
+            if action == "extend" and new_until is not None:
+                service.extend_document(session, principal, document_id, new_until, text)
+            else:
+                service.revoke_document(session, principal, document_id, text)
+    except KervanError as exc:
+        errors.from_error(page, exc)
+        return page.render("registry/decision.html", step="form", status_code=exc.status,
+                           **context)
+    done = "extended" if action == "extend" else "revoked"
+    return _decision_redirect(person_id, document_id, done)
+
+
+# ---------------------------------------------------------------------------------------------
+# Import: a dry run first, shown row by row; then the same uploaded file for real.
+
+IMPORT_SUFFIXES = (".csv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx")
+
+
+def _upload_dir(settings: Settings, principal: Principal) -> Path:
+    # Per user, so an upload id guessed or copied from another officer's page finds nothing.
+    return settings.data_dir / "uploads" / str(principal.user_id or principal.username)
+
+
+def _find_upload(settings: Settings, principal: Principal, upload: str) -> Path | None:
+    try:
+        upload_id = uuid.UUID(upload)
+    except ValueError:
+        return None
+    matches = sorted(_upload_dir(settings, principal).glob(f"{upload_id}.*"))
+    return matches[0] if matches else None
+
+
+@router.get("/import")
+def import_form(page: PageDep, principal: Principal = policy(Permission.REGISTER_IMPORT)) -> Response:
+    return page.render("registry/import.html", report=None, upload="", errors=FormErrors())
+
+
+@router.post("/import", dependencies=[Depends(csrf_protect)])
+def import_dry_run(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    file: UploadFile | None = None,
+    principal: Principal = policy(Permission.REGISTER_IMPORT),
+) -> Response:
+    suffix = Path(file.filename or "").suffix.lower() if file else ""
+    if file is None or not file.filename or suffix not in IMPORT_SUFFIXES:
+        errors = FormErrors(file=page.gettext("Choose a CSV, JSON, JSON Lines or XLSX file."))
+        return page.render("registry/import.html", report=None, upload="", errors=errors,
+                           status_code=422)
+    folder = _upload_dir(settings, principal)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4()}{suffix}"
+    with path.open("wb") as out:
+        shutil.copyfileobj(file.file, out, 1 << 20)
+    return _run_import(page, session, settings, principal, path, dry_run=True)
+
+
+def _run_import(
+    page: Page, session: Session, settings: Settings, principal: Principal, path: Path,
+    *, dry_run: bool,
+) -> Response:
+    try:
+        report = import_file(session, principal, path, host_state=settings.state,
+                             dry_run=dry_run)
+    except KervanError as exc:
+        path.unlink(missing_ok=True)
+        errors = FormErrors().from_error(page, exc)
+        return page.render("registry/import.html", report=None, upload="", errors=errors,
+                           status_code=exc.status)
+    if not dry_run:
+        path.unlink(missing_ok=True)
+    upload = path.stem if dry_run else ""
+    return page.render("registry/import.html", report=report, upload=upload, errors=FormErrors())
+
+
+@router.post("/import/run", dependencies=[Depends(csrf_protect)])
+def import_run(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    upload: Text = "",
+    principal: Principal = policy(Permission.REGISTER_IMPORT),
+) -> Response:
+    path = _find_upload(settings, principal, upload)
+    if path is None:
+        errors = FormErrors(file=page.gettext("The uploaded file has expired; upload it again."))
+        return page.render("registry/import.html", report=None, upload="", errors=errors,
+                           status_code=410)
+    return _run_import(page, session, settings, principal, path, dry_run=False)

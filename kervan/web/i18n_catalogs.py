@@ -1,0 +1,165 @@
+"""The UI's message catalogs as files: extracting the template, updating each language, and the
+checks CI runs (``kervan i18n check``).
+
+The template (``messages.pot``) and the ``.po`` files are committed; the check re-extracts the
+messages in memory and compares, so a message added to a template without ``kervan i18n
+update`` fails the build instead of silently showing English.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
+
+import kervan
+from kervan.web.i18n import LANGUAGES, LOCALE_DIR, po_path
+
+SOURCE_ROOT = Path(kervan.__file__).resolve().parent.parent
+MAPPING_FILE = SOURCE_ROOT / "babel.cfg"
+TEMPLATE = LOCALE_DIR / "messages.pot"
+#: Catalogs that must translate every message; the others fall back to English where empty.
+COMPLETE = ("ru", "en")
+PROJECT = "Kervan"
+
+# A named placeholder, a literal "%%", or any other "%" (which is broken: the UI always applies
+# "%" formatting to a message).
+_FORMAT = re.compile(r"%\((?P<name>\w+)\)[sdif]|(?P<literal>%%)|(?P<bare>%)")
+
+MessageKey = tuple[str, str | None]
+
+
+def _key(message: Message) -> MessageKey:
+    msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+    return str(msgid), message.context
+
+
+def extract_template(root: Path = SOURCE_ROOT, mapping_file: Path = MAPPING_FILE) -> Catalog:
+    """Extract every message of the sources, as ``pybabel extract`` with ``babel.cfg`` would."""
+    with mapping_file.open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))
+    catalog = Catalog(project=PROJECT, version=kervan.__version__, fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(root), method_map, options_map, keywords=DEFAULT_KEYWORDS, strip_comment_tags=True,
+    ):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def write_catalog(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=False, include_previous=False)
+    path.write_bytes(buffer.getvalue())
+
+
+def update_catalogs(template: Catalog) -> list[str]:
+    """Write the template and bring every language's catalog in line with it. English gets the
+    source text as its translation, so its catalog is complete by construction."""
+    write_catalog(template, TEMPLATE)
+    changed = []
+    for code in LANGUAGES:
+        path = po_path(code)
+        catalog = read_catalog(path, code) if path.exists() else Catalog(locale=code,
+                                                                         project=PROJECT)
+        catalog.update(template, no_fuzzy_matching=True)
+        if code == "en":
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
+        catalog.obsolete.clear()  # a removed message has no place in a committed catalog
+        write_catalog(catalog, path)
+        changed.append(str(path))
+    return changed
+
+
+def _formats(text: str) -> tuple[set[str], bool]:
+    names, broken = set(), False
+    for match in _FORMAT.finditer(text):
+        if match.group("name"):
+            names.add(match.group("name"))
+        elif match.group("bare"):
+            broken = True
+    return names, broken
+
+
+def _strings(message: Message) -> list[str]:
+    if isinstance(message.string, tuple | list):
+        return [str(s) for s in message.string]
+    return [str(message.string or "")]
+
+
+def _ids(message: Message) -> list[str]:
+    return [str(i) for i in message.id] if isinstance(message.id, tuple | list) else [
+        str(message.id)
+    ]
+
+
+def placeholder_problems(code: str, message: Message) -> list[str]:
+    expected: set[str] = set()
+    for source in _ids(message):
+        names, broken = _formats(source)
+        expected |= names
+        if broken:
+            return [f"{code}: msgid {source!r} has a bare '%' (write '%%')"]
+    problems = []
+    for text in _strings(message):
+        if not text:
+            continue
+        names, broken = _formats(text)
+        if broken:
+            problems.append(f"{code}: {_key(message)[0]!r}: bare '%' in the translation")
+        elif names != expected:
+            problems.append(
+                f"{code}: {_key(message)[0]!r}: placeholders {sorted(names)} differ from the "
+                f"source's {sorted(expected)}"
+            )
+    return problems
+
+
+def _keys(catalog: Iterable[Message]) -> set[MessageKey]:
+    return {_key(m) for m in catalog if m.id}
+
+
+def check(template: Catalog | None = None) -> list[str]:
+    """Every problem with the catalogs, one line each; an empty list when all is well."""
+    problems: list[str] = []
+    committed = read_catalog(TEMPLATE) if TEMPLATE.exists() else Catalog()
+    if not TEMPLATE.exists():
+        problems.append(f"{TEMPLATE}: missing; run `kervan i18n update`")
+    if template is not None:
+        fresh, stored = _keys(template), _keys(committed)
+        for msgid, _context in sorted(fresh - stored, key=str):
+            problems.append(f"messages.pot is stale: {msgid!r} is in the sources but not in it "
+                            "(run `kervan i18n update`)")
+        for msgid, _context in sorted(stored - fresh, key=str):
+            problems.append(f"messages.pot is stale: {msgid!r} is no longer in the sources "
+                            "(run `kervan i18n update`)")
+    wanted = _keys(committed)
+    for code in LANGUAGES:
+        path = po_path(code)
+        if not path.exists():
+            problems.append(f"{code}: {path} is missing")
+            continue
+        catalog = read_catalog(path, code)
+        translated = {
+            _key(m) for m in catalog if m.id and all(_strings(m)) and not m.fuzzy
+        }
+        if code in COMPLETE:
+            for msgid, _context in sorted(wanted - translated, key=str):
+                problems.append(f"{code}: {msgid!r} is not translated")
+        for message in catalog:
+            if message.id and not message.fuzzy:
+                problems.extend(placeholder_problems(code, message))
+    return problems

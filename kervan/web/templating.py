@@ -1,0 +1,186 @@
+"""Server-rendered pages: one Jinja2 environment for the node, translated per request.
+
+The environment is shared by all requests, so it must not hold a language: the gettext
+callables and the date and number filters read the request's translator from the template
+context instead (``install_gettext_translations`` would switch the language of every request
+at once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+import kervan
+from kervan.accounts.models import User
+from kervan.accounts.roles import Permission, Principal
+from kervan.registry.codes import state_name
+from kervan.web import i18n
+from kervan.web.deps import SessionDep, current_principal
+from kervan.web.i18n_terms import term
+
+
+def _translator(context: Context) -> i18n.Translator:
+    translator: i18n.Translator = context["translator"]
+    return translator
+
+
+@pass_context
+def _gettext(context: Context, message: str, **variables: Any) -> str:
+    text = _translator(context).translations.gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    # Always formatted, as Jinja's "newstyle" gettext does, so %% means the same everywhere.
+    return text % variables
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text = _translator(context).translations.ngettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_context
+def _date(context: Context, value: dt.date | str | None, form: str = "medium") -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):  # an ICAO date with unknown parts ("1988-XX-XX") stays as is
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "short", locale=_translator(context).locale)
+    return format_date(value, form, locale=_translator(context).locale)
+
+
+@pass_context
+def _number(context: Context, value: int | float | Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, locale=_translator(context).locale)
+
+
+@pass_context
+def _term(context: Context, value: object) -> str:
+    """The translated label of a register vocabulary value (a stay kind, a status…)."""
+    return _translator(context).gettext(term(value))
+
+
+def make_environment() -> Environment:
+    loader = ChoiceLoader(
+        [
+            PackageLoader("kervan.web", "templates"),
+            PackageLoader("kervan.registry", "templates"),
+            PackageLoader("kervan.accounts", "templates"),
+        ]
+    )
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Whitespace inside {% trans %} is collapsed, here and in extraction (babel.cfg), so that
+    # reflowing a template does not change a msgid.
+    env.policies["ext.i18n.trimmed"] = True
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)
+    env.globals["LANGUAGES"] = i18n.LANGUAGES
+    env.globals["Permission"] = Permission
+    env.filters.update(date=_date, number=_number, term=_term, state_name=state_name)
+    return env
+
+
+def language_of(request: Request, user: User | None = None) -> str:
+    """The user's remembered language, else the cookie set before sign-in, else the browser's
+    first supported preference."""
+    for candidate in (
+        user.locale if user is not None else None,
+        request.cookies.get(i18n.COOKIE_NAME),
+        i18n.from_accept_language(request.headers.get("accept-language", "")),
+    ):
+        code = i18n.supported(candidate)
+        if code:
+            return code
+    return i18n.DEFAULT_LOCALE
+
+
+def _csrf(request: Request) -> str:
+    from kervan.web.security import csrf_token
+
+    return csrf_token(request)
+
+
+def render(
+    request: Request,
+    name: str,
+    *,
+    translator: i18n.Translator,
+    principal: Principal | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    env: Environment = request.app.state.templates
+    html = env.get_template(name).render(
+        request=request,
+        translator=translator,
+        lang=translator.code,
+        principal=principal,
+        csrf_token=_csrf(request),
+        node_state=request.app.state.settings.state,
+        version=kervan.__version__,
+        today=dt.date.today(),
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    # Pages differ by language and sign-in: no shared cache may hand one user's page to another.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Cookie, Accept-Language, HX-Request"
+    return response
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a view needs to answer with HTML: the request, the caller, their language."""
+
+    request: Request
+    principal: Principal | None
+    translator: i18n.Translator
+
+    def render(self, name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+        return render(
+            self.request, name, translator=self.translator, principal=self.principal,
+            status_code=status_code, **context,
+        )
+
+    def gettext(self, message: str, **variables: Any) -> str:
+        return self.translator.gettext(message, **variables)
+
+
+def get_page(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal | None, Depends(current_principal)],
+) -> Page:
+    user = session.get(User, principal.user_id) if principal and principal.user_id else None
+    translator = i18n.Translator(language_of(request, user))
+    request.state.translator = translator
+    return Page(request=request, principal=principal, translator=translator)
+
+
+PageDep = Annotated[Page, Depends(get_page)]

@@ -1,0 +1,115 @@
+"""Browser tests: real Chromium (Debian's, at /usr/bin/chromium) driven by Playwright against a
+real node served by uvicorn on 127.0.0.1, on a SQLite file migrated with Alembic.
+
+They skip, saying why, only when Chromium is absent; CI sets KERVAN_REQUIRE_BROWSER so that a
+missing browser fails there instead.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from kervan.config import Settings
+from kervan.web.app import create_app
+from tests.browser.seed import SeededNode, seed_node
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveNode:
+    url: str
+    seeded: SeededNode
+    accounts: dict[str, str] = field(default_factory=dict)  # username → password
+
+
+class _Server(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # a thread cannot own the process's signals
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
+    folder = tmp_path_factory.mktemp("live")
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'kervan.db'}", state="KAZ", environment="test",
+        secret_key="browser-test-secret-key", data_dir=folder,
+    )
+    seeded = seed_node(settings)
+    app = create_app(settings)
+    port = _free_port()
+    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield LiveNode(url=f"http://127.0.0.1:{port}", seeded=seeded, accounts=seeded.accounts)
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("KERVAN_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Any, node: LiveNode, username: str) -> None:
+    page.goto(f"{node.url}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(node.accounts[username])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{node.url}/")

@@ -1,0 +1,216 @@
+"""Authorization in one place, checked over the whole app.
+
+1. Every route the app serves declares a ``Policy`` (FastAPI's own docs, the OpenAPI document
+   and static files excepted); every UI route taking an unsafe method is CSRF-protected.
+2. The role × route matrix: every route, requested by every role with a bearer token, is
+   denied (403) exactly when ``GRANTS`` does not give the role the route's permission — and an
+   anonymous caller is asked to sign in (401, or a redirect to the sign-in page for a page).
+
+Both walk ``app.routes`` as ``create_app`` builds it, so routes added later are covered too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI, params
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from kervan.accounts.models import AuditEntry
+from kervan.accounts.roles import GRANTS, Permission, Role, system_principal
+from kervan.accounts.service import create_user
+from kervan.config import Settings
+from kervan.uow import unit_of_work
+from kervan.web.deps import Policy
+from kervan.web.security import CSRF_HEADER, PRESESSION_COOKIE, csrf_protect, csrf_token_for
+from tests.functional.conftest import NODE_STATE, ClientFactory
+from tests.functional.register_data import document_body, person_body
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+ROLE_STATES = {role: ("UZB" if role is Role.CONSULAR_OFFICER else NODE_STATE) for role in Role}
+
+
+def _walk(dependant: Dependant) -> Iterator[Dependant]:
+    for sub in dependant.dependencies:
+        yield sub
+        yield from _walk(sub)
+
+
+def policies_of(route: APIRoute) -> list[Policy]:
+    return [d.call for d in _walk(route.dependant) if isinstance(d.call, Policy)]
+
+
+def allowed_roles(route: APIRoute) -> frozenset[Role]:
+    """A route with several policies needs all of them."""
+    allowed = frozenset(Role)
+    for found in policies_of(route):
+        allowed &= GRANTS[found.permission]
+    return allowed
+
+
+def is_public(route: APIRoute) -> bool:
+    return all(p.permission is Permission.PUBLIC for p in policies_of(route))
+
+
+def _serves_static_files(app: object) -> bool:
+    while app is not None:  # a Mount may wrap StaticFiles in middleware (compression)
+        if isinstance(app, StaticFiles):
+            return True
+        app = getattr(app, "app", None)
+    return False
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    return [r for r in app.routes if isinstance(r, APIRoute)]
+
+
+def test_every_route_declares_a_policy(app: FastAPI) -> None:
+    fastapi_own = {app.docs_url, app.redoc_url, app.openapi_url,
+                   app.swagger_ui_oauth2_redirect_url} - {None}
+    problems = []
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            if not policies_of(route):
+                problems.append(f"{sorted(route.methods)} {route.path} declares no policy")
+        elif isinstance(route, Mount) and _serves_static_files(route.app):
+            continue
+        elif getattr(route, "path", None) not in fastapi_own:
+            problems.append(f"{route!r} is served outside the policy system")
+    assert not problems, "\n".join(problems)
+    assert len(api_routes(app)) > 10  # the walk really saw the app
+
+
+def test_every_ui_route_with_an_unsafe_method_checks_csrf(app: FastAPI) -> None:
+    unprotected = [
+        f"{sorted(route.methods)} {route.path}"
+        for route in api_routes(app)
+        if not route.path.startswith("/api/") and route.methods & UNSAFE
+        and not any(d.call is csrf_protect for d in _walk(route.dependant))
+    ]
+    assert not unprotected, "UI routes without csrf_protect:\n" + "\n".join(unprotected)
+
+
+def test_every_api_route_has_a_stable_operation_id(app: FastAPI) -> None:
+    missing = [r.path for r in api_routes(app) if r.path.startswith("/api/") and not r.operation_id]
+    assert not missing
+    ids = [r.operation_id for r in api_routes(app) if r.operation_id]
+    assert len(ids) == len(set(ids))
+
+
+# ----------------------------------------------------------------------------------------------
+# The role × route matrix
+
+
+@dataclass
+class Targets:
+    """Real records to put in path parameters, so that allowed requests reach the service."""
+
+    values: dict[str, str]
+
+    def path(self, route: APIRoute) -> str:
+        filled = {}
+        for param in route.dependant.path_params:
+            default = str(uuid.uuid4()) if param.field_info.annotation is uuid.UUID else "x"
+            filled[param.name] = self.values.get(param.name, default)
+        return route.path_format.format(**filled)
+
+
+@pytest.fixture
+def targets(
+    client_as: ClientFactory, app_sessions: sessionmaker[Session]
+) -> Targets:
+    officer = client_as(Role.MIGRATION_OFFICER)
+    person = officer.post("/api/v1/persons", json=person_body()).json()
+    document = officer.post(
+        f"/api/v1/persons/{person['id']}/stay-documents", json=document_body()
+    ).json()
+    with unit_of_work(app_sessions) as session:
+        victim = create_user(
+            session, system_principal(NODE_STATE, "test"), username="matrix.victim",
+            password="correct horse battery staple", role=Role.BORDER_OFFICER, state=NODE_STATE,
+        )
+    return Targets({
+        "person_id": person["id"], "document_id": document["id"], "user_id": str(victim.id),
+        "username": victim.username, "token_id": str(uuid.uuid4()), "action": "extend",
+    })
+
+
+def request_route(client: TestClient, route: APIRoute, path: str, method: str) -> int:
+    kwargs: dict[str, object] = {}
+    body = route.dependant.body_params
+    if body:
+        is_form = any(isinstance(p.field_info, params.Form) for p in body)
+        kwargs["data" if is_form else "json"] = {}
+    response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    return response.status_code
+
+
+def _denials(factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        return session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "access.denied")
+        ) or 0
+
+
+def test_role_route_matrix(
+    app: FastAPI, client_as: ClientFactory, targets: Targets,
+    app_sessions: sessionmaker[Session],
+) -> None:
+    clients = {role: client_as(role, ROLE_STATES[role]) for role in Role}
+    for client in clients.values():
+        client.follow_redirects = False
+    wrong, denied = [], 0
+    for route in api_routes(app):
+        allowed, public = allowed_roles(route), is_public(route)
+        for method in sorted(route.methods - {"HEAD"}):
+            path = targets.path(route)
+            for role, client in clients.items():
+                status = request_route(client, route, path, method)
+                if role not in allowed:
+                    denied += 1
+                    if status != 403:
+                        wrong.append(f"{role} {method} {path}: {status}, expected 403")
+                elif status == 403 or status >= 500 or (status == 401 and not public):
+                    wrong.append(f"{role} {method} {path}: {status}, expected access")
+    assert not wrong, "\n".join(wrong)
+    assert denied > 0
+    assert _denials(app_sessions) == denied  # every denial left an audit entry
+
+
+def test_anonymous_caller_is_asked_to_sign_in(
+    app: FastAPI, targets: Targets, settings: Settings
+) -> None:
+    client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    # A valid pre-session CSRF token, so that UI forms reach their policy rather than stopping
+    # at the CSRF check.
+    client.cookies.set(PRESESSION_COOKIE, "anonymous-browser")
+    client.headers[CSRF_HEADER] = csrf_token_for(settings.secret_key, "pre:anonymous-browser")
+    wrong = []
+    for route in api_routes(app):
+        if is_public(route):
+            continue
+        for method in sorted(route.methods - {"HEAD"}):
+            path = targets.path(route)
+            kwargs: dict[str, object] = {}
+            if route.dependant.body_params:
+                kwargs["json"] = {}
+            response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+            to_sign_in = (
+                not path.startswith("/api/") and response.is_redirect
+                and response.headers["location"].startswith("/sign-in")
+            )
+            if response.status_code != 401 and not to_sign_in:
+                wrong.append(f"anonymous {method} {path}: {response.status_code}")
+            elif path.startswith("/api/"):
+                assert response.headers["content-type"] == "application/problem+json"
+    client.close()
+    assert not wrong, "\n".join(wrong)
