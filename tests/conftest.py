@@ -15,12 +15,15 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kervan.accounts.passwords import use_cheap_hashing_for_tests
 from kervan.accounts.roles import Principal, Role, system_principal
 from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
 from kervan.db.metadata import metadata
 from kervan.db.migrate import upgrade
 
 PG_ENV = "KERVAN_TEST_DATABASE_URL"
+
+use_cheap_hashing_for_tests()
 
 
 @pytest.fixture(scope="session")
@@ -65,10 +68,11 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-def _truncate_all(engine: Engine) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+def _empty_all_tables(engine: Engine) -> None:
+    # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE's file work costs ~0.3 s.
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -81,7 +85,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     url = request.getfixturevalue("postgres_url")
     yield url
     engine = make_engine(url)
-    _truncate_all(engine)
+    _empty_all_tables(engine)
     engine.dispose()
 
 

@@ -54,11 +54,15 @@ def create_token(
 
 
 @router.delete(
-    "/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="revoke_token",
-    tags=["tokens"], response_class=Response,
+    "/tokens/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="revoke_token",
+    tags=["tokens"],
+    response_class=Response,
 )
 def revoke_token(
-    token_id: uuid.UUID, session: SessionDep,
+    token_id: uuid.UUID,
+    session: SessionDep,
     principal: Principal = policy(Permission.AUTHENTICATED),
 ) -> Response:
     service.revoke_api_token(session, principal, token_id)
@@ -80,19 +84,27 @@ def list_users(
     "/users", status_code=status.HTTP_201_CREATED, operation_id="create_user", tags=["users"]
 )
 def create_user(
-    body: UserCreate, session: SessionDep,
+    body: UserCreate,
+    session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> UserPublic:
     user = service.create_user(
-        session, principal, username=body.username, password=body.password, role=body.role,
-        state=body.state.upper(), full_name=body.full_name, locale=body.locale,
+        session,
+        principal,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        state=body.state.upper(),
+        full_name=body.full_name,
+        locale=body.locale,
     )
     return UserPublic.model_validate(user)
 
 
 @router.post("/users/{user_id}/disable", operation_id="disable_user", tags=["users"])
 def disable_user(
-    user_id: uuid.UUID, session: SessionDep,
+    user_id: uuid.UUID,
+    session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> UserPublic:
     """Disable an account: its sessions end at once and its tokens stop working."""
@@ -102,18 +114,19 @@ def disable_user(
 
 @router.post("/users/{user_id}/enable", operation_id="enable_user", tags=["users"])
 def enable_user(
-    user_id: uuid.UUID, session: SessionDep,
+    user_id: uuid.UUID,
+    session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> UserPublic:
     username = service.get_user(session, user_id).username
     return UserPublic.model_validate(service.set_active(session, principal, username, True))
 
 
-@router.post(
-    "/users/{user_id}/reset-password", operation_id="reset_user_password", tags=["users"]
-)
+@router.post("/users/{user_id}/reset-password", operation_id="reset_user_password", tags=["users"])
 def reset_user_password(
-    user_id: uuid.UUID, body: PasswordReset, session: SessionDep,
+    user_id: uuid.UUID,
+    body: PasswordReset,
+    session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> UserPublic:
     """Set a new password, lift any lockout and end the user's sessions."""
@@ -143,8 +156,13 @@ def audit_filter(
     until: Annotated[dt.datetime | None, Query(description="Before this time")] = None,
 ) -> AuditFilter:
     return AuditFilter(
-        username=username, action=action, record_type=record_type, record_id=record_id,
-        outcome=outcome, since=_aware(since), until=_aware(until),
+        username=username,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        outcome=outcome,
+        since=_aware(since),
+        until=_aware(until),
     )
 
 
@@ -179,7 +197,10 @@ def search_audit(
 
 
 @router.get(
-    "/audit/export", operation_id="export_audit", tags=["audit"], response_class=StreamingResponse,
+    "/audit/export",
+    operation_id="export_audit",
+    tags=["audit"],
+    response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}, "description": "The entries as CSV"}},
 )
 def export_audit(
@@ -193,7 +214,8 @@ def export_audit(
     lines = service.export_audit(session, principal, get_session_factory(request), filters)
     name = f"kervan-audit-{settings.state}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%MZ}.csv"
     return StreamingResponse(
-        lines, media_type="text/csv; charset=utf-8",
+        lines,
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -205,6 +227,9 @@ def verify_audit(
     """Check the hash chain; name the first entry altered, inserted or removed."""
     report = service.verify_audit(session, principal)
     return ChainStatus(
-        intact=report.intact, entries_checked=report.entries_checked,
-        first_bad_seq=report.first_bad_seq, problem=report.problem, last_hash=report.last_hash,
+        intact=report.intact,
+        entries_checked=report.entries_checked,
+        first_bad_seq=report.first_bad_seq,
+        problem=report.problem,
+        last_hash=report.last_hash,
     )

@@ -159,8 +159,11 @@ def verify_chain(session: Session) -> ChainReport:
                     checked, entry.seq - 1, f"entry {entry.seq - 1} was inserted", prev_hash
                 )
             return ChainReport(
-                checked, entry.seq, f"entry {entry.seq} does not follow entry {entry.seq - 1}: "
-                "an entry before it was removed or inserted", prev_hash,
+                checked,
+                entry.seq,
+                f"entry {entry.seq} does not follow entry {entry.seq - 1}: "
+                "an entry before it was removed or inserted",
+                prev_hash,
             )
         if _entry_digest(entry.prev_hash, _hashed_fields(entry)) != entry.entry_hash:
             return ChainReport(checked, entry.seq, f"entry {entry.seq} was altered", prev_hash)
@@ -170,15 +173,19 @@ def verify_chain(session: Session) -> ChainReport:
     if head is not None and (head.last_seq, head.last_hash) != (checked, prev_hash):
         if head.last_seq < checked:
             return ChainReport(
-                checked, head.last_seq + 1,
+                checked,
+                head.last_seq + 1,
                 f"entry {head.last_seq + 1} was inserted after the chain's recorded head "
-                f"(entry {head.last_seq})", prev_hash,
+                f"(entry {head.last_seq})",
+                prev_hash,
             )
         if head.last_seq > checked:
             return ChainReport(
-                checked, checked + 1,
+                checked,
+                checked + 1,
                 f"the chain ends at entry {checked} but its head records entry "
-                f"{head.last_seq}: entry {checked + 1} and any after it were removed", prev_hash,
+                f"{head.last_seq}: entry {checked + 1} and any after it were removed",
+                prev_hash,
             )
         return ChainReport(
             checked, checked, f"entry {checked} was altered or the chain's head was", prev_hash
@@ -217,8 +224,11 @@ class AuditFilter:
 
     def as_details(self) -> dict[str, str]:
         """The filters an admin used, for the entry that records their search."""
-        return {k: (v.isoformat() if isinstance(v, dt.datetime) else str(v))
-                for k, v in vars(self).items() if v is not None}
+        return {
+            k: (v.isoformat() if isinstance(v, dt.datetime) else str(v))
+            for k, v in vars(self).items()
+            if v is not None
+        }
 
 
 def _filtered(f: AuditFilter) -> Select[tuple[AuditEntry]]:
@@ -265,10 +275,14 @@ def export_entries(
     after = 0
     while after < last:
         with factory() as session, session.begin():
-            rows = list(session.scalars(
-                _filtered(f).where(AuditEntry.seq > after, AuditEntry.seq <= last)
-                .order_by(AuditEntry.seq).limit(batch)
-            ))
+            rows = list(
+                session.scalars(
+                    _filtered(f)
+                    .where(AuditEntry.seq > after, AuditEntry.seq <= last)
+                    .order_by(AuditEntry.seq)
+                    .limit(batch)
+                )
+            )
         if not rows:
             return
         yield from rows
@@ -276,8 +290,20 @@ def export_entries(
 
 
 CSV_COLUMNS = (
-    "seq", "at", "username", "role", "state", "action", "outcome", "record_type", "record_id",
-    "purpose", "address", "details", "prev_hash", "entry_hash",
+    "seq",
+    "at",
+    "username",
+    "role",
+    "state",
+    "action",
+    "outcome",
+    "record_type",
+    "record_id",
+    "purpose",
+    "address",
+    "details",
+    "prev_hash",
+    "entry_hash",
 )
 
 
@@ -299,8 +325,21 @@ def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
 
     yield line(CSV_COLUMNS)
     for e in entries:
-        yield line((
-            str(e.seq), e.at.isoformat(), e.username, e.role, e.state, e.action, e.outcome,
-            e.record_type, e.record_id, e.purpose, e.address,
-            json.dumps(e.details, sort_keys=True, ensure_ascii=False), e.prev_hash, e.entry_hash,
-        ))
+        yield line(
+            (
+                str(e.seq),
+                e.at.isoformat(),
+                e.username,
+                e.role,
+                e.state,
+                e.action,
+                e.outcome,
+                e.record_type,
+                e.record_id,
+                e.purpose,
+                e.address,
+                json.dumps(e.details, sort_keys=True, ensure_ascii=False),
+                e.prev_hash,
+                e.entry_hash,
+            )
+        )

@@ -38,8 +38,13 @@ def add_user(
     settings = load_settings()
     with cli_session(settings) as session:
         user = service.create_user(
-            session, system_principal(settings.state, "cli"), username=username,
-            password=_password(password), role=role, state=state.upper(), full_name=full_name,
+            session,
+            system_principal(settings.state, "cli"),
+            username=username,
+            password=_password(password),
+            role=role,
+            state=state.upper(),
+            full_name=full_name,
         )
         typer.echo(f"created {user.username} ({user.role.value}, {user.state})")
 
@@ -91,8 +96,16 @@ def verify_audit(as_json: bool = typer.Option(False, "--json")) -> None:
     with cli_session(load_settings()) as session:
         report = audit.verify_chain(session)
     if as_json:
-        typer.echo(json.dumps({"intact": report.intact, "entries": report.entries_checked,
-                               "first_bad_seq": report.first_bad_seq, "problem": report.problem}))
+        typer.echo(
+            json.dumps(
+                {
+                    "intact": report.intact,
+                    "entries": report.entries_checked,
+                    "first_bad_seq": report.first_bad_seq,
+                    "problem": report.problem,
+                }
+            )
+        )
     if report.intact:
         if not as_json:
             typer.echo(f"audit chain intact: {report.entries_checked} entries")

@@ -40,7 +40,12 @@ def ensure_demo_accounts(db: Session, state: str) -> list[tuple[str, str, str]]:
         user = db.scalar(select(User).where(User.username == username))
         if user is None:
             service.create_user(
-                db, actor, username=username, password=password, role=role, state=acting_for,
+                db,
+                actor,
+                username=username,
+                password=password,
+                role=role,
+                state=acting_for,
                 full_name=f"Demo {role.value.replace('_', ' ')}",
             )
         elif not user.is_active or not verify_password(user.password_hash, password):

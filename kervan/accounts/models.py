@@ -20,8 +20,13 @@ class User(IdMixin, Base):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", native_enum=False, length=32,
-             values_callable=lambda e: [m.value for m in e])
+        Enum(
+            Role,
+            name="role",
+            native_enum=False,
+            length=32,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     state: Mapped[str] = mapped_column(String(3))
     locale: Mapped[str] = mapped_column(String(8), default="en")

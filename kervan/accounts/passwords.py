@@ -5,7 +5,14 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_hasher = PasswordHasher()  # argon2id, the library's recommended parameters (RFC 9106)
+
+
+def use_cheap_hashing_for_tests() -> None:
+    """Tests create hundreds of users; the real parameters cost half a second each on a small
+    machine. Only the test suite calls this; the node never does."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 MIN_LENGTH = 12
 

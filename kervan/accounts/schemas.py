@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from kervan.accounts.roles import Role
 
 Username = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=100,
-                           pattern=r"^[A-Za-z0-9._@-]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$"
+    ),
 ]
 TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 

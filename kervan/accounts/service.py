@@ -48,13 +48,21 @@ def create_user(
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"a user named {username!r} exists already")
     user = User(
-        username=username, full_name=full_name, password_hash=hash_password(password),
-        role=role, state=state, locale=locale,
+        username=username,
+        full_name=full_name,
+        password_hash=hash_password(password),
+        role=role,
+        state=state,
+        locale=locale,
     )
     session.add(user)
     session.flush()
     audit.record(
-        session, principal, "user.create", record_type="user", record_id=user.id,
+        session,
+        principal,
+        "user.create",
+        record_type="user",
+        record_id=user.id,
         details={"username": username, "role": role.value, "state": state},
     )
     return user
@@ -97,7 +105,10 @@ def set_active(session: Session, principal: Principal, username: str, active: bo
     if not active:
         end_sessions(session, user.id)
     audit.record(
-        session, principal, "user.enable" if active else "user.disable", record_type="user",
+        session,
+        principal,
+        "user.enable" if active else "user.disable",
+        record_type="user",
         record_id=user.id,
     )
     return user
@@ -121,7 +132,10 @@ def reset_password(session: Session, principal: Principal, username: str, passwo
 
 def principal_for(user: User, address: str = "") -> Principal:
     return Principal(
-        user_id=user.id, username=user.username, role=user.role, state=user.state,
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        state=user.state,
         address=address,
     )
 
@@ -139,9 +153,11 @@ def _acting_user(session: Session, principal: Principal) -> User:
 
 def list_api_tokens(session: Session, principal: Principal) -> list[ApiToken]:
     user = _acting_user(session, principal)
-    return list(session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
-    ))
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+        )
+    )
 
 
 def create_api_token(
@@ -152,7 +168,11 @@ def create_api_token(
     expires_at = utcnow() + dt.timedelta(days=expires_in_days) if expires_in_days else None
     token, secret = tokens.create_token(session, user, name, expires_at=expires_at)
     audit.record(
-        session, principal, "token.create", record_type="api_token", record_id=token.id,
+        session,
+        principal,
+        "token.create",
+        record_type="api_token",
+        record_id=token.id,
         details={"name": name, "prefix": token.prefix},
     )
     return token, secret
@@ -164,7 +184,11 @@ def revoke_api_token(session: Session, principal: Principal, token_id: uuid.UUID
     if token is None:  # someone else's token looks exactly like an absent one
         raise NotFound(f"no token {token_id}")
     audit.record(
-        session, principal, "token.revoke", record_type="api_token", record_id=token.id,
+        session,
+        principal,
+        "token.revoke",
+        record_type="api_token",
+        record_id=token.id,
         details={"prefix": token.prefix},
     )
     return token
@@ -175,8 +199,12 @@ def revoke_api_token(session: Session, principal: Principal, token_id: uuid.UUID
 
 
 def search_audit(
-    session: Session, principal: Principal, filters: audit.AuditFilter, *,
-    before_seq: int | None = None, limit: int = 50,
+    session: Session,
+    principal: Principal,
+    filters: audit.AuditFilter,
+    *,
+    before_seq: int | None = None,
+    limit: int = 50,
 ) -> tuple[list[AuditEntry], int | None]:
     _require(principal, Permission.AUDIT_READ)
     found = audit.search_entries(session, filters, before_seq=before_seq, limit=limit)
@@ -185,7 +213,9 @@ def search_audit(
 
 
 def export_audit(
-    session: Session, principal: Principal, factory: sessionmaker[Session],
+    session: Session,
+    principal: Principal,
+    factory: sessionmaker[Session],
     filters: audit.AuditFilter,
 ) -> Iterator[str]:
     """CSV lines of the matching entries. The export is recorded in the caller's transaction,
@@ -200,7 +230,10 @@ def verify_audit(session: Session, principal: Principal) -> audit.ChainReport:
     # Verify first: the entry recording this check is not part of what it checked.
     report = audit.verify_chain(session)
     audit.record(
-        session, principal, "audit.verify", outcome="ok" if report.intact else "broken",
+        session,
+        principal,
+        "audit.verify",
+        outcome="ok" if report.intact else "broken",
         details={"entries": report.entries_checked, "first_bad_seq": report.first_bad_seq},
     )
     return report

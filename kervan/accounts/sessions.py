@@ -144,12 +144,19 @@ def _both(*changes: audit.Change) -> audit.Change:
 
 
 def _fail(
-    db: Session, actor: audit.Actor, reason: str, change: audit.Change | None,
-    user: User | None = None, *, locked_until: dt.datetime | None = None,
+    db: Session,
+    actor: audit.Actor,
+    reason: str,
+    change: audit.Change | None,
+    user: User | None = None,
+    *,
+    locked_until: dt.datetime | None = None,
 ) -> NoReturn:
     fields: dict[str, Any] = {
-        "outcome": "failed", "record_type": "user" if user else "",
-        "record_id": user.id if user else "", "details": {"reason": reason},
+        "outcome": "failed",
+        "record_type": "user" if user else "",
+        "record_id": user.id if user else "",
+        "details": {"reason": reason},
     }
     # Written both ways: kept if the caller commits (a UI view that renders the form again),
     # and written after the rollback if the error propagates. Exactly one of the two survives.
@@ -217,11 +224,17 @@ def _open_session(
         delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
     )
     cookie_value = secrets.token_urlsafe(32)
-    db.add(UserSession(
-        user_id=user.id, token_hash=_digest(cookie_value), created_at=now, last_seen_at=now,
-        expires_at=now + rules.absolute, address=_address(request),
-        user_agent=request.headers.get("user-agent", "")[:200],
-    ))
+    db.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_digest(cookie_value),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + rules.absolute,
+            address=_address(request),
+            user_agent=request.headers.get("user-agent", "")[:200],
+        )
+    )
     db.flush()
     setattr(request.state, NEW_SESSION_STATE, cookie_value)
     return cookie_value
@@ -233,8 +246,13 @@ def attach_session_cookie(
     """HttpOnly (no script can read it), SameSite=Lax (not sent on cross-site POSTs), Secure
     when served over TLS. It lives no longer than the session's absolute lifetime."""
     response.set_cookie(
-        COOKIE_NAME, cookie_value, max_age=settings.session_absolute_hours * 3600, path="/",
-        secure=secure, httponly=True, samesite="lax",
+        COOKIE_NAME,
+        cookie_value,
+        max_age=settings.session_absolute_hours * 3600,
+        path="/",
+        secure=secure,
+        httponly=True,
+        samesite="lax",
     )
 
 
@@ -248,11 +266,17 @@ def sign_out(db: Session, request: Request, response: Response) -> None:
             db.delete(row)
             if user is not None:
                 audit.record(
-                    db, principal_for(user, _address(request)), "auth.sign_out",
-                    record_type="user", record_id=user.id,
+                    db,
+                    principal_for(user, _address(request)),
+                    "auth.sign_out",
+                    record_type="user",
+                    record_id=user.id,
                 )
     response.delete_cookie(
-        COOKIE_NAME, path="/", secure=request.url.scheme == "https", httponly=True,
+        COOKIE_NAME,
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
         samesite="lax",
     )
 

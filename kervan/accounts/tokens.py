@@ -26,7 +26,10 @@ def create_token(
 ) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user_id=user.id, name=name, token_hash=token_digest(secret), prefix=secret[:10],
+        user_id=user.id,
+        name=name,
+        token_hash=token_digest(secret),
+        prefix=secret[:10],
         expires_at=expires_at,
     )
     session.add(token)

@@ -39,7 +39,7 @@ def _secure(page: Page) -> bool:
 @router.get("/sign-in")
 def sign_in_form(
     page: PageDep,
-    next: Annotated[str, Query(max_length=2000)] = "/",  # noqa: A002 - the usual name
+    next: Annotated[str, Query(max_length=2000)] = "/",
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> Response:
     if principal is not None:
@@ -54,7 +54,7 @@ def sign_in(
     settings: SettingsDep,
     username: Text = "",
     password: Annotated[str, Form(max_length=1000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+    next: Annotated[str, Form(max_length=2000)] = "/",
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> Response:
     try:
@@ -63,8 +63,11 @@ def sign_in(
         # Rendered, not raised: the unit of work then commits the failed-attempt count and
         # its audit entry, which lockout depends on.
         return page.render(
-            "accounts/sign_in.html", next=safe_next(next), username=username,
-            error=_sign_in_error(page, exc), status_code=exc.status,
+            "accounts/sign_in.html",
+            next=safe_next(next),
+            username=username,
+            error=_sign_in_error(page, exc),
+            status_code=exc.status,
         )
     response = RedirectResponse(safe_next(next), status_code=303)
     sessions.attach_session_cookie(response, cookie, settings, secure=_secure(page))
@@ -78,8 +81,7 @@ def _sign_in_error(page: Page, exc: KervanError) -> str:
         until = dt.datetime.fromisoformat(str(locked_until))
         return page.gettext(
             "Too many failed attempts. Try again after %(time)s.",
-            time=format_time(until, "short", tzinfo=dt.UTC, locale=page.translator.locale)
-            + " UTC",
+            time=format_time(until, "short", tzinfo=dt.UTC, locale=page.translator.locale) + " UTC",
         )
     return page.gettext("The username or password is wrong, or the account is disabled.")
 
@@ -100,8 +102,9 @@ def sign_out(
 
 
 def _tokens_page(page: Page, session: Session, principal: Principal, **context: Any) -> Response:
-    own = sorted(service.list_api_tokens(session, principal), key=lambda t: t.created_at,
-                 reverse=True)
+    own = sorted(
+        service.list_api_tokens(session, principal), key=lambda t: t.created_at, reverse=True
+    )
     context.setdefault("secret", "")
     context.setdefault("error", "")
     return page.render("accounts/tokens.html", tokens=own, **context)
@@ -149,8 +152,10 @@ def _users_page(page: Page, session: Session, **context: Any) -> Response:
     context.setdefault("values", {})
     context.setdefault("errors", {})
     return page.render(
-        "accounts/users.html", users=service.list_users(session, page.principal),
-        roles=list(Role), **context
+        "accounts/users.html",
+        users=service.list_users(session, page.principal),
+        roles=list(Role),
+        **context,
     )
 
 
@@ -185,8 +190,12 @@ def create_user(
         try:
             with session.begin_nested():
                 service.create_user(
-                    session, principal, username=username.strip(), password=password,
-                    role=Role(role), state=(state.strip() or settings.state).upper(),
+                    session,
+                    principal,
+                    username=username.strip(),
+                    password=password,
+                    role=Role(role),
+                    state=(state.strip() or settings.state).upper(),
                     full_name=full_name.strip(),
                 )
         except KervanError as exc:
@@ -248,8 +257,12 @@ def audit_page(
     )
     query = urlencode({k: v for k, v in values.items() if v})
     return page.render(
-        "accounts/audit.html", entries=entries, values=values, query=query,
-        next_before=next_before, chain=None,
+        "accounts/audit.html",
+        entries=entries,
+        values=values,
+        query=query,
+        next_before=next_before,
+        chain=None,
     )
 
 
@@ -266,7 +279,8 @@ def audit_export(
     )
     name = f"kervan-audit-{settings.state}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%MZ}.csv"
     return StreamingResponse(
-        lines, media_type="text/csv; charset=utf-8",
+        lines,
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -280,10 +294,12 @@ def audit_verify(
     # A POST: walking the whole chain is heavy and is itself recorded in the log.
     chain = service.verify_audit(session, principal)
     values = _filter_values({})
-    entries, next_before = service.search_audit(
-        session, principal, _audit_filter(values), limit=50
-    )
+    entries, next_before = service.search_audit(session, principal, _audit_filter(values), limit=50)
     return page.render(
-        "accounts/audit.html", entries=entries, values=values, query="",
-        next_before=next_before, chain=chain,
+        "accounts/audit.html",
+        entries=entries,
+        values=values,
+        query="",
+        next_before=next_before,
+        chain=chain,
     )

@@ -206,7 +206,7 @@ class _Reader:
         name = self.zone.name
         bad = next((i for i, c in enumerate(name, 1) if not ("A" <= c <= "Z" or c == "<")), None)
         if bad is not None:
-            self.fail("name", "only A-Z and <", f"{name[bad - 1]!r} at position {bad}")
+            self.fail("name", "only A-Z and <", f"{name[bad - 1]!r} at name position {bad}")
         primary, _, secondary = name.rstrip("<").partition("<<")
         return _spaced(primary), _spaced(secondary)
 

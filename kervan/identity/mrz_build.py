@@ -105,13 +105,9 @@ def _with_composite(fmt: MRZFormat, lines: tuple[str, ...]) -> tuple[str, ...]:
     zone = split_zone(fmt, lines)
     if zone.composite is None:
         return lines
-    digit = str(check_digit(zone.composite_data))
-    return (*lines[:-1], lines[-1][:-1] + digit) if fmt != "TD1" else _td1_composite(lines, digit)
-
-
-def _td1_composite(lines: tuple[str, ...], digit: str) -> tuple[str, ...]:
-    upper, middle, lower = lines
-    return upper, middle[:-1] + digit, lower
+    # The composite digit ends the second line: the lower one of TD2/TD3, the middle of TD1.
+    second = lines[1][:-1] + str(check_digit(zone.composite_data))
+    return (lines[0], second, *lines[2:])
 
 
 def _document_code(fmt: MRZFormat, code: str | None) -> str:

@@ -56,7 +56,7 @@ def to_mrz(name: str) -> str:
     """
     text = unicodedata.normalize("NFC", name)
     pieces: list[str] = []
-    for index, char in enumerate(text):
+    for index in range(len(text)):
         pieces.append(_mrz_char(text, index, pieces))
     return _tidy("".join(pieces))
 
@@ -133,8 +133,8 @@ def to_mrz_field(primary: str, secondary: str, width: int) -> str:
     * a cut never ends on a filler: the last kept component is shortened by one letter so that
       the initial of the next one fits.
     """
-    if width < 3:
-        raise ValueError(f"an MRZ name field needs at least 3 positions, not {width}")
+    if width < 4:
+        raise ValueError(f"an MRZ name field needs at least 4 positions, not {width}")
     primary_parts = mrz_components(primary)
     secondary_parts = mrz_components(secondary)
     if not secondary_parts:

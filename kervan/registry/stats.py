@@ -45,19 +45,19 @@ def register_at_a_glance(
     documents = session.execute(
         select(
             func.count(case((and_(active, StayDocument.valid_until >= today), 1))),
-            func.count(
-                case((and_(active, StayDocument.valid_until.between(today, horizon)), 1))
-            ),
+            func.count(case((and_(active, StayDocument.valid_until.between(today, horizon)), 1))),
             func.count(case((and_(active, StayDocument.valid_until < today), 1))),
         ).where(nationality_scope(principal, StayDocument.nationality))
     ).one()
     persons = session.scalar(
-        select(func.count()).select_from(Person).where(
-            nationality_scope(principal, Person.nationality)
-        )
+        select(func.count())
+        .select_from(Person)
+        .where(nationality_scope(principal, Person.nationality))
     )
     violations = session.scalar(
-        select(func.count()).select_from(Violation).where(
+        select(func.count())
+        .select_from(Violation)
+        .where(
             Violation.status.in_(OPEN_VIOLATION_STATUSES),
             nationality_scope(principal, Violation.nationality),
         )

@@ -11,7 +11,7 @@ import datetime as dt
 import shutil
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -35,6 +35,7 @@ from kervan.web.templating import Page, PageDep
 router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, Form(max_length=2000)]
+Decision = Literal["extend", "revoke"]
 MIN_REASON = 3
 
 # What the person page says after a decision (``?done=``): a fixed set, never reflected text.
@@ -97,8 +98,10 @@ def search_page(
     hits: list[Any] | None = None
     if (q.strip() or birth) and not errors:
         hits = search.search_persons(session, principal, q, birth_date=birth, limit=25)
-    template = "registry/_results.html" if page.request.headers.get("hx-request") else (
-        "registry/search.html"
+    template = (
+        "registry/_results.html"
+        if page.request.headers.get("hx-request")
+        else ("registry/search.html")
     )
     return page.render(template, q=q, birth_date=birth_date, hits=hits, errors=errors)
 
@@ -108,7 +111,7 @@ def person_page(
     person_id: uuid.UUID,
     page: PageDep,
     session: SessionDep,
-    open: uuid.UUID | None = None,  # noqa: A002 - the document whose history to show open
+    open: uuid.UUID | None = None,
     done: str = "",
     principal: Principal = policy(Permission.REGISTER_READ),
 ) -> Response:
@@ -117,7 +120,9 @@ def person_page(
     if open is not None and any(d.id == open for d in person.stay_documents):
         histories[open] = service.document_history(session, principal, open)
     return page.render(
-        "registry/person.html", person=person, histories=histories,
+        "registry/person.html",
+        person=person,
+        histories=histories,
         birth_date=service.birth_date_text(person),
         done=page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else "",
     )
@@ -132,8 +137,10 @@ def document_history(
 ) -> Response:
     document = service.get_document(session, principal, document_id)
     events = service.document_history(session, principal, document_id)
-    template = "registry/_history.html" if page.request.headers.get("hx-request") else (
-        "registry/history.html"
+    template = (
+        "registry/_history.html"
+        if page.request.headers.get("hx-request")
+        else ("registry/history.html")
     )
     return page.render(template, document=document, events=events)
 
@@ -159,8 +166,13 @@ def issue_form(
     person = service.get_person(session, principal, person_id)
     today = dt.date.today().isoformat()
     return page.render(
-        "registry/issue.html", person=person, values={"valid_from": today}, errors=FormErrors(),
-        kinds=list(StayKind), purposes=list(StayPurpose), examples=NUMBER_EXAMPLES,
+        "registry/issue.html",
+        person=person,
+        values={"valid_from": today},
+        errors=FormErrors(),
+        kinds=list(StayKind),
+        purposes=list(StayPurpose),
+        examples=NUMBER_EXAMPLES,
         step="form",
     )
 
@@ -181,8 +193,14 @@ def issue_submit(
     principal: Principal = policy(Permission.REGISTER_WRITE),
 ) -> Response:
     person = service.get_person(session, principal, person_id)
-    values = {"kind": kind, "number": number, "purpose": purpose, "valid_from": valid_from,
-              "valid_until": valid_until, "reason": reason}
+    values = {
+        "kind": kind,
+        "number": number,
+        "purpose": purpose,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "reason": reason,
+    }
     errors = FormErrors()
     if kind not in StayKind.__members__.values():
         errors["kind"] = page.gettext("Choose the kind of document.")
@@ -190,22 +208,33 @@ def issue_submit(
         errors["purpose"] = page.gettext("Choose the purpose of stay.")
     if not number.strip():
         errors["number"] = page.gettext("Enter the document number.")
-    start, end = _date(page, errors, "valid_from", valid_from), _date(
-        page, errors, "valid_until", valid_until
+    start, end = (
+        _date(page, errors, "valid_from", valid_from),
+        _date(page, errors, "valid_until", valid_until),
     )
     _reason(page, errors, reason)
     if start and end and end < start:
         errors["valid_until"] = page.gettext("The document ends before it begins.")
     context: dict[str, Any] = dict(
-        person=person, values=values, errors=errors, kinds=list(StayKind),
-        purposes=list(StayPurpose), examples=NUMBER_EXAMPLES,
+        person=person,
+        values=values,
+        errors=errors,
+        kinds=list(StayKind),
+        purposes=list(StayPurpose),
+        examples=NUMBER_EXAMPLES,
     )
     if errors or step != "confirm":
         if errors or step == "edit":
-            return page.render("registry/issue.html", step="form",
-                               status_code=422 if errors else 200, **context)
-        return page.render("registry/issue.html", step="confirm", chosen_kind=StayKind(kind),
-                           chosen_purpose=StayPurpose(purpose), **context)
+            return page.render(
+                "registry/issue.html", step="form", status_code=422 if errors else 200, **context
+            )
+        return page.render(
+            "registry/issue.html",
+            step="confirm",
+            chosen_kind=StayKind(kind),
+            chosen_purpose=StayPurpose(purpose),
+            **context,
+        )
     try:
         data = StayDocumentCreate.model_validate(values)
         # A savepoint: a refused decision is undone, the audited read of the person is kept.
@@ -225,30 +254,27 @@ def issue_submit(
 @router.get("/documents/{document_id}/{action}")
 def decision_form(
     document_id: uuid.UUID,
-    action: str,
+    action: Decision,
     page: PageDep,
     session: SessionDep,
     principal: Principal = policy(Permission.REGISTER_WRITE),
 ) -> Response:
-    if action not in ("extend", "revoke"):
-        raise _not_found()
     document = service.get_document(session, principal, document_id)
     return page.render(
-        "registry/decision.html", action=action, document=document, person=document.person,
-        values={}, errors=FormErrors(), step="form",
+        "registry/decision.html",
+        action=action,
+        document=document,
+        person=document.person,
+        values={},
+        errors=FormErrors(),
+        step="form",
     )
-
-
-def _not_found() -> KervanError:
-    from kervan.errors import NotFound
-
-    return NotFound("no such page")
 
 
 @router.post("/documents/{document_id}/{action}", dependencies=[Depends(csrf_protect)])
 def decision_submit(
     document_id: uuid.UUID,
-    action: str,
+    action: Decision,
     page: PageDep,
     session: SessionDep,
     valid_until: Text = "",
@@ -256,8 +282,6 @@ def decision_submit(
     step: Text = "review",
     principal: Principal = policy(Permission.REGISTER_WRITE),
 ) -> Response:
-    if action not in ("extend", "revoke"):
-        raise _not_found()
     document = service.get_document(session, principal, document_id)
     person_id = document.person_id
     errors = FormErrors()
@@ -266,13 +290,17 @@ def decision_submit(
         errors["valid_until"] = page.gettext("The new end date must be after the current one.")
     text = _reason(page, errors, reason)
     context: dict[str, Any] = dict(
-        action=action, document=document, person=document.person, errors=errors,
+        action=action,
+        document=document,
+        person=document.person,
+        errors=errors,
         values={"valid_until": valid_until, "reason": reason},
     )
     if errors or step != "confirm":
         shown = "confirm" if not errors and step == "review" else "form"
-        return page.render("registry/decision.html", step=shown,
-                           status_code=422 if errors else 200, **context)
+        return page.render(
+            "registry/decision.html", step=shown, status_code=422 if errors else 200, **context
+        )
     try:
         with session.begin_nested():
             if action == "extend" and new_until is not None:
@@ -281,8 +309,7 @@ def decision_submit(
                 service.revoke_document(session, principal, document_id, text)
     except KervanError as exc:
         errors.from_error(page, exc)
-        return page.render("registry/decision.html", step="form", status_code=exc.status,
-                           **context)
+        return page.render("registry/decision.html", step="form", status_code=exc.status, **context)
     done = "extended" if action == "extend" else "revoked"
     return _decision_redirect(person_id, document_id, done)
 
@@ -308,7 +335,9 @@ def _find_upload(settings: Settings, principal: Principal, upload: str) -> Path 
 
 
 @router.get("/import")
-def import_form(page: PageDep, principal: Principal = policy(Permission.REGISTER_IMPORT)) -> Response:
+def import_form(
+    page: PageDep, principal: Principal = policy(Permission.REGISTER_IMPORT)
+) -> Response:
     return page.render("registry/import.html", report=None, upload="", errors=FormErrors())
 
 
@@ -323,8 +352,9 @@ def import_dry_run(
     suffix = Path(file.filename or "").suffix.lower() if file else ""
     if file is None or not file.filename or suffix not in IMPORT_SUFFIXES:
         errors = FormErrors(file=page.gettext("Choose a CSV, JSON, JSON Lines or XLSX file."))
-        return page.render("registry/import.html", report=None, upload="", errors=errors,
-                           status_code=422)
+        return page.render(
+            "registry/import.html", report=None, upload="", errors=errors, status_code=422
+        )
     folder = _upload_dir(settings, principal)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4()}{suffix}"
@@ -334,17 +364,22 @@ def import_dry_run(
 
 
 def _run_import(
-    page: Page, session: Session, settings: Settings, principal: Principal, path: Path,
-    *, dry_run: bool,
+    page: Page,
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    path: Path,
+    *,
+    dry_run: bool,
 ) -> Response:
     try:
-        report = import_file(session, principal, path, host_state=settings.state,
-                             dry_run=dry_run)
+        report = import_file(session, principal, path, host_state=settings.state, dry_run=dry_run)
     except KervanError as exc:
         path.unlink(missing_ok=True)
         errors = FormErrors().from_error(page, exc)
-        return page.render("registry/import.html", report=None, upload="", errors=errors,
-                           status_code=exc.status)
+        return page.render(
+            "registry/import.html", report=None, upload="", errors=errors, status_code=exc.status
+        )
     if not dry_run:
         path.unlink(missing_ok=True)
     upload = path.stem if dry_run else ""
@@ -362,6 +397,7 @@ def import_run(
     path = _find_upload(settings, principal, upload)
     if path is None:
         errors = FormErrors(file=page.gettext("The uploaded file has expired; upload it again."))
-        return page.render("registry/import.html", report=None, upload="", errors=errors,
-                           status_code=410)
+        return page.render(
+            "registry/import.html", report=None, upload="", errors=errors, status_code=410
+        )
     return _run_import(page, session, settings, principal, path, dry_run=False)

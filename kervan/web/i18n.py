@@ -36,7 +36,7 @@ LANGUAGES: dict[str, str] = {
 }
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a message for extraction where it is defined; it is translated where shown."""
     return message
 

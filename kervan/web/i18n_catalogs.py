@@ -46,7 +46,11 @@ def extract_template(root: Path = SOURCE_ROOT, mapping_file: Path = MAPPING_FILE
         method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))
     catalog = Catalog(project=PROJECT, version=kervan.__version__, fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(root), method_map, options_map, keywords=DEFAULT_KEYWORDS, strip_comment_tags=True,
+        str(root),
+        method_map,
+        options_map,
+        keywords=DEFAULT_KEYWORDS,
+        strip_comment_tags=True,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
@@ -57,29 +61,50 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         return read_po(handle, locale=locale)
 
 
-def write_catalog(catalog: Catalog, path: Path) -> None:
+def write_catalog(catalog: Catalog, path: Path, *, locations: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, sort_output=False, include_previous=False)
+    write_po(
+        buffer,
+        catalog,
+        width=100,
+        sort_output=False,
+        include_previous=False,
+        no_location=not locations,
+    )
     path.write_bytes(buffer.getvalue())
+
+
+def _stamp(catalog: Catalog, code: str | None) -> None:
+    catalog.project, catalog.version = PROJECT, kervan.__version__
+    catalog.copyright_holder = "Kervan contributors"
+    catalog.msgid_bugs_address = ""
+    catalog.last_translator = "Kervan contributors"
+    catalog.language_team = LANGUAGES.get(code or "", "")
+    catalog.fuzzy = False
 
 
 def update_catalogs(template: Catalog) -> list[str]:
     """Write the template and bring every language's catalog in line with it. English gets the
     source text as its translation, so its catalog is complete by construction."""
+    _stamp(template, None)
     write_catalog(template, TEMPLATE)
     changed = []
     for code in LANGUAGES:
         path = po_path(code)
-        catalog = read_catalog(path, code) if path.exists() else Catalog(locale=code,
-                                                                         project=PROJECT)
+        catalog = (
+            read_catalog(path, code) if path.exists() else Catalog(locale=code, project=PROJECT)
+        )
         catalog.update(template, no_fuzzy_matching=True)
         if code == "en":
             for message in catalog:
                 if message.id and not message.string:
                     message.string = message.id
         catalog.obsolete.clear()  # a removed message has no place in a committed catalog
-        write_catalog(catalog, path)
+        _stamp(catalog, code)
+        # Source locations live in messages.pot only: in eight catalogs they would turn every
+        # moved line of code into a diff of eight files.
+        write_catalog(catalog, path, locations=False)
         changed.append(str(path))
     return changed
 
@@ -101,9 +126,9 @@ def _strings(message: Message) -> list[str]:
 
 
 def _ids(message: Message) -> list[str]:
-    return [str(i) for i in message.id] if isinstance(message.id, tuple | list) else [
-        str(message.id)
-    ]
+    return (
+        [str(i) for i in message.id] if isinstance(message.id, tuple | list) else [str(message.id)]
+    )
 
 
 def placeholder_problems(code: str, message: Message) -> list[str]:
@@ -141,11 +166,15 @@ def check(template: Catalog | None = None) -> list[str]:
     if template is not None:
         fresh, stored = _keys(template), _keys(committed)
         for msgid, _context in sorted(fresh - stored, key=str):
-            problems.append(f"messages.pot is stale: {msgid!r} is in the sources but not in it "
-                            "(run `kervan i18n update`)")
+            problems.append(
+                f"messages.pot is stale: {msgid!r} is in the sources but not in it "
+                "(run `kervan i18n update`)"
+            )
         for msgid, _context in sorted(stored - fresh, key=str):
-            problems.append(f"messages.pot is stale: {msgid!r} is no longer in the sources "
-                            "(run `kervan i18n update`)")
+            problems.append(
+                f"messages.pot is stale: {msgid!r} is no longer in the sources "
+                "(run `kervan i18n update`)"
+            )
     wanted = _keys(committed)
     for code in LANGUAGES:
         path = po_path(code)
@@ -153,9 +182,7 @@ def check(template: Catalog | None = None) -> list[str]:
             problems.append(f"{code}: {path} is missing")
             continue
         catalog = read_catalog(path, code)
-        translated = {
-            _key(m) for m in catalog if m.id and all(_strings(m)) and not m.fuzzy
-        }
+        translated = {_key(m) for m in catalog if m.id and all(_strings(m)) and not m.fuzzy}
         if code in COMPLETE:
             for msgid, _context in sorted(wanted - translated, key=str):
                 problems.append(f"{code}: {msgid!r} is not translated")

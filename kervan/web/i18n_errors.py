@@ -31,8 +31,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(r"'(?P<number>[^']*)' is not a \w+ number: expected the form (?P<example>\w+)"),
-        N_("%(number)s is not a valid number for this kind of document; expected a number "
-           "like %(example)s."),
+        N_(
+            "%(number)s is not a valid number for this kind of document; expected a number "
+            "like %(example)s."
+        ),
     ),
     (
         re.compile(r"a \w+ numbered (?P<number>\w+) already exists"),
@@ -40,8 +42,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(r"travel document (?P<state>\w+) (?P<number>\w+) already belongs"),
-        N_("The travel document %(state)s %(number)s already belongs to a person in the "
-           "register."),
+        N_("The travel document %(state)s %(number)s already belongs to a person in the register."),
     ),
     (re.compile(r"the correction changes nothing"), N_("The correction changes nothing.")),
     (
@@ -55,8 +56,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^no (person|stay document) "), N_("No such record in the register.")),
     (re.compile(r"^the role \w+ may not"), N_("Your role does not allow this action.")),
     (re.compile(r"the password is too weak"), N_("The password is too weak.")),
-    (re.compile(r"a user named '(?P<username>[^']*)' exists"),
-     N_("A user named %(username)s exists already.")),
+    (
+        re.compile(r"a user named '(?P<username>[^']*)' exists"),
+        N_("A user named %(username)s exists already."),
+    ),
 ]
 
 # Titles of error pages, by the problem type a service or the framework raised.
@@ -75,14 +78,19 @@ TITLES: dict[str, str] = {
 
 # What the page says under the title when the service's own words do not fit an officer.
 EXPLANATIONS: dict[str, str] = {
-    "not-found": N_("The page or record does not exist, or it is outside what your role and "
-                    "state may see."),
-    "forbidden": N_("Your role does not allow this action. Ask your node administrator if you "
-                    "need it."),
-    "csrf-rejected": N_("For your safety the form was refused. Go back, reload the page and "
-                        "send it again."),
-    "internal-error": N_("The node could not handle this request. The operator has the details "
-                         "in the log; please try again later."),
+    "not-found": N_(
+        "The page or record does not exist, or it is outside what your role and state may see."
+    ),
+    "forbidden": N_(
+        "Your role does not allow this action. Ask your node administrator if you need it."
+    ),
+    "csrf-rejected": N_(
+        "For your safety the form was refused. Go back, reload the page and send it again."
+    ),
+    "internal-error": N_(
+        "The node could not handle this request. The operator has the details "
+        "in the log; please try again later."
+    ),
     "invalid-input": N_("Go back and correct the highlighted fields."),
 }
 

@@ -65,7 +65,7 @@ def switch_language(
     session: SessionDep,
     settings: SettingsDep,
     lang: Annotated[str, Form(max_length=8)],
-    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002 - the form's own name
+    next: Annotated[str, Form(max_length=2000)] = "/",
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> Response:
     code = i18n.supported(lang) or i18n.DEFAULT_LOCALE
@@ -78,7 +78,11 @@ def switch_language(
 def set_language_cookie(response: Response, code: str, *, secure: bool) -> None:
     # Read by the server only (before sign-in and on error pages), so httponly.
     response.set_cookie(
-        i18n.COOKIE_NAME, code, max_age=LANGUAGE_COOKIE_AGE, httponly=True, samesite="lax",
+        i18n.COOKIE_NAME,
+        code,
+        max_age=LANGUAGE_COOKIE_AGE,
+        httponly=True,
+        samesite="lax",
         secure=secure,
     )
 
@@ -94,9 +98,7 @@ def render_error_page(request: Request, status: int, slug: str, detail: str) -> 
             # htmx would follow a redirect inside the page; this makes it reload it whole.
             return Response(status_code=401, headers={"HX-Redirect": location})
         return RedirectResponse(location, status_code=303)
-    translator = getattr(request.state, "translator", None) or i18n.Translator(
-        language_of(request)
-    )
+    translator = getattr(request.state, "translator", None) or i18n.Translator(language_of(request))
     return render(
         request,
         "error.html",

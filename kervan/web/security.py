@@ -122,9 +122,7 @@ def require_csrf_header_on_api(request: Request) -> None:
     expected = csrf_token_for(_secret_key(request), binding) if binding else ""
     if not given or not expected or not hmac.compare_digest(given, expected):
         log.warning("CSRF header missing or wrong on %s %s", request.method, request.url.path)
-        raise CsrfRejected(
-            f"a request signed in by cookie must send the {CSRF_HEADER} header"
-        )
+        raise CsrfRejected(f"a request signed in by cookie must send the {CSRF_HEADER} header")
 
 
 class PreSessionCookieMiddleware:
@@ -143,7 +141,11 @@ class PreSessionCookieMiddleware:
             if message["type"] == "http.response.start" and value:
                 carrier = Response()
                 carrier.set_cookie(
-                    PRESESSION_COOKIE, value, path="/", httponly=True, samesite="lax",
+                    PRESESSION_COOKIE,
+                    value,
+                    path="/",
+                    httponly=True,
+                    samesite="lax",
                     secure=scope.get("scheme") == "https",
                 )
                 MutableHeaders(scope=message).append("set-cookie", carrier.headers["set-cookie"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
+import pycountry
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
@@ -59,9 +60,10 @@ def _date(context: Context, value: dt.date | str | None, form: str = "medium") -
         return "—"
     if isinstance(value, str):  # an ICAO date with unknown parts ("1988-XX-XX") stays as is
         try:
-            value = dt.date.fromisoformat(value)
+            parsed = dt.date.fromisoformat(value)
         except ValueError:
             return value
+        return format_date(parsed, form, locale=_translator(context).locale)
     if isinstance(value, dt.datetime):
         return format_datetime(value, "short", locale=_translator(context).locale)
     return format_date(value, form, locale=_translator(context).locale)
@@ -78,6 +80,17 @@ def _number(context: Context, value: int | float | Decimal | None) -> str:
 def _term(context: Context, value: object) -> str:
     """The translated label of a register vocabulary value (a stay kind, a status…)."""
     return _translator(context).gettext(term(value))
+
+
+@pass_context
+def _state_name(context: Context, code: str) -> str:
+    """A state's name in the officer's language (Babel's CLDR territory names), else English."""
+    country = pycountry.countries.get(alpha_3=code)
+    if country is not None:
+        name = _translator(context).locale.territories.get(country.alpha_2)
+        if name:
+            return str(name)
+    return state_name(code)
 
 
 def make_environment() -> Environment:
@@ -102,7 +115,7 @@ def make_environment() -> Environment:
     env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["Permission"] = Permission
-    env.filters.update(date=_date, number=_number, term=_term, state_name=state_name)
+    env.filters.update(date=_date, number=_number, term=_term, state_name=_state_name)
     return env
 
 
@@ -164,8 +177,12 @@ class Page:
 
     def render(self, name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
         return render(
-            self.request, name, translator=self.translator, principal=self.principal,
-            status_code=status_code, **context,
+            self.request,
+            name,
+            translator=self.translator,
+            principal=self.principal,
+            status_code=status_code,
+            **context,
         )
 
     def gettext(self, message: str, **variables: Any) -> str:

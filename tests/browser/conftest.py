@@ -12,7 +12,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +20,16 @@ import uvicorn
 
 from kervan.config import Settings
 from kervan.web.app import create_app
-from tests.browser.seed import SeededNode, seed_node
+from tests.browser.seed import seed_node
+from tests.browser.support import LiveNode
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
     "--disable-component-update",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 def _free_port() -> int:
@@ -36,13 +37,6 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-@dataclass
-class LiveNode:
-    url: str
-    seeded: SeededNode
-    accounts: dict[str, str] = field(default_factory=dict)  # username → password
 
 
 class _Server(uvicorn.Server):
@@ -54,8 +48,11 @@ class _Server(uvicorn.Server):
 def live_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
     folder = tmp_path_factory.mktemp("live")
     settings = Settings(
-        database_url=f"sqlite:///{folder / 'kervan.db'}", state="KAZ", environment="test",
-        secret_key="browser-test-secret-key", data_dir=folder,
+        database_url=f"sqlite:///{folder / 'kervan.db'}",
+        state="KAZ",
+        environment="test",
+        secret_key="browser-test-secret-key",
+        data_dir=folder,
     )
     seeded = seed_node(settings)
     app = create_app(settings)
@@ -98,18 +95,3 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-def screenshot(page: Any, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def sign_in(page: Any, node: LiveNode, username: str) -> None:
-    page.goto(f"{node.url}/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(node.accounts[username])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{node.url}/")

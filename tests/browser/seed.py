@@ -39,10 +39,16 @@ def _person(
     primary: str, secondary: str, nationality: str, born: tuple[int, int, int], passport: str
 ) -> PersonCreate:
     return PersonCreate(
-        primary_name=primary, secondary_name=secondary, nationality=nationality,
-        birth_date=BirthDate(year=born[0], month=born[1], day=born[2]), sex=Sex.MALE,
-        travel_documents=[TravelDocumentIn(number=passport, issuing_state=nationality,
-                                           expiry_date=dt.date(2031, 5, 1))],
+        primary_name=primary,
+        secondary_name=secondary,
+        nationality=nationality,
+        birth_date=BirthDate(year=born[0], month=born[1], day=born[2]),
+        sex=Sex.MALE,
+        travel_documents=[
+            TravelDocumentIn(
+                number=passport, issuing_state=nationality, expiry_date=dt.date(2031, 5, 1)
+            )
+        ],
     )
 
 
@@ -54,8 +60,12 @@ def seed_node(settings: Settings) -> SeededNode:
         with unit_of_work(make_sessionmaker(engine)) as session:
             accounts = {u: p for u, _, p in ensure_demo_accounts(session, settings.state)}
             create_user(
-                session, system_principal(settings.state, "seed"), username=LANGUAGE_USER,
-                password=PASSWORD, role=Role.MIGRATION_OFFICER, state=settings.state,
+                session,
+                system_principal(settings.state, "seed"),
+                username=LANGUAGE_USER,
+                password=PASSWORD,
+                role=Role.MIGRATION_OFFICER,
+                state=settings.state,
             )
             accounts[LANGUAGE_USER] = PASSWORD
             officer = system_principal(settings.state, "seed")
@@ -63,33 +73,51 @@ def seed_node(settings: Settings) -> SeededNode:
                 session, officer, _person("Rahimov", "Otkir", "UZB", (1988, 3, 14), "FA1234567")
             )
             permit = service.issue_document(
-                session, officer, rahimov.id,
+                session,
+                officer,
+                rahimov.id,
                 StayDocumentCreate(
-                    kind=StayKind.WORK_PERMIT, number="WK12345678", purpose=StayPurpose.WORK,
+                    kind=StayKind.WORK_PERMIT,
+                    number="WK12345678",
+                    purpose=StayPurpose.WORK,
                     valid_from=today - dt.timedelta(days=200),
-                    valid_until=today + dt.timedelta(days=20), reason="employer application 17",
+                    valid_until=today + dt.timedelta(days=20),
+                    reason="employer application 17",
                 ),
                 host_state=settings.state,
             )
             service.record_violation(
-                session, officer, rahimov.id,
-                ViolationCreate(kind=ViolationKind.MISSING_REGISTRATION,
-                                period_start=today - dt.timedelta(days=90),
-                                period_end=today - dt.timedelta(days=80)),
+                session,
+                officer,
+                rahimov.id,
+                ViolationCreate(
+                    kind=ViolationKind.MISSING_REGISTRATION,
+                    period_start=today - dt.timedelta(days=90),
+                    period_end=today - dt.timedelta(days=80),
+                ),
             )
             kyrgyz = service.create_person(
                 session, officer, _person("Асанов", "Бакыт", "KGZ", (1979, 11, 2), "AC7654321")
             )
             service.issue_document(
-                session, officer, kyrgyz.id,
+                session,
+                officer,
+                kyrgyz.id,
                 StayDocumentCreate(
-                    kind=StayKind.TEMPORARY_RESIDENCE, number="TK1234567",
-                    purpose=StayPurpose.FAMILY, valid_from=today - dt.timedelta(days=400),
-                    valid_until=today - dt.timedelta(days=3), reason="family reunification",
+                    kind=StayKind.TEMPORARY_RESIDENCE,
+                    number="TK1234567",
+                    purpose=StayPurpose.FAMILY,
+                    valid_from=today - dt.timedelta(days=400),
+                    valid_until=today - dt.timedelta(days=3),
+                    reason="family reunification",
                 ),
                 host_state=settings.state,
             )
-            return SeededNode(rahimov=rahimov.id, rahimov_permit=permit.id,
-                              foreign_national=kyrgyz.id, accounts=accounts)
+            return SeededNode(
+                rahimov=rahimov.id,
+                rahimov_permit=permit.id,
+                foreign_national=kyrgyz.id,
+                accounts=accounts,
+            )
     finally:
         engine.dispose()

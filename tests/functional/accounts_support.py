@@ -53,15 +53,16 @@ def get_csrf(request: Request, _: Principal | None = policy(Permission.PUBLIC)) 
 
 def _signed_in(request: Request, settings: SettingsDep, user: User, cookie: str) -> Response:
     response = JSONResponse({"username": user.username, "csrf": csrf_token(request)})
-    sessions.attach_session_cookie(
-        response, cookie, settings, secure=request.url.scheme == "https"
-    )
+    sessions.attach_session_cookie(response, cookie, settings, secure=request.url.scheme == "https")
     return response
 
 
 @test_router.post("/sign-in", dependencies=[Depends(csrf_protect)])
 def sign_in_raising(
-    body: Credentials, request: Request, session: SessionDep, settings: SettingsDep,
+    body: Credentials,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
     _: Principal | None = policy(Permission.PUBLIC),
 ) -> Response:
     """A failure propagates: the request's transaction rolls back."""
@@ -71,7 +72,10 @@ def sign_in_raising(
 
 @test_router.post("/sign-in-rendered", dependencies=[Depends(csrf_protect)])
 def sign_in_rendered(
-    body: Credentials, request: Request, session: SessionDep, settings: SettingsDep,
+    body: Credentials,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
     _: Principal | None = policy(Permission.PUBLIC),
 ) -> Response:
     """A failure is answered, as a form view does: the request's transaction commits."""
@@ -110,13 +114,20 @@ def add_test_routes(app: FastAPI, clock: Clock) -> None:
 
 
 def make_user(
-    factory: sessionmaker[Session], username: str, role: Role = Role.MIGRATION_OFFICER,
-    state: str = "KAZ", password: str = PASSWORD,
+    factory: sessionmaker[Session],
+    username: str,
+    role: Role = Role.MIGRATION_OFFICER,
+    state: str = "KAZ",
+    password: str = PASSWORD,
 ) -> User:
     with unit_of_work(factory) as session:
         return create_user(
-            session, system_principal(state, "test"), username=username, password=password,
-            role=role, state=state,
+            session,
+            system_principal(state, "test"),
+            username=username,
+            password=password,
+            role=role,
+            state=state,
         )
 
 

@@ -29,8 +29,13 @@ def admin(client_as: ClientFactory) -> TestClient:
 
 
 def new_user(admin: TestClient, username: str, **overrides: object) -> dict:
-    body = {"username": username, "password": "a long enough passphrase",
-            "role": "migration_officer", "state": "KAZ", **overrides}
+    body = {
+        "username": username,
+        "password": "a long enough passphrase",
+        "role": "migration_officer",
+        "state": "KAZ",
+        **overrides,
+    }
     response = admin.post("/api/v1/users", json=body)
     assert response.status_code == 201, response.text
     return response.json()
@@ -63,7 +68,8 @@ def test_token_lifecycle(
     assert revoked.json()["type"].endswith("/unauthenticated")
     assert officer.get("/api/v1/tokens").json()[1]["revoked_at"] is not None
     assert [e.action for e in entries(app_sessions) if e.action.startswith("token.")] == [
-        "token.create", "token.revoke",
+        "token.create",
+        "token.revoke",
     ]
     with app_sessions() as session:
         stored = session.get(ApiToken, uuid.UUID(token["id"]))
@@ -77,8 +83,9 @@ def test_someone_elses_token_cannot_be_revoked(client_as: ClientFactory) -> None
     assert owner.get("/api/v1/tokens").json()[1]["revoked_at"] is None
 
 
-def test_expired_token_is_refused(client_as: ClientFactory, app: FastAPI,
-                                  app_sessions: sessionmaker[Session]) -> None:
+def test_expired_token_is_refused(
+    client_as: ClientFactory, app: FastAPI, app_sessions: sessionmaker[Session]
+) -> None:
     officer = client_as()
     created = officer.post("/api/v1/tokens", json={"name": "short", "expires_in_days": 1})
     with unit_of_work(app_sessions) as session:
@@ -95,9 +102,7 @@ def test_expired_token_is_refused(client_as: ClientFactory, app: FastAPI,
 # Users
 
 
-def test_admin_creates_lists_disables_and_enables_users(
-    admin: TestClient, app: FastAPI
-) -> None:
+def test_admin_creates_lists_disables_and_enables_users(admin: TestClient, app: FastAPI) -> None:
     user = new_user(admin, "nurlan.border", role="border_officer")
     assert user["is_active"] and user["role"] == "border_officer"
     assert "password_hash" not in user
@@ -114,15 +119,23 @@ def test_admin_creates_lists_disables_and_enables_users(
 
 
 def test_weak_password_and_duplicate_name_are_refused(admin: TestClient) -> None:
-    weak = admin.post("/api/v1/users", json={
-        "username": "short.pw", "password": "abc", "role": "admin", "state": "KAZ"})
+    weak = admin.post(
+        "/api/v1/users",
+        json={"username": "short.pw", "password": "abc", "role": "admin", "state": "KAZ"},
+    )
     assert weak.status_code == 422
     assert weak.headers["content-type"] == PROBLEM
     assert {e["field"] for e in weak.json()["errors"]} == {"password"}
     new_user(admin, "twice.named")
-    again = admin.post("/api/v1/users", json={
-        "username": "twice.named", "password": "a long enough passphrase",
-        "role": "admin", "state": "KAZ"})
+    again = admin.post(
+        "/api/v1/users",
+        json={
+            "username": "twice.named",
+            "password": "a long enough passphrase",
+            "role": "admin",
+            "state": "KAZ",
+        },
+    )
     assert again.status_code == 409
 
 
@@ -140,8 +153,10 @@ def test_reset_password_lifts_a_lockout(
         for _ in range(5):
             sign_in(browser, "locked.out", "guessing wrong")
         assert get_user(app_sessions, "locked.out").locked_until is not None
-        reset = admin.post(f"/api/v1/users/{user['id']}/reset-password",
-                           json={"password": "a fresh long passphrase"})
+        reset = admin.post(
+            f"/api/v1/users/{user['id']}/reset-password",
+            json={"password": "a fresh long passphrase"},
+        )
         assert reset.status_code == 200 and reset.json()["locked_until"] is None
         assert sign_in(browser, "locked.out", "a fresh long passphrase").status_code == 200
     assert [e.action for e in entries(app_sessions, "user.reset_password")] == [
@@ -171,16 +186,19 @@ def test_audit_search_filters_and_pages_newest_first(admin: TestClient, activity
     assert len(creations["items"]) == 2
     seqs = [e["seq"] for e in creations["items"]]
     assert seqs == sorted(seqs, reverse=True)
-    rest = admin.get("/api/v1/audit", params={
-        "action": "user.create", "limit": 2, "cursor": creations["next_cursor"]}).json()
+    rest = admin.get(
+        "/api/v1/audit",
+        params={"action": "user.create", "limit": 2, "cursor": creations["next_cursor"]},
+    ).json()
     # 4 creations: the admin (by the test fixture) and the three above.
     assert len(rest["items"]) == 2 and rest["next_cursor"] is None
     assert max(e["seq"] for e in rest["items"]) < min(seqs)
 
     disabled = admin.get("/api/v1/audit", params={"action": "user.disable"}).json()["items"]
     assert len(disabled) == 1
-    by_record = admin.get("/api/v1/audit", params={
-        "record_type": "user", "record_id": disabled[0]["record_id"]}).json()["items"]
+    by_record = admin.get(
+        "/api/v1/audit", params={"record_type": "user", "record_id": disabled[0]["record_id"]}
+    ).json()["items"]
     assert {e["action"] for e in by_record} == {"user.create", "user.disable"}
     assert admin.get("/api/v1/audit", params={"outcome": "denied"}).json()["items"] == []
 
@@ -218,7 +236,7 @@ def test_audit_export_is_csv_of_every_matching_entry(
 ) -> None:
     add_test_routes(app, Clock())
     with TestClient(app, raise_server_exceptions=False) as browser:
-        sign_in(browser, "=HYPERLINK(\"http://evil.example\")", "whatever it is")
+        sign_in(browser, '=HYPERLINK("http://evil.example")', "whatever it is")
     response = admin.get("/api/v1/audit/export")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")

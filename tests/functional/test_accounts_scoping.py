@@ -17,11 +17,15 @@ PROBLEM = "application/problem+json"
 
 
 def _register(officer: TestClient, nationality: str, number: str, permit: str) -> tuple[str, str]:
-    person = officer.post("/api/v1/persons", json=person_body(
-        nationality=nationality,
-        travel_documents=[{"number": number, "issuing_state": nationality,
-                           "expiry_date": "2030-01-01"}],
-    ))
+    person = officer.post(
+        "/api/v1/persons",
+        json=person_body(
+            nationality=nationality,
+            travel_documents=[
+                {"number": number, "issuing_state": nationality, "expiry_date": "2030-01-01"}
+            ],
+        ),
+    )
     assert person.status_code == 201, person.text
     document = officer.post(
         f"/api/v1/persons/{person.json()['id']}/stay-documents",
@@ -45,11 +49,14 @@ def consular(client_as: ClientFactory) -> TestClient:
     return client_as(Role.CONSULAR_OFFICER, "UZB")
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/persons/{person}",
-    "/api/v1/stay-documents/{document}",
-    "/api/v1/stay-documents/{document}/history",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/persons/{person}",
+        "/api/v1/stay-documents/{document}",
+        "/api/v1/stay-documents/{document}/history",
+    ],
+)
 def test_a_foreign_national_is_not_found(
     consular: TestClient, register: dict[str, tuple[str, str]], path: str
 ) -> None:
@@ -60,20 +67,28 @@ def test_a_foreign_national_is_not_found(
     assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM
     # Exactly what an id that does not exist gets: existence is not revealed.
-    absent = consular.get(path.format(person="0190d6a5-0000-7000-8000-000000000000",
-                                      document="0190d6a5-0000-7000-8000-000000000000"))
+    absent = consular.get(
+        path.format(
+            person="0190d6a5-0000-7000-8000-000000000000",
+            document="0190d6a5-0000-7000-8000-000000000000",
+        )
+    )
     assert response.json()["title"] == absent.json()["title"]
 
 
 def test_the_refused_lookup_is_audited(
-    consular: TestClient, register: dict[str, tuple[str, str]],
+    consular: TestClient,
+    register: dict[str, tuple[str, str]],
     app_sessions: sessionmaker[Session],
 ) -> None:
     person, _ = register["KGZ"]
     consular.get(f"/api/v1/persons/{person}", params={"purpose": "citizen asked for help"})
     [entry] = [e for e in entries(app_sessions, "person.read") if e.record_id == person]
     assert (entry.role, entry.state, entry.outcome, entry.purpose) == (
-        "consular_officer", "UZB", "not_found", "citizen asked for help",
+        "consular_officer",
+        "UZB",
+        "not_found",
+        "citizen asked for help",
     )
 
 
@@ -86,9 +101,9 @@ def test_lists_hold_own_nationals_only(
     assert [d["id"] for d in documents] == [register["UZB"][1]]
     # Asking for the other state by filter does not widen the scope.
     assert consular.get("/api/v1/persons", params={"nationality": "KGZ"}).json()["items"] == []
-    assert consular.get(
-        "/api/v1/stay-documents", params={"nationality": "KGZ"}
-    ).json()["items"] == []
+    assert (
+        consular.get("/api/v1/stay-documents", params={"nationality": "KGZ"}).json()["items"] == []
+    )
 
 
 def test_search_finds_own_nationals_only(

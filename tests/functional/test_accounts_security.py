@@ -52,8 +52,9 @@ def test_ui_post_with_the_token_passes(browser: TestClient, signed_in: str) -> N
     as_field = browser.post("/_test/ui-action", data={"note": "hi", "csrf_token": signed_in})
     assert as_field.status_code == 200
     assert as_field.json() == {"user": "aigerim.officer", "note": "hi"}
-    as_header = browser.post("/_test/ui-action", data={"note": "hi"},
-                             headers={CSRF_HEADER: signed_in})
+    as_header = browser.post(
+        "/_test/ui-action", data={"note": "hi"}, headers={CSRF_HEADER: signed_in}
+    )
     assert as_header.status_code == 200
 
 
@@ -71,8 +72,9 @@ def test_the_sign_in_form_itself_is_protected(
     browser: TestClient, app_sessions: sessionmaker[Session]
 ) -> None:
     make_user(app_sessions, "aigerim.officer")
-    forged = browser.post("/_test/sign-in",
-                          json={"username": "aigerim.officer", "password": PASSWORD})
+    forged = browser.post(
+        "/_test/sign-in", json={"username": "aigerim.officer", "password": PASSWORD}
+    )
     assert forged.status_code == 403
     # A pre-session cookie is set with the first token handed out, and binds it.
     first = browser.get("/_test/csrf")
@@ -93,8 +95,9 @@ def test_cookie_session_on_the_json_api_needs_the_csrf_header(
     refused = browser.post("/api/v1/tokens", json={"name": "laptop"})
     assert refused.status_code == 403
     assert refused.json()["type"].endswith("/csrf-rejected")
-    created = browser.post("/api/v1/tokens", json={"name": "laptop"},
-                           headers={CSRF_HEADER: signed_in})
+    created = browser.post(
+        "/api/v1/tokens", json={"name": "laptop"}, headers={CSRF_HEADER: signed_in}
+    )
     assert created.status_code == 201
     assert browser.get("/api/v1/tokens").status_code == 200  # reading needs no token
 
@@ -152,8 +155,9 @@ def test_no_password_token_or_cookie_reaches_the_logs(
         sign_in(browser, "aigerim.officer", "a mistyped passphrase")
         signed_in = sign_in(browser, "aigerim.officer")
         cookie = signed_in.cookies["kervan_session"]
-        created = browser.post("/api/v1/tokens", json={"name": "ci"},
-                               headers={CSRF_HEADER: signed_in.json()["csrf"]})
+        created = browser.post(
+            "/api/v1/tokens", json={"name": "ci"}, headers={CSRF_HEADER: signed_in.json()["csrf"]}
+        )
         secret = created.json()["secret"]
         browser.get("/api/v1/tokens", headers={"Authorization": f"Bearer {secret}"})
         browser.post("/_test/ui-action", data={"note": "x"})  # a CSRF failure is logged

@@ -74,13 +74,15 @@ def test_sign_in_opens_a_server_side_session(
     assert row.token_hash == hashlib.sha256(cookie.encode()).hexdigest()
     [entry] = entries(app_sessions, "auth.sign_in")
     assert (entry.username, entry.role, entry.state, entry.outcome, entry.address) == (
-        officer, "migration_officer", "KAZ", "ok", "testclient",
+        officer,
+        "migration_officer",
+        "KAZ",
+        "ok",
+        "testclient",
     )
 
 
-def test_session_cookie_is_secure_over_https(
-    app: FastAPI, clock: Clock, officer: str
-) -> None:
+def test_session_cookie_is_secure_over_https(app: FastAPI, clock: Clock, officer: str) -> None:
     with TestClient(app, base_url="https://testserver") as client:
         response = sign_in(client, officer)
         assert response.status_code == 200
@@ -95,8 +97,11 @@ def test_failed_sign_ins_look_alike_and_are_each_audited_once(
     disabled = make_user(app_sessions, "gone.user")
     with unit_of_work(app_sessions) as session:
         service.set_active(session, system_principal("KAZ"), disabled.username, False)
-    attempts = [("nobody.here", PASSWORD), ("known.user", "not the password"),
-                ("gone.user", PASSWORD)]
+    attempts = [
+        ("nobody.here", PASSWORD),
+        ("known.user", "not the password"),
+        ("gone.user", PASSWORD),
+    ]
     for username, password in attempts:
         response = sign_in(browser, username, password, rendered=rendered)
         assert response.status_code == 401
@@ -119,8 +124,12 @@ def test_failure_is_a_problem_document_when_raised(browser: TestClient, officer:
 
 @pytest.mark.parametrize("rendered", [False, True], ids=["raised", "rendered"])
 def test_lockout_after_repeated_failures_then_unlock(
-    browser: TestClient, officer: str, clock: Clock, settings: Settings,
-    app_sessions: sessionmaker[Session], rendered: bool,
+    browser: TestClient,
+    officer: str,
+    clock: Clock,
+    settings: Settings,
+    app_sessions: sessionmaker[Session],
+    rendered: bool,
 ) -> None:
     threshold = settings.signin_lockout_threshold
     for _ in range(threshold - 1):
@@ -142,7 +151,10 @@ def test_lockout_after_repeated_failures_then_unlock(
 
 
 def test_a_lock_that_ran_out_needs_a_full_count_again(
-    browser: TestClient, officer: str, clock: Clock, settings: Settings,
+    browser: TestClient,
+    officer: str,
+    clock: Clock,
+    settings: Settings,
     app_sessions: sessionmaker[Session],
 ) -> None:
     for _ in range(settings.signin_lockout_threshold):

@@ -74,8 +74,12 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
 
 
 def test_every_route_declares_a_policy(app: FastAPI) -> None:
-    fastapi_own = {app.docs_url, app.redoc_url, app.openapi_url,
-                   app.swagger_ui_oauth2_redirect_url} - {None}
+    fastapi_own = {
+        app.docs_url,
+        app.redoc_url,
+        app.openapi_url,
+        app.swagger_ui_oauth2_redirect_url,
+    } - {None}
     problems = []
     for route in app.routes:
         if isinstance(route, APIRoute):
@@ -93,7 +97,8 @@ def test_every_ui_route_with_an_unsafe_method_checks_csrf(app: FastAPI) -> None:
     unprotected = [
         f"{sorted(route.methods)} {route.path}"
         for route in api_routes(app)
-        if not route.path.startswith("/api/") and route.methods & UNSAFE
+        if not route.path.startswith("/api/")
+        and route.methods & UNSAFE
         and not any(d.call is csrf_protect for d in _walk(route.dependant))
     ]
     assert not unprotected, "UI routes without csrf_protect:\n" + "\n".join(unprotected)
@@ -125,9 +130,7 @@ class Targets:
 
 
 @pytest.fixture
-def targets(
-    client_as: ClientFactory, app_sessions: sessionmaker[Session]
-) -> Targets:
+def targets(client_as: ClientFactory, app_sessions: sessionmaker[Session]) -> Targets:
     officer = client_as(Role.MIGRATION_OFFICER)
     person = officer.post("/api/v1/persons", json=person_body()).json()
     document = officer.post(
@@ -135,13 +138,23 @@ def targets(
     ).json()
     with unit_of_work(app_sessions) as session:
         victim = create_user(
-            session, system_principal(NODE_STATE, "test"), username="matrix.victim",
-            password="correct horse battery staple", role=Role.BORDER_OFFICER, state=NODE_STATE,
+            session,
+            system_principal(NODE_STATE, "test"),
+            username="matrix.victim",
+            password="correct horse battery staple",
+            role=Role.BORDER_OFFICER,
+            state=NODE_STATE,
         )
-    return Targets({
-        "person_id": person["id"], "document_id": document["id"], "user_id": str(victim.id),
-        "username": victim.username, "token_id": str(uuid.uuid4()), "action": "extend",
-    })
+    return Targets(
+        {
+            "person_id": person["id"],
+            "document_id": document["id"],
+            "user_id": str(victim.id),
+            "username": victim.username,
+            "token_id": str(uuid.uuid4()),
+            "action": "extend",
+        }
+    )
 
 
 def request_route(client: TestClient, route: APIRoute, path: str, method: str) -> int:
@@ -156,13 +169,20 @@ def request_route(client: TestClient, route: APIRoute, path: str, method: str) -
 
 def _denials(factory: sessionmaker[Session]) -> int:
     with factory() as session:
-        return session.scalar(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "access.denied")
-        ) or 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "access.denied")
+            )
+            or 0
+        )
 
 
 def test_role_route_matrix(
-    app: FastAPI, client_as: ClientFactory, targets: Targets,
+    app: FastAPI,
+    client_as: ClientFactory,
+    targets: Targets,
     app_sessions: sessionmaker[Session],
 ) -> None:
     clients = {role: client_as(role, ROLE_STATES[role]) for role in Role}
@@ -205,7 +225,8 @@ def test_anonymous_caller_is_asked_to_sign_in(
                 kwargs["json"] = {}
             response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
             to_sign_in = (
-                not path.startswith("/api/") and response.is_redirect
+                not path.startswith("/api/")
+                and response.is_redirect
                 and response.headers["location"].startswith("/sign-in")
             )
             if response.status_code != 401 and not to_sign_in:

@@ -17,11 +17,19 @@ from tests.functional.ui_support import (
     csrf_from,
     make_user,
     seed_person,
-    ui_as,  # noqa: F401 - a fixture
+    ui_as_fixture,  # noqa: F401 - the ui_as fixture
 )
 
-UI_PREFIXES = ("/sign-", "/language", "/account", "/admin", "/search", "/persons", "/documents",
-               "/import")
+UI_PREFIXES = (
+    "/sign-",
+    "/language",
+    "/account",
+    "/admin",
+    "/search",
+    "/persons",
+    "/documents",
+    "/import",
+)
 
 
 def _anonymous(app: FastAPI) -> TestClient:
@@ -47,14 +55,26 @@ def test_sign_in_with_a_wrong_password_says_so_and_lets_in_with_the_right_one(
     client = _anonymous(app)
     form = client.get("/sign-in?next=/search")
     assert form.status_code == 200
-    refused = client.post("/sign-in", data={
-        "username": "officer.one", "password": "wrong", "next": "/search",
-        "csrf_token": csrf_from(form.text)})
+    refused = client.post(
+        "/sign-in",
+        data={
+            "username": "officer.one",
+            "password": "wrong",
+            "next": "/search",
+            "csrf_token": csrf_from(form.text),
+        },
+    )
     assert refused.status_code == 401
     assert "The username or password is wrong" in refused.text
-    accepted = client.post("/sign-in", data={
-        "username": "officer.one", "password": PASSWORD, "next": "/search",
-        "csrf_token": csrf_from(refused.text)})
+    accepted = client.post(
+        "/sign-in",
+        data={
+            "username": "officer.one",
+            "password": PASSWORD,
+            "next": "/search",
+            "csrf_token": csrf_from(refused.text),
+        },
+    )
     assert accepted.status_code == 303
     assert accepted.headers["location"] == "/search"
     assert client.get("/search").status_code == 200
@@ -66,9 +86,15 @@ def test_sign_in_never_redirects_off_the_node(
     make_user(app_sessions, "officer.two", Role.MIGRATION_OFFICER, "KAZ")
     client = _anonymous(app)
     form = client.get("/sign-in")
-    response = client.post("/sign-in", data={
-        "username": "officer.two", "password": PASSWORD, "next": "//evil.example/",
-        "csrf_token": csrf_from(form.text)})
+    response = client.post(
+        "/sign-in",
+        data={
+            "username": "officer.two",
+            "password": PASSWORD,
+            "next": "//evil.example/",
+            "csrf_token": csrf_from(form.text),
+        },
+    )
     assert response.headers["location"] == "/"
 
 
@@ -93,8 +119,13 @@ def test_home_shows_the_register_at_a_glance(
 def test_a_consular_officer_cannot_open_another_states_national(
     ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
 ) -> None:
-    kyrgyz, _ = seed_person(app_sessions, primary="Asanov", secondary="Bakyt",
-                            nationality="KGZ", document_number="WK22345678")
+    kyrgyz, _ = seed_person(
+        app_sessions,
+        primary="Asanov",
+        secondary="Bakyt",
+        nationality="KGZ",
+        document_number="WK22345678",
+    )
     uzbek, _ = seed_person(app_sessions)
     consul = ui_as(Role.CONSULAR_OFFICER, state="UZB")
     refused = consul.get(f"/persons/{kyrgyz}")
@@ -114,8 +145,9 @@ def test_a_form_without_its_csrf_token_is_refused(
 ) -> None:
     _, document = seed_person(app_sessions)
     client = ui_as(Role.MIGRATION_OFFICER)
-    response = client.post(f"/documents/{document}/revoke",
-                           data={"reason": "forged request", "step": "confirm"})
+    response = client.post(
+        f"/documents/{document}/revoke", data={"reason": "forged request", "step": "confirm"}
+    )
     assert response.status_code == 403
     assert "The form has expired" in response.text
     history = client.get(f"/documents/{document}/history")

@@ -38,8 +38,13 @@ def make_user(
 ) -> None:
     with unit_of_work(sessions) as session:
         create_user(
-            session, system_principal("KAZ", "test"), username=username, password=PASSWORD,
-            role=role, state=state, locale=locale,
+            session,
+            system_principal("KAZ", "test"),
+            username=username,
+            password=PASSWORD,
+            role=role,
+            state=state,
+            locale=locale,
         )
 
 
@@ -48,8 +53,12 @@ def signed_in_client(app: FastAPI, username: str) -> TestClient:
     form = client.get("/sign-in")
     response = client.post(
         "/sign-in",
-        data={"username": username, "password": PASSWORD, "next": "/",
-              "csrf_token": csrf_from(form.text)},
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "next": "/",
+            "csrf_token": csrf_from(form.text),
+        },
     )
     assert response.status_code == 303, response.text
     return client
@@ -62,33 +71,54 @@ def post_form(client: TestClient, page_url: str, action: str, data: dict[str, An
 
 
 def seed_person(
-    sessions: sessionmaker[Session], *, primary: str = "Rahimov", secondary: str = "Otkir",
-    nationality: str = "UZB", document_number: str = "WK12345678",
+    sessions: sessionmaker[Session],
+    *,
+    primary: str = "Rahimov",
+    secondary: str = "Otkir",
+    nationality: str = "UZB",
+    document_number: str = "WK12345678",
     valid_until: dt.date | None = None,
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """A person with an active work permit, written through the register's services."""
     officer = system_principal("KAZ", "seed")
     with unit_of_work(sessions) as session:
-        person = service.create_person(session, officer, PersonCreate(
-            primary_name=primary, secondary_name=secondary, nationality=nationality,
-            birth_date=BirthDate(year=1988, month=3, day=14), sex=Sex.MALE,
-        ))
-        document = service.issue_document(session, officer, person.id, StayDocumentCreate(
-            kind=StayKind.WORK_PERMIT, number=document_number, purpose=StayPurpose.WORK,
-            valid_from=dt.date(2026, 1, 1), valid_until=valid_until or dt.date(2026, 12, 31),
-            reason="employer application 17",
-        ), host_state="KAZ")
+        person = service.create_person(
+            session,
+            officer,
+            PersonCreate(
+                primary_name=primary,
+                secondary_name=secondary,
+                nationality=nationality,
+                birth_date=BirthDate(year=1988, month=3, day=14),
+                sex=Sex.MALE,
+            ),
+        )
+        document = service.issue_document(
+            session,
+            officer,
+            person.id,
+            StayDocumentCreate(
+                kind=StayKind.WORK_PERMIT,
+                number=document_number,
+                purpose=StayPurpose.WORK,
+                valid_from=dt.date(2026, 1, 1),
+                valid_until=valid_until or dt.date(2026, 12, 31),
+                reason="employer application 17",
+            ),
+            host_state="KAZ",
+        )
         return person.id, document.id
 
 
-@pytest.fixture
-def ui_as(app: FastAPI, app_sessions: sessionmaker[Session]) -> Iterator[UiClientFactory]:
+@pytest.fixture(name="ui_as")
+def ui_as_fixture(app: FastAPI, app_sessions: sessionmaker[Session]) -> Iterator[UiClientFactory]:
     """``ui_as(Role.MIGRATION_OFFICER)`` → a client signed in through the sign-in form."""
     clients: list[TestClient] = []
     counter = iter(range(1_000_000))
 
-    def make(role: Role = Role.MIGRATION_OFFICER, state: str = "KAZ",
-             locale: str = "en") -> TestClient:
+    def make(
+        role: Role = Role.MIGRATION_OFFICER, state: str = "KAZ", locale: str = "en"
+    ) -> TestClient:
         username = f"ui-{role.value}-{state.lower()}-{next(counter)}"
         make_user(app_sessions, username, role, state, locale)
         client = signed_in_client(app, username)

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from kervan.registry.synthetic.generator import Batch, Row, generate
-from kervan.registry.synthetic.loader import LoadStats, load
+from kervan.registry.synthetic.loader import LoadError, LoadStats, load
 from kervan.registry.synthetic.variants import spelling_variants
 
-__all__ = ["Batch", "LoadStats", "Row", "generate", "load", "spelling_variants"]
+__all__ = ["Batch", "LoadError", "LoadStats", "Row", "generate", "load", "spelling_variants"]

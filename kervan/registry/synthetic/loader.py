@@ -28,6 +28,10 @@ from kervan.registry.synthetic.generator import TABLES, Batch, Row
 Convert = Callable[[Any], Any]
 
 
+class LoadError(RuntimeError):
+    """A batch could not be written; the batches before it are committed."""
+
+
 @dataclass(slots=True)
 class LoadStats:
     documents: int = 0
@@ -139,34 +143,53 @@ def load(
     """Insert every batch, committing after each; ``progress`` gets the documents loaded so far.
 
     One transaction per batch keeps the SQLite WAL and PostgreSQL's memory bounded and was no
-    slower than one transaction overall (measured: docs/synthetic-data.md). A failure leaves the
-    batches already committed in place."""
+    slower than one transaction overall (measured: docs/synthetic-data.md). If a batch fails,
+    it is rolled back, the batches before it stay committed, and ``LoadError`` says which."""
     dialect = engine.dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise ValueError(f"cannot bulk-load into {dialect}: only SQLite and PostgreSQL")
     sqlite = dialect == "sqlite"
-    plans = _plans(sqlite)
     write = _write_sqlite if sqlite else _write_postgresql
+    plans = _plans(sqlite)
     stats = LoadStats()
     started = time.perf_counter()
     connection = engine.raw_connection()
     try:
-        for batch in batches:
-            cursor = connection.cursor()
-            try:
-                write(cursor, plans, batch)
-            finally:
-                cursor.close()
-            connection.commit()
+        for number, batch in enumerate(batches, start=1):
+            _write_batch(connection, write, plans, batch, number, stats, engine)
             stats.documents += batch.document_count
             for name, rows in batch.tables():
                 stats.rows[name] += len(rows)
             if progress is not None:
                 progress(stats.documents)
-    except BaseException:
-        connection.rollback()
-        raise
     finally:
         connection.close()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _write_batch(
+    connection: Any,
+    write: Callable[[Any, dict[str, _TablePlan], Batch], None],
+    plans: dict[str, _TablePlan],
+    batch: Batch,
+    number: int,
+    stats: LoadStats,
+    engine: Engine,
+) -> None:
+    cursor = connection.cursor()
+    try:
+        write(cursor, plans, batch)
+        connection.commit()
+    except engine.dialect.loaded_dbapi.Error as exc:
+        connection.rollback()
+        raise LoadError(
+            f"batch {number} (documents {stats.documents + 1}-"
+            f"{stats.documents + batch.document_count}) was not loaded: {exc}; "
+            f"the {stats.documents} documents before it are committed"
+        ) from exc
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        cursor.close()

@@ -39,10 +39,17 @@ def _per_word(part: str, spell: Spell) -> str | None:
     return " ".join(words)
 
 
-def _entry_spelling(nationality: str, pick: Callable[[NameEntry], str | None]) -> Spell:
+def _from_entries(
+    nationality: str,
+    pick: Callable[[NameEntry], str | None],
+    fallback: Spell = lambda word: None,
+) -> Spell:
+    """Spell a word from its name data entry, else by ``fallback``."""
+
     def spell(word: str) -> str | None:
         entry = find_entry(nationality, word)
-        return pick(entry) if entry is not None else None
+        picked = pick(entry) if entry is not None else None
+        return picked or fallback(word)
 
     return spell
 
@@ -53,12 +60,28 @@ def _other_script(entry: NameEntry) -> str | None:
     return next((a for a in entry.typed_spellings if _CYRILLIC.search(a)), None)
 
 
+def _russian_cyrillic(entry: NameEntry) -> str | None:
+    """How a Russian-speaking officer writes the name (Рахимов for Раҳимов)."""
+    typed = next((a for a in entry.typed_spellings if _CYRILLIC.search(a)), None)
+    if typed:
+        return typed
+    return entry.cyrillic or (entry.name if _CYRILLIC.search(entry.name) else None)
+
+
 def _latin_of_cyrillic(entry: NameEntry) -> str | None:
     return entry.name if entry.cyrillic else None
 
 
-def _typed(entry: NameEntry) -> str | None:
+def _typed_latin(entry: NameEntry) -> str | None:
     return next((a for a in entry.typed_spellings if not _CYRILLIC.search(a)), None)
+
+
+def _first_passport_spelling(entry: NameEntry) -> str | None:
+    return next(iter(entry.passport_spellings), None)
+
+
+def _title_mrz(word: str) -> str:
+    return to_mrz(word).title()
 
 
 def _informal(icao: str) -> str:
@@ -88,9 +111,11 @@ def _candidates(person: Mapping[str, Any]) -> Iterable[str | None]:
         language = ""
     if language in _NATIONAL_LATIN and _CYRILLIC.search(primary + secondary):
         yield _join(to_national_latin(primary, language), to_national_latin(secondary, language))
-    yield _both(primary, secondary, _entry_spelling(nationality, _other_script))
-    yield _both(primary, secondary, _entry_spelling(nationality, _latin_of_cyrillic))
-    yield _both(primary, secondary, _entry_spelling(nationality, _typed))
+    yield _both(primary, secondary, _from_entries(nationality, _other_script))
+    yield _both(primary, secondary, _from_entries(nationality, _latin_of_cyrillic))
+    yield _both(primary, secondary, _from_entries(nationality, _russian_cyrillic))
+    yield _both(primary, secondary, _from_entries(nationality, _first_passport_spelling, to_mrz))
+    yield _both(primary, secondary, _from_entries(nationality, _typed_latin, _title_mrz))
     yield table.title()
     if _CYRILLIC.search(primary + secondary):  # the rules are about Cyrillic transliteration
         yield _informal(table)
