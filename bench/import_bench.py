@@ -56,9 +56,16 @@ def _say(message: str) -> None:
 
 
 def generate_file(directory: Path, rows: int, seed: int) -> Path:
-    path = directory / f"register-{rows}.csv"
+    """The benchmark's CSV file, kept in ``directory`` between runs: the generator is
+    deterministic, and generating a million rows takes longer than importing them."""
+    path = directory / f"register-{HOST}-{rows}-seed{seed}.csv"
+    if path.exists():
+        _say(f"using {path}")
+        return path
     started = time.perf_counter()
-    write_rows(path, sample_rows(rows, seed=seed, host_state=HOST), "csv")
+    partial = path.with_suffix(".part")
+    write_rows(partial, sample_rows(rows, seed=seed, host_state=HOST), "csv")
+    partial.rename(path)
     size = path.stat().st_size / 1024 / 1024
     _say(f"generated {rows} rows ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s")
     return path
@@ -195,6 +202,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="a server to create the kervan_bench databases on",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "kervan-bench",
+        help="where the generated CSV files are kept between runs",
+    )
     parser.add_argument("--profile", action="store_true", help="print where the import spends")
     parser.add_argument("--no-docs", action="store_true", help="do not update the docs page")
     return parser.parse_args(argv)
@@ -215,9 +228,10 @@ def _databases(args: argparse.Namespace, directory: Path) -> tuple[str, str, str
 
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    path = generate_file(args.cache_dir, args.rows, args.seed)
     with tempfile.TemporaryDirectory(prefix="kervan-bench-") as tmp:
         directory = Path(tmp)
-        path = generate_file(directory, args.rows, args.seed)
         source, target, server = _databases(args, directory)
         import_seconds, report = run_import(source, path, args.profile)
         rss = peak_rss_mib()

@@ -46,17 +46,20 @@ _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"AE", "A"),  # Ä: AE or A; Ə in Kazakh Latin
         (r"OE", "O"),  # Ö: OE or O
         (r"UE", "U"),  # Ü: UE or U
+        (r"IE(?=[AEIOU])", ""),  # Ъ before a vowel: ICAO IE, otherwise dropped (Asʼad)
         (r"IE", "E"),  # Е after a vowel, Ъ: YE, IE or E
         (r"IO", "E"),  # Ё: E (ICAO), YO, IO
         (r"(?<=[B-DF-HJ-NP-TV-Z])IU", "U"),  # Ю after a consonant: LIUDMILA / LUDMILA
     )
 )
-# O followed by an apostrophe look-alike and a letter is Uzbek Oʻ (Ў). Irish O'Connor is read
+# O followed by an apostrophe look-alike is Uzbek Oʻ (Ў). Irish O'Connor is read
 # the same way: the alternative would make fold depend on letter case (O'CONNOR vs O'Connor).
 # U+02BC (ʼ) is the Uzbek tutuq belgisi, a different letter, and is left alone.
-_UZBEK_O = re.compile(r"[Oo][ʻ‘`'’](?=[^\W\d_])")
+_UZBEK_O = re.compile(r"[Oo][ʻ‘`'’]")
 
-_VOWELS = frozenset("AEIOU")
+# Dropped from the skeleton: vowels, and C, which stands for Ч, Ц, Ç and Azerbaijani and Turkish
+# C (/dʒ/) - the last alternates with J/DZH (Cavid, Джавид, JAVID), which fold reads as I.
+_WEAK = frozenset("AEIOUC")
 # Consonant classes for the skeleton: letters that alternate between spellings of one name
 # (Mahmud/Mahmut, Rajab/Recep, Yusuf/Yusup, Hasan/Гасан/Qasım, Ahmad/Akhmad).
 _CONSONANT_CLASS = str.maketrans("DPFVWGQHX", "TBBBBKKKK")
@@ -111,20 +114,20 @@ def _fold_word(word: str) -> str:
 
 
 def skeleton(token: str) -> str:
-    """The coarse blocking key of one name word: a vowel class ``A`` or the consonant class of
-    the first letter, then the classes of the other consonants, vowels dropped (UTKIR and
-    OTKIR -> ATKR; MAMMADOV, MEMMEDOV, MAMEDOV -> MMTB). Works on raw or folded
-    words; several words are read as one."""
+    """The coarse blocking key of one name word: ``A`` for a first letter that is a vowel or
+    C, else the first letter's consonant class, then the classes of the other consonants;
+    vowels and C dropped (UTKIR and OTKIR -> ATKR; MAMMADOV, MEMMEDOV, MAMEDOV -> MMTB;
+    CAVID and JAVID -> ABT). Works on raw or folded words; several words are read as one."""
     folded = fold(token).replace(" ", "")
     if len(folded) > 2 and folded.endswith("H"):
         folded = folded[:-1]  # a final h is often not written: ABDULLAH / ABDULLA, ABDULLOH
     if not folded:
         return ""
     classes = folded.translate(_CONSONANT_CLASS)
-    out = ["A" if classes[0] in _VOWELS else classes[0]]
+    out = ["A" if classes[0] in _WEAK else classes[0]]
     for previous, char in itertools.pairwise(classes):
         # Neighbouring letters of one class are one sound (DT, KH -> K): keep one.
-        if char not in _VOWELS and char != previous:
+        if char not in _WEAK and char != previous:
             out.append(char)
     return "".join(out)
 

@@ -1,12 +1,20 @@
 """The derived name columns of a person (ICAO form and search keys), computed in one place so
-that the service, imports and the data generator always agree with the search."""
+that the service, imports and the data generator always agree with the search.
+
+Names repeat a great deal in a register (a few thousand given and family names cover most
+people), so the per-word work is cached: deriving the columns of a million persons then costs
+little more than a dictionary look-up per name part.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kervan.identity.names import name_tokens, skeleton
 from kervan.identity.translit import detect_script, to_mrz
+
+_CACHE_SIZE = 1 << 17
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,27 @@ class NameColumns:
         }
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def part_tokens(part: str) -> tuple[str, ...]:
+    """The folded words of one name part (family or given names), patronymics left out."""
+    return tuple(name_tokens(part, "")) if part else ()
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def token_skeleton(token: str) -> str:
+    return skeleton(token)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def mrz_form(part: str) -> str:
+    return to_mrz(part)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _script(text: str) -> str:
+    return detect_script(text)
+
+
 def name_columns(
     primary_name: str,
     secondary_name: str,
@@ -37,20 +66,20 @@ def name_columns(
 ) -> NameColumns:
     """Derive the stored name columns. The ICAO identifiers come from the travel document when
     known (passports may spell a name differently from the table), else by transliteration."""
-    primary_id = primary_identifier or to_mrz(primary_name)
-    secondary_id = secondary_identifier if secondary_identifier is not None else to_mrz(
-        secondary_name
+    primary_id = primary_identifier or mrz_form(primary_name)
+    secondary_id = (
+        secondary_identifier if secondary_identifier is not None else mrz_form(secondary_name)
     )
-    tokens_written = name_tokens(primary_name, secondary_name)
-    tokens_icao = name_tokens(primary_id, secondary_id)
-    key_tokens = list(dict.fromkeys([*tokens_written, *tokens_icao]))
-    primary_tokens = name_tokens(primary_name, "")
-    secondary_tokens = name_tokens("", secondary_name)
+    primary_tokens = part_tokens(primary_name)
+    secondary_tokens = part_tokens(secondary_name)
+    key_tokens = dict.fromkeys(
+        [*primary_tokens, *secondary_tokens, *part_tokens(primary_id), *part_tokens(secondary_id)]
+    )
     return NameColumns(
         primary_identifier=primary_id,
         secondary_identifier=secondary_id,
-        name_script=detect_script(primary_name + secondary_name),
+        name_script=_script(primary_name + secondary_name),
         name_key=" ".join(key_tokens),
-        primary_skeleton=skeleton(primary_tokens[0]) if primary_tokens else "",
-        secondary_skeleton=skeleton(secondary_tokens[0]) if secondary_tokens else "",
+        primary_skeleton=token_skeleton(primary_tokens[0]) if primary_tokens else "",
+        secondary_skeleton=token_skeleton(secondary_tokens[0]) if secondary_tokens else "",
     )

@@ -27,6 +27,7 @@ from kervan.registry.scoping import nationality_scope, require
 
 CANDIDATE_LIMIT = 2000
 MIN_SCORE = 60.0
+CONFIDENT_SCORE = 85.0
 
 
 @dataclass(frozen=True)
@@ -170,14 +171,19 @@ def search_persons(
             base = base.where(Person.birth_year == query.birth_date.year)
         for person in session.scalars(_name_candidates(base, tokens).limit(CANDIDATE_LIMIT)):
             candidates[person.id] = person
-        for person in _trigram_candidates(session, principal, " ".join(tokens), 200):
-            candidates.setdefault(person.id, person)
     doc_people: set[object] = set()
     if query.document_number:
         for person in _document_candidates(session, principal, query.document_number):
             candidates.setdefault(person.id, person)
             doc_people.add(person.id)
     hits = [h for p in candidates.values() if (h := _rank(p, query, tokens, doc_people))]
+    if tokens and not any(h.score >= CONFIDENT_SCORE for h in hits):
+        # The skeleton blocks found nobody convincing: perhaps a typo changed a consonant.
+        # Only then pay for the trigram search over the whole register.
+        seen = {h.person.id for h in hits}
+        for person in _trigram_candidates(session, principal, " ".join(tokens), 200):
+            if person.id not in seen and (hit := _rank(person, query, tokens, doc_people)):
+                hits.append(hit)
     hits.sort(key=lambda h: (-h.score, h.person.primary_identifier, str(h.person.id)))
     audit.record(
         session, principal, "person.search", record_type="person",

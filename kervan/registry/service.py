@@ -486,7 +486,6 @@ def create_person_from_mrz(session: Session, principal: Principal, data: Any) ->
     birth = mrz.birth_date
     if birth.year is None:
         raise InvalidInput("the MRZ has no year of birth; register the person by hand")
-    expiry = mrz.expiry_date
     create = PersonCreate(
         primary_name=data.primary_name or mrz.primary_identifier,
         secondary_name=data.secondary_name or mrz.secondary_identifier,
@@ -501,7 +500,7 @@ def create_person_from_mrz(session: Session, principal: Principal, data: Any) ->
                 document_type=_travel_document_type(mrz.document_code),
                 number=mrz.document_number,
                 issuing_state=mrz.issuing_state,
-                expiry_date=expiry.as_date() if hasattr(expiry, "as_date") else expiry,
+                expiry_date=mrz.expiry_date,
             )
         ],
     )

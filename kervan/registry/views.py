@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -318,11 +319,20 @@ def decision_submit(
 # Import: a dry run first, shown row by row; then the same uploaded file for real.
 
 IMPORT_SUFFIXES = (".csv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx")
+UPLOAD_LIFETIME_SECONDS = 24 * 3600
 
 
 def _upload_dir(settings: Settings, principal: Principal) -> Path:
     # Per user, so an upload id guessed or copied from another officer's page finds nothing.
     return settings.data_dir / "uploads" / str(principal.user_id or principal.username)
+
+
+def _sweep(folder: Path) -> None:
+    """Forget checked files nobody went on to import (a dry run left open, a closed tab)."""
+    cutoff = time.time() - UPLOAD_LIFETIME_SECONDS
+    for stale in folder.glob("*.*"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
 
 
 def _find_upload(settings: Settings, principal: Principal, upload: str) -> Path | None:
@@ -357,6 +367,7 @@ def import_dry_run(
         )
     folder = _upload_dir(settings, principal)
     folder.mkdir(parents=True, exist_ok=True)
+    _sweep(folder)
     path = folder / f"{uuid.uuid4()}{suffix}"
     with path.open("wb") as out:
         shutil.copyfileobj(file.file, out, 1 << 20)
@@ -380,7 +391,9 @@ def _run_import(
         return page.render(
             "registry/import.html", report=None, upload="", errors=errors, status_code=exc.status
         )
-    if not dry_run:
+    if not dry_run or report.outcome == "rejected" or report.rows_rejected:
+        # Kept only while it may still be imported as checked: a file with bad rows must be
+        # corrected and uploaded again anyway.
         path.unlink(missing_ok=True)
     upload = path.stem if dry_run else ""
     return page.render("registry/import.html", report=report, upload=upload, errors=FormErrors())

@@ -155,6 +155,7 @@ def render(
         lang=translator.code,
         principal=principal,
         csrf_token=_csrf(request),
+        is_htmx=request.headers.get("hx-request") == "true",
         node_state=request.app.state.settings.state,
         version=kervan.__version__,
         today=dt.date.today(),

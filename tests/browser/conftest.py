@@ -93,5 +93,10 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    errors: list[str] = []
+    # A CSP violation (an inline script or style slipped into a template) shows up here.
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     yield page
     context.close()
+    unexpected = [e for e in errors if "status of 40" not in e]  # 403/404 pages tested on purpose
+    assert not unexpected, unexpected

@@ -48,6 +48,10 @@ def test_a_cyrillic_spelling_finds_a_name_stored_in_latin(page: Any, live_node: 
     result.click()
     page.wait_for_url(f"{live_node.url}/persons/{live_node.seeded.rahimov}")
     _expect_text(page, "RAHIMOV<<OTKIR")
+    # Each document's history loads when opened (htmx, once), not with the page.
+    document = page.locator(f"#document-{live_node.seeded.rahimov_permit}")
+    document.locator("summary").click()
+    document.locator("tr.event-issued").wait_for()
     screenshot(page, "en-person")
 
 

@@ -42,6 +42,12 @@ def test_a_page_asks_an_anonymous_browser_to_sign_in_and_comes_back(app: FastAPI
     assert response.headers["location"] == "/sign-in?next=/search%3Fq%3Dx"
 
 
+def test_htmx_is_told_to_reload_the_whole_page_to_sign_in(app: FastAPI) -> None:
+    response = _anonymous(app).get("/search?q=x", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/sign-in?next=")
+
+
 def test_the_api_keeps_problem_json_for_the_same_error(app: FastAPI) -> None:
     response = _anonymous(app).get("/api/v1/persons")
     assert response.status_code == 401

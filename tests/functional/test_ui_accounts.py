@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
+import pytest
 
 from kervan.accounts.roles import Role
+from kervan.config import Settings
 from kervan.registry.transfer.columns import COLUMNS
 from tests.functional.ui_support import (
     UiClientFactory,
@@ -87,6 +89,18 @@ def test_an_officer_cannot_read_the_audit_log(ui_as: UiClientFactory) -> None:
     assert ui_as(Role.MIGRATION_OFFICER).get("/admin/audit").status_code == 403
 
 
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The node's settings, with uploads kept in this test's own folder."""
+    return Settings(
+        database_url=database_url,
+        state="KAZ",
+        environment="test",
+        secret_key="test-secret-key-not-for-production",
+        data_dir=tmp_path,
+    )
+
+
 def _csv(*rows: dict[str, str]) -> bytes:
     lines = [",".join(COLUMNS)] + [",".join(row.get(c, "") for c in COLUMNS) for row in rows]
     return ("\n".join(lines) + "\n").encode()
@@ -109,7 +123,7 @@ GOOD_ROW = {
 
 
 def test_import_shows_the_dry_run_row_by_row_then_imports(
-    ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
+    ui_as: UiClientFactory, tmp_path: Path
 ) -> None:
     client = ui_as(Role.MIGRATION_OFFICER)
     token = csrf_from(client.get("/import").text)
@@ -144,6 +158,7 @@ def test_import_shows_the_dry_run_row_by_row_then_imports(
     assert "Karimova" in client.get("/search", params={"q": "Karimova"}).text
     again = client.post("/import/run", data={"csrf_token": token, "upload": upload.group(1)})
     assert again.status_code == 410
+    assert not any(p.is_file() for p in (tmp_path / "uploads").rglob("*"))
 
 
 def test_a_file_of_an_unknown_kind_is_refused(ui_as: UiClientFactory) -> None:

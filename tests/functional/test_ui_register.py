@@ -40,6 +40,12 @@ def test_search_by_document_number_and_a_bad_date_of_birth(
     assert f"/persons/{person}" in client.get("/search", params={"q": "WK12345678"}).text
     refused = client.get("/search", params={"q": "Rahimov", "birth_date": "14.03.1988"})
     assert "Give the date of birth as YYYY-MM-DD" in refused.text
+    fragment = client.get(
+        "/search",
+        params={"q": "Rahimov", "birth_date": "14.03.1988"},
+        headers={"HX-Request": "true"},
+    )
+    assert 'role="alert">Give the date of birth as YYYY-MM-DD' in fragment.text
 
 
 def test_person_page_shows_identity_documents_and_violations(

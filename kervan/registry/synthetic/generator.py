@@ -19,13 +19,13 @@ from typing import Any
 
 from kervan.db.ids import uuid7_at
 from kervan.registry.enums import (
-    Sex,
     StayEventKind,
     StayStatus,
     TravelDocumentType,
     ViolationStatus,
 )
 from kervan.registry.naming import name_columns
+from kervan.registry.synthetic.draws import Weighted, between
 from kervan.registry.synthetic.hosts import HostProfile, host_profile
 from kervan.registry.synthetic.names import name_group
 from kervan.registry.synthetic.numbers import DocumentNumbers
@@ -81,10 +81,8 @@ class _Ids:
 
 def _at(rng: random.Random, day: dt.date) -> dt.datetime:
     """A time in office hours of Central Asia and Turkey (UTC+3 to UTC+6) on ``day``."""
-    seconds = rng.randrange(4 * 3600, 13 * 3600)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) + dt.timedelta(
-        seconds=seconds
-    )
+    seconds = between(rng, 4 * 3600, 13 * 3600 - 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
 
 
 class _RecordMaker:
@@ -94,12 +92,12 @@ class _RecordMaker:
         self.today = today
         self.ids = _Ids(rng, _ID_EPOCH_MS + (seed * 2_654_435_761) % _YEAR_MS)
         self.numbers = DocumentNumbers(host.number_letter, salt=rng.getrandbits(32))
-        self._cum_weights = list(itertools.accumulate(host.weights))
+        self._nationalities = Weighted(dict(zip(host.nationalities, host.weights, strict=True)))
 
     def add_person(self, batch: Batch, max_documents: int) -> int:
         """Add one person and their stay to ``batch``; return how many documents that made."""
         rng = self.rng
-        nationality = rng.choices(self.host.nationalities, cum_weights=self._cum_weights)[0]
+        nationality = self._nationalities.pick(rng)
         stay = draw_stay(
             rng, nationality, self.host.needs_visa(nationality), self.today, max_documents
         )
@@ -135,9 +133,9 @@ class _RecordMaker:
         card = self.host.may_use_identity_card(nationality) and rng.random() < IDENTITY_CARD_SHARE
         kind = TravelDocumentType.IDENTITY_CARD if card else TravelDocumentType.PASSPORT
         if rng.random() < EXPIRED_PASSPORT_SHARE:
-            expiry = self.today - dt.timedelta(days=rng.randint(1, 365))
+            expiry = self.today - dt.timedelta(days=between(rng, 1, 365))
         else:
-            expiry = self.today + dt.timedelta(days=rng.randint(30, 3650))
+            expiry = self.today + dt.timedelta(days=between(rng, 30, 3650))
         return {
             "id": self.ids.next(),
             "person_id": person["id"],
@@ -234,11 +232,14 @@ def generate(
     so a batch may hold up to two documents more than ``batch_documents``."""
     if count_documents < 0:
         raise ValueError("count_documents must not be negative")
+    if seed < 0:  # random.Random(-s) is random.Random(s): two seeds, one data set
+        raise ValueError("seed must not be negative")
     if batch_documents < 1:
         raise ValueError("batch_documents must be at least 1")
     host = host_profile(host_state)
-    return _batches(count_documents, _RecordMaker(random.Random(seed), host, today, seed),
-                    batch_documents)
+    return _batches(
+        count_documents, _RecordMaker(random.Random(seed), host, today, seed), batch_documents
+    )
 
 
 def _batches(remaining: int, maker: _RecordMaker, batch_documents: int) -> Iterator[Batch]:
@@ -249,4 +250,4 @@ def _batches(remaining: int, maker: _RecordMaker, batch_documents: int) -> Itera
         yield batch
 
 
-__all__ = ["ACTOR", "REASON", "TABLES", "Batch", "Row", "Sex", "generate"]
+__all__ = ["ACTOR", "REASON", "TABLES", "Batch", "Row", "generate"]

@@ -14,6 +14,7 @@ from kervan.registry.codes import validate_state_code
 from kervan.registry.synthetic.names import nationalities
 
 # Relative weights of nationalities among the foreigners of a host state.
+# fmt: off
 NATIONALITY_MIX: dict[str, dict[str, float]] = {
     "KAZ": {
         "UZB": 34, "RUS": 14, "KGZ": 10, "CHN": 10, "TJK": 8, "TUR": 5, "AZE": 3, "UKR": 3,
@@ -44,6 +45,7 @@ DEFAULT_MIX: dict[str, float] = {
     "UZB": 12, "RUS": 12, "UKR": 10, "CHN": 10, "TUR": 8, "IND": 8, "KAZ": 6, "AFG": 6,
     "SYR": 6, "AZE": 4, "KGZ": 4, "TJK": 4, "TKM": 3, "IRN": 3, "PAK": 3, "VNM": 3, "HUN": 2,
 }
+# fmt: on
 
 # Nationals who enter without a visa (and so hold a registration instead), approximately.
 VISA_FREE: dict[str, frozenset[str]] = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kervan.identity.translit import to_mrz
 from kervan.registry.enums import Sex, StayPurpose
+from kervan.registry.synthetic.draws import one_of
 from kervan.registry.synthetic.names import FamilyName, NameEntry, NameGroup
 
 # Passports issued before the 2013 change to ICAO 9303 (and visas) spelled Russian-style names
@@ -77,9 +78,9 @@ def draw_birth(rng: random.Random, purpose: StayPurpose, today: dt.date) -> Birt
 
 def _given(rng: random.Random, group: NameGroup, female: bool) -> list[NameEntry]:
     pool = group.female if female else group.male
-    first = rng.choice(pool)
+    first = one_of(rng, pool)
     if rng.random() < group.double_given_share:
-        second = rng.choice(pool)
+        second = one_of(rng, pool)
         if second is not first:
             return [first, second]
     return [first]
@@ -94,7 +95,7 @@ def _patronymic(
 ) -> str:
     if rng.random() >= group.patronymic_share:
         return ""
-    father = rng.choice(group.male)
+    father = one_of(rng, group.male)
     if group.patronymic_from_data:
         return father.patronymics[1 if female else 0]
     templates = group.patronymic_cyrillic_templates if cyrillic else group.patronymic_templates
@@ -111,7 +112,7 @@ def _passport_spelling(rng: random.Random, entries: list[NameEntry], script: str
     for entry in entries:
         spellings = entry.passport_spellings
         if spellings:
-            parts.append(rng.choice(spellings))
+            parts.append(one_of(rng, spellings))
         elif script == "Cyrl":
             parts.append(older_spelling(to_mrz(entry.name)))
         else:
@@ -141,13 +142,11 @@ def _identifiers(
     )
 
 
-def draw_name(
-    rng: random.Random, group: NameGroup, sex: Sex, birth_year: int
-) -> PersonName:
+def draw_name(rng: random.Random, group: NameGroup, sex: Sex, birth_year: int) -> PersonName:
     female = sex is Sex.FEMALE or (sex is Sex.UNSPECIFIED and rng.random() < 0.5)
     cyrillic = rng.random() < group.cyrillic_share(birth_year)
     given = _given(rng, group, female)
-    family_name: FamilyName = rng.choice(group.family)
+    family_name: FamilyName = one_of(rng, group.family)
     family = [family_name.for_sex(female)]
     if rng.random() < group.single_name_share:
         # One name only (common in Afghanistan): ICAO puts it in the primary identifier.

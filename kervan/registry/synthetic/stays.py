@@ -14,11 +14,10 @@ import enum
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from functools import cache
 
 from kervan.registry.enums import StayKind, StayPurpose
-
-_T = TypeVar("_T")
+from kervan.registry.synthetic.draws import Weighted, between, one_of
 
 # The first document of a stay: a visa for visa nationals, else a registration.
 _ENTRY = "entry"
@@ -48,37 +47,38 @@ _PURPOSE_OVERRIDES: dict[str, dict[StayPurpose, float]] = {
 }
 
 _Template = tuple[str | StayKind, ...]
-_TEMPLATES: dict[StayPurpose, tuple[tuple[_Template, float], ...]] = {
-    StayPurpose.WORK: (
-        ((_ENTRY, StayKind.WORK_PERMIT), 55),
-        ((_ENTRY, StayKind.WORK_PERMIT, StayKind.TEMPORARY_RESIDENCE), 25),
-        ((StayKind.WORK_PERMIT,), 20),
-    ),
-    StayPurpose.STUDY: (
-        ((_ENTRY, StayKind.TEMPORARY_RESIDENCE), 70),
-        ((_ENTRY,), 15),
-        ((StayKind.TEMPORARY_RESIDENCE,), 15),
-    ),
-    StayPurpose.FAMILY: (
-        ((_ENTRY, StayKind.TEMPORARY_RESIDENCE), 40),
-        ((StayKind.TEMPORARY_RESIDENCE,), 25),
-        ((StayKind.PERMANENT_RESIDENCE,), 20),
-        ((StayKind.REGISTRATION, StayKind.PERMANENT_RESIDENCE), 15),
-    ),
-    StayPurpose.TOURISM: (((_ENTRY,), 100),),
-    StayPurpose.BUSINESS: (
-        ((_ENTRY,), 50),
-        ((_ENTRY, StayKind.REGISTRATION), 30),
-        ((_ENTRY, StayKind.WORK_PERMIT), 20),
-    ),
-    StayPurpose.PRIVATE: (((_ENTRY,), 70), ((_ENTRY, StayKind.REGISTRATION), 30)),
-    StayPurpose.HUMANITARIAN: (
-        ((StayKind.REGISTRATION, StayKind.TEMPORARY_RESIDENCE), 60),
-        ((StayKind.TEMPORARY_RESIDENCE,), 40),
-    ),
-    StayPurpose.TRANSIT: (((_ENTRY,), 100),),
-    StayPurpose.DIPLOMATIC: (((StayKind.VISA,), 100),),
+_TEMPLATES: dict[StayPurpose, dict[_Template, float]] = {
+    StayPurpose.WORK: {
+        (_ENTRY, StayKind.WORK_PERMIT): 55,
+        (_ENTRY, StayKind.WORK_PERMIT, StayKind.TEMPORARY_RESIDENCE): 25,
+        (StayKind.WORK_PERMIT,): 20,
+    },
+    StayPurpose.STUDY: {
+        (_ENTRY, StayKind.TEMPORARY_RESIDENCE): 70,
+        (_ENTRY,): 15,
+        (StayKind.TEMPORARY_RESIDENCE,): 15,
+    },
+    StayPurpose.FAMILY: {
+        (_ENTRY, StayKind.TEMPORARY_RESIDENCE): 40,
+        (StayKind.TEMPORARY_RESIDENCE,): 25,
+        (StayKind.PERMANENT_RESIDENCE,): 20,
+        (StayKind.REGISTRATION, StayKind.PERMANENT_RESIDENCE): 15,
+    },
+    StayPurpose.TOURISM: {(_ENTRY,): 100},
+    StayPurpose.BUSINESS: {
+        (_ENTRY,): 50,
+        (_ENTRY, StayKind.REGISTRATION): 30,
+        (_ENTRY, StayKind.WORK_PERMIT): 20,
+    },
+    StayPurpose.PRIVATE: {(_ENTRY,): 70, (_ENTRY, StayKind.REGISTRATION): 30},
+    StayPurpose.HUMANITARIAN: {
+        (StayKind.REGISTRATION, StayKind.TEMPORARY_RESIDENCE): 60,
+        (StayKind.TEMPORARY_RESIDENCE,): 40,
+    },
+    StayPurpose.TRANSIT: {(_ENTRY,): 100},
+    StayPurpose.DIPLOMATIC: {(StayKind.VISA,): 100},
 }
+_TEMPLATE_CHOICE = {purpose: Weighted(t) for purpose, t in _TEMPLATES.items()}
 
 
 class Situation(enum.StrEnum):
@@ -94,6 +94,7 @@ SITUATION_WEIGHTS: dict[Situation, float] = {
     Situation.EXPIRED: 19,
     Situation.OVERSTAYING: 6,
 }
+_SITUATION_CHOICE = Weighted(SITUATION_WEIGHTS)
 EXPIRING_DAYS = 30
 
 
@@ -126,20 +127,19 @@ class Stay:
         return max(d.valid_until for d in self.documents)
 
 
-def _weighted(rng: random.Random, weights: dict[_T, float]) -> _T:
-    return rng.choices(tuple(weights), weights=tuple(weights.values()))[0]
+@cache
+def _purposes(nationality: str) -> Weighted[StayPurpose]:
+    return Weighted({**_BASE_PURPOSES, **_PURPOSE_OVERRIDES.get(nationality, {})})
 
 
 def draw_purpose(rng: random.Random, nationality: str) -> StayPurpose:
-    weights = {**_BASE_PURPOSES, **_PURPOSE_OVERRIDES.get(nationality, {})}
-    return _weighted(rng, weights)
+    return _purposes(nationality).pick(rng)
 
 
 def _kinds(
     rng: random.Random, purpose: StayPurpose, needs_visa: bool, max_documents: int
 ) -> list[StayKind]:
-    templates = _TEMPLATES[purpose]
-    template = rng.choices([t for t, _ in templates], weights=[w for _, w in templates])[0]
+    template = _TEMPLATE_CHOICE[purpose].pick(rng)
     entry = StayKind.VISA if needs_visa else StayKind.REGISTRATION
     kinds = [entry if k == _ENTRY else StayKind(k) for k in template]
     # A visa-free "entry + registration" is one registration.
@@ -149,17 +149,17 @@ def _kinds(
 def _visa_days(rng: random.Random, purpose: StayPurpose) -> int:
     if purpose in (StayPurpose.TOURISM, StayPurpose.TRANSIT):
         return 30
-    return rng.choice((30, 60, 90))
+    return one_of(rng, (30, 60, 90))
 
 
 def _long_document(rng: random.Random, kind: StayKind, after_entry: bool) -> PlannedDocument:
-    start = rng.randint(3, 60) if after_entry else 0
+    start = between(rng, 3, 60) if after_entry else 0
     if kind is StayKind.WORK_PERMIT:
         days = 365
     elif kind is StayKind.TEMPORARY_RESIDENCE:
-        days = rng.choice((365, 730, 1095))
+        days = one_of(rng, (365, 730, 1095))
     else:
-        days = rng.choice((1826, 3652))
+        days = one_of(rng, (1826, 3652))
     return PlannedDocument(kind, start, start + days - 1)
 
 
@@ -178,28 +178,26 @@ def plan_documents(
     if StayKind.REGISTRATION in kinds:
         # Registration at the place of stay follows arrival by days and lasts as long as the
         # documents it accompanies; alone, it covers a visa-free short stay.
-        start = rng.randint(0, 3)
-        end = max((p.end for p in planned), default=start + rng.choice((30, 60, 90)) - 1)
+        start = between(rng, 0, 3)
+        end = max((p.end for p in planned), default=start + one_of(rng, (30, 60, 90)) - 1)
         planned.append(PlannedDocument(StayKind.REGISTRATION, start, max(end, start)))
     order = {kind: i for i, kind in enumerate(kinds)}
     return sorted(planned, key=lambda p: order[p.kind])
 
 
-def _last_day(
-    rng: random.Random, situation: Situation, today: dt.date, slack: int
-) -> dt.date:
+def _last_day(rng: random.Random, situation: Situation, today: dt.date, slack: int) -> dt.date:
     """Where the stay's last valid day falls; ``slack`` keeps every start on or before today."""
     if situation is Situation.VALID and slack > EXPIRING_DAYS:
-        return today + dt.timedelta(days=rng.randint(EXPIRING_DAYS + 1, slack))
+        return today + dt.timedelta(days=between(rng, EXPIRING_DAYS + 1, slack))
     if situation in (Situation.VALID, Situation.EXPIRING):
-        return today + dt.timedelta(days=rng.randint(0, min(EXPIRING_DAYS, slack)))
+        return today + dt.timedelta(days=between(rng, 0, min(EXPIRING_DAYS, slack)))
     back = 730 if situation is Situation.EXPIRED else 365
-    return today - dt.timedelta(days=rng.randint(1, back))
+    return today - dt.timedelta(days=between(rng, 1, back))
 
 
 def _issued_on(rng: random.Random, kind: StayKind, valid_from: dt.date) -> dt.date:
     if kind is StayKind.VISA:  # visas are issued by a consulate before the journey
-        return valid_from - dt.timedelta(days=rng.randint(2, 20))
+        return valid_from - dt.timedelta(days=between(rng, 2, 20))
     return valid_from
 
 
@@ -233,5 +231,5 @@ def draw_stay(
 ) -> Stay:
     purpose = draw_purpose(rng, nationality)
     planned = plan_documents(rng, purpose, needs_visa, max_documents)
-    situation = _weighted(rng, SITUATION_WEIGHTS)
+    situation = _SITUATION_CHOICE.pick(rng)
     return place_stay(rng, purpose, planned, situation, today)

@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kervan.registry.enums import ViolationKind, ViolationStatus
+from kervan.registry.synthetic.draws import Weighted, between
 from kervan.registry.synthetic.hosts import FineScale
 from kervan.registry.synthetic.stays import Situation, Stay
 
 _CENT = Decimal("0.01")
-_OPEN_OVERSTAY = (
-    (ViolationStatus.RECORDED, 50),
-    (ViolationStatus.PAID, 25),
-    (ViolationStatus.WAIVED, 15),
-    (ViolationStatus.APPEALED, 10),
+_OPEN_OVERSTAY = Weighted(
+    {
+        ViolationStatus.RECORDED: 50,
+        ViolationStatus.PAID: 25,
+        ViolationStatus.WAIVED: 15,
+        ViolationStatus.APPEALED: 10,
+    }
 )
 PAST_OVERSTAY_SHARE = 0.10
 LATE_REGISTRATION_SHARE = 0.01
@@ -36,7 +39,7 @@ class PlannedViolation:
 
 
 def _fine(rng: random.Random, scale: FineScale) -> Decimal:
-    return (scale.unit * rng.randint(*scale.units)).quantize(_CENT)
+    return (scale.unit * between(rng, *scale.units)).quantize(_CENT)
 
 
 def _days(n: int) -> dt.timedelta:
@@ -47,14 +50,18 @@ def _ongoing_overstay(
     rng: random.Random, stay: Stay, today: dt.date, scale: FineScale
 ) -> PlannedViolation:
     start = stay.last_day + _days(1)
-    recorded_on = start + _days(rng.randint(0, min(90, (today - start).days)))
-    statuses, weights = zip(*_OPEN_OVERSTAY, strict=True)
-    status = rng.choices(statuses, weights=weights)[0]
+    recorded_on = start + _days(between(rng, 0, min(90, (today - start).days)))
+    status = _OPEN_OVERSTAY.pick(rng)
     # A paid or waived fine closes the period it was computed for; otherwise it runs on.
     closed = status in (ViolationStatus.PAID, ViolationStatus.WAIVED)
     return PlannedViolation(
-        ViolationKind.OVERSTAY, start, recorded_on if closed else None, status,
-        _fine(rng, scale), recorded_on, True,
+        ViolationKind.OVERSTAY,
+        start,
+        recorded_on if closed else None,
+        status,
+        _fine(rng, scale),
+        recorded_on,
+        True,
     )
 
 
@@ -62,7 +69,7 @@ def _past_overstay(
     rng: random.Random, stay: Stay, today: dt.date, scale: FineScale
 ) -> PlannedViolation:
     start = stay.last_day + _days(1)
-    end = min(start + _days(rng.randint(0, 20)), today)
+    end = min(start + _days(between(rng, 0, 20)), today)
     status = ViolationStatus.PAID if rng.random() < 0.8 else ViolationStatus.WAIVED
     return PlannedViolation(
         ViolationKind.OVERSTAY, start, end, status, _fine(rng, scale), end, True
@@ -73,7 +80,7 @@ def _late_registration(
     rng: random.Random, stay: Stay, today: dt.date, scale: FineScale
 ) -> PlannedViolation | None:
     start = stay.arrival + _days(4)  # registration is due within three working days
-    end = start + _days(rng.randint(0, 10))
+    end = start + _days(between(rng, 0, 10))
     if end > today:
         return None
     status = ViolationStatus.PAID if rng.random() < 0.7 else ViolationStatus.RECORDED

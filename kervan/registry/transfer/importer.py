@@ -36,6 +36,7 @@ from kervan.registry.transfer.formats import Row, detect_format, read_rows
 from kervan.registry.transfer.lookups import fetch_documents, fetch_persons
 from kervan.registry.transfer.reconcile import ChunkWrites, ImportContext, reconcile_row
 from kervan.registry.transfer.report import ImportFileError, ImportReport, RowError
+from kervan.registry.transfer.storage import as_uuid, timestamp_form, uuid7_hex
 from kervan.registry.transfer.validation import ParsedRow, parse_row
 
 Progress = Callable[[int], None]
@@ -132,7 +133,12 @@ def _import_in_savepoint(
     chunk_rows: int,
 ) -> None:
     ctx = ImportContext(
-        host_state, principal.actor, f"import of {report.file_name}", _name_deriver()
+        host_state,
+        principal.actor,
+        f"import of {report.file_name}",
+        _name_deriver(),
+        uuid7_hex(),
+        timestamp_form(session.get_bind().dialect.name),
     )
     savepoint = session.begin_nested()
     try:
@@ -190,7 +196,7 @@ def _import_chunk(
     if chunk:
         persons = fetch_persons(session, chunk)
         documents = fetch_documents(session, ctx.host_state, chunk)
-        writes = ChunkWrites()
+        writes = ChunkWrites.for_chunk(ctx)
         for row in chunk:
             problems = reconcile_row(row, ctx, persons, documents, writes, report)
             if problems:
@@ -209,7 +215,7 @@ def _write(session: Session, writes: ChunkWrites, *, notify: bool) -> None:
     if writes.updates:
         connection.execute(_CORRECT, list(writes.updates.values()))
     if notify and writes.changed_ids:
-        hooks.documents_bulk_changed(session, list(writes.changed_ids))
+        hooks.documents_bulk_changed(session, [as_uuid(i) for i in writes.changed_ids])
 
 
 def _audit_details(report: ImportReport) -> dict[str, Any]:

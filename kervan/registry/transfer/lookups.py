@@ -4,7 +4,6 @@ stay documents, one query each, read as plain values rather than ORM objects."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ DocumentKey = tuple[str, str]  # (kind, number) within the host state
 
 @dataclass(slots=True)
 class KnownPerson:
-    id: uuid.UUID
+    id: str  # hex, as ``storage`` writes ids
     primary_name: str
     secondary_name: str
     patronymic: str
@@ -44,8 +43,8 @@ class KnownPerson:
 
 @dataclass(slots=True)
 class KnownDocument:
-    id: uuid.UUID
-    person_id: uuid.UUID
+    id: str
+    person_id: str
     purpose: str
     valid_from: dt.date
     valid_until: dt.date
@@ -95,7 +94,7 @@ def fetch_persons(session: Session, rows: list[ParsedRow]) -> dict[PassportKey, 
     ) in session.execute(query):
         if (state, number) in wanted:
             found[state, number] = KnownPerson(
-                pid, pn, sn, pat, pi, si, nat, (year, month, day), str(sex), expiry
+                pid.hex, pn, sn, pat, pi, si, nat, (year, month, day), str(sex), expiry
             )
     return found
 
@@ -133,6 +132,6 @@ def fetch_documents(
         key = (str(kind), number)
         if key in wanted:
             found[key] = KnownDocument(
-                doc_id, person_id, str(purpose), valid_from, valid_until, str(status)
+                doc_id.hex, person_id.hex, str(purpose), valid_from, valid_until, str(status)
             )
     return found

@@ -2,22 +2,21 @@
 rows create, correct or leave them unchanged, and which disagree with what is recorded.
 
 The register's side comes from ``lookups`` (one query each for passports and documents per
-chunk); the decisions are made in memory and collected as plain rows for bulk inserts, never as
-ORM objects. Rows earlier in the same chunk are seen through the same maps as rows from the
-database, so the outcome does not depend on where chunk boundaries fall."""
+chunk); the decisions are made in memory and collected as plain rows, in storage form, for bulk
+inserts — never as ORM objects. Rows earlier in the same chunk are seen through the same maps as
+rows from the database, so the outcome does not depend on where chunk boundaries fall."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from kervan.db.base import utcnow
-from kervan.db.ids import uuid7
 from kervan.registry.transfer.lookups import DocumentKey, KnownDocument, KnownPerson, PassportKey
 from kervan.registry.transfer.report import ImportReport, RowError
+from kervan.registry.transfer.storage import as_uuid, encode_json
 from kervan.registry.transfer.validation import ParsedRow, birth_text
 
 NameDeriver = Callable[[str, str, str | None, str | None], dict[str, str]]
@@ -29,20 +28,28 @@ class ImportContext:
     actor: str
     reason: str  # of every history entry the import writes: "import of <file name>"
     names: NameDeriver
+    ids: Iterator[str]  # new ids, hex (``storage.uuid7_hex``)
+    timestamp: Callable[[dt.datetime], str]  # the database's storage form of a timestamp
 
 
 @dataclass
 class ChunkWrites:
-    """Everything one chunk writes, as rows keyed by column name."""
+    """Everything one chunk writes: rows keyed by column name, values in storage form."""
 
     now: dt.datetime = field(default_factory=utcnow)
+    stamp: str = ""  # ``now`` in storage form
     persons: list[dict[str, Any]] = field(default_factory=list)
     person_events: list[dict[str, Any]] = field(default_factory=list)
     travel_documents: list[dict[str, Any]] = field(default_factory=list)
     stay_documents: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
-    changed_ids: set[uuid.UUID] = field(default_factory=set)
+    updates: dict[str, dict[str, Any]] = field(default_factory=dict)  # by document id
+    changed_ids: set[str] = field(default_factory=set)
+
+    @classmethod
+    def for_chunk(cls, ctx: ImportContext) -> ChunkWrites:
+        now = utcnow()
+        return cls(now=now, stamp=ctx.timestamp(now))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -136,26 +143,8 @@ def _create_person(row: ParsedRow, ctx: ImportContext, writes: ChunkWrites) -> K
     names = ctx.names(
         row.primary_name, row.secondary_name, row.primary_identifier, row.secondary_identifier
     )
-    person_id = uuid7()
-    year, month, day = row.birth
-    writes.persons.append(
-        {
-            "id": person_id,
-            "primary_name": row.primary_name,
-            "secondary_name": row.secondary_name,
-            "patronymic": row.patronymic,
-            **names,
-            "nationality": row.nationality,
-            "birth_year": year,
-            "birth_month": month,
-            "birth_day": day,
-            "sex": row.sex,
-            "created_at": writes.now,
-            "updated_at": writes.now,
-        }
-    )
-    known = KnownPerson(
-        person_id,
+    person = KnownPerson(
+        next(ctx.ids),
         row.primary_name,
         row.secondary_name,
         row.patronymic,
@@ -166,30 +155,49 @@ def _create_person(row: ParsedRow, ctx: ImportContext, writes: ChunkWrites) -> K
         row.sex,
         row.passport_expiry,
     )
-    writes.person_events.append(
+    year, month, day = row.birth
+    stamp = writes.stamp
+    writes.persons.append(
         {
-            "id": uuid7(),
-            "person_id": person_id,
-            "kind": "created",
-            "at": writes.now,
-            "actor": ctx.actor,
-            "reason": ctx.reason,
-            "old_values": {},
-            "new_values": _person_snapshot(known),
+            "id": person.id,
+            "primary_name": row.primary_name,
+            "secondary_name": row.secondary_name,
+            "patronymic": row.patronymic,
+            **names,
+            "nationality": row.nationality,
+            "birth_year": year,
+            "birth_month": month,
+            "birth_day": day,
+            "sex": row.sex,
+            "created_at": stamp,
+            "updated_at": stamp,
         }
     )
+    writes.person_events.append(
+        {
+            "id": next(ctx.ids),
+            "person_id": person.id,
+            "kind": "created",
+            "at": stamp,
+            "actor": ctx.actor,
+            "reason": ctx.reason,
+            "old_values": "{}",
+            "new_values": encode_json(_person_snapshot(person)),
+        }
+    )
+    expiry = row.passport_expiry
     writes.travel_documents.append(
         {
-            "id": uuid7(),
-            "person_id": person_id,
+            "id": next(ctx.ids),
+            "person_id": person.id,
             "document_type": "passport",
             "number": row.passport_number,
             "issuing_state": row.passport_issuing_state,
-            "expiry_date": row.passport_expiry,
-            "created_at": writes.now,
+            "expiry_date": expiry.isoformat() if expiry else None,
+            "created_at": stamp,
         }
     )
-    return known
+    return person
 
 
 def _person_snapshot(person: KnownPerson) -> dict[str, Any]:
@@ -207,6 +215,7 @@ def _person_snapshot(person: KnownPerson) -> dict[str, Any]:
 
 
 def _document_snapshot(number: str, document: KnownDocument) -> dict[str, Any]:
+    # The shape of ``service._document_snapshot``.
     return {
         "number": number,
         "purpose": document.purpose,
@@ -219,22 +228,22 @@ def _document_snapshot(number: str, document: KnownDocument) -> dict[str, Any]:
 def _event(
     writes: ChunkWrites,
     ctx: ImportContext,
-    document_id: uuid.UUID,
+    document_id: str,
     kind: str,
     old: dict[str, Any],
     new: dict[str, Any],
 ) -> None:
     writes.events.append(
         {
-            "id": uuid7(),
+            "id": next(ctx.ids),
             "document_id": document_id,
             "kind": kind,
-            "at": writes.now,
+            "at": writes.stamp,
             "actor": ctx.actor,
             "reason": ctx.reason,
             "measure_id": None,
-            "old_values": old,
-            "new_values": new,
+            "old_values": encode_json(old),
+            "new_values": encode_json(new),
         }
     )
 
@@ -243,8 +252,14 @@ def _create_document(
     row: ParsedRow, person: KnownPerson, ctx: ImportContext, writes: ChunkWrites
 ) -> KnownDocument:
     document = KnownDocument(
-        uuid7(), person.id, row.purpose, row.valid_from, row.valid_until, row.status or "active"
+        next(ctx.ids),
+        person.id,
+        row.purpose,
+        row.valid_from,
+        row.valid_until,
+        row.status or "active",
     )
+    snapshot = _document_snapshot(row.document_number, document)
     document.pending = {
         "id": document.id,
         "person_id": person.id,
@@ -252,15 +267,14 @@ def _create_document(
         "number": row.document_number,
         "host_state": ctx.host_state,
         "purpose": row.purpose,
-        "valid_from": row.valid_from,
-        "valid_until": row.valid_until,
+        "valid_from": snapshot["valid_from"],
+        "valid_until": snapshot["valid_until"],
         "status": document.status,
         "nationality": person.nationality,
-        "created_at": writes.now,
-        "updated_at": writes.now,
+        "created_at": writes.stamp,
+        "updated_at": writes.stamp,
     }
     writes.stay_documents.append(document.pending)
-    snapshot = _document_snapshot(row.document_number, document)
     _event(writes, ctx, document.id, "issued", {}, snapshot)
     writes.changed_ids.add(document.id)
     return document
@@ -287,16 +301,16 @@ def _correct_document(
         {k: before[k] for k in changed},
         {k: after[k] for k in changed},
     )
-    if document.pending is not None:
+    if document.pending is not None:  # new in this chunk: insert it corrected
         document.pending.update(
             purpose=row.purpose,
-            valid_from=row.valid_from,
-            valid_until=row.valid_until,
+            valid_from=after["valid_from"],
+            valid_until=after["valid_until"],
             status=status,
         )
-    else:  # parameters of importer's UPDATE statement
+    else:  # parameters of the importer's UPDATE statement, bound through SQLAlchemy's types
         writes.updates[document.id] = {
-            "b_id": document.id,
+            "b_id": as_uuid(document.id),
             "b_purpose": row.purpose,
             "b_valid_from": row.valid_from,
             "b_valid_until": row.valid_until,

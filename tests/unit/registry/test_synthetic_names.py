@@ -15,8 +15,23 @@ from kervan.registry.synthetic.names import (
 )
 
 MEMBERS_AND_ORIGINS = (
-    "UZB", "KAZ", "KGZ", "TJK", "AZE", "TUR", "HUN", "RUS",
-    "AFG", "PAK", "IND", "CHN", "UKR", "TKM", "IRN", "SYR", "VNM",
+    "UZB",
+    "KAZ",
+    "KGZ",
+    "TJK",
+    "AZE",
+    "TUR",
+    "HUN",
+    "RUS",
+    "AFG",
+    "PAK",
+    "IND",
+    "CHN",
+    "UKR",
+    "TKM",
+    "IRN",
+    "SYR",
+    "VNM",
 )
 # Letters each national alphabet has and its names must show.
 SPECIAL_LETTERS = {

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from kervan.registry.enums import Sex
 from kervan.registry.naming import name_columns
 from kervan.registry.synthetic import generate, spelling_variants
 from kervan.registry.synthetic.names import name_group
 from kervan.registry.synthetic.people import draw_name, older_spelling
-from kervan.registry.enums import Sex
 
 
 def _person(
@@ -60,8 +60,11 @@ def test_uzbek_latin_apostrophes_as_typed_on_a_keyboard() -> None:
 
 
 def test_variants_are_distinct_and_not_empty() -> None:
-    persons = [p for b in generate(300, seed=9, host_state="KAZ", today=dt.date(2025, 6, 1))
-               for p in b.persons]
+    persons = [
+        p
+        for b in generate(300, seed=9, host_state="KAZ", today=dt.date(2025, 6, 1))
+        for p in b.persons
+    ]
     for person in persons:
         variants = spelling_variants(person)
         assert variants and all(v.strip() == v and v for v in variants)
@@ -71,8 +74,14 @@ def test_variants_are_distinct_and_not_empty() -> None:
 
 @pytest.mark.parametrize(
     ("table", "older"),
-    [("IULIIA", "YULIYA"), ("NATALIA", "NATALYA"), ("SERGEI", "SERGEY"),
-     ("DMITRII", "DMITRIY"), ("ZHUMABAEV", "ZHUMABAYEV"), ("IVANOV", "IVANOV")],
+    [
+        ("IULIIA", "YULIYA"),
+        ("NATALIA", "NATALYA"),
+        ("SERGEI", "SERGEY"),
+        ("DMITRII", "DMITRIY"),
+        ("ZHUMABAEV", "ZHUMABAYEV"),
+        ("IVANOV", "IVANOV"),
+    ],
 )
 def test_older_passport_spelling(table: str, older: str) -> None:
     assert older_spelling(table) == older

@@ -98,7 +98,9 @@ def feminine_form(name: str) -> str:
     return name + (suffix.upper() if name.isupper() else suffix)
 
 
-def _feminine_entry(row: dict[str, str], masculine: NameEntry, endings: tuple[str, ...]) -> NameEntry:
+def _feminine_entry(
+    row: dict[str, str], masculine: NameEntry, endings: tuple[str, ...]
+) -> NameEntry:
     if row["feminine"]:
         # An explicit form (Вишневская, Бакыт кызы): the masculine's alternatives do not apply.
         return NameEntry(row["feminine"])

@@ -1,0 +1,7 @@
+"""``python -m kervan``: the same as the ``kervan`` command."""
+
+import sys
+
+from kervan.cli import main
+
+sys.exit(main())
