@@ -103,6 +103,7 @@ def verify_audit(as_json: bool = typer.Option(False, "--json")) -> None:
                     "entries": report.entries_checked,
                     "first_bad_seq": report.first_bad_seq,
                     "problem": report.problem,
+                    "last_hash": report.last_hash,
                 }
             )
         )

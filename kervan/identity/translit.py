@@ -7,6 +7,7 @@ alphabet of a country. The tables live in ``tables/*.json`` (see ``translit_tabl
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -55,10 +56,33 @@ def to_mrz(name: str) -> str:
     A-Z is dropped. Never raises; may return "" for a name in an unsupported script.
     """
     text = unicodedata.normalize("NFC", name)
+    if _context_letters().search(text) is None:
+        return _tidy(text.translate(_CHARACTERS))
     pieces: list[str] = []
     for index in range(len(text)):
         pieces.append(_mrz_char(text, index, pieces))
     return _tidy("".join(pieces))
+
+
+class _CharacterTable(dict[int, str]):
+    """Character code -> MRZ text, for ``str.translate``; filled on first sight of a character
+    (the register sees few distinct characters and very many names)."""
+
+    def __missing__(self, code: int) -> str:
+        value = _mrz_char(chr(code), 0, [])
+        self[code] = value
+        return value
+
+
+_CHARACTERS = _CharacterTable()
+
+
+@functools.cache
+def _context_letters() -> re.Pattern[str]:
+    # Letters whose MRZ form depends on their neighbours (Arabic shadda and teh marbuta).
+    entries = mrz_entries().values()
+    letters = sorted({e.char for e in entries if e.double or e.final is not None})
+    return re.compile("[" + re.escape("".join(letters)) + "]")
 
 
 def _mrz_char(text: str, index: int, done: list[str]) -> str:
@@ -108,6 +132,8 @@ def _decomposed(char: str) -> str:
 
 
 def _tidy(text: str) -> str:
+    if "-" not in text:
+        return " ".join(text.split())
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r" ?-[ -]*", "-", text)
     tokens = (token.strip("-") for token in text.split(" "))

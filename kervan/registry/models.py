@@ -87,7 +87,7 @@ class Person(IdMixin, Base):
         CheckConstraint("birth_day IS NULL OR birth_day BETWEEN 1 AND 31", name="birth_day"),
         CheckConstraint("birth_day IS NULL OR birth_month IS NOT NULL", name="birth_day_month"),
         Index("ix_persons_nationality_id", "nationality", "id"),
-        Index("ix_persons_primary_skeleton", "primary_skeleton"),
+        Index("ix_persons_primary_skeleton", "primary_skeleton", "secondary_skeleton"),
         Index("ix_persons_secondary_skeleton", "secondary_skeleton"),
         Index("ix_persons_birth", "birth_year", "birth_month", "birth_day"),
     )
@@ -142,7 +142,7 @@ class StayDocument(IdMixin, Base):
         CheckConstraint("valid_until >= valid_from", name="valid_period"),
         Index("ix_stay_documents_person_id", "person_id"),
         Index("ix_stay_documents_valid_until_id", "valid_until", "id"),
-        Index("ix_stay_documents_nationality_valid_until", "nationality", "valid_until"),
+        Index("ix_stay_documents_nationality_valid_until", "nationality", "valid_until", "id"),
         Index("ix_stay_documents_kind_status", "kind", "status"),
     )
 

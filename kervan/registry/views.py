@@ -371,7 +371,8 @@ def import_dry_run(
     path = folder / f"{uuid.uuid4()}{suffix}"
     with path.open("wb") as out:
         shutil.copyfileobj(file.file, out, 1 << 20)
-    return _run_import(page, session, settings, principal, path, dry_run=True)
+    name = Path(file.filename).name[:200]
+    return _run_import(page, session, settings, principal, path, dry_run=True, file_name=name)
 
 
 def _run_import(
@@ -382,6 +383,7 @@ def _run_import(
     path: Path,
     *,
     dry_run: bool,
+    file_name: str,
 ) -> Response:
     try:
         report = import_file(session, principal, path, host_state=settings.state, dry_run=dry_run)
@@ -396,7 +398,13 @@ def _run_import(
         # corrected and uploaded again anyway.
         path.unlink(missing_ok=True)
     upload = path.stem if dry_run else ""
-    return page.render("registry/import.html", report=report, upload=upload, errors=FormErrors())
+    return page.render(
+        "registry/import.html",
+        report=report,
+        upload=upload,
+        errors=FormErrors(),
+        file_name=file_name,
+    )
 
 
 @router.post("/import/run", dependencies=[Depends(csrf_protect)])
@@ -405,6 +413,7 @@ def import_run(
     session: SessionDep,
     settings: SettingsDep,
     upload: Text = "",
+    file_name: Text = "",
     principal: Principal = policy(Permission.REGISTER_IMPORT),
 ) -> Response:
     path = _find_upload(settings, principal, upload)
@@ -413,4 +422,6 @@ def import_run(
         return page.render(
             "registry/import.html", report=None, upload="", errors=errors, status_code=410
         )
-    return _run_import(page, session, settings, principal, path, dry_run=False)
+    return _run_import(
+        page, session, settings, principal, path, dry_run=False, file_name=file_name[:200]
+    )

@@ -93,6 +93,14 @@ def _state_name(context: Context, code: str) -> str:
     return state_name(code)
 
 
+@pass_context
+def _explain(context: Context, message: str) -> str:
+    """A service's English message in the officer's language, where it is a known one."""
+    from kervan.web.i18n_errors import translate_message
+
+    return translate_message(_translator(context), message)
+
+
 def make_environment() -> Environment:
     loader = ChoiceLoader(
         [
@@ -115,7 +123,9 @@ def make_environment() -> Environment:
     env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["Permission"] = Permission
-    env.filters.update(date=_date, number=_number, term=_term, state_name=_state_name)
+    env.filters.update(
+        date=_date, number=_number, term=_term, state_name=_state_name, explain=_explain
+    )
     return env
 
 

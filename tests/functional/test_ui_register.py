@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import Role
+from kervan.identity.mrz_build import MRZFields, compose_td3
 from tests.functional.ui_support import (
     UiClientFactory,
     csrf_from,
@@ -142,3 +144,23 @@ def test_a_border_officer_cannot_open_the_decision_forms(
     _, document = seed_person(app_sessions)
     client: TestClient = ui_as(Role.CONSULAR_OFFICER, state="UZB")
     assert client.get(f"/documents/{document}/extend").status_code == 403
+
+
+def test_a_pasted_mrz_finds_the_holder(
+    ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
+) -> None:
+    person, _ = seed_person(app_sessions)
+    lines = compose_td3(
+        MRZFields(
+            document_number="FA1234567",
+            nationality="UZB",
+            birth_date=dt.date(1988, 3, 14),
+            expiry_date=dt.date(2031, 5, 1),
+            primary_identifier="RAHIMOV",
+            secondary_identifier="OTKIR",
+            sex="M",
+        )
+    )
+    page = ui_as(Role.MIGRATION_OFFICER).get("/search", params={"q": "\n".join(lines)})
+    assert f'href="/persons/{person}"' in page.text
+    assert "date of birth" in page.text  # the MRZ's date of birth matched too

@@ -194,9 +194,13 @@ def test_cli_verify_json(chain: sessionmaker[Session], database_url: str) -> Non
     execute(chain, "DELETE FROM audit_entries WHERE seq = 4")
     code, out, _ = run_verify(database_url, "--json")
     assert code == 1
+    with chain() as session:
+        third = session.get(AuditEntry, 3)
+        assert third is not None
     assert json.loads(out.splitlines()[0]) == {
         "intact": False,
         "entries": 3,
         "first_bad_seq": 4,
         "problem": "entry 4 was removed",
+        "last_hash": third.entry_hash,  # the last good entry
     }

@@ -117,6 +117,10 @@ def _plans(sqlite: bool) -> dict[str, _TablePlan]:
 
 
 def _write_sqlite(cursor: Any, plans: dict[str, _TablePlan], batch: Batch) -> None:
+    # kervan.db.engine puts sqlite3 in autocommit mode and lets SQLAlchemy begin transactions;
+    # on the raw connection we begin ourselves, else every row commits (ten times slower).
+    if not cursor.connection.in_transaction:
+        cursor.execute("BEGIN IMMEDIATE")
     for name, rows in batch.tables():
         plan = plans[name]
         columns = ", ".join(plan.names)

@@ -16,7 +16,7 @@ from typing import Any
 from kervan.db.base import utcnow
 from kervan.registry.transfer.lookups import DocumentKey, KnownDocument, KnownPerson, PassportKey
 from kervan.registry.transfer.report import ImportReport, RowError
-from kervan.registry.transfer.storage import as_uuid, encode_json
+from kervan.registry.transfer.storage import as_uuid, encode_flat
 from kervan.registry.transfer.validation import ParsedRow, birth_text
 
 NameDeriver = Callable[[str, str, str | None, str | None], dict[str, str]]
@@ -182,7 +182,7 @@ def _create_person(row: ParsedRow, ctx: ImportContext, writes: ChunkWrites) -> K
             "actor": ctx.actor,
             "reason": ctx.reason,
             "old_values": "{}",
-            "new_values": encode_json(_person_snapshot(person)),
+            "new_values": encode_flat(_person_snapshot(person)),
         }
     )
     expiry = row.passport_expiry
@@ -200,7 +200,7 @@ def _create_person(row: ParsedRow, ctx: ImportContext, writes: ChunkWrites) -> K
     return person
 
 
-def _person_snapshot(person: KnownPerson) -> dict[str, Any]:
+def _person_snapshot(person: KnownPerson) -> dict[str, str]:
     # The shape ``service.create_person`` writes, so a person's history reads the same either way.
     return {
         "primary_name": person.primary_name,
@@ -214,7 +214,7 @@ def _person_snapshot(person: KnownPerson) -> dict[str, Any]:
     }
 
 
-def _document_snapshot(number: str, document: KnownDocument) -> dict[str, Any]:
+def _document_snapshot(number: str, document: KnownDocument) -> dict[str, str]:
     # The shape of ``service._document_snapshot``.
     return {
         "number": number,
@@ -230,8 +230,8 @@ def _event(
     ctx: ImportContext,
     document_id: str,
     kind: str,
-    old: dict[str, Any],
-    new: dict[str, Any],
+    old: dict[str, str],
+    new: dict[str, str],
 ) -> None:
     writes.events.append(
         {
@@ -242,8 +242,8 @@ def _event(
             "actor": ctx.actor,
             "reason": ctx.reason,
             "measure_id": None,
-            "old_values": encode_json(old),
-            "new_values": encode_json(new),
+            "old_values": encode_flat(old) if old else "{}",
+            "new_values": encode_flat(new),
         }
     )
 

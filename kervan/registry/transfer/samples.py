@@ -112,3 +112,18 @@ def _write_xlsx(path: Path, rows: Iterable[SampleRow]) -> int:
         sheet.append([row.get(c, "") for c in COLUMNS])
     workbook.save(path)
     return count
+
+
+def repeated_rows(
+    count: int, *, seed: int = 1, distinct: int = 500, first: int = 0
+) -> Iterator[SampleRow]:
+    """``count`` rows of as many distinct persons and documents (numbered from ``first``), the
+    person columns taken in turn from ``distinct`` synthetic rows: cheap to make at any size
+    (for memory tests), with names repeating as they do in a real register."""
+    base = list(sample_rows(distinct, seed=seed))
+    for index in range(first, first + count):
+        row = dict(base[index % len(base)])
+        kind_letter = row["document_kind"][0].upper()
+        row["passport_number"] = f"P{index:08d}"
+        row["document_number"] = f"{kind_letter}K{index:08d}"
+        yield row

@@ -11,9 +11,9 @@ built per call each cost seconds.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import Any
 
 from kervan.db.ids import uuid7
@@ -22,7 +22,15 @@ _RAND_B = (1 << 62) - 1
 #: Ids made from one ``uuid7()``: small, so that ids stay close to creation order.
 _ID_BLOCK = 1024
 
-encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+def encode_flat(values: dict[str, str]) -> str:
+    """JSON text of an object of strings (the history snapshots), twice as fast as a
+    ``JSONEncoder`` for these: the C string escaper, no type dispatch."""
+    return (
+        "{"
+        + ",".join([f"{encode_basestring(k)}:{encode_basestring(v)}" for k, v in values.items()])
+        + "}"
+    )
 
 
 def uuid7_hex() -> Iterator[str]:

@@ -27,7 +27,14 @@ class TestPartialDate:
 
     @pytest.mark.parametrize(
         ("year", "month", "day"),
-        [(1974, 13, 1), (1974, 0, 1), (1975, 2, 29), (None, 2, 30), (1974, 4, 31), (1974, None, 32)],
+        [
+            (1974, 13, 1),
+            (1974, 0, 1),
+            (1975, 2, 29),
+            (None, 2, 30),
+            (1974, 4, 31),
+            (1974, None, 32),
+        ],
     )
     def test_impossible_dates(self, year: int | None, month: int | None, day: int | None) -> None:
         with pytest.raises(ValueError):

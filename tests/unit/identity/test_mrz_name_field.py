@@ -82,16 +82,20 @@ MRVB_NAMES = [
 
 
 def _cases() -> list[tuple[str, tuple[str, ...], str, str, bool]]:
+    """(field, the whole MRZ around it, primary, secondary, truncated) for every example."""
+    frames: list[tuple[list[tuple[str, str, str]], tuple[str, ...], tuple[str, ...]]] = [
+        (TD3_NAMES, ("P<UTO",), (TD3_LOWER,)),
+        (TD2_NAMES, ("I<UTO",), (TD2_LOWER,)),
+        (TD1_NAMES, TD1_UPPER, ()),
+        (MRVA_NAMES, ("V<UTO",), (MRVA_LOWER,)),
+        (MRVB_NAMES, ("V<UTO",), (MRVB_LOWER,)),
+    ]
     cases = []
-    for names, build in (
-        (TD3_NAMES, lambda f: ("P<UTO" + f, TD3_LOWER)),
-        (TD2_NAMES, lambda f: ("I<UTO" + f, TD2_LOWER)),
-        (TD1_NAMES, lambda f: (*TD1_UPPER, f)),
-        (MRVA_NAMES, lambda f: ("V<UTO" + f, MRVA_LOWER)),
-        (MRVB_NAMES, lambda f: ("V<UTO" + f, MRVB_LOWER)),
-    ):
+    for names, before, after in frames:
         for field, primary, secondary in names:
-            cases.append((field, build(field), primary, secondary, not field.endswith("<")))
+            # Two-line formats start the upper line with the code; TD1 has the name line last.
+            lines = (before[0] + field, *after) if after else (*before, field)
+            cases.append((field, lines, primary, secondary, not field.endswith("<")))
     return cases
 
 
@@ -136,9 +140,7 @@ def test_to_mrz_field_writes_the_icao_examples(
 
 
 def test_long_primary_identifier_is_cut_to_fit_the_first_initial() -> None:
-    field = to_mrz_field(
-        "Bennelong Wooloomooloo Warrandyte Warnambool", "Dingo Potoroo", 39
-    )
+    field = to_mrz_field("Bennelong Wooloomooloo Warrandyte Warnambool", "Dingo Potoroo", 39)
     # ICAO's 4.2.3.3 options cut differently; every option keeps << and the initial D and
     # ends on a letter.
     assert field == "BENNELONG<WOOLOOMOOLOO<WARRANDYTE<WA<<D"

@@ -47,9 +47,7 @@ class TestInputForms:
 
 class TestStructure:
     def test_a_short_line(self) -> None:
-        assert _errors([TD3[0], TD3[1][:-1]]) == [
-            ("line2", "structure", "44 characters", "43")
-        ]
+        assert _errors([TD3[0], TD3[1][:-1]]) == [("line2", "structure", "44 characters", "43")]
         with pytest.raises(MRZError, match=r"^line2: expected 44 characters, found 43$"):
             parse_mrz([TD3[0], TD3[1][:-1]], today=TODAY)
 
@@ -112,7 +110,7 @@ class TestFields:
             sex="M",
         )
         for digit in ("<", "0"):
-            lines = build_mrz("TD3", fields, empty_optional_check=digit)  # type: ignore[arg-type]
+            lines = build_mrz("TD3", fields, empty_optional_check=digit)
             assert lines[1][42] == digit
             assert parse_mrz(lines, today=TODAY).optional_data == ""
         wrong = lines[1][:42] + "5" + lines[1][43:]
@@ -136,7 +134,11 @@ class TestDates:
 
     def test_half_filled_part_is_an_error(self) -> None:
         [error] = [e for e in _errors(_lower_td3(birth="7408<2")) if e[0] == "birth_date"]
-        assert error[1:] == ("value", "a date YYMMDD (YYMMDD digits, << for an unknown part)", "7408<2")
+        assert error[1:] == (
+            "value",
+            "a date YYMMDD (YYMMDD digits, << for an unknown part)",
+            "7408<2",
+        )
 
     def test_impossible_dates(self) -> None:
         assert _errors(_lower_td3(birth="741332"))[0][:3] == (

@@ -170,9 +170,7 @@ def _replace(lines: tuple[str, ...], index: int, position: int, char: str) -> tu
 
 
 MUTATIONS = [
-    (name, field)
-    for name, (_lines, fmt) in SPECIMENS.items()
-    for field in CHECK_DIGITS[fmt]
+    (name, field) for name, (_lines, fmt) in SPECIMENS.items() for field in CHECK_DIGITS[fmt]
 ]
 
 

@@ -110,7 +110,9 @@ def test_to_mrz_field_has_the_width_and_alphabet(primary: str, secondary: str, w
 
 
 @given(
-    st.lists(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=15), min_size=1, max_size=4),
+    st.lists(
+        st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=15), min_size=1, max_size=4
+    ),
     st.lists(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=15), max_size=4),
     st.sampled_from([30, 31, 39]),
 )

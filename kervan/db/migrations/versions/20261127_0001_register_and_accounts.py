@@ -76,7 +76,7 @@ def upgrade() -> None:
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.create_index('ix_persons_birth', ['birth_year', 'birth_month', 'birth_day'], unique=False)
         batch_op.create_index('ix_persons_nationality_id', ['nationality', 'id'], unique=False)
-        batch_op.create_index('ix_persons_primary_skeleton', ['primary_skeleton'], unique=False)
+        batch_op.create_index('ix_persons_primary_skeleton', ['primary_skeleton', 'secondary_skeleton'], unique=False)
         batch_op.create_index('ix_persons_secondary_skeleton', ['secondary_skeleton'], unique=False)
 
     op.create_table('users',
@@ -147,7 +147,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('stay_documents', schema=None) as batch_op:
         batch_op.create_index('ix_stay_documents_kind_status', ['kind', 'status'], unique=False)
-        batch_op.create_index('ix_stay_documents_nationality_valid_until', ['nationality', 'valid_until'], unique=False)
+        batch_op.create_index('ix_stay_documents_nationality_valid_until', ['nationality', 'valid_until', 'id'], unique=False)
         batch_op.create_index('ix_stay_documents_person_id', ['person_id'], unique=False)
         batch_op.create_index('ix_stay_documents_valid_until_id', ['valid_until', 'id'], unique=False)
 
