@@ -132,7 +132,8 @@ def render(results: dict[str, Any]) -> str:
         [
             "## Name search (PostgreSQL)",
             "",
-            f"Run on {m['date']}: {m['cpus']} cores, {m['memory_gib']} GiB, Python {m['python']}.",
+            f"Run on {m['date']}: {m['cpus']} cores, {m['memory_gib']} GiB, "
+            f"Python {m['python']}.",
             f"{r['persons']:,} persons; {r['queries']} queries, each a spelling of a drawn person's",
             "name in another script or system than the stored one (e.g. "
             + ", ".join(f"`{e}`" for e in r["examples"][:4])

@@ -17,6 +17,7 @@ from kervan.errors import KervanError
 from kervan.identity.cli import register as register_identity
 from kervan.registry.cli import register as register_registry
 from kervan.web.cli import register as register_web
+from kervan.web.i18n_cli import register as register_i18n
 
 app = typer.Typer(
     help="Kervan: a migration services node of the council of states.",
@@ -30,6 +31,7 @@ app.add_typer(audit_app, name="audit")
 register_identity(app)
 register_registry(app)
 register_web(app)
+register_i18n(app)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -40,12 +40,14 @@ class Settings(BaseSettings):
         15, ge=1, description="How long a locked account stays locked"
     )
     signin_address_max_failures: int = Field(
-        20, ge=1,
+        20,
+        ge=1,
         description="Failed sign-ins from one client address, to any account, within "
         "signin_address_window_minutes that block further attempts from it",
     )
     signin_address_window_minutes: int = Field(
-        15, ge=1,
+        15,
+        ge=1,
         description="Window for counting an address's failed sign-ins, and how long it is "
         "then blocked",
     )

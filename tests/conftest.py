@@ -110,9 +110,7 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def officer() -> Principal:
-    return Principal(
-        user_id=None, username="officer.kaz", role=Role.MIGRATION_OFFICER, state="KAZ"
-    )
+    return Principal(user_id=None, username="officer.kaz", role=Role.MIGRATION_OFFICER, state="KAZ")
 
 
 @pytest.fixture

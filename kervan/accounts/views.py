@@ -18,7 +18,7 @@ from kervan.accounts import audit, service, sessions
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.errors import KervanError
 from kervan.web.deps import SessionDep, SettingsDep, policy
-from kervan.web.i18n_errors import translate_message
+from kervan.web.i18n_errors import FormErrors
 from kervan.web.pages import safe_next, set_language_cookie
 from kervan.web.security import csrf_protect
 from kervan.web.templating import Page, PageDep
@@ -181,7 +181,7 @@ def create_user(
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> Response:
     values = {"username": username, "full_name": full_name, "role": role, "state": state}
-    errors: dict[str, str] = {}
+    errors = FormErrors()
     if not username.strip():
         errors["username"] = page.gettext("Enter a username.")
     if role not in Role.__members__.values():
@@ -199,9 +199,7 @@ def create_user(
                     full_name=full_name.strip(),
                 )
         except KervanError as exc:
-            for error in exc.errors:
-                errors[error.field] = translate_message(page.translator, error.message)
-            errors.setdefault("_", translate_message(page.translator, exc.detail))
+            errors.from_error(page.translator, exc)
     if errors:
         return _users_page(page, session, values=values, errors=errors)
     return RedirectResponse("/admin/users", status_code=303)

@@ -49,16 +49,15 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[Mapping[str
         raw = connection.connection.driver_connection
         assert raw is not None
         names = ", ".join(f'"{c}"' for c in columns)
-        with raw.cursor() as cursor, cursor.copy(
-            f'COPY "{table.name}" ({names}) FROM STDIN'
-        ) as copy:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+        ):
             for row in rows:
                 copy.write_row([_postgres_value(row[c]) for c in columns])
         return len(rows)
     placeholders = ", ".join("?" for _ in columns)
     names = ", ".join(f'"{c}"' for c in columns)
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({placeholders})'
-    connection.exec_driver_sql(
-        sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows]
-    )
+    connection.exec_driver_sql(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
     return len(rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import kervan.accounts.models  # noqa: F401
+import kervan.accounts.models
 import kervan.registry.models  # noqa: F401
 from kervan.db.base import Base
 

@@ -7,10 +7,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-
-from kervan.accounts.roles import Permission, Principal
 from sqlalchemy.orm import Session
 
+from kervan.accounts.roles import Permission, Principal
 from kervan.errors import FieldError, InvalidInput
 from kervan.identity.mrz import MRZError, parse_mrz
 from kervan.registry import queries, search, service
@@ -19,15 +18,15 @@ from kervan.registry.models import Person
 from kervan.registry.schemas import (
     BirthDate,
     MRZText,
-    PersonFromMRZ,
-    SearchHit,
-    SearchRequest,
-    SearchResults,
     Page,
     PersonCorrection,
     PersonCreate,
+    PersonFromMRZ,
     PersonPublic,
     PersonSummary,
+    SearchHit,
+    SearchRequest,
+    SearchResults,
     StayDocumentCorrection,
     StayDocumentCreate,
     StayDocumentExtend,
@@ -47,10 +46,14 @@ Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous 
 
 def person_summary(person: Person) -> PersonSummary:
     return PersonSummary(
-        id=person.id, primary_name=person.primary_name, secondary_name=person.secondary_name,
+        id=person.id,
+        primary_name=person.primary_name,
+        secondary_name=person.secondary_name,
         primary_identifier=person.primary_identifier,
-        secondary_identifier=person.secondary_identifier, nationality=person.nationality,
-        birth_date=service.birth_date_text(person), sex=person.sex,
+        secondary_identifier=person.secondary_identifier,
+        nationality=person.nationality,
+        birth_date=service.birth_date_text(person),
+        sex=person.sex,
     )
 
 
@@ -59,9 +62,9 @@ def person_public(person: Person) -> PersonPublic:
         **person_summary(person).model_dump(),
         patronymic=person.patronymic,
         name_script=person.name_script,
-        travel_documents=person.travel_documents,  # type: ignore[arg-type]
-        stay_documents=person.stay_documents,  # type: ignore[arg-type]
-        violations=person.violations,  # type: ignore[arg-type]
+        travel_documents=person.travel_documents,
+        stay_documents=person.stay_documents,
+        violations=person.violations,
     )
 
 
@@ -99,7 +102,11 @@ def _search(session: Session, principal: Principal, body: SearchRequest) -> Sear
     if not text.strip() and not body.document_number:
         raise InvalidInput("give a name, a document number or an MRZ to search for")
     hits = search.search_persons(
-        session, principal, text, birth_date=birth, document_number=body.document_number,
+        session,
+        principal,
+        text,
+        birth_date=birth,
+        document_number=body.document_number,
         limit=body.limit,
     )
     return SearchResults(
@@ -119,8 +126,7 @@ def search_persons(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     principal: Principal = policy(Permission.REGISTER_READ),
 ) -> SearchResults:
-    body = SearchRequest(q=q, birth_date=birth_date, document_number=document_number,
-                         limit=limit)
+    body = SearchRequest(q=q, birth_date=birth_date, document_number=document_number, limit=limit)
     return _search(session, principal, body)
 
 
@@ -229,15 +235,17 @@ def list_stay_documents(
     principal: Principal = policy(Permission.REGISTER_READ),
 ) -> Page[StayDocumentPublic]:
     filters = queries.DocumentFilter(
-        nationality=nationality.upper() if nationality else None, kind=kind, status=status,
-        purpose=purpose, expires_from=expires_from, expires_to=expires_to,
+        nationality=nationality.upper() if nationality else None,
+        kind=kind,
+        status=status,
+        purpose=purpose,
+        expires_from=expires_from,
+        expires_to=expires_to,
     )
     rows, next_cursor = queries.list_documents(
         session, principal, filters, sort=sort, cursor=cursor, limit=limit
     )
-    return Page(
-        items=[StayDocumentPublic.model_validate(d) for d in rows], next_cursor=next_cursor
-    )
+    return Page(items=[StayDocumentPublic.model_validate(d) for d in rows], next_cursor=next_cursor)
 
 
 @router.get("/stay-documents/{document_id}", operation_id="get_stay_document")
@@ -246,9 +254,7 @@ def get_stay_document(
     session: SessionDep,
     principal: Principal = policy(Permission.REGISTER_READ),
 ) -> StayDocumentPublic:
-    return StayDocumentPublic.model_validate(
-        service.get_document(session, principal, document_id)
-    )
+    return StayDocumentPublic.model_validate(service.get_document(session, principal, document_id))
 
 
 @router.patch("/stay-documents/{document_id}", operation_id="correct_stay_document")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import typer
 
@@ -28,7 +29,8 @@ def generate_command(
         fail(f"--today {today!r} is not a date (YYYY-MM-DD)")
     engine = make_engine(settings.database_url)
     try:
-        with typer.progressbar(length=documents, label="documents", file=None) as bar:
+        bar: Any
+        with typer.progressbar(length=documents, label="documents") as bar:
             last = 0
 
             def progress(done: int) -> None:
@@ -37,7 +39,8 @@ def generate_command(
                 last = done
 
             stats = load(
-                engine, generate(documents, seed=seed, host_state=host, today=as_of),
+                engine,
+                generate(documents, seed=seed, host_state=host, today=as_of),
                 progress=progress,
             )
     finally:

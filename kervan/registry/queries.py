@@ -105,7 +105,6 @@ def list_documents(
     descending = sort.startswith("-")
     field = sort.lstrip("-")
     if field == "created":
-        key, parse = StayDocument.id, uuid.UUID
         if cursor:
             (raw_id,) = decode_cursor(cursor, 1)
             query = query.where(StayDocument.id > _uuid(raw_id))
@@ -124,7 +123,10 @@ def list_documents(
             else encode_cursor([getattr(last, field), last.id])
         )
     audit.record(
-        session, principal, "stay_document.list", record_type="stay_document",
+        session,
+        principal,
+        "stay_document.list",
+        record_type="stay_document",
         details={"filters": _filters_dict(filters), "returned": len(rows)},
     )
     return rows, next_cursor
@@ -163,7 +165,10 @@ def list_persons(
         rows = rows[:limit]
         next_cursor = encode_cursor([rows[-1].id])
     audit.record(
-        session, principal, "person.list", record_type="person",
+        session,
+        principal,
+        "person.list",
+        record_type="person",
         details={"nationality": nationality or "", "returned": len(rows)},
     )
     return rows, next_cursor

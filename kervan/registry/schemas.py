@@ -23,8 +23,9 @@ from kervan.registry.enums import (
 
 T = TypeVar("T")
 
-StateCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1,
-                                             max_length=3)]
+StateCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=3)
+]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 
@@ -71,8 +72,9 @@ class BirthDate(BaseModel):
 
 class TravelDocumentIn(BaseModel):
     document_type: TravelDocumentType = TravelDocumentType.PASSPORT
-    number: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
-                                             pattern=r"^[A-Z0-9]{1,20}$")]
+    number: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9]{1,20}$")
+    ]
     issuing_state: StateCode
     expiry_date: dt.date | None = None
 
@@ -133,8 +135,9 @@ class PersonSummary(BaseModel):
 
 class StayDocumentCreate(BaseModel):
     kind: StayKind
-    number: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1,
-                                             max_length=32)]
+    number: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=32)
+    ]
     purpose: StayPurpose
     valid_from: dt.date
     valid_until: dt.date

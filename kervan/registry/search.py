@@ -160,7 +160,8 @@ def search_persons(
     query = SearchQuery(
         name=query.name,
         birth_date=birth_date or query.birth_date,
-        document_number=normalise_number(document_number) if document_number
+        document_number=normalise_number(document_number)
+        if document_number
         else query.document_number,
     )
     tokens = name_tokens(query.name, "") if query.name else []
@@ -186,9 +187,15 @@ def search_persons(
                 hits.append(hit)
     hits.sort(key=lambda h: (-h.score, h.person.primary_identifier, str(h.person.id)))
     audit.record(
-        session, principal, "person.search", record_type="person",
-        details={"query": text, "document_number": query.document_number or "",
-                 "birth_date": query.birth_date.text() if query.birth_date else "",
-                 "results": [str(h.person.id) for h in hits[:limit]]},
+        session,
+        principal,
+        "person.search",
+        record_type="person",
+        details={
+            "query": text,
+            "document_number": query.document_number or "",
+            "birth_date": query.birth_date.text() if query.birth_date else "",
+            "results": [str(h.person.id) for h in hits[:limit]],
+        },
     )
     return hits[:limit]

@@ -85,7 +85,10 @@ def create_person(session: Session, principal: Principal, data: PersonCreate) ->
     session.flush()
     session.add(
         PersonEvent(
-            person_id=person.id, kind="created", actor=principal.actor, reason="registered",
+            person_id=person.id,
+            kind="created",
+            actor=principal.actor,
+            reason="registered",
             new_values=_person_snapshot(person),
         )
     )
@@ -131,12 +134,21 @@ def get_person(
     )
     if person is None or not in_scope(principal, person.nationality):
         audit.record_on_failure(
-            session, principal, "person.read", record_type="person", record_id=person_id,
-            outcome="not_found", purpose=purpose,
+            session,
+            principal,
+            "person.read",
+            record_type="person",
+            record_id=person_id,
+            outcome="not_found",
+            purpose=purpose,
         )
         raise NotFound(f"no person {person_id}")
     audit.record(
-        session, principal, "person.read", record_type="person", record_id=person.id,
+        session,
+        principal,
+        "person.read",
+        record_type="person",
+        record_id=person.id,
         purpose=purpose,
     )
     return person
@@ -156,9 +168,7 @@ def _person_snapshot(person: Person) -> dict[str, Any]:
 
 
 def birth_date_text(person: Person) -> str:
-    return BirthDate(
-        year=person.birth_year, month=person.birth_month, day=person.birth_day
-    ).text()
+    return BirthDate(year=person.birth_year, month=person.birth_month, day=person.birth_day).text()
 
 
 def correct_person(
@@ -175,12 +185,18 @@ def correct_person(
         person.birth_year = data.birth_date.year
         person.birth_month = data.birth_date.month
         person.birth_day = data.birth_date.day
-    names_changed = {"primary_name", "secondary_name", "primary_identifier",
-                     "secondary_identifier"} & changes.keys()
+    names_changed = {
+        "primary_name",
+        "secondary_name",
+        "primary_identifier",
+        "secondary_identifier",
+    } & changes.keys()
     if names_changed:
         derived = name_columns(
-            person.primary_name, person.secondary_name,
-            changes.get("primary_identifier"), changes.get("secondary_identifier"),
+            person.primary_name,
+            person.secondary_name,
+            changes.get("primary_identifier"),
+            changes.get("secondary_identifier"),
         )
         for field, value in derived.as_dict().items():
             setattr(person, field, value)
@@ -193,13 +209,21 @@ def correct_person(
     changed = {k for k in after if after[k] != before[k]}
     session.add(
         PersonEvent(
-            person_id=person.id, kind="corrected", actor=principal.actor, reason=data.reason,
-            old_values={k: before[k] for k in changed}, new_values={k: after[k] for k in changed},
+            person_id=person.id,
+            kind="corrected",
+            actor=principal.actor,
+            reason=data.reason,
+            old_values={k: before[k] for k in changed},
+            new_values={k: after[k] for k in changed},
         )
     )
     session.flush()
     audit.record(
-        session, principal, "person.correct", record_type="person", record_id=person.id,
+        session,
+        principal,
+        "person.correct",
+        record_type="person",
+        record_id=person.id,
         details={"fields": sorted(changed)},
     )
     return person
@@ -256,15 +280,22 @@ def _add_event(
     after = _document_snapshot(document)
     changed = [k for k in after if after[k] != before.get(k)]
     event = StayDocumentEvent(
-        document_id=document.id, kind=kind, actor=principal.actor, reason=reason,
+        document_id=document.id,
+        kind=kind,
+        actor=principal.actor,
+        reason=reason,
         old_values={k: before[k] for k in changed if k in before},
         new_values={k: after[k] for k in changed},
     )
     session.add(event)
     session.flush()
     audit.record(
-        session, principal, f"stay_document.{kind.value}", record_type="stay_document",
-        record_id=document.id, details={"person_id": str(document.person_id)},
+        session,
+        principal,
+        f"stay_document.{kind.value}",
+        record_type="stay_document",
+        record_id=document.id,
+        details={"person_id": str(document.person_id)},
     )
     hooks.document_changed(session, document, kind)
     return event
@@ -290,12 +321,19 @@ def issue_document(
         )
     )
     if duplicate is not None:
-        raise Conflict(f"a {data.kind.value} numbered {number} already exists",
-                       document_id=str(duplicate))
+        raise Conflict(
+            f"a {data.kind.value} numbered {number} already exists", document_id=str(duplicate)
+        )
     document = StayDocument(
-        person_id=person.id, kind=data.kind, number=number, host_state=host_state,
-        purpose=data.purpose, valid_from=data.valid_from, valid_until=data.valid_until,
-        status=StayStatus.ACTIVE, nationality=person.nationality,
+        person_id=person.id,
+        kind=data.kind,
+        number=number,
+        host_state=host_state,
+        purpose=data.purpose,
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+        status=StayStatus.ACTIVE,
+        nationality=person.nationality,
     )
     session.add(document)
     try:
@@ -306,22 +344,21 @@ def issue_document(
     return document
 
 
-def load_document(
-    session: Session, principal: Principal, document_id: uuid.UUID
-) -> StayDocument:
+def load_document(session: Session, principal: Principal, document_id: uuid.UUID) -> StayDocument:
     document = session.get(StayDocument, document_id)
     if document is None or not in_scope(principal, document.nationality):
         raise NotFound(f"no stay document {document_id}")
     return document
 
 
-def get_document(
-    session: Session, principal: Principal, document_id: uuid.UUID
-) -> StayDocument:
+def get_document(session: Session, principal: Principal, document_id: uuid.UUID) -> StayDocument:
     require(principal, Permission.REGISTER_READ)
     document = load_document(session, principal, document_id)
     audit.record(
-        session, principal, "stay_document.read", record_type="stay_document",
+        session,
+        principal,
+        "stay_document.read",
+        record_type="stay_document",
         record_id=document.id,
     )
     return document
@@ -390,7 +427,13 @@ def cancel_document(
 ) -> StayDocument:
     """Cancellation: the document should not have been issued or is given up (e.g. departure)."""
     return _end_document(
-        session, principal, document_id, reason, StayStatus.CANCELLED, StayEventKind.CANCELLED, "cancel"
+        session,
+        principal,
+        document_id,
+        reason,
+        StayStatus.CANCELLED,
+        StayEventKind.CANCELLED,
+        "cancel",
     )
 
 
@@ -426,7 +469,10 @@ def document_history(
     require(principal, Permission.REGISTER_READ)
     document = load_document(session, principal, document_id)
     audit.record(
-        session, principal, "stay_document.history", record_type="stay_document",
+        session,
+        principal,
+        "stay_document.history",
+        record_type="stay_document",
         record_id=document.id,
     )
     return list(
@@ -460,13 +506,19 @@ def record_violation(
         errors.add("period_start", "a violation cannot begin in the future")
     errors.raise_if_any()
     violation = Violation(
-        person_id=person.id, nationality=person.nationality, recorded_by=principal.actor,
+        person_id=person.id,
+        nationality=person.nationality,
+        recorded_by=principal.actor,
         **data.model_dump(),
     )
     session.add(violation)
     session.flush()
     audit.record(
-        session, principal, "violation.record", record_type="violation", record_id=violation.id,
+        session,
+        principal,
+        "violation.record",
+        record_type="violation",
+        record_id=violation.id,
         details={"person_id": str(person.id), "kind": data.kind.value},
     )
     hooks.violation_recorded(session, violation)

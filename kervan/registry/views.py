@@ -29,7 +29,7 @@ from kervan.registry.schemas import BirthDate, StayDocumentCreate
 from kervan.registry.transfer.importer import import_file
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import N_
-from kervan.web.i18n_errors import translate_message
+from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
 from kervan.web.templating import Page, PageDep
 
@@ -45,17 +45,6 @@ DONE_MESSAGES = {
     "extended": N_("The document was extended."),
     "revoked": N_("The document was revoked."),
 }
-
-
-class FormErrors(dict[str, str]):
-    """Field name → message in the officer's language; ``"_"`` for the form as a whole."""
-
-    def from_error(self, page: Page, exc: KervanError) -> FormErrors:
-        for error in exc.errors:
-            self[error.field] = translate_message(page.translator, error.message)
-        if not exc.errors:
-            self["_"] = translate_message(page.translator, exc.detail)
-        return self
 
 
 def _date(page: Page, errors: FormErrors, name: str, raw: str) -> dt.date | None:
@@ -246,7 +235,7 @@ def issue_submit(
     except ValidationError:
         errors["_"] = page.gettext("Some of the input is not valid")
     except KervanError as exc:
-        errors.from_error(page, exc)
+        errors.from_error(page.translator, exc)
     if errors:
         return page.render("registry/issue.html", step="form", status_code=422, **context)
     return _decision_redirect(person_id, document.id, "issued")
@@ -309,7 +298,7 @@ def decision_submit(
             else:
                 service.revoke_document(session, principal, document_id, text)
     except KervanError as exc:
-        errors.from_error(page, exc)
+        errors.from_error(page.translator, exc)
         return page.render("registry/decision.html", step="form", status_code=exc.status, **context)
     done = "extended" if action == "extend" else "revoked"
     return _decision_redirect(person_id, document_id, done)
@@ -389,7 +378,7 @@ def _run_import(
         report = import_file(session, principal, path, host_state=settings.state, dry_run=dry_run)
     except KervanError as exc:
         path.unlink(missing_ok=True)
-        errors = FormErrors().from_error(page, exc)
+        errors = FormErrors().from_error(page.translator, exc)
         return page.render(
             "registry/import.html", report=None, upload="", errors=errors, status_code=exc.status
         )

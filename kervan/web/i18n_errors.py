@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kervan.errors import KervanError
 from kervan.web.i18n import N_, Translator
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -111,3 +112,14 @@ def error_explanation(translator: Translator, slug: str, detail: str) -> str:
     if slug in EXPLANATIONS:
         return translator.gettext(EXPLANATIONS[slug])
     return translate_message(translator, detail) if detail else ""
+
+
+class FormErrors(dict[str, str]):
+    """A form's errors: field name → message in the officer's language; ``"_"`` for the form
+    as a whole. Templates show each next to its field."""
+
+    def from_error(self, translator: Translator, exc: KervanError) -> FormErrors:
+        for error in exc.errors:
+            self[error.field] = translate_message(translator, error.message)
+        self["_"] = translate_message(translator, exc.detail)
+        return self

@@ -25,7 +25,9 @@ ClientFactory = Callable[..., TestClient]
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=database_url, state=NODE_STATE, environment="test",
+        database_url=database_url,
+        state=NODE_STATE,
+        environment="test",
         secret_key="test-secret-key-not-for-production",
     )
 
@@ -52,9 +54,12 @@ def client_as(app: FastAPI, app_sessions: sessionmaker[Session]) -> Iterator[Cli
     def make(role: Role = Role.MIGRATION_OFFICER, state: str = NODE_STATE) -> TestClient:
         with unit_of_work(app_sessions) as session:
             user = create_user(
-                session, system_principal(NODE_STATE, "test"),
+                session,
+                system_principal(NODE_STATE, "test"),
                 username=f"{role.value}-{state.lower()}-{next(counter)}",
-                password="correct horse battery staple", role=role, state=state,
+                password="correct horse battery staple",
+                role=role,
+                state=state,
             )
             _, secret = create_token(session, user, "test")
         client = TestClient(app, raise_server_exceptions=False)

@@ -19,17 +19,26 @@ from kervan.registry.models import Person, StayDocument
 
 def kervan(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kervan", *args], capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "kervan", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, **(env or {})},
     )
 
 
 def test_mrz_parse_prints_fields() -> None:
-    lines = compose_td3(MRZFields(
-        document_number="AB1234567", nationality="UZB", birth_date=dt.date(1988, 3, 14),
-        expiry_date=dt.date(2030, 1, 1), primary_identifier="RAHIMOV",
-        secondary_identifier="UTKIR", sex="M",
-    ))
+    lines = compose_td3(
+        MRZFields(
+            document_number="AB1234567",
+            nationality="UZB",
+            birth_date=dt.date(1988, 3, 14),
+            expiry_date=dt.date(2030, 1, 1),
+            primary_identifier="RAHIMOV",
+            secondary_identifier="UTKIR",
+            sex="M",
+        )
+    )
     result = kervan("mrz", "parse", *lines)
     assert result.returncode == 0, result.stderr
     fields = json.loads(result.stdout)
@@ -47,8 +56,7 @@ def test_mrz_parse_rejects_with_one_line() -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Ўткир Раҳимов", "UTKIR RAHIMOV"), ("Şükrü Öztürk", "SUEKRUE OEZTUERK"),
-     ("Юлия", "IULIIA")],
+    [("Ўткир Раҳимов", "UTKIR RAHIMOV"), ("Şükrü Öztürk", "SUEKRUE OEZTUERK"), ("Юлия", "IULIIA")],
 )
 def test_translit_prints_the_mrz_form(name: str, expected: str) -> None:
     result = kervan("translit", name)

@@ -164,8 +164,13 @@ def test_violation_is_recorded(officer_client: TestClient) -> None:
     person = create_person(officer_client)
     response = officer_client.post(
         f"/api/v1/persons/{person['id']}/violations",
-        json={"kind": "overstay", "period_start": "2026-02-01", "period_end": "2026-02-20",
-              "fine_amount": "55000.00", "fine_currency": "KZT"},
+        json={
+            "kind": "overstay",
+            "period_start": "2026-02-01",
+            "period_end": "2026-02-20",
+            "fine_amount": "55000.00",
+            "fine_currency": "KZT",
+        },
     )
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "recorded"
@@ -186,8 +191,12 @@ def test_violation_fine_needs_currency(officer_client: TestClient) -> None:
 def test_document_list_pages_with_keyset_cursor(officer_client: TestClient) -> None:
     person = create_person(officer_client)
     for month in range(1, 8):
-        issue(officer_client, person["id"], number=f"WK1234567{month}",
-              valid_until=f"2026-{month + 2:02d}-15")
+        issue(
+            officer_client,
+            person["id"],
+            number=f"WK1234567{month}",
+            valid_until=f"2026-{month + 2:02d}-15",
+        )
     seen: list[str] = []
     cursor = None
     while True:
@@ -206,8 +215,14 @@ def test_document_list_pages_with_keyset_cursor(officer_client: TestClient) -> N
 def test_document_list_filters(officer_client: TestClient) -> None:
     person = create_person(officer_client)
     issue(officer_client, person["id"], number="WK10000001", valid_until="2026-03-01")
-    issue(officer_client, person["id"], kind="visa", number="VK10000001", purpose="tourism",
-          valid_until="2026-05-01")
+    issue(
+        officer_client,
+        person["id"],
+        kind="visa",
+        number="VK10000001",
+        purpose="tourism",
+        valid_until="2026-05-01",
+    )
     visas = officer_client.get("/api/v1/stay-documents", params={"kind": "visa"}).json()
     assert [d["number"] for d in visas["items"]] == ["VK10000001"]
     window = officer_client.get(
@@ -239,13 +254,22 @@ def test_malformed_json_and_unknown_routes_are_problems(officer_client: TestClie
 
 
 @pytest.mark.parametrize(
-    "typed", ["Ўткир Раҳимов", "O‘tkir Rahimov", "Otkir Rakhimov", "Utkir Rahimov",
-              "RAHIMOV UTKIR", "ўткир раҳимов"]
+    "typed",
+    [
+        "Ўткир Раҳимов",
+        "O‘tkir Rahimov",
+        "Otkir Rakhimov",
+        "Utkir Rahimov",
+        "RAHIMOV UTKIR",
+        "ўткир раҳимов",
+    ],
 )
 def test_search_finds_the_person_in_any_spelling(officer_client: TestClient, typed: str) -> None:
     person = create_person(officer_client)
     create_person(
-        officer_client, primary_name="Karimova", secondary_name="Dilnoza",
+        officer_client,
+        primary_name="Karimova",
+        secondary_name="Dilnoza",
         travel_documents=[{"number": "FA7654321", "issuing_state": "UZB"}],
     )
     hits = officer_client.get("/api/v1/persons/search", params={"q": typed}).json()["items"]

@@ -35,8 +35,11 @@ def test_person_registered_from_mrz(officer_client: TestClient) -> None:
     assert person["nationality"] == "KGZ"
     assert person["birth_date"] == "1991-07-02"
     assert person["travel_documents"][0] == {
-        "id": person["travel_documents"][0]["id"], "document_type": "passport",
-        "number": "AB1234567", "issuing_state": "KGZ", "expiry_date": "2031-05-01",
+        "id": person["travel_documents"][0]["id"],
+        "document_type": "passport",
+        "number": "AB1234567",
+        "issuing_state": "KGZ",
+        "expiry_date": "2031-05-01",
     }
 
 

@@ -11,7 +11,9 @@ from kervan.db.metadata import metadata
 config = context.config
 
 
-def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     # Indexes named pgx_* exist on PostgreSQL only (pg_trgm) and are made by hand in migrations.
     return not (type_ == "index" and (name or "").startswith("pgx_"))
 
