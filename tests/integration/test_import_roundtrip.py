@@ -39,14 +39,31 @@ def register_snapshot(factory: sessionmaker[Session]) -> list[tuple[Any, ...]]:
     with factory() as session:
         query = (
             select(
-                Person.primary_name, Person.secondary_name, Person.patronymic,
-                Person.primary_identifier, Person.secondary_identifier, Person.name_key,
-                Person.primary_skeleton, Person.secondary_skeleton, Person.name_script,
-                Person.nationality, Person.birth_year, Person.birth_month, Person.birth_day,
-                Person.sex, TravelDocument.number, TravelDocument.issuing_state,
-                TravelDocument.expiry_date, StayDocument.kind, StayDocument.number,
-                StayDocument.host_state, StayDocument.purpose, StayDocument.valid_from,
-                StayDocument.valid_until, StayDocument.status, StayDocument.nationality,
+                Person.primary_name,
+                Person.secondary_name,
+                Person.patronymic,
+                Person.primary_identifier,
+                Person.secondary_identifier,
+                Person.name_key,
+                Person.primary_skeleton,
+                Person.secondary_skeleton,
+                Person.name_script,
+                Person.nationality,
+                Person.birth_year,
+                Person.birth_month,
+                Person.birth_day,
+                Person.sex,
+                TravelDocument.number,
+                TravelDocument.issuing_state,
+                TravelDocument.expiry_date,
+                StayDocument.kind,
+                StayDocument.number,
+                StayDocument.host_state,
+                StayDocument.purpose,
+                StayDocument.valid_from,
+                StayDocument.valid_until,
+                StayDocument.status,
+                StayDocument.nationality,
             )
             .join(Person, Person.id == StayDocument.person_id)
             .join(TravelDocument, TravelDocument.person_id == Person.id)
@@ -61,7 +78,9 @@ def empty_register(factory: sessionmaker[Session]) -> None:
 
 
 def export_text(
-    factory: sessionmaker[Session], principal: Principal, file_format: Any,
+    factory: sessionmaker[Session],
+    principal: Principal,
+    file_format: Any,
     filters: DocumentFilter | None = None,
 ) -> tuple[str, int]:
     out = io.StringIO()
@@ -79,7 +98,9 @@ def load(factory: sessionmaker[Session], principal: Principal, path: Path) -> An
 
 @pytest.mark.parametrize("file_format", ["csv", "json"])
 def test_export_then_import_reproduces_the_register(
-    session_factory: sessionmaker[Session], officer: Principal, tmp_path: Path,
+    session_factory: sessionmaker[Session],
+    officer: Principal,
+    tmp_path: Path,
     file_format: str,
 ) -> None:
     source = tmp_path / "source.csv"
@@ -108,11 +129,14 @@ def test_export_filters(
     nationality = rows[0]["nationality"]
     window = (dt.date(2025, 6, 1), dt.date(2026, 6, 30))
     text, count = export_text(
-        session_factory, officer, "json",
+        session_factory,
+        officer,
+        "json",
         DocumentFilter(nationality=nationality, expires_from=window[0], expires_to=window[1]),
     )
     expected = [
-        r for r in rows
+        r
+        for r in rows
         if r["nationality"] == nationality
         and window[0].isoformat() <= r["valid_until"] <= window[1].isoformat()
     ]
@@ -148,14 +172,30 @@ def test_a_person_without_travel_document_is_exported_not_hidden(
     session_factory: sessionmaker[Session], officer: Principal
 ) -> None:
     with unit_of_work(session_factory) as session:
-        person = service.create_person(session, officer, PersonCreate(
-            primary_name="Иванова", secondary_name="Анна", nationality="RUS",
-            birth_date=BirthDate(year=1985), sex="F",
-        ))
-        service.issue_document(session, officer, person.id, StayDocumentCreate(
-            kind=StayKind.REGISTRATION, number="RK2500000001", purpose=StayPurpose.FAMILY,
-            valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2025, 12, 31),
-        ), host_state=HOST)
+        person = service.create_person(
+            session,
+            officer,
+            PersonCreate(
+                primary_name="Иванова",
+                secondary_name="Анна",
+                nationality="RUS",
+                birth_date=BirthDate(year=1985),
+                sex="F",
+            ),
+        )
+        service.issue_document(
+            session,
+            officer,
+            person.id,
+            StayDocumentCreate(
+                kind=StayKind.REGISTRATION,
+                number="RK2500000001",
+                purpose=StayPurpose.FAMILY,
+                valid_from=dt.date(2025, 1, 1),
+                valid_until=dt.date(2025, 12, 31),
+            ),
+            host_state=HOST,
+        )
     [row] = json.loads(export_text(session_factory, officer, "json")[0])
     assert (row["primary_identifier"], row["birth_date"]) == ("IVANOVA", "1985-XX-XX")
     assert (row["passport_number"], row["passport_expiry"]) == (None, None)
@@ -164,7 +204,6 @@ def test_a_person_without_travel_document_is_exported_not_hidden(
 def test_export_needs_the_export_permission(
     session_factory: sessionmaker[Session], officer: Principal
 ) -> None:
-    consul = Principal(user_id=None, username="consul.uzb", role=Role.CONSULAR_OFFICER,
-                       state="UZB")
+    consul = Principal(user_id=None, username="consul.uzb", role=Role.CONSULAR_OFFICER, state="UZB")
     with pytest.raises(Forbidden):
         export_text(session_factory, consul, "csv")

@@ -69,7 +69,8 @@ def _sqlite_datetime(value: dt.datetime | None) -> str | None:
         return None
     if value.utcoffset():
         value = value.astimezone(dt.UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    # The first 26 characters are the naive part, without "+00:00": faster than replace().
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def _sqlite_date(value: dt.date | None) -> str | None:
