@@ -32,6 +32,7 @@ from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.identity.translit import detect_script
 from kervan.registry.models import Person
 from kervan.registry.naming import part_tokens
+from kervan.registry.schemas import BirthDate
 from kervan.registry.search import search_persons
 from kervan.registry.synthetic import generate, load, spelling_variants
 from kervan.uow import unit_of_work
@@ -85,14 +86,20 @@ def run(url: str, queries: int, seed: int) -> dict[str, Any]:
     with factory() as session:
         total = session.scalar(select(func.count()).select_from(Person)) or 0
         sample = list(session.scalars(select(Person).order_by(func.random()).limit(queries * 2)))
-    cases = [(p.id, q) for p in sample if (q := _other_script_query(p, rng))][:queries]
-    latencies, found = [], 0
-    for person_id, query in cases:
+    cases = [(p, q) for p in sample if (q := _other_script_query(p, rng))][:queries]
+    latencies, right_name, found_with_birth = [], 0, 0
+    for person, query in cases:
         started = time.perf_counter()
         with unit_of_work(factory) as session:
             hits = search_persons(session, officer, query, limit=10)
         latencies.append((time.perf_counter() - started) * 1000)
-        found += any(h.person.id == person_id for h in hits)
+        # Synthetic names repeat (as real ones do): by name alone, success is the right name
+        # on top; the person themself is told apart by the date of birth.
+        right_name += bool(hits) and hits[0].person.name_key == person.name_key
+        birth = BirthDate(year=person.birth_year, month=person.birth_month, day=person.birth_day)
+        with unit_of_work(factory) as session:
+            hits = search_persons(session, officer, query, birth_date=birth, limit=10)
+        found_with_birth += any(h.person.id == person.id for h in hits)
     baseline = []
     with engine.connect() as connection:
         connection.execute(text("SET enable_indexscan = off"))
@@ -117,7 +124,8 @@ def run(url: str, queries: int, seed: int) -> dict[str, Any]:
         "queries": len(cases),
         "p50_ms": round(p50, 1),
         "p95_ms": round(p95, 1),
-        "recall_at_10": round(found / len(cases), 3),
+        "right_name_first": round(right_name / len(cases), 3),
+        "recall_at_10_with_birth_date": round(found_with_birth / len(cases), 3),
         "seq_scan_p50_ms": round(scan, 1),
         "speedup_vs_seq_scan": round(scan / p50, 1),
         "examples": [q for _, q in cases[:6]],
@@ -132,8 +140,7 @@ def render(results: dict[str, Any]) -> str:
         [
             "## Name search (PostgreSQL)",
             "",
-            f"Run on {m['date']}: {m['cpus']} cores, {m['memory_gib']} GiB, "
-            f"Python {m['python']}.",
+            "Run on {date}: {cpus} cores, {memory_gib} GiB, Python {python}.".format(**m),
             f"{r['persons']:,} persons; {r['queries']} queries, each a spelling of a drawn person's",
             "name in another script or system than the stored one (e.g. "
             + ", ".join(f"`{e}`" for e in r["examples"][:4])
@@ -143,7 +150,9 @@ def render(results: dict[str, Any]) -> str:
             "| --- | --- |",
             f"| p50 | {r['p50_ms']} ms |",
             f"| p95 | {r['p95_ms']} ms (target ≤ 50 ms: {verdict}) |",
-            f"| recall@10 (the drawn person among the first 10) | {r['recall_at_10']:.1%} |",
+            f"| by name alone: a person of that name ranked first | {r['right_name_first']:.1%} |",
+            "| name and date of birth: the drawn person among the first 10 | "
+            f"{r['recall_at_10_with_birth_date']:.1%} |",
             f"| baseline: sequential trigram scan, p50 | {r['seq_scan_p50_ms']} ms |",
             f"| ratio: sequential scan ÷ search, at p50 | {r['speedup_vs_seq_scan']}× |",
             "",

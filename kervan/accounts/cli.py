@@ -10,6 +10,7 @@ import typer
 from kervan.accounts import audit, service
 from kervan.accounts.roles import Role, system_principal
 from kervan.cli_support import cli_session, fail, load_settings
+from kervan.db.base import utcnow
 
 app = typer.Typer(help="Officers' accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -55,6 +56,9 @@ def list_users() -> None:
     with cli_session(load_settings()) as session:
         for user in service.list_users(session):
             status = "active" if user.is_active else "disabled"
+            if user.locked_until is not None and user.locked_until > utcnow():
+                # Said here so the operator knows why an officer cannot sign in.
+                status += f", locked until {user.locked_until:%Y-%m-%d %H:%M} UTC"
             typer.echo(f"{user.username}\t{user.role.value}\t{user.state}\t{status}")
 
 

@@ -14,6 +14,7 @@ def use_cheap_hashing_for_tests() -> None:
     global _hasher
     _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
+
 MIN_LENGTH = 12
 
 

@@ -25,3 +25,16 @@ def current_command() -> None:
     engine = make_engine(load_settings().database_url)
     typer.echo(current_revision(engine) or "empty (run `kervan db upgrade`)")
     engine.dispose()
+
+
+@app.command("rekey-names")
+def rekey_names_command() -> None:
+    """Recompute every person's search keys (after an upgrade changed the folding rules)."""
+    from kervan.registry.rekey import rekey_names
+
+    engine = make_engine(load_settings().database_url)
+    try:
+        stats = rekey_names(engine)
+    finally:
+        engine.dispose()
+    typer.echo(f"{stats.changed} of {stats.persons} persons had stale search keys; updated")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -111,11 +111,34 @@ def _check_birth_date(birth: BirthDate) -> None:
     errors.raise_if_any()
 
 
-def _load_person(session: Session, principal: Principal, person_id: uuid.UUID) -> Person:
+def _refuse(
+    session: Session,
+    principal: Principal,
+    record_type: str,
+    record_id: uuid.UUID,
+    action: str,
+    purpose: str = "",
+) -> NoReturn:
+    """Out of scope looks exactly like absent, so the caller learns nothing; but the attempt
+    is audited, and the entry survives the rollback of the failing request."""
+    audit.record_on_failure(
+        session,
+        principal,
+        action,
+        record_type=record_type,
+        record_id=record_id,
+        outcome="not_found",
+        purpose=purpose,
+    )
+    raise NotFound(f"no {record_type.replace('_', ' ')} {record_id}")
+
+
+def _load_person(
+    session: Session, principal: Principal, person_id: uuid.UUID, action: str = "person.change"
+) -> Person:
     person = session.get(Person, person_id)
     if person is None or not in_scope(principal, person.nationality):
-        # Out of scope looks exactly like absent: a consular officer learns nothing.
-        raise NotFound(f"no person {person_id}")
+        _refuse(session, principal, "person", person_id, action)
     return person
 
 
@@ -133,16 +156,7 @@ def get_person(
         )
     )
     if person is None or not in_scope(principal, person.nationality):
-        audit.record_on_failure(
-            session,
-            principal,
-            "person.read",
-            record_type="person",
-            record_id=person_id,
-            outcome="not_found",
-            purpose=purpose,
-        )
-        raise NotFound(f"no person {person_id}")
+        _refuse(session, principal, "person", person_id, "person.read", purpose)
     audit.record(
         session,
         principal,
@@ -233,7 +247,7 @@ def person_history(
     session: Session, principal: Principal, person_id: uuid.UUID
 ) -> list[PersonEvent]:
     require(principal, Permission.REGISTER_READ)
-    _load_person(session, principal, person_id)
+    _load_person(session, principal, person_id, "person.history")
     audit.record(session, principal, "person.history", record_type="person", record_id=person_id)
     return list(
         session.scalars(
@@ -344,16 +358,21 @@ def issue_document(
     return document
 
 
-def load_document(session: Session, principal: Principal, document_id: uuid.UUID) -> StayDocument:
+def load_document(
+    session: Session,
+    principal: Principal,
+    document_id: uuid.UUID,
+    action: str = "stay_document.change",
+) -> StayDocument:
     document = session.get(StayDocument, document_id)
     if document is None or not in_scope(principal, document.nationality):
-        raise NotFound(f"no stay document {document_id}")
+        _refuse(session, principal, "stay_document", document_id, action)
     return document
 
 
 def get_document(session: Session, principal: Principal, document_id: uuid.UUID) -> StayDocument:
     require(principal, Permission.REGISTER_READ)
-    document = load_document(session, principal, document_id)
+    document = load_document(session, principal, document_id, "stay_document.read")
     audit.record(
         session,
         principal,
@@ -467,7 +486,7 @@ def document_history(
     session: Session, principal: Principal, document_id: uuid.UUID
 ) -> list[StayDocumentEvent]:
     require(principal, Permission.REGISTER_READ)
-    document = load_document(session, principal, document_id)
+    document = load_document(session, principal, document_id, "stay_document.history")
     audit.record(
         session,
         principal,

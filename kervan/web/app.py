@@ -39,7 +39,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
 
     @app.get(
-        "/healthz", operation_id="health", tags=["node"],
+        "/healthz",
+        operation_id="health",
+        tags=["node"],
         dependencies=[Depends(Policy(Permission.PUBLIC))],
     )
     def health() -> dict[str, str]:

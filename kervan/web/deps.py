@@ -95,13 +95,17 @@ class Policy:
             raise Unauthenticated("sign in or send a bearer token")
         if not principal.can(self.permission):
             audit.record_on_failure(
-                session, principal, "access.denied", outcome="denied",
-                details={"permission": self.permission.value, "path": request.url.path,
-                         "method": request.method},
+                session,
+                principal,
+                "access.denied",
+                outcome="denied",
+                details={
+                    "permission": self.permission.value,
+                    "path": request.url.path,
+                    "method": request.method,
+                },
             )
-            raise Forbidden(
-                f"the role {principal.role.value} may not {self.permission.value}"
-            )
+            raise Forbidden(f"the role {principal.role.value} may not {self.permission.value}")
         return principal
 
 

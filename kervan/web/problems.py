@@ -69,12 +69,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if (page := _html_error(request, 422, "invalid-input", "")) is not None:
         return page
-    errors = [
-        {"field": _location(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()
-    ]
+    errors = [{"field": _location(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
     return problem_response(
-        422, "invalid-input", "The input is not valid",
-        f"{len(errors)} field(s) are not valid", request.url.path, errors=errors,
+        422,
+        "invalid-input",
+        "The input is not valid",
+        f"{len(errors)} field(s) are not valid",
+        request.url.path,
+        errors=errors,
     )
 
 
@@ -86,7 +88,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if (page := _html_error(request, exc.status_code, slug, "")) is not None:
         return page
     return problem_response(
-        exc.status_code, slug, str(exc.detail), str(exc.detail), request.url.path,
+        exc.status_code,
+        slug,
+        str(exc.detail),
+        str(exc.detail),
+        request.url.path,
     )
 
 
@@ -95,7 +101,9 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     if (page := _html_error(request, 500, "internal-error", "")) is not None:
         return page
     return problem_response(
-        500, "internal-error", "Internal error",
+        500,
+        "internal-error",
+        "Internal error",
         "The node failed to handle this request; the operator has the details in the log.",
         request.url.path,
     )

@@ -92,10 +92,6 @@ def test_the_refused_lookup_is_audited(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="registry.service.load_document raises NotFound without audit.record_on_failure",
-)
 @pytest.mark.parametrize("path", ["/api/v1/stay-documents/{}", "/api/v1/stay-documents/{}/history"])
 def test_the_refused_document_lookup_is_audited(
     consular: TestClient,

@@ -51,7 +51,7 @@ def policies_of(route: APIRoute) -> list[Policy]:
 
 def allowed_roles(route: APIRoute) -> frozenset[Role]:
     """A route with several policies needs all of them."""
-    allowed = frozenset(Role)
+    allowed: frozenset[Role] = frozenset(Role)
     for found in policies_of(route):
         allowed &= GRANTS[found.permission]
     return allowed

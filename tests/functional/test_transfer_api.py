@@ -43,8 +43,11 @@ def csv_bytes(rows: list[SampleRow]) -> bytes:
 def upload(client: TestClient, name: str, content: bytes, **fields: str) -> dict:
     response = client.post("/api/v1/imports", files={"file": (name, content)}, data=fields)
     assert response.status_code < 500, response.text
-    return {"status": response.status_code, "type": response.headers["content-type"],
-            "body": response.json()}
+    return {
+        "status": response.status_code,
+        "type": response.headers["content-type"],
+        "body": response.json(),
+    }
 
 
 def test_import_returns_the_report(officer_client: TestClient, rows: list[SampleRow]) -> None:
@@ -61,8 +64,7 @@ def test_dry_run_and_format_field(
 ) -> None:
     path = tmp_path / "rows.jsonl"
     write_rows(path, rows, "jsonl")
-    result = upload(officer_client, "export.txt", path.read_bytes(), format="jsonl",
-                    dry_run="true")
+    result = upload(officer_client, "export.txt", path.read_bytes(), format="jsonl", dry_run="true")
     assert result["status"] == 200
     assert (result["body"]["outcome"], result["body"]["format"]) == ("dry_run", "jsonl")
     exported = officer_client.get("/api/v1/exports/stay-documents?format=json")
@@ -79,7 +81,8 @@ def test_bad_rows_all_or_nothing_is_a_422_problem_with_the_row_errors(
     assert body["type"].endswith("/import-rejected") and body["status"] == 422
     assert body["outcome"] == "rejected" and body["error_count"] == 2
     assert body["errors"][0] == {
-        "row": 5, "column": "nationality",
+        "row": 5,
+        "column": "nationality",
         "message": "'XYZ' is not an ISO 3166-1 alpha-3 or ICAO 9303 state code",
     }
     assert body["errors"][1]["column"] == "sex"
@@ -105,6 +108,16 @@ def test_partial_import_over_the_api(officer_client: TestClient, rows: list[Samp
         ("garbage.xlsx", b""),
         ("garbage.pdf", b"%PDF-1.4"),
         ("", b"x"),
+    ],
+    ids=[
+        "binary",
+        "text",
+        "broken-json",
+        "unclosed-json",
+        "fake-zip",
+        "empty-xlsx",
+        "pdf",
+        "no-name",
     ],
 )
 def test_garbage_uploads_are_4xx_problems_never_500(

@@ -99,7 +99,14 @@ def test_imported_persons_have_the_derived_name_columns(
             .join(TravelDocument)
             .where(TravelDocument.number == first["passport_number"])
         ).one()
-        event = session.scalars(select(StayDocumentEvent)).first()
+        event = session.scalars(
+            select(StayDocumentEvent)
+            .join(StayDocument)
+            .where(StayDocument.number == first["document_number"])
+        ).one()
+        [history] = session.scalars(
+            select(PersonEvent).where(PersonEvent.person_id == person.id)
+        ).all()
     expected = name_columns(
         first["primary_name"],
         first["secondary_name"],
@@ -107,8 +114,23 @@ def test_imported_persons_have_the_derived_name_columns(
         first["secondary_identifier"],
     )
     assert {k: getattr(person, k) for k in expected.as_dict()} == expected.as_dict()
-    assert event is not None
     assert (event.kind, event.reason, event.actor) == ("issued", "import of r.csv", officer.actor)
+    assert (event.old_values, event.new_values) == (
+        {},
+        {
+            k: first[f]
+            for k, f in [
+                ("number", "document_number"),
+                ("purpose", "purpose"),
+                ("valid_from", "valid_from"),
+                ("valid_until", "valid_until"),
+                ("status", "status"),
+            ]
+        },
+    )
+    assert (history.kind, history.reason) == ("created", "import of r.csv")
+    assert history.new_values["primary_name"] == first["primary_name"]
+    assert history.new_values["birth_date"] == first["birth_date"]
 
 
 def test_importing_the_same_file_twice_creates_nothing_twice(

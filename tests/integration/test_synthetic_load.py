@@ -82,6 +82,20 @@ def test_relationships_resolve_after_load(engine: Engine) -> None:
         assert all(len(d.events) == 1 for d in person.stay_documents)
 
 
+def test_sqlite_page_cache_is_restored_after_the_load(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite setting")
+    _ensure_schema(engine)
+
+    def cache_size() -> int:
+        with engine.connect() as connection:
+            return int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+    before = cache_size()
+    load(engine, _batches(20))
+    assert cache_size() == before
+
+
 def test_a_failing_batch_is_rolled_back_and_earlier_batches_stay(engine: Engine) -> None:
     _ensure_schema(engine)
     batches = _batches(400)

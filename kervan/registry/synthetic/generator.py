@@ -105,8 +105,9 @@ class _RecordMaker:
         batch.persons.append(person)
         batch.travel_documents.append(self._travel_document(person))
         documents = [self._stay_document(batch, person, stay, d) for d in stay.documents]
+        last_ending = max(documents, key=lambda d: d["valid_until"])
         for planned in draw_violations(rng, stay, self.today, self.host.fine):
-            batch.violations.append(self._violation(person, documents[-1], planned))
+            batch.violations.append(self._violation(person, last_ending, planned))
         return len(documents)
 
     def _person(self, nationality: str, stay: Stay) -> Row:
@@ -187,12 +188,12 @@ class _RecordMaker:
             "new_values": snapshot,
         }
 
-    def _violation(self, person: Row, last_document: Row, planned: PlannedViolation) -> Row:
+    def _violation(self, person: Row, last_ending: Row, planned: PlannedViolation) -> Row:
         waived = planned.status is ViolationStatus.WAIVED
         return {
             "id": self.ids.next(),
             "person_id": person["id"],
-            "document_id": last_document["id"] if planned.about_last_document else None,
+            "document_id": last_ending["id"] if planned.about_last_document else None,
             "kind": planned.kind,
             "period_start": planned.period_start,
             "period_end": planned.period_end,

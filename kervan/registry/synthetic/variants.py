@@ -17,41 +17,47 @@ from kervan.registry.synthetic.people import older_spelling
 # Languages whose national Latin alphabet kervan.identity knows.
 _NATIONAL_LATIN = frozenset({"uz", "kk", "az", "tr", "ru", "ky", "tg"})
 # Informal English-style spellings: Rakhimov → Rahimov, Zhanar → Janar.
-_INFORMAL = ((re.compile(r"KH"), "H"), (re.compile(r"ZH"), "J"), (re.compile(r"DZH"), "J"))
+_INFORMAL = ((re.compile(r"KH"), "H"), (re.compile(r"DZH"), "J"), (re.compile(r"ZH"), "J"))
 _APOSTROPHES = re.compile(r"[ʻʼ‘’`']")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
-Spell = Callable[[str], str | None]
+Pick = Callable[[NameEntry], str | None]
+Fallback = Callable[[str], str | None]
 
 
 def _join(primary: str, secondary: str) -> str:
     return " ".join(f"{primary} {secondary}".split())
 
 
-def _per_word(part: str, spell: Spell) -> str | None:
-    """Spell each word of a name part; None if any word has no such spelling."""
+def _no_fallback(_word: str) -> str | None:
+    return None
+
+
+def _spell_part(nationality: str, part: str, pick: Pick, fallback: Fallback) -> str | None:
+    """Spell a name part from its name data (whole, like Асан уулу, else word by word), words
+    without data by ``fallback``; None if some word has no spelling."""
+    entry = find_entry(nationality, part)
+    if entry is not None:
+        return pick(entry) or fallback(part)
     words = []
     for word in part.split():
-        spelled = spell(word)
+        entry = find_entry(nationality, word)
+        spelled = (pick(entry) if entry is not None else None) or fallback(word)
         if not spelled:
             return None
         words.append(spelled)
     return " ".join(words)
 
 
-def _from_entries(
-    nationality: str,
-    pick: Callable[[NameEntry], str | None],
-    fallback: Spell = lambda word: None,
-) -> Spell:
-    """Spell a word from its name data entry, else by ``fallback``."""
-
-    def spell(word: str) -> str | None:
-        entry = find_entry(nationality, word)
-        picked = pick(entry) if entry is not None else None
-        return picked or fallback(word)
-
-    return spell
+def _both(person: Mapping[str, Any], pick: Pick, fallback: Fallback = _no_fallback) -> str | None:
+    nationality = person["nationality"]
+    primary = _spell_part(nationality, person["primary_name"], pick, fallback)
+    secondary = person["secondary_name"]
+    if secondary:
+        secondary = _spell_part(nationality, secondary, pick, fallback)
+    if primary is None or secondary is None:
+        return None
+    return _join(primary, secondary)
 
 
 def _other_script(entry: NameEntry) -> str | None:
@@ -90,14 +96,6 @@ def _informal(icao: str) -> str:
     return icao.title()
 
 
-def _both(primary: str, secondary: str, spell: Spell) -> str | None:
-    spelled_primary = _per_word(primary, spell)
-    spelled_secondary = _per_word(secondary, spell) if secondary else ""
-    if spelled_primary is None or spelled_secondary is None:
-        return None
-    return _join(spelled_primary, spelled_secondary)
-
-
 def _candidates(person: Mapping[str, Any]) -> Iterable[str | None]:
     primary, secondary = person["primary_name"], person["secondary_name"]
     nationality = person["nationality"]
@@ -111,11 +109,11 @@ def _candidates(person: Mapping[str, Any]) -> Iterable[str | None]:
         language = ""
     if language in _NATIONAL_LATIN and _CYRILLIC.search(primary + secondary):
         yield _join(to_national_latin(primary, language), to_national_latin(secondary, language))
-    yield _both(primary, secondary, _from_entries(nationality, _other_script))
-    yield _both(primary, secondary, _from_entries(nationality, _latin_of_cyrillic))
-    yield _both(primary, secondary, _from_entries(nationality, _russian_cyrillic))
-    yield _both(primary, secondary, _from_entries(nationality, _first_passport_spelling, to_mrz))
-    yield _both(primary, secondary, _from_entries(nationality, _typed_latin, _title_mrz))
+    yield _both(person, _other_script)
+    yield _both(person, _latin_of_cyrillic)
+    yield _both(person, _russian_cyrillic)
+    yield _both(person, _first_passport_spelling, to_mrz)
+    yield _both(person, _typed_latin, _title_mrz)
     yield table.title()
     if _CYRILLIC.search(primary + secondary):  # the rules are about Cyrillic transliteration
         yield _informal(table)
@@ -132,8 +130,10 @@ def spelling_variants(person: Mapping[str, Any]) -> list[str]:
     nationality): Cyrillic, national Latin, the passport's and the table's ICAO forms, the
     spelling in the other script, and informal English-style spellings (``Rakhimov``,
     ``Rahimov``)."""
-    seen: dict[str, None] = {}
+    variants: list[str] = []
+    folded: set[str] = set()  # search ignores case: MAMEDOV and Mamedov are one query
     for candidate in _candidates(person):
-        if candidate and candidate.casefold() not in {s.casefold() for s in seen}:
-            seen[candidate] = None
-    return list(seen)
+        if candidate and candidate.casefold() not in folded:
+            folded.add(candidate.casefold())
+            variants.append(candidate)
+    return variants

@@ -226,13 +226,9 @@ def _document_snapshot(number: str, document: KnownDocument) -> dict[str, str]:
 
 
 def _event(
-    writes: ChunkWrites,
-    ctx: ImportContext,
-    document_id: str,
-    kind: str,
-    old: dict[str, str],
-    new: dict[str, str],
+    writes: ChunkWrites, ctx: ImportContext, document_id: str, kind: str, old: str, new: str
 ) -> None:
+    """A history entry; ``old`` and ``new`` are the values as JSON text."""
     writes.events.append(
         {
             "id": next(ctx.ids),
@@ -242,8 +238,8 @@ def _event(
             "actor": ctx.actor,
             "reason": ctx.reason,
             "measure_id": None,
-            "old_values": encode_flat(old) if old else "{}",
-            "new_values": encode_flat(new),
+            "old_values": old,
+            "new_values": new,
         }
     )
 
@@ -251,15 +247,11 @@ def _event(
 def _create_document(
     row: ParsedRow, person: KnownPerson, ctx: ImportContext, writes: ChunkWrites
 ) -> KnownDocument:
+    status = row.status or "active"
     document = KnownDocument(
-        next(ctx.ids),
-        person.id,
-        row.purpose,
-        row.valid_from,
-        row.valid_until,
-        row.status or "active",
+        next(ctx.ids), person.id, row.purpose, row.valid_from, row.valid_until, status
     )
-    snapshot = _document_snapshot(row.document_number, document)
+    valid_from, valid_until = row.valid_from.isoformat(), row.valid_until.isoformat()
     document.pending = {
         "id": document.id,
         "person_id": person.id,
@@ -267,15 +259,21 @@ def _create_document(
         "number": row.document_number,
         "host_state": ctx.host_state,
         "purpose": row.purpose,
-        "valid_from": snapshot["valid_from"],
-        "valid_until": snapshot["valid_until"],
-        "status": document.status,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "status": status,
         "nationality": person.nationality,
         "created_at": writes.stamp,
         "updated_at": writes.stamp,
     }
     writes.stay_documents.append(document.pending)
-    _event(writes, ctx, document.id, "issued", {}, snapshot)
+    # ``_document_snapshot`` as JSON, written out: every value is a validated number, code or
+    # ISO date, with nothing to escape, and this runs once per imported document.
+    issued = (
+        f'{{"number":"{row.document_number}","purpose":"{row.purpose}",'
+        f'"valid_from":"{valid_from}","valid_until":"{valid_until}","status":"{status}"}}'
+    )
+    _event(writes, ctx, document.id, "issued", "{}", issued)
     writes.changed_ids.add(document.id)
     return document
 
@@ -298,8 +296,8 @@ def _correct_document(
         ctx,
         document.id,
         "corrected",
-        {k: before[k] for k in changed},
-        {k: after[k] for k in changed},
+        encode_flat({k: before[k] for k in changed}),
+        encode_flat({k: after[k] for k in changed}),
     )
     if document.pending is not None:  # new in this chunk: insert it corrected
         document.pending.update(

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kervan.registry.codes import SECRETARIAT, state_codes
 from kervan.registry.enums import Sex, StayKind, StayPurpose, StayStatus
@@ -30,9 +29,9 @@ _BIRTH = re.compile(r"(\d{4})(?:-(\d{2}|XX)(?:-(\d{2}|XX))?)?")
 _EARLIEST_BIRTH_YEAR = 1880
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedRow:
-    """One valid row, its values typed and normalised (enum values kept as their text)."""
+class ParsedRow(NamedTuple):
+    """One valid row, its values typed and normalised (enum values kept as their text). A named
+    tuple: built a million times, it must be cheap to make."""
 
     row: int
     primary_name: str
@@ -80,6 +79,7 @@ def _name(text: str) -> str:
     return value
 
 
+@lru_cache(maxsize=16384)
 def _identifier(text: str) -> str | None:
     value = text.strip().upper()
     if not value:
@@ -155,6 +155,8 @@ def _sex(text: str) -> str:
 
 def _passport_number(text: str) -> str:
     value = text.strip().upper()
+    if value.isascii() and value.isalnum() and len(value) <= 20:
+        return value  # the common case, without the regular expression
     if not _PASSPORT.fullmatch(value):
         raise ValueError(
             f"{text.strip()!r} is not a travel document number: 1 to 20 letters A-Z and digits"
@@ -178,7 +180,8 @@ def _optional_date(text: str) -> dt.date | None:
 
 
 def _document_number(text: str) -> str:
-    value = normalise_number(text)
+    # Most numbers come clean (A-Z and digits): skip the normalising substitution for them.
+    value = text if text.isascii() and text.isalnum() and text.isupper() else normalise_number(text)
     if not value:
         raise ValueError("is empty: every stay document has a number")
     if len(value) > 32:
@@ -186,7 +189,8 @@ def _document_number(text: str) -> str:
     return value
 
 
-_kind = _choice(frozenset(k.value for k in StayKind), "a stay document kind")
+_KINDS = {k.value: k for k in StayKind}
+_kind = _choice(frozenset(_KINDS), "a stay document kind")
 _purpose = _choice(frozenset(p.value for p in StayPurpose), "a purpose of stay")
 _status_value = _choice(frozenset(s.value for s in StayStatus), "a document status")
 
@@ -226,7 +230,7 @@ def _cross_checks(row: int, values: list[Any], problems: list[RowError]) -> None
     is reported once, in its own column)."""
     kind, number = values[11], values[12]
     if kind is not None and number is not None:
-        problem = number_problem(StayKind(kind), number)
+        problem = number_problem(_KINDS[kind], number)
         if problem:
             problems.append(RowError(row, "document_number", problem))
     valid_from, valid_until = values[14], values[15]

@@ -43,7 +43,6 @@ SPECIAL_LETTERS = {
     "HUN": "ÁÉÖŐÚŰ",
     "TKM": "ÄÇŇÖŞÜÝ",
 }
-_LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 

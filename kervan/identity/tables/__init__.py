@@ -1,0 +1,1 @@
+"""Transliteration tables as data (JSON), read by kervan.identity.translit_tables."""
