@@ -30,6 +30,9 @@ class Permission(enum.StrEnum):
     REPORTS_READ = "reports.read"
     ACCOUNTS_MANAGE = "accounts.manage"
     AUDIT_READ = "audit.read"
+    BENEFITS_READ = "benefits.read"  # benefit kinds and a person's benefits
+    BENEFITS_DECIDE = "benefits.decide"  # enter, approve, reject; grant to every eligible person
+    BENEFITS_CONFIGURE = "benefits.configure"  # the kinds a state offers and their rules
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -45,6 +48,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.ACCOUNTS_MANAGE: frozenset({Role.ADMIN}),
     Permission.AUDIT_READ: frozenset({Role.ADMIN}),
+    Permission.BENEFITS_READ: frozenset({Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER}),
+    Permission.BENEFITS_DECIDE: frozenset({Role.MIGRATION_OFFICER}),
+    Permission.BENEFITS_CONFIGURE: frozenset({Role.MIGRATION_OFFICER}),
 }
 
 

@@ -6,7 +6,6 @@ import typer
 
 from kervan.cli_support import load_settings
 from kervan.db.engine import make_engine
-from kervan.db.migrate import current_revision, upgrade
 
 app = typer.Typer(help="The node's database.", no_args_is_help=True)
 
@@ -14,6 +13,8 @@ app = typer.Typer(help="The node's database.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade_command(revision: str = typer.Argument("head")) -> None:
     """Bring the database schema up to date (creates the SQLite file if needed)."""
+    from kervan.db.migrate import upgrade
+
     settings = load_settings()
     upgrade(settings.database_url, revision)
     typer.echo(f"database at revision {revision}")
@@ -22,6 +23,8 @@ def upgrade_command(revision: str = typer.Argument("head")) -> None:
 @app.command("current")
 def current_command() -> None:
     """Print the schema revision the database is at."""
+    from kervan.db.migrate import current_revision
+
     engine = make_engine(load_settings().database_url)
     typer.echo(current_revision(engine) or "empty (run `kervan db upgrade`)")
     engine.dispose()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import kervan.accounts.models
+import kervan.exchange.models
+import kervan.measures.models
 import kervan.registry.models  # noqa: F401
 from kervan.db.base import Base
 

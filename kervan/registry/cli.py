@@ -14,7 +14,7 @@ from kervan.registry.transfer.cli import register as register_transfer
 
 def generate_command(
     documents: int = typer.Option(10_000, min=1, help="Stay documents to generate"),
-    seed: int = typer.Option(1, help="Same seed, same data"),
+    seed: int = typer.Option(1, min=0, help="Same seed, same data"),
     state: str | None = typer.Option(None, help="Host state (default: the node's state)"),
     today: str | None = typer.Option(None, help="The day the data is 'as of' (YYYY-MM-DD)"),
 ) -> None:

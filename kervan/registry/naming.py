@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kervan.identity.names import name_tokens, skeleton
+from kervan.identity.names import fold, name_tokens, skeleton
 from kervan.identity.translit import detect_script, to_mrz
 
 _CACHE_SIZE = 1 << 17
@@ -39,8 +39,12 @@ class NameColumns:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def part_tokens(part: str) -> tuple[str, ...]:
-    """The folded words of one name part (family or given names), patronymics left out."""
-    return tuple(name_tokens(part, "")) if part else ()
+    """The folded words of one name part (family or given names), patronymics left out —
+    unless the part is nothing but a patronymic form: Kyrgyz family names such as
+    «Асан уулу» are written that way, and must still be searchable."""
+    if not part:
+        return ()
+    return tuple(name_tokens(part, "")) or tuple(fold(part).split())
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

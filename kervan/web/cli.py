@@ -5,11 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-import uvicorn
 
 from kervan.cli_support import load_settings
-from kervan.db.migrate import upgrade
-from kervan.web.app import create_app
 
 
 def register(app: typer.Typer) -> None:
@@ -22,6 +19,10 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on"),
 ) -> None:
     """Serve the node's API and UI (migrate the database first: `kervan db upgrade`)."""
+    import uvicorn
+
+    from kervan.web.app import create_app
+
     settings = load_settings()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
@@ -35,6 +36,10 @@ def demo(
     fresh: bool = typer.Option(False, help="Delete the demo database first"),
 ) -> None:
     """Run a demo node on SQLite with realistic generated data."""
+    import uvicorn
+
+    from kervan.db.migrate import upgrade
+    from kervan.web.app import create_app
     from kervan.web.demo import prepare_demo
 
     settings = load_settings(state=state, database_url=f"sqlite:///{database}")

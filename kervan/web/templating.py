@@ -107,6 +107,8 @@ def make_environment() -> Environment:
             PackageLoader("kervan.web", "templates"),
             PackageLoader("kervan.registry", "templates"),
             PackageLoader("kervan.accounts", "templates"),
+            PackageLoader("kervan.benefits", "templates"),
+            PackageLoader("kervan.border", "templates"),
         ]
     )
     env = Environment(

@@ -13,8 +13,9 @@ from kervan.registry.enums import Sex, StayPurpose
 from kervan.registry.synthetic.draws import one_of
 from kervan.registry.synthetic.names import FamilyName, NameEntry, NameGroup
 
-# Passports issued before the 2013 change to ICAO 9303 (and visas) spelled Russian-style names
-# with Y and YE: these turn a table transliteration into such an older spelling.
+# Passports issued before Russia and its neighbours adopted the ICAO 9303 table (2010s), and many
+# visas, spelled Cyrillic names with Y and YE: these turn a table transliteration into such an
+# older spelling.
 _OLDER_SPELLING = (
     (re.compile(r"IU"), "YU"),
     (re.compile(r"IA"), "YA"),
@@ -127,7 +128,7 @@ def _identifiers(
     given: list[NameEntry],
     cyrillic: bool,
 ) -> tuple[str | None, str | None]:
-    """The passport's Latin spelling where it differs from the table transliteration."""
+    """The passport's Latin spelling of the name; None where it is the table transliteration."""
     if cyrillic:
         # Uzbek passports print the Uzbek Latin spelling even for Cyrillic home records.
         return (

@@ -34,6 +34,7 @@ from kervan.registry.naming import name_columns
 from kervan.registry.scoping import require
 from kervan.registry.transfer.formats import Row, detect_format, read_rows
 from kervan.registry.transfer.lookups import fetch_documents, fetch_persons
+from kervan.registry.transfer.planner import StatisticsKeeper
 from kervan.registry.transfer.reconcile import ChunkWrites, ImportContext, reconcile_row
 from kervan.registry.transfer.report import ImportFileError, ImportReport, RowError
 from kervan.registry.transfer.storage import as_uuid, timestamp_form, uuid7_hex
@@ -140,10 +141,12 @@ def _import_in_savepoint(
         uuid7_hex(),
         timestamp_form(session.get_bind().dialect.name),
     )
+    statistics = StatisticsKeeper.for_session(session, first_at=chunk_rows)
     savepoint = session.begin_nested()
     try:
         for read, chunk, chunk_errors in _chunks(rows, report, chunk_rows):
             _import_chunk(session, ctx, chunk, chunk_errors, report)
+            statistics.after_chunk(session, report.persons_created + report.documents_created)
             if progress is not None:
                 progress(read)
     except IntegrityError as exc:

@@ -1,0 +1,243 @@
+"""Benefits in the officer UI: a person's benefits (loaded into the person page), entering and
+deciding applications, the benefit kinds and granting one to every eligible person.
+
+Thin like ``api.py``. Decisions take two posts, as in the register: the first shows what will
+happen, the second does it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+import yaml
+from fastapi import APIRouter, Depends, Form
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from kervan.accounts.roles import Permission, Principal
+from kervan.benefits import grants, service
+from kervan.errors import KervanError
+from kervan.registry import service as registry
+from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.i18n import N_
+from kervan.web.i18n_errors import FormErrors
+from kervan.web.security import csrf_protect
+from kervan.web.templating import Page, PageDep
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=2000)]
+MIN_REASON = 3
+DONE_MESSAGES = {
+    "applied": N_("The application was entered and evaluated."),
+    "approved": N_("The benefit was approved."),
+    "rejected": N_("The application was rejected."),
+}
+
+
+def _reason(page: Page, errors: FormErrors, raw: str) -> str:
+    if len(raw.strip()) < MIN_REASON:
+        errors["reason"] = page.gettext(
+            "Give the reason for this decision (at least %(min)s characters).", min=MIN_REASON
+        )
+    return raw.strip()
+
+
+def _person_context(
+    session: Session, principal: Principal, state: str, person_id: uuid.UUID
+) -> dict[str, Any]:
+    person = registry.get_person(session, principal, person_id)
+    kinds = (
+        service.list_kinds(session, principal, state=state, active_only=True)
+        if principal.can(Permission.BENEFITS_DECIDE)
+        else []
+    )
+    return {
+        "person": person,
+        "applications": service.person_benefits(session, principal, person_id),
+        "kinds": kinds,
+    }
+
+
+@router.get("/persons/{person_id}/benefits")
+def person_benefits_page(
+    person_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    done: str = "",
+    principal: Principal = policy(Permission.BENEFITS_READ),
+) -> Response:
+    context = _person_context(session, principal, settings.state, person_id)
+    template = (
+        "benefits/_person_benefits.html"
+        if page.request.headers.get("hx-request")
+        else "benefits/person_benefits.html"
+    )
+    message = page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else ""
+    return page.render(template, errors=FormErrors(), values={}, done=message, **context)
+
+
+@router.post("/persons/{person_id}/benefits", dependencies=[Depends(csrf_protect)])
+def apply_submit(
+    person_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    kind_id: Text = "",
+    notes: Text = "",
+    principal: Principal = policy(Permission.BENEFITS_DECIDE),
+) -> Response:
+    errors = FormErrors()
+    try:
+        chosen = uuid.UUID(kind_id)
+    except ValueError:
+        errors["kind_id"] = page.gettext("Choose the kind of benefit.")
+    if not errors:
+        try:
+            with session.begin_nested():
+                kind = service.get_kind(session, principal, state=settings.state, kind_id=chosen)
+                service.apply_for(
+                    session, principal, person_id, kind, today=dt.date.today(), notes=notes
+                )
+        except KervanError as exc:
+            errors.from_error(page.translator, exc)
+    if errors:
+        context = _person_context(session, principal, settings.state, person_id)
+        values = {"kind_id": kind_id, "notes": notes}
+        return page.render(
+            "benefits/person_benefits.html",
+            errors=errors,
+            values=values,
+            done="",
+            status_code=422,
+            **context,
+        )
+    return RedirectResponse(f"/persons/{person_id}/benefits?done=applied", status_code=303)
+
+
+@router.post("/benefits/{application_id}/{decision}", dependencies=[Depends(csrf_protect)])
+def decide_submit(
+    application_id: uuid.UUID,
+    decision: Literal["approve", "reject"],
+    page: PageDep,
+    session: SessionDep,
+    reason: Text = "",
+    entitlement_until: Text = "",
+    step: Text = "review",
+    principal: Principal = policy(Permission.BENEFITS_DECIDE),
+) -> Response:
+    application = service.get_application(session, principal, application_id)
+    errors = FormErrors()
+    if step == "form":  # the button on the benefits list: show the form, nothing to check yet
+        return page.render(
+            "benefits/decide.html",
+            step="form",
+            errors=errors,
+            application=application,
+            decision=decision,
+            values={},
+        )
+    text = _reason(page, errors, reason)
+    until = None
+    if decision == "approve" and entitlement_until.strip():
+        try:
+            until = dt.date.fromisoformat(entitlement_until.strip())
+        except ValueError:
+            errors["entitlement_until"] = page.gettext("Enter a date as YYYY-MM-DD.")
+    values = {"reason": reason, "entitlement_until": entitlement_until}
+    context = {"application": application, "decision": decision, "values": values}
+    if errors or step != "confirm":
+        shown = "confirm" if not errors else "form"
+        status = 422 if errors else 200
+        return page.render(
+            "benefits/decide.html", step=shown, errors=errors, status_code=status, **context
+        )
+    try:
+        with session.begin_nested():
+            if decision == "approve":
+                service.approve(
+                    session,
+                    principal,
+                    application_id,
+                    text,
+                    today=dt.date.today(),
+                    entitlement_until=until,
+                )
+            else:
+                service.reject(session, principal, application_id, text)
+    except KervanError as exc:
+        errors.from_error(page.translator, exc)
+        return page.render(
+            "benefits/decide.html", step="form", errors=errors, status_code=exc.status, **context
+        )
+    done = "approved" if decision == "approve" else "rejected"
+    return RedirectResponse(
+        f"/persons/{application.person_id}/benefits?done={done}", status_code=303
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Kinds and grants to every eligible person
+
+
+@router.get("/benefit-kinds")
+def kinds_page(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.BENEFITS_READ),
+) -> Response:
+    kinds = service.list_kinds(session, principal, state=settings.state)
+    rules = {
+        k.id: yaml.safe_dump(k.eligibility, allow_unicode=True, sort_keys=False) for k in kinds
+    }
+    return page.render("benefits/kinds.html", kinds=kinds, rules=rules)
+
+
+@router.get("/benefit-kinds/{kind_id}/grant-all")
+def grant_preview_page(
+    kind_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.BENEFITS_DECIDE),
+) -> Response:
+    kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
+    preview = grants.preview_grant_all(session, principal, kind, today=dt.date.today())
+    return page.render(
+        "benefits/grant_all.html", kind=kind, preview=preview, errors=FormErrors(), values={}
+    )
+
+
+@router.post("/benefit-kinds/{kind_id}/grant-all", dependencies=[Depends(csrf_protect)])
+def grant_submit(
+    kind_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    reason: Text = "",
+    principal: Principal = policy(Permission.BENEFITS_DECIDE),
+) -> Response:
+    kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
+    errors = FormErrors()
+    text = _reason(page, errors, reason)
+    result = None
+    if not errors:
+        try:
+            with session.begin_nested():
+                result = grants.grant_all(session, principal, kind, text, today=dt.date.today())
+        except KervanError as exc:
+            errors.from_error(page.translator, exc)
+    if result is None:
+        preview = grants.preview_grant_all(session, principal, kind, today=dt.date.today())
+        return page.render(
+            "benefits/grant_all.html",
+            kind=kind,
+            preview=preview,
+            errors=errors,
+            values={"reason": reason},
+            status_code=422,
+        )
+    return page.render("benefits/grant_all.html", kind=kind, result=result, preview=None)

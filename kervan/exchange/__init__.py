@@ -1,0 +1,1 @@
+"""The exchange between nodes: for now only the outbox that domain changes write to."""
