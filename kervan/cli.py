@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from kervan.accounts.cli import app as users_app
 from kervan.accounts.cli import audit_app
+from kervan.benefits.cli import register as register_benefits
 from kervan.cli_support import fail
 from kervan.db.cli import app as db_app
 from kervan.errors import KervanError
@@ -32,6 +33,7 @@ register_identity(app)
 register_registry(app)
 register_web(app)
 register_i18n(app)
+register_benefits(app)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kervan.registry.codes import validate_state_code
@@ -50,6 +50,29 @@ class Settings(BaseSettings):
         ge=1,
         description="Window for counting an address's failed sign-ins, and how long it is "
         "then blocked",
+    )
+
+    # The exchange between nodes (docs/exchange.md).
+    signing_key: SecretStr | None = Field(
+        None,
+        description="This node's private signing key as a JWK (JSON); if unset, the current "
+        "key is read from the keys folder",
+    )
+    keys_dir: Path | None = Field(
+        None, description="Folder of this node's signing keys (default: data_dir/keys)"
+    )
+    exchange_replay_window_hours: int = Field(
+        168, ge=1, description="Envelopes older than this are refused (ids are kept longer)"
+    )
+    exchange_clock_skew_seconds: int = Field(
+        300, ge=0, description="How far in the future an envelope's created_at may be"
+    )
+    exchange_batch_size: int = Field(200, ge=1, description="Envelopes per delivery request")
+    exchange_max_attempts: int = Field(
+        12, ge=1, description="Failed deliveries after which a message becomes a dead letter"
+    )
+    exchange_query_rate_per_minute: int = Field(
+        30, ge=1, description="Peer queries a node answers per requesting state and minute"
     )
 
     @field_validator("state")

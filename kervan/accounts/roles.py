@@ -30,9 +30,15 @@ class Permission(enum.StrEnum):
     REPORTS_READ = "reports.read"
     ACCOUNTS_MANAGE = "accounts.manage"
     AUDIT_READ = "audit.read"
+    MEASURES_READ = "measures.read"  # a measure is public law: its text, scope and status
+    MEASURES_MANAGE = "measures.manage"  # draft, preview, bring into force, apply, lift
     BENEFITS_READ = "benefits.read"  # benefit kinds and a person's benefits
     BENEFITS_DECIDE = "benefits.decide"  # enter, approve, reject; grant to every eligible person
     BENEFITS_CONFIGURE = "benefits.configure"  # the kinds a state offers and their rules
+    EXCHANGE_READ = "exchange.read"  # the message log, its evidence and the dead letters
+    EXCHANGE_MANAGE = "exchange.manage"  # retry dead letters
+    NATIONALS_ABROAD_READ = "nationals_abroad.read"  # what host states reported about nationals
+    PEER_QUERY = "peer.query"  # ask a host state about one of our nationals
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -48,9 +54,18 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.ACCOUNTS_MANAGE: frozenset({Role.ADMIN}),
     Permission.AUDIT_READ: frozenset({Role.ADMIN}),
+    # Explaining a measure for a person also needs REGISTER_READ (and its state scoping).
+    Permission.MEASURES_READ: frozenset(
+        {Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER, Role.SECRETARIAT_ANALYST, Role.ADMIN}
+    ),
+    Permission.MEASURES_MANAGE: frozenset({Role.MIGRATION_OFFICER}),
     Permission.BENEFITS_READ: frozenset({Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER}),
     Permission.BENEFITS_DECIDE: frozenset({Role.MIGRATION_OFFICER}),
     Permission.BENEFITS_CONFIGURE: frozenset({Role.MIGRATION_OFFICER}),
+    Permission.EXCHANGE_READ: frozenset({Role.ADMIN}),
+    Permission.EXCHANGE_MANAGE: frozenset({Role.ADMIN}),
+    Permission.NATIONALS_ABROAD_READ: frozenset({Role.CONSULAR_OFFICER}),
+    Permission.PEER_QUERY: frozenset({Role.CONSULAR_OFFICER}),
 }
 
 

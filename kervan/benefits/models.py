@@ -86,7 +86,7 @@ class BenefitApplication(IdMixin, Base):
     # Denormalised from persons, as on stay documents: counts by nationality without a join.
     nationality: Mapped[str] = mapped_column(String(3))
 
-    kind: Mapped[BenefitKind] = relationship(lazy="joined")
+    kind: Mapped[BenefitKind] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (
         CheckConstraint(

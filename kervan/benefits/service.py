@@ -217,7 +217,12 @@ def person_benefits(
 def _application(
     session: Session, principal: Principal, application_id: uuid.UUID, action: str
 ) -> BenefitApplication:
-    application = session.get(BenefitApplication, application_id, with_for_update=True)
+    # Locked: two officers deciding the same application at once must not both succeed.
+    application = session.scalar(
+        select(BenefitApplication)
+        .where(BenefitApplication.id == application_id)
+        .with_for_update(of=BenefitApplication)
+    )
     if application is None or not in_scope(principal, application.nationality):
         audit.record_on_failure(
             session,

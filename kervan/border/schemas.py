@@ -7,16 +7,20 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, model_validator
 
 from kervan.registry.enums import StayKind, ViolationKind, ViolationStatus
 
+
+def _upper(value: object) -> object:
+    # Before the pattern: an officer types "fa1234567" as often as "FA1234567".
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 DocumentNumber = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9<]{1,20}$")
+    str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z0-9<]{1,20}$")
 ]
-StateCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z<]{3}$")
-]
+StateCode = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z<]{3}$")]
 
 
 class ExitCheckRequest(BaseModel):
@@ -42,6 +46,7 @@ class MeasureCitation(BaseModel):
     """A measure named as the legal ground of a verdict."""
 
     id: uuid.UUID
+    reference: str
     title: str
     legal_basis: str
     effect: str = Field(description="What it does here: waives, extends")

@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Index, SmallInteger, String
+from sqlalchemy import JSON, Date, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kervan.db.base import Base, IdMixin, utcnow
@@ -27,9 +27,127 @@ class OutboxMessage(IdMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # Delivery (kervan.exchange.worker): statuses pending → delivered, or → dead after too many
+    # failures or rejected when the peer refused it; the last two are the dead letters.
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column()
 
     __table_args__ = (
         # The worker takes pending messages oldest first, per destination.
         Index("ix_outbox_messages_status_to_state_id", "status", "to_state", "id"),
         Index("ix_outbox_messages_subject", "subject_type", "subject_id"),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The exchange's own tables (kervan.exchange): trust lists, the message log, peers, and what a
+# home state received about its nationals abroad.
+
+
+class TrustListVersion(Base):
+    """Every trust list this node accepted, as signed (public keys only); the newest rules."""
+
+    __tablename__ = "exchange_trust_lists"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    document: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    installed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ExchangeMessage(Base):
+    """The message log: each signed envelope sent or accepted, with its signed receipt. The
+    primary key is the envelope id, so an envelope is applied at most once."""
+
+    __tablename__ = "exchange_messages"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))  # "out" or "in"
+    type: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str] = mapped_column(String(3))
+    to_state: Mapped[str] = mapped_column(String(3))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column()
+    envelope: Mapped[str] = mapped_column(Text)
+    envelope_sha256: Mapped[str] = mapped_column(String(64))
+    logged_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    receipt: Mapped[str | None] = mapped_column(Text)
+    receipt_status: Mapped[str | None] = mapped_column(String(16))
+    receipt_reason: Mapped[str | None] = mapped_column(Text)
+    receipted_at: Mapped[dt.datetime | None] = mapped_column()
+
+    __table_args__ = (
+        Index("ix_exchange_messages_subject", "from_state", "subject_type", "subject_id", "id"),
+        Index("ix_exchange_messages_type_from_state", "type", "from_state", "logged_at"),
+    )
+
+
+class ExchangeRejection(IdMixin, Base):
+    """An envelope this node refused, with the signed receipt that said why. Kept apart from
+    the message log: a refused envelope's id is not trusted and must not block the real one."""
+
+    __tablename__ = "exchange_rejections"
+
+    claimed_id: Mapped[str | None] = mapped_column(String(64))
+    claimed_from: Mapped[str | None] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    envelope: Mapped[str] = mapped_column(Text)
+    receipt: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_exchange_rejections_at", "at"),)
+
+
+class ExchangePeer(Base):
+    """Delivery state per destination: a peer that keeps failing is paused for a while."""
+
+    __tablename__ = "exchange_peers"
+
+    state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    paused_until: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class SubjectHead(Base):
+    """The newest envelope applied per sender and subject: an older one arriving late (a
+    reordered or retried delivery) is logged but does not overwrite newer facts."""
+
+    __tablename__ = "exchange_subject_heads"
+
+    from_state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    envelope_id: Mapped[uuid.UUID] = mapped_column()
+    applied_count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class NationalAbroadDocument(Base):
+    """The consulate's read-only view: a stay document of one of our nationals, as the host
+    state last reported it, linked to the envelope that said so."""
+
+    __tablename__ = "exchange_nationals_abroad"
+
+    host_state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    document_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column()
+    primary_identifier: Mapped[str] = mapped_column(String(200))
+    secondary_identifier: Mapped[str] = mapped_column(String(200), default="")
+    birth_year: Mapped[int] = mapped_column(SmallInteger)
+    travel_document_number: Mapped[str] = mapped_column(String(20), default="")
+    kind: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(32))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32))
+    last_event: Mapped[str] = mapped_column(String(64))
+    envelope_id: Mapped[uuid.UUID] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_exchange_nationals_abroad_name", "primary_identifier", "secondary_identifier"),
+        Index("ix_exchange_nationals_abroad_valid_until", "valid_until"),
     )

@@ -68,7 +68,7 @@ class Measure(IdMixin, Base):
     __table_args__ = (Index("ix_measures_status", "status"),)
 
     def display_title(self, lang: str = "en") -> str:
-        return self.title.get(lang) or next(iter(self.title.values()), self.reference)
+        return self.title.get(lang) or next(iter(self.title.values()), None) or self.reference
 
 
 class MeasureEffect(Base):
@@ -91,4 +91,9 @@ class MeasureEffect(Base):
     new_until: Mapped[dt.date] = mapped_column(Date)
     applied_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_measure_effects_document_id", "document_id", "old_until"),)
+    __table_args__ = (
+        # A document's end date before any measure: min(old_until) by document.
+        Index("ix_measure_effects_document_id", "document_id", "old_until"),
+        # The rows one apply pass wrote, to update documents and write history and messages.
+        Index("ix_measure_effects_measure_id_applied_at", "measure_id", "applied_at"),
+    )

@@ -48,16 +48,23 @@ class _Context:
     document: StayDocument | None
     today: dt.date
     out: list[ClauseResult]
+    valid_until: dt.date | None = None
 
 
 def explain_scope(
-    scope: Scope, person: Person, document: StayDocument | None, *, today: dt.date
+    scope: Scope,
+    person: Person,
+    document: StayDocument | None,
+    *,
+    today: dt.date,
+    valid_until: dt.date | None = None,
 ) -> list[ClauseResult]:
     """Pre-order list of results, root first. Without a document, a scope that speaks of
-    documents does not match (as ``compile_person_scope`` needs one matching document)."""
+    documents does not match (as ``compile_person_scope`` needs one matching document).
+    ``valid_until`` is the end date to judge by, as in ``compile_scope``."""
     if scope.root is None:
         return [ClauseResult("everything (no scope)", True, {}, "scope")]
-    ctx = _Context(person, document, today, [])
+    ctx = _Context(person, document, today, [], valid_until)
     _evaluate(scope.root, "scope", ctx)
     if document is None and scope.has_document_clauses:
         root = ctx.out[0]
@@ -104,7 +111,7 @@ def _leaf(clause: Clause, ctx: _Context) -> tuple[str, bool, dict[str, Any]]:
             text = f"document expires between {start} and {end}"
             if document is None:
                 return text, False, {"document": None}
-            until = document.valid_until
+            until = ctx.valid_until or document.valid_until
             return text, start <= until <= end, {"valid_until": until.isoformat()}
         case PresentOn(day):
             return _present_on(day, ctx)

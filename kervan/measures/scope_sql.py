@@ -43,15 +43,20 @@ class _Columns:
     nationality: Any
     person_id: Any
     today: dt.date
+    valid_until: Any = None  # the document's end date to judge by, if not its own column
 
 
-def compile_scope(scope: Scope, *, today: dt.date) -> ColumnElement[bool]:
+def compile_scope(scope: Scope, *, today: dt.date, valid_until: Any = None) -> ColumnElement[bool]:
     """Predicate over ``StayDocument`` joined to ``Person``. Nationality is read from the
     document's denormalised copy, so a scope without age clauses needs no join at all
-    (``scope.needs_person_columns`` says whether it does)."""
+    (``scope.needs_person_columns`` says whether it does). ``valid_until`` replaces the
+    document's end date in ``expires_between`` (measures judge by the end date before any
+    measure, see ``apply_sql``)."""
     if scope.root is None:
         return true()
-    cols = _Columns(StayDocument, StayDocument.nationality, StayDocument.person_id, today)
+    cols = _Columns(
+        StayDocument, StayDocument.nationality, StayDocument.person_id, today, valid_until
+    )
     return _compile(scope.root, cols)
 
 
@@ -84,7 +89,10 @@ def _compile(clause: Clause, cols: _Columns) -> ColumnElement[bool]:
         case DocumentStatus(values):
             return _document(cols).status.in_([StayStatus(v) for v in values])
         case ExpiresBetween(start, end):
-            return _document(cols).valid_until.between(start, end)
+            until = (
+                cols.valid_until if cols.valid_until is not None else _document(cols).valid_until
+            )
+            return until.between(start, end)
         case PresentOn(day):
             return _present_on(day, cols)
         case Age(low, high, on):

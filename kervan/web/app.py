@@ -8,9 +8,15 @@ import kervan
 from kervan.accounts.api import router as accounts_router
 from kervan.accounts.roles import Permission
 from kervan.accounts.sessions import resolve_session_user
+from kervan.benefits.api import router as benefits_router
+from kervan.benefits.views import router as benefits_views
+from kervan.border.api import router as border_router
+from kervan.border.views import router as border_views
 from kervan.config import Settings
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.measures_ui.views import router as measures_views
 from kervan.registry.api import router as register_router
+from kervan.registry.transfer.api import router as transfer_router
 from kervan.web.deps import Policy
 from kervan.web.pages import install_ui
 from kervan.web.problems import install_problem_handlers
@@ -31,10 +37,18 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_sessionmaker(engine)
     install_problem_handlers(app)
-    app.include_router(register_router)
-    app.include_router(accounts_router)
+    for api_router in (
+        register_router,
+        transfer_router,
+        accounts_router,
+        benefits_router,
+        border_router,
+    ):
+        app.include_router(api_router)
     app.state.session_user_resolver = resolve_session_user
     install_ui(app)  # the officer UI: pages, static files, HTML error pages
+    for ui_router in (benefits_views, border_views, measures_views):
+        app.include_router(ui_router)
     app.add_middleware(PreSessionCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
 

@@ -109,6 +109,7 @@ def make_environment() -> Environment:
             PackageLoader("kervan.accounts", "templates"),
             PackageLoader("kervan.benefits", "templates"),
             PackageLoader("kervan.border", "templates"),
+            PackageLoader("kervan.measures_ui", "templates"),
         ]
     )
     env = Environment(

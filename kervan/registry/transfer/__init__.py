@@ -1,5 +1,9 @@
 """Import and export of the register: CSV, JSON (array or lines) and XLSX in, CSV and JSON out.
 
-``formats`` reads files row by row, ``validation`` checks each row with plain functions,
-``importer`` reconciles chunks of rows with the register (``reconcile``) and writes them in bulk,
-``exporter`` streams the register back out in the same row format (``columns``)."""
+- ``columns``: the row format; ``formats``: streaming readers; ``validation``: per-row checks;
+- ``importer``: ``import_file``, chunk by chunk in a savepoint, with ``lookups`` (what the
+  register holds), ``reconcile`` (what each row does), ``storage`` (values in storage form) and
+  ``planner`` (PostgreSQL statistics during large imports); ``report``: what it tells;
+- ``exporter``: the register back out in the same row format;
+- ``api`` and ``cli``: the HTTP routes and the ``kervan import`` / ``kervan export`` commands;
+- ``samples``: import files from the synthetic register (demo, tests, benchmark)."""

@@ -93,9 +93,8 @@ def import_register_file(
     all_or_nothing: Annotated[
         bool, Form(description="Write nothing if any row is bad (false: import good rows)")
     ] = True,
-    file_format: Annotated[
-        str | None,
-        Form(alias="format", description="csv, json, jsonl or xlsx; default: from the file name"),
+    format: Annotated[  # the form field's name; an alias would not reach the OpenAPI schema
+        str | None, Form(description="csv, json, jsonl or xlsx; default: from the file name")
     ] = None,
     principal: Principal = policy(Permission.REGISTER_IMPORT),
 ) -> Any:
@@ -107,7 +106,7 @@ def import_register_file(
             host_state=settings.state,
             dry_run=dry_run,
             all_or_nothing=all_or_nothing,
-            file_format=file_format,
+            file_format=format,
             file_name=_display_name(file),
         )
     if report.outcome == "rejected":

@@ -1,0 +1,230 @@
+"""Applying the worked example measure (spring 2020) to a large register, against a bare SQL
+``UPDATE`` of the same rows' end dates on the same database in the same run.
+
+    .venv/bin/python -m bench.measures_bench --documents 1000000 --database sqlite|postgresql
+
+1. A register of N documents is generated "as of" 2020-05-01 (about a tenth of the documents
+   are active and expire within the measure's period), in a child process so that the peak
+   memory reported is that of applying alone. ``--reuse`` keeps an existing database.
+2. Baseline: ``UPDATE stay_documents SET valid_until = '2020-06-14' WHERE status = 'active'
+   AND valid_until BETWEEN '2020-03-16' AND '2020-05-15'``, committed and timed, then undone
+   from a saved copy outside the timing (PostgreSQL is vacuumed after it so the measure does
+   not pay for its dead rows).
+3. The measure is loaded, previewed, brought into force and applied as the CLI does it: one
+   pass on SQLite, chunks of persons committed one by one on PostgreSQL — effects, document
+   updates, history rows, waivers, outbox messages and audit entries included.
+
+Target: at most 3x the baseline; at 10M on PostgreSQL under 5 minutes and 1 GiB.
+Results go to the ``measures-bench`` section of ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, inspect, select, text
+
+from bench.common import (
+    DEFAULT_POSTGRES,
+    fresh_postgres,
+    fresh_sqlite,
+    machine,
+    peak_rss_mib,
+    update_doc_section,
+)
+from kervan.accounts.roles import system_principal
+from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
+from kervan.db.migrate import upgrade
+from kervan.measures import service
+from kervan.measures.loader import example_path, load_measure, read_measure_file
+from kervan.measures.preview import preview_measure
+from kervan.registry.models import StayDocument
+from kervan.registry.synthetic import generate, load
+from kervan.uow import unit_of_work
+
+SECTION = "measures-bench"
+AS_OF = dt.date(2020, 5, 1)
+BASELINE = (
+    "UPDATE stay_documents SET valid_until = '2020-06-14' "
+    "WHERE status = 'active' AND valid_until BETWEEN '2020-03-16' AND '2020-05-15'"
+)
+
+WARM_UP = (
+    "SELECT count(*), max(person_id) FROM stay_documents "
+    "WHERE status = 'active' AND valid_until BETWEEN '2020-03-16' AND '2020-05-15'"
+)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _url(database: str, documents: int, directory: Path) -> str:
+    name = f"kervan_bench_measures_{documents}"
+    if database == "sqlite":
+        return f"sqlite:///{directory / name}.db"
+    from sqlalchemy.engine import make_url
+
+    return make_url(normalise_url(DEFAULT_POSTGRES)).set(database=name).render_as_string(False)
+
+
+def fill(database: str, documents: int, directory: Path) -> None:
+    name = f"kervan_bench_measures_{documents}"
+    url = (
+        fresh_sqlite(directory, name)
+        if database == "sqlite"
+        else fresh_postgres(DEFAULT_POSTGRES, name)
+    )
+    engine = make_engine(url)
+    started = time.perf_counter()
+    load(engine, generate(documents, seed=1, host_state="KAZ", today=AS_OF))
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+    _say(f"generated {documents:,} documents in {time.perf_counter() - started:.0f} s")
+
+
+def _ready(url: str, documents: int) -> bool:
+    try:
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("stay_documents"):
+                return False
+            count = connection.scalar(select(func.count()).select_from(StayDocument))
+        engine.dispose()
+    except Exception:
+        return False
+    return count == documents
+
+
+def _baseline(engine: Engine) -> tuple[float, int]:
+    """The bare UPDATE, committed (as the measure's work is), then undone from a saved copy of
+    the rows outside the timing, so the measure finds the register as generated."""
+    where = WARM_UP.split(" WHERE ", 1)[1]
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS bench_saved"))
+        connection.execute(text("CREATE TABLE bench_saved (id UUID PRIMARY KEY, until DATE)"))
+        saved = f"INSERT INTO bench_saved SELECT id, valid_until FROM stay_documents WHERE {where}"
+        connection.execute(text(saved))
+    with engine.connect() as connection:
+        connection.execute(text(WARM_UP))  # the same pages in cache as the measure will find
+        connection.rollback()
+        started = time.perf_counter()
+        with connection.begin():
+            rows = connection.execute(text(BASELINE)).rowcount
+        seconds = time.perf_counter() - started
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE stay_documents SET valid_until = bench_saved.until FROM bench_saved "
+                "WHERE bench_saved.id = stay_documents.id"
+            )
+        )
+        connection.execute(text("DROP TABLE bench_saved"))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE stay_documents"))
+    return seconds, rows
+
+
+def _apply(engine: Engine, chunk_persons: int) -> dict[str, Any]:
+    factory = make_sessionmaker(engine)
+    officer = system_principal("KAZ", "bench")
+    with unit_of_work(factory) as session:
+        measure = load_measure(session, officer, read_measure_file(example_path()))
+        started = time.perf_counter()
+        preview = preview_measure(session, officer, measure.id, today=AS_OF)
+        preview_seconds = time.perf_counter() - started
+        service.activate_measure(session, officer, measure.id)
+        measure_id = measure.id
+    started = time.perf_counter()
+    if engine.dialect.name == "sqlite":
+        with unit_of_work(factory) as session:
+            counts = service.apply_measure(session, officer, measure_id, today=AS_OF)
+        chunks = 1
+    else:
+        counts, chunks = service.apply_chunked(
+            factory, officer, measure_id, today=AS_OF, chunk_persons=chunk_persons
+        )
+    return {
+        "apply_seconds": round(time.perf_counter() - started, 2),
+        "preview_seconds": round(preview_seconds, 2),
+        "previewed_documents": preview["documents"],
+        "documents_extended": counts.documents,
+        "messages": counts.messages,
+        "violations_waived": counts.violations,
+        "chunks": chunks,
+    }
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = [
+        "## Applying a measure (`bench/measures_bench.py`)",
+        "",
+        "The spring-2020 example applied to a generated register, against a bare `UPDATE` of",
+        "the same rows' end dates on the same database in the same run (rolled back). The",
+        "measure's time includes effects, history rows, waivers, outbox messages and audit.",
+        "Target: at most 3x the baseline; 10M on PostgreSQL under 5 minutes and 1 GiB.",
+        "",
+        "| database | documents | in scope | baseline UPDATE | apply | ratio | chunks "
+        "| messages | waived | peak RSS | machine |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for key in sorted(results):
+        r = results[key]
+        m = r["machine"]
+        lines.append(
+            f"| {r['database']} | {r['documents']:,} | {r['documents_extended']:,} "
+            f"| {r['baseline_seconds']:.2f} s | {r['apply_seconds']:.2f} s "
+            f"| {r['ratio']:.2f}x | {r['chunks']} | {r['messages']:,} "
+            f"| {r['violations_waived']:,} | {r['peak_rss_mib']:.0f} MiB "
+            f"| {m['cpus']} cores, {m['memory_gib']} GiB, {m['date']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--directory", type=Path, default=Path("/tmp"))
+    parser.add_argument("--reuse", action="store_true", help="keep an existing register")
+    parser.add_argument("--chunk-persons", type=int, default=200_000)
+    parser.add_argument("--fill-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.fill_only:
+        fill(args.database, args.documents, args.directory)
+        return 0
+    url = _url(args.database, args.documents, args.directory)
+    if not (args.reuse and _ready(url, args.documents)):
+        fill_args = ["--fill-only", "--documents", str(args.documents)]
+        fill_args += ["--database", args.database, "--directory", str(args.directory)]
+        subprocess.run([sys.executable, "-m", "bench.measures_bench", *fill_args], check=True)
+    upgrade(url)
+    engine = make_engine(url)
+    baseline_seconds, baseline_rows = _baseline(engine)
+    _say(f"baseline UPDATE of {baseline_rows:,} rows: {baseline_seconds:.2f} s")
+    result = _apply(engine, args.chunk_persons)
+    engine.dispose()
+    result.update(
+        database=args.database,
+        documents=args.documents,
+        baseline_seconds=round(baseline_seconds, 2),
+        baseline_rows=baseline_rows,
+        ratio=round(result["apply_seconds"] / baseline_seconds, 2),
+        peak_rss_mib=round(peak_rss_mib(), 1),
+        machine=machine(),
+    )
+    _say(str(result))
+    update_doc_section(SECTION, render, f"{args.database}-{args.documents}", result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Measure files (YAML or JSON, one measure per file): read, validate, and create or update
+the draft with the file's ``reference``."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kervan.accounts.roles import Principal
+from kervan.errors import FieldError, InvalidInput
+from kervan.measures import service
+from kervan.measures.models import Measure
+from kervan.measures.schemas import MeasureIn
+
+
+def example_path(name: str = "spring-2020.yaml") -> Path:
+    """A measure shipped with Kervan as package data (the worked example)."""
+    return Path(str(resources.files("kervan.measures").joinpath("examples", name)))
+
+
+def read_measure_file(path: Path) -> MeasureIn:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        data: Any = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{path} is not valid YAML/JSON: {exc}") from exc
+    return parse_measure_data(data, source=str(path))
+
+
+def parse_measure_data(data: Any, *, source: str = "measure") -> MeasureIn:
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{source}: expected a mapping of measure fields")
+    try:
+        return MeasureIn.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            FieldError(".".join(str(p) for p in e["loc"]) or "measure", e["msg"])
+            for e in exc.errors()
+        ]
+        raise InvalidInput(f"{source}: the measure has invalid fields", errors=errors) from exc
+
+
+def load_measure(session: Session, principal: Principal, data: MeasureIn) -> Measure:
+    """Create the draft, or update it if one with the same reference exists (still a draft or
+    previewed; one in force or lifted is refused: its text is the law that was applied)."""
+    existing = session.scalar(select(Measure.id).where(Measure.reference == data.reference))
+    if existing is None:
+        return service.create_measure(session, principal, data)
+    return service.update_measure(session, principal, existing, data)

@@ -1,0 +1,106 @@
+"""API shapes of measures: what a client sends (the same fields as a measure file) and gets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kervan.measures.models import MeasureStatus
+
+
+class LegalBasis(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    act: str = Field(min_length=1, max_length=300, description="The act, e.g. a decree")
+    number: str = Field(default="", max_length=64)
+    date: dt.date
+    link: str = Field(default="", max_length=500)
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+
+class MeasureIn(BaseModel):
+    """A measure as written in a file or sent to the API; scope and actions are validated by
+    the scope language (errors name their path, e.g. ``scope.all[1].expires_between.from``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    issuing_state: str = Field(min_length=3, max_length=3)
+    legal_basis: LegalBasis
+    title: dict[str, str] = Field(min_length=1, description="{language: text}")
+    summary: dict[str, str] = Field(default_factory=dict)
+    period: Period
+    scope: dict[str, Any] | None = None
+    actions: list[dict[str, Any]]
+
+
+class MeasurePublic(BaseModel):
+    id: uuid.UUID
+    reference: str
+    issuing_state: str
+    legal_basis: LegalBasis
+    title: dict[str, str]
+    summary: dict[str, str]
+    period: dict[str, dt.date]
+    scope: dict[str, Any]
+    actions: list[dict[str, Any]]
+    status: MeasureStatus
+    created_at: dt.datetime
+    created_by: str
+    previewed_at: dt.datetime | None
+    in_force_at: dt.datetime | None
+    in_force_by: str | None
+    lifted_at: dt.datetime | None
+    lifted_by: str | None
+    lift_reason: str | None
+    applied_at: dt.datetime | None
+
+
+class LiftRequest(BaseModel):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class ApplyResult(BaseModel):
+    measure_id: uuid.UUID
+    documents_extended: int
+    messages_written: int
+    violations_waived: int
+    chunks: int
+
+
+class ClausePublic(BaseModel):
+    clause: str
+    path: str
+    matched: bool
+    saw: dict[str, Any]
+
+
+class MeasureVerdict(BaseModel):
+    """Why a measure does or does not apply to one document (or person)."""
+
+    measure_id: uuid.UUID
+    reference: str
+    title: str
+    status: MeasureStatus
+    applies: bool
+    action: str
+    document_id: uuid.UUID | None
+    judged_until: dt.date | None = Field(description="the end date the scope was judged by")
+    would_extend_to: dt.date | None
+    extended: dict[str, Any] | None = Field(description="what the measure did, if it did")
+    outcome: str
+    clauses: list[ClausePublic]
+
+
+class Explanation(BaseModel):
+    person_id: uuid.UUID
+    verdicts: list[MeasureVerdict]

@@ -1,0 +1,315 @@
+"""Measure operations: drafts, the lifecycle draft → previewed → in force → lifted, and
+applying a measure to the register. Each function works on the caller's session (it flushes,
+never commits), checks the principal, and audits; ``apply_chunked`` alone owns its
+transactions, one per chunk, so that a killed run resumes where it stopped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kervan.accounts import audit
+from kervan.accounts.roles import Permission, Principal
+from kervan.db.base import utcnow
+from kervan.errors import Conflict, ErrorCollector, NotFound
+from kervan.measures.actions import actions_to_data, combined, parse_actions
+from kervan.measures.apply_sql import PassCounts, Plan, Slice, apply_pass
+from kervan.measures.models import Measure, MeasureStatus
+from kervan.measures.schemas import MeasureIn
+from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
+from kervan.registry.codes import MEMBER_STATES, is_state_code
+from kervan.registry.models import Person
+from kervan.registry.scoping import require
+from kervan.uow import unit_of_work
+
+# Listeners run after each apply pass, in its transaction (benefits grant what a measure's
+# ``grant_benefit`` actions give): (session, measure, plan, slice) -> None.
+PassListener = Callable[[Session, Measure, Plan, Slice], None]
+_pass_listeners: list[PassListener] = []
+
+
+def on_measure_pass(listener: PassListener) -> None:
+    if listener not in _pass_listeners:
+        _pass_listeners.append(listener)
+
+
+def _validate(data: MeasureIn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Scope and actions in canonical form; every problem reported at once."""
+    errors = ErrorCollector()
+    if not is_state_code(data.issuing_state):
+        errors.add("issuing_state", f"{data.issuing_state!r} is not a state code")
+    if data.period.end < data.period.start:
+        errors.add("period.to", "the period ends before it begins")
+    scope: dict[str, Any] = {}
+    actions: list[dict[str, Any]] = []
+    try:
+        scope = scope_to_data(parse_scope(data.scope))
+    except ScopeError as exc:
+        errors.errors.extend(exc.errors)
+    try:
+        actions = actions_to_data(parse_actions(data.actions))
+    except ScopeError as exc:
+        errors.errors.extend(exc.errors)
+    errors.raise_if_any("The measure has invalid fields")
+    return scope, actions
+
+
+def _fill(
+    measure: Measure, data: MeasureIn, scope: dict[str, Any], actions: list[dict[str, Any]]
+) -> None:
+    measure.reference = data.reference
+    measure.issuing_state = data.issuing_state
+    measure.legal_act = data.legal_basis.act
+    measure.legal_number = data.legal_basis.number
+    measure.legal_date = data.legal_basis.date
+    measure.legal_link = data.legal_basis.link
+    measure.title, measure.summary = dict(data.title), dict(data.summary)
+    measure.period_start, measure.period_end = data.period.start, data.period.end
+    measure.scope, measure.actions = scope, actions
+
+
+def create_measure(session: Session, principal: Principal, data: MeasureIn) -> Measure:
+    require(principal, Permission.MEASURES_MANAGE)
+    scope, actions = _validate(data)
+    measure = Measure(status=MeasureStatus.DRAFT, created_by=principal.actor)
+    _fill(measure, data, scope, actions)
+    session.add(measure)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"a measure with reference {data.reference} already exists") from exc
+    _audit(session, principal, "measure.create", measure)
+    return measure
+
+
+def update_measure(
+    session: Session, principal: Principal, measure_id: uuid.UUID, data: MeasureIn
+) -> Measure:
+    """Only a draft or previewed measure changes; a change sends it back to draft, since the
+    preview the officer saw no longer describes it."""
+    require(principal, Permission.MEASURES_MANAGE)
+    measure = get_measure(session, principal, measure_id)
+    _expect(measure, {MeasureStatus.DRAFT, MeasureStatus.PREVIEWED}, "change")
+    scope, actions = _validate(data)
+    _fill(measure, data, scope, actions)
+    measure.status, measure.preview = MeasureStatus.DRAFT, None
+    session.flush()
+    _audit(session, principal, "measure.update", measure)
+    return measure
+
+
+def find_measure(session: Session, principal: Principal, key: str) -> Measure:
+    """By id or by reference (the CLI accepts either)."""
+    require(principal, Permission.MEASURES_READ)
+    try:
+        return get_measure(session, principal, uuid.UUID(key))
+    except ValueError:
+        found = session.scalar(select(Measure).where(Measure.reference == key))
+        if found is None:
+            raise NotFound(f"no measure {key}") from None
+        return found
+
+
+def get_measure(session: Session, principal: Principal, measure_id: uuid.UUID) -> Measure:
+    require(principal, Permission.MEASURES_READ)
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise NotFound(f"no measure {measure_id}")
+    return measure
+
+
+def list_measures(
+    session: Session, principal: Principal, status: MeasureStatus | None = None
+) -> list[Measure]:
+    require(principal, Permission.MEASURES_READ)
+    query = select(Measure).order_by(Measure.period_start.desc(), Measure.id)
+    if status is not None:
+        query = query.where(Measure.status == status)
+    return list(session.scalars(query))
+
+
+def in_force(session: Session) -> list[Measure]:
+    """Measures in force, oldest id first (the tie-break between equally favourable ones)."""
+    query = select(Measure).where(Measure.status == MeasureStatus.IN_FORCE).order_by(Measure.id)
+    return list(session.scalars(query))
+
+
+def _expect(measure: Measure, allowed: set[MeasureStatus], action: str) -> None:
+    if measure.status not in allowed:
+        raise Conflict(f"cannot {action} a measure that is {measure.status.value}")
+
+
+def _audit(
+    session: Session, principal: Principal, action: str, measure: Measure, **details: object
+) -> None:
+    audit.record(
+        session,
+        principal,
+        action,
+        record_type="measure",
+        record_id=measure.id,
+        details={"reference": measure.reference, **details},
+    )
+
+
+def mark_previewed(
+    session: Session, principal: Principal, measure: Measure, preview: dict[str, object]
+) -> None:
+    measure.status = MeasureStatus.PREVIEWED
+    measure.previewed_at, measure.previewed_by = utcnow(), principal.actor
+    measure.preview = preview
+    session.flush()
+    _audit(session, principal, "measure.preview", measure)
+
+
+def activate_measure(session: Session, principal: Principal, measure_id: uuid.UUID) -> Measure:
+    """Bring into force. Only a previewed measure: the officer has seen what it will touch."""
+    require(principal, Permission.MEASURES_MANAGE)
+    measure = get_measure(session, principal, measure_id)
+    _expect(measure, {MeasureStatus.PREVIEWED}, "bring into force")
+    measure.status = MeasureStatus.IN_FORCE
+    measure.in_force_at, measure.in_force_by = utcnow(), principal.actor
+    session.flush()
+    _audit(session, principal, "measure.activate", measure)
+    return measure
+
+
+def lift_measure(
+    session: Session, principal: Principal, measure_id: uuid.UUID, reason: str
+) -> Measure:
+    """Lifted: it reaches no new record. What it already granted stays (documents keep their
+    extended end dates, waivers stay waived); undoing a grant is an officer's decision per
+    record, never a silent side effect (docs/measures.md)."""
+    require(principal, Permission.MEASURES_MANAGE)
+    measure = get_measure(session, principal, measure_id)
+    _expect(measure, {MeasureStatus.IN_FORCE}, "lift")
+    measure.status = MeasureStatus.LIFTED
+    measure.lifted_at, measure.lifted_by, measure.lift_reason = utcnow(), principal.actor, reason
+    session.flush()
+    _audit(session, principal, "measure.lift", measure, reason=reason)
+    return measure
+
+
+def plan_for(measure: Measure, today: dt.date) -> Plan:
+    scope = parse_scope(measure.scope)
+    actions = parse_actions(measure.actions)
+    extend = actions.extend
+    return Plan(
+        measure_id=measure.id,
+        label=f"{measure.reference} ({measure.display_title()})",
+        period_start=measure.period_start,
+        period_end=measure.period_end,
+        extend=extend,
+        extend_scope=combined(scope, extend.scope) if extend else scope,
+        waivers=tuple((w, combined(scope, w.scope)) for w in actions.waivers),
+        today=today,
+    )
+
+
+def _run_pass(
+    session: Session,
+    principal: Principal,
+    measure: Measure,
+    where: Slice,
+    *,
+    today: dt.date,
+    peers: Sequence[str],
+) -> PassCounts:
+    plan = plan_for(measure, today)
+    counts = apply_pass(
+        session.connection(),
+        plan,
+        where,
+        run_at=utcnow(),
+        node_state=principal.state,
+        peers=peers,
+    )
+    for listener in _pass_listeners:
+        listener(session, measure, plan, where)
+    return counts
+
+
+def apply_measure(
+    session: Session,
+    principal: Principal,
+    measure_id: uuid.UUID,
+    *,
+    today: dt.date,
+    peers: Sequence[str] = MEMBER_STATES,
+) -> PassCounts:
+    """The whole register in one pass, in the caller's transaction (SQLite; the API)."""
+    require(principal, Permission.MEASURES_MANAGE)
+    measure = get_measure(session, principal, measure_id)
+    _expect(measure, {MeasureStatus.IN_FORCE}, "apply")
+    counts = _run_pass(session, principal, measure, Slice(), today=today, peers=peers)
+    measure.applied_at, measure.applied_through = utcnow(), None
+    session.flush()
+    _audit_pass(session, principal, measure, counts)
+    return counts
+
+
+def _audit_pass(
+    session: Session, principal: Principal, measure: Measure, counts: PassCounts
+) -> None:
+    _audit(
+        session,
+        principal,
+        "measure.apply",
+        measure,
+        documents_extended=counts.documents,
+        messages_written=counts.messages,
+        violations_waived=counts.violations,
+    )
+
+
+def apply_chunked(
+    factory: sessionmaker[Session],
+    principal: Principal,
+    measure_id: uuid.UUID,
+    *,
+    today: dt.date,
+    chunk_persons: int = 100_000,
+    peers: Sequence[str] = MEMBER_STATES,
+    progress: Callable[[int, PassCounts], None] | None = None,
+) -> tuple[PassCounts, int]:
+    """Chunks of ``chunk_persons`` persons in id order, one transaction each; the measure
+    records the last person id done, and a new run starts after it. Returns totals and the
+    number of chunks run."""
+    total, chunks = PassCounts(), 0
+    with unit_of_work(factory) as session:
+        require(principal, Permission.MEASURES_MANAGE)
+        measure = get_measure(session, principal, measure_id)
+        _expect(measure, {MeasureStatus.IN_FORCE}, "apply")
+        lower = measure.applied_through
+    while True:
+        with unit_of_work(factory) as session:
+            upper = _chunk_end(session, lower, chunk_persons)
+            measure = get_measure(session, principal, measure_id)
+            where = Slice(person_from=lower, person_to=upper)
+            counts = _run_pass(session, principal, measure, where, today=today, peers=peers)
+            measure.applied_through = upper
+            if upper is None:
+                measure.applied_at = utcnow()
+            session.flush()
+            _audit_pass(session, principal, measure, counts)
+        total.add(counts)
+        chunks += 1
+        if progress is not None:
+            progress(chunks, counts)
+        if upper is None:
+            return total, chunks
+        lower = upper
+
+
+def _chunk_end(session: Session, lower: uuid.UUID | None, size: int) -> uuid.UUID | None:
+    """The first person id of the next chunk (exclusive end of this one), None at the end."""
+    query = select(Person.id).order_by(Person.id).offset(size).limit(1)
+    if lower is not None:
+        query = query.where(Person.id >= lower)
+    return session.scalar(query)

@@ -1,0 +1,193 @@
+"""The inbox over HTTP, on both databases: signed receipts for everything, each envelope applied
+once, refusals stored and signed, and the message log proving what arrived."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kervan.accounts.roles import Role
+from kervan.config import Settings
+from kervan.db.base import utcnow
+from kervan.exchange.api import router as exchange_router
+from kervan.exchange.envelopes import open_receipt
+from kervan.exchange.keys import SigningKey
+from kervan.exchange.models import (
+    ExchangeMessage,
+    ExchangeRejection,
+    NationalAbroadDocument,
+    SubjectHead,
+)
+from kervan.exchange.trust import TrustList
+from kervan.exchange.trust_store import install
+from kervan.uow import unit_of_work
+from kervan.web.app import create_app
+from tests.functional.conftest import ClientFactory
+from tests.unit.exchange.support import envelope, federation, stay_body
+
+INBOX = "/api/v1/exchange/inbox"
+
+
+@pytest.fixture
+def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], TrustList]:
+    return federation(tmp_path / "keys")
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        state="UZB",
+        environment="test",
+        secret_key="test-secret-key-not-for-production",
+        keys_dir=tmp_path / "keys" / "UZB",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
+    app = create_app(settings)
+    if not any(getattr(r, "path", "") == INBOX for r in app.routes):
+        app.include_router(exchange_router)
+    with unit_of_work(app.state.session_factory) as session:
+        install(session, fed[0], utcnow(), bootstrap=True)
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def peer(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=True) as client:
+        yield client
+
+
+def payload_of(compact: str) -> dict[str, Any]:
+    part = compact.split(".")[1]
+    value: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return value
+
+
+def b64(value: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+def _count(factory: sessionmaker[Session], model: type) -> int:
+    with factory() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_batch_is_applied_once_and_receipted(
+    peer: TestClient, fed: tuple, app_sessions: sessionmaker[Session]
+) -> None:
+    _, signers, trust_list = fed
+    document_id = uuid.uuid4()
+    first = envelope(
+        signers["KAZ"], body=stay_body(document_id=document_id, valid_until="2027-01-31")
+    )
+    second = envelope(
+        signers["KAZ"], body=stay_body(document_id=document_id, valid_until="2027-06-30")
+    )
+    response = peer.post(INBOX, json={"envelopes": [first, second]})
+    assert response.status_code == 200, response.text
+    receipts = [open_receipt(r, trust_list) for r in response.json()["receipts"]]
+    assert [r.status for r in receipts] == ["accepted", "accepted"]
+    assert {r.from_state for r in receipts} == {"UZB"}
+    # Redelivered, duplicated and reordered: the same receipts, nothing applied again.
+    again = peer.post(INBOX, json={"envelopes": [second, first, second]}).json()["receipts"]
+    assert again == [receipts[1].compact, receipts[0].compact, receipts[1].compact]
+    assert _count(app_sessions, ExchangeMessage) == 2
+    with app_sessions() as session:
+        view = session.get(NationalAbroadDocument, ("KAZ", document_id))
+        assert view is not None and str(view.valid_until) == "2027-06-30"
+        head = session.scalars(select(SubjectHead)).one()
+        assert head.applied_count == 2
+
+
+def test_late_older_envelope_does_not_roll_back(
+    peer: TestClient, fed: tuple, app_sessions: sessionmaker[Session]
+) -> None:
+    _, signers, trust_list = fed
+    document_id = uuid.uuid4()
+    older = envelope(
+        signers["KAZ"], body=stay_body(document_id=document_id, valid_until="2027-01-31")
+    )
+    newer = envelope(
+        signers["KAZ"], body=stay_body(document_id=document_id, valid_until="2027-06-30")
+    )
+    peer.post(INBOX, json={"envelopes": [newer]})
+    receipt = peer.post(INBOX, json={"envelopes": [older]}).json()["receipts"][0]
+    assert open_receipt(receipt, trust_list).status == "accepted"
+    with app_sessions() as session:
+        view = session.get(NationalAbroadDocument, ("KAZ", document_id))
+        assert view is not None and str(view.valid_until) == "2027-06-30"
+
+
+def test_refusals_are_signed_stored_and_do_not_block_the_real_id(
+    peer: TestClient, fed: tuple, app_sessions: sessionmaker[Session]
+) -> None:
+    _, signers, trust_list = fed
+    good = envelope(signers["KAZ"])
+    header, _, signature = good.split(".")
+    changed = payload_of(good)
+    changed["body"]["document"]["valid_until"] = "2099-12-31"
+    forged = f"{header}.{b64(changed)}.{signature}"
+    elsewhere = envelope(signers["KAZ"], to="TUR", body=stay_body(nationality="TUR"))
+    response = peer.post(INBOX, json={"envelopes": [forged, elsewhere, "garbage", good]})
+    receipts = [open_receipt(r, trust_list) for r in response.json()["receipts"]]
+    assert [(r.status, r.reason) for r in receipts] == [
+        ("rejected", "bad-signature"),
+        ("rejected", "wrong-destination"),
+        ("rejected", "malformed"),
+        ("accepted", None),
+    ]
+    assert _count(app_sessions, ExchangeRejection) == 3
+    # The forged copy claimed the same id; the genuine one was still accepted.
+    assert _count(app_sessions, ExchangeMessage) == 1
+
+
+def test_same_id_other_content_is_refused(
+    peer: TestClient, fed: tuple, app_sessions: sessionmaker[Session]
+) -> None:
+    _, signers, trust_list = fed
+    shared = uuid.UUID(int=uuid.uuid4().int & ~(0xF << 76) | (7 << 76))
+    peer.post(INBOX, json={"envelopes": [envelope(signers["KAZ"], id=shared)]})
+    reused = envelope(signers["KAZ"], id=shared, body=stay_body(valid_until="2030-01-01"))
+    receipt = peer.post(INBOX, json={"envelopes": [reused]}).json()["receipts"][0]
+    assert open_receipt(receipt, trust_list).reason == "id-reused"
+
+
+def test_schemas_and_trust_list_are_published(peer: TestClient, fed: tuple) -> None:
+    listed = peer.get("/api/v1/exchange/schemas").json()
+    assert {"type": "stay.extended", "version": 1} in [
+        {k: s[k] for k in ("type", "version")} for s in listed
+    ]
+    schema = peer.get("/api/v1/exchange/schemas/stay.extended/1")
+    assert schema.status_code == 200 and schema.json()["title"] == "stay.extended body"
+    assert peer.get("/api/v1/exchange/schemas/stay.extended/9").status_code == 404
+    assert peer.get("/api/v1/exchange/trust-list").json() == fed[0]
+
+
+def test_evidence_of_a_received_envelope(
+    peer: TestClient, fed: tuple, client_as: ClientFactory
+) -> None:
+    _, signers, _ = fed
+    compact = envelope(signers["KAZ"])
+    peer.post(INBOX, json={"envelopes": [compact]})
+    envelope_id = payload_of(compact)["id"]
+    admin = client_as(Role.ADMIN, "UZB")
+    found = admin.get(f"/api/v1/exchange/messages/{envelope_id}/evidence").json()
+    assert found["proven"], found
+    assert found["facts"]["envelope"]["from"] == "KAZ"
+    assert found["facts"]["receipt"]["status"] == "accepted"
+    officer = client_as(Role.MIGRATION_OFFICER, "UZB")
+    assert officer.get(f"/api/v1/exchange/messages/{envelope_id}/evidence").status_code == 403
