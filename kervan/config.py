@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     exchange_max_attempts: int = Field(
         12, ge=1, description="Failed deliveries after which a message becomes a dead letter"
     )
+    exchange_worker: bool = Field(
+        False, description="Run the delivery worker inside `kervan serve` (else: `kervan worker`)"
+    )
     exchange_query_rate_per_minute: int = Field(
         30, ge=1, description="Peer queries a node answers per requesting state and minute"
     )

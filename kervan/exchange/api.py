@@ -6,19 +6,23 @@ each *envelope* (its signature against the trust list), and every refusal is a s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
-from typing import Any
+from dataclasses import asdict
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.errors import KervanError, NotFound
-from kervan.exchange import evidence, inbox, trust_store
+from kervan.db.base import utcnow
+from kervan.errors import Forbidden, KervanError, NotFound
+from kervan.exchange import consular, evidence, inbox, queries, trust_store
 from kervan.exchange.keys import SigningKey, load_signing_key
 from kervan.exchange.message_types import schema_names, schema_text
+from kervan.exchange.transport import HttpTransport
 from kervan.web.deps import SessionDep, SettingsDep, policy
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["exchange"])
@@ -118,3 +122,150 @@ def message_evidence(
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> dict[str, Any]:
     return evidence.verify_message(session, message_id).as_dict()
+
+
+# ----------------------------------------------------------------------------------------------
+# The consulate's view: documents of our nationals abroad
+
+
+class NationalAbroadPublic(BaseModel):
+    host_state: str
+    document_id: uuid.UUID
+    person_id: uuid.UUID = Field(description="The person's id in the host state's register")
+    primary_identifier: str
+    secondary_identifier: str
+    birth_year: int
+    travel_document_number: str
+    kind: str
+    number: str
+    valid_from: dt.date
+    valid_until: dt.date
+    status: str
+    last_event: str = Field(description="Type of the envelope that last changed it")
+    envelope_id: uuid.UUID = Field(description="The signed envelope that reported this state")
+    updated_at: dt.datetime
+
+
+class NationalsAbroadPage(BaseModel):
+    items: list[NationalAbroadPublic]
+    next_cursor: str | None = None
+
+
+class NationalAbroadDetail(BaseModel):
+    document: NationalAbroadPublic
+    envelope: str = Field(description="The host state's signed envelope (compact JWS)")
+    receipt: str | None = Field(description="This node's signed receipt for it")
+
+
+@router.get(
+    "/nationals-abroad",
+    operation_id="exchange_nationals_abroad",
+    response_model=NationalsAbroadPage,
+    summary="Stay documents of this state's nationals abroad, as their host states reported",
+)
+def nationals_abroad(
+    session: SessionDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(max_length=100, description="Surname prefix or passport no.")] = "",
+    host_state: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+    principal: Principal = policy(Permission.NATIONALS_ABROAD_READ),
+) -> NationalsAbroadPage:
+    items, next_cursor = consular.search(
+        session,
+        principal,
+        settings.state,
+        query=q,
+        host_state=host_state,
+        limit=limit,
+        cursor=cursor,
+    )
+    return NationalsAbroadPage(
+        items=[NationalAbroadPublic(**asdict(i)) for i in items], next_cursor=next_cursor
+    )
+
+
+@router.get(
+    "/nationals-abroad/{host_state}/{document_id}",
+    operation_id="exchange_national_abroad",
+    response_model=NationalAbroadDetail,
+    summary="One document of a national abroad with the signed envelope that reported it",
+)
+def national_abroad(
+    host_state: str,
+    document_id: uuid.UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.NATIONALS_ABROAD_READ),
+) -> NationalAbroadDetail:
+    item, envelope, receipt = consular.detail(
+        session, principal, settings.state, host_state, document_id
+    )
+    return NationalAbroadDetail(
+        document=NationalAbroadPublic(**asdict(item)), envelope=envelope, receipt=receipt
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Peer queries
+
+
+class QueryEnvelope(BaseModel):
+    envelope: str = Field(description="A signed query.request envelope (compact JWS)")
+
+
+class QuestionIn(BaseModel):
+    host_state: str = Field(pattern="^[A-Z]{3}$", description="The state to ask")
+    travel_document_number: str = Field(min_length=3, max_length=20)
+    primary_identifier: str = Field("", max_length=200)
+    birth_year: int | None = Field(None, ge=1850, le=2200)
+    purpose: str = Field(min_length=3, max_length=500, description="Why you ask (audited)")
+    legal_basis: str = Field(min_length=3, max_length=500, description="The act allowing it")
+
+
+def query_transport(request: Request) -> queries.QueryTransport:
+    found = getattr(request.app.state, "exchange_query_transport", None)
+    if found is None:
+        found = HttpTransport(timeout=15.0)
+        request.app.state.exchange_query_transport = found
+    transport: queries.QueryTransport = found
+    return transport
+
+
+@router.post(
+    "/query",
+    operation_id="exchange_answer_query",
+    summary="Answer a peer's signed query.request with a signed query.response",
+)
+def answer_query(
+    request: Request,
+    body: QueryEnvelope,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal | None = policy(Permission.PUBLIC),
+) -> dict[str, Any]:
+    signing = node_key(request)
+    if trust_store.current(session) is None:
+        raise NotConfigured("this node has no trust list yet")
+    return queries.answer(session, settings, signing, body.envelope, utcnow())
+
+
+@router.post(
+    "/queries",
+    operation_id="exchange_ask_peer",
+    summary="Ask a host state for the current stay documents of one of our nationals",
+)
+def ask_peer(
+    request: Request,
+    question: QuestionIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.PEER_QUERY),
+) -> dict[str, Any]:
+    asked = queries.Question(**question.model_dump())
+    if principal.state != settings.state:
+        raise Forbidden(f"only {settings.state}'s consular officers ask from this node")
+    return queries.ask(
+        session, settings, node_key(request), principal, asked, query_transport(request), utcnow()
+    )

@@ -41,29 +41,33 @@ def _advance_head(session: Session, envelope: Envelope) -> bool:
 
 def _apply_stay(session: Session, envelope: Envelope, now: dt.datetime) -> None:
     person = envelope.body["person"]
-    document = envelope.body["document"]
-    values = {
-        "person_id": uuid.UUID(person["id"]),
-        "primary_identifier": person["primary_identifier"],
-        "secondary_identifier": person["secondary_identifier"],
-        "birth_year": person["birth_year"],
-        "travel_document_number": person["travel_document_number"],
-        "kind": document["kind"],
-        "number": document["number"],
-        "valid_from": dt.date.fromisoformat(document["valid_from"]),
-        "valid_until": dt.date.fromisoformat(document["valid_until"]),
-        "status": document["status"],
-        "last_event": envelope.type,
-        "envelope_id": envelope.id,
-        "updated_at": now,
-    }
-    key = (envelope.from_state, uuid.UUID(document["id"]))
-    row = session.get(NationalAbroadDocument, key)
-    if row is None:
-        session.add(NationalAbroadDocument(host_state=key[0], document_id=key[1], **values))
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
+    for document in envelope.body["documents"]:
+        key = (envelope.from_state, uuid.UUID(document["id"]))
+        row = session.get(NationalAbroadDocument, key, with_for_update=True)
+        # Per document too: a document can be reported under several subjects (an officer's
+        # change and a measure's), and the newest report must win whatever the arrival order.
+        if row is not None and row.envelope_id > envelope.id:
+            continue
+        values = {
+            "person_id": uuid.UUID(person["id"]),
+            "primary_identifier": person["primary_identifier"],
+            "secondary_identifier": person["secondary_identifier"],
+            "birth_year": person["birth_year"],
+            "travel_document_number": person["travel_document_number"],
+            "kind": document["kind"],
+            "number": document["number"],
+            "valid_from": dt.date.fromisoformat(document["valid_from"]),
+            "valid_until": dt.date.fromisoformat(document["valid_until"]),
+            "status": document["status"],
+            "last_event": envelope.type,
+            "envelope_id": envelope.id,
+            "updated_at": now,
+        }
+        if row is None:
+            session.add(NationalAbroadDocument(host_state=key[0], document_id=key[1], **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
 
 
 def _log_only(session: Session, envelope: Envelope, now: dt.datetime) -> None:

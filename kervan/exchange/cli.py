@@ -24,9 +24,12 @@ exchange_app = typer.Typer(help="The message log and deliveries to other nodes."
 
 
 def register(app: typer.Typer) -> None:
+    from kervan.exchange.worker_cli import register_worker
+
     app.add_typer(keys_app, name="keys")
     app.add_typer(trust_app, name="trust")
     app.add_typer(exchange_app, name="exchange")
+    register_worker(app, exchange_app)
 
 
 def _keys_dir(directory: Path | None) -> Path:

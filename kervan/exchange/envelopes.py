@@ -92,6 +92,25 @@ def sign_envelope(signing: SigningKey, payload: dict[str, Any]) -> str:
     return _sign(signing, ENVELOPE_TYP, payload)
 
 
+def seal(signing: SigningKey, payload: dict[str, Any]) -> Envelope:
+    """Sign ``payload`` and return it as the receiver will see it."""
+    created_at = parse_time(payload["created_at"])
+    assert created_at is not None
+    return Envelope(
+        id=uuid.UUID(payload["id"]),
+        type=payload["type"],
+        schema=payload["schema"],
+        from_state=payload["from"],
+        to_state=payload["to"],
+        created_at=created_at,
+        subject_type=payload["subject"]["type"],
+        subject_id=payload["subject"]["id"],
+        body=payload["body"],
+        kid=signing.kid,
+        compact=sign_envelope(signing, payload),
+    )
+
+
 class Rejected(Exception):
     """Why an envelope is refused: ``code`` is stable (tests, dashboards), ``detail`` is for
     people. ``claimed_id``/``claimed_from`` are what the envelope said, not facts."""

@@ -83,7 +83,7 @@ def receive_batch(
     outcomes = []
     for compact, item in zip(envelopes, opened, strict=True):
         if isinstance(item, Rejected):
-            outcomes.append(_reject(session, signing, compact, item, now))
+            outcomes.append(reject(session, signing, compact, item, now))
         elif item.id in seen:
             outcomes.append(_duplicate(session, signing, seen[item.id], item, now))
         else:
@@ -95,7 +95,7 @@ def receive_batch(
     return outcomes
 
 
-def _reject(
+def reject(
     session: Session, signing: SigningKey, compact: str, rejected: Rejected, now: dt.datetime
 ) -> Outcome:
     to_state = rejected.claimed_from or "XXX"
@@ -140,7 +140,7 @@ def _duplicate(
         # The same id with other bytes: a sender's bug or a replay attempt, never applied.
         reused = Rejected("id-reused", f"envelope id {envelope.id} was received with other content")
         reused.claimed_id, reused.claimed_from = str(envelope.id), envelope.from_state
-        return _reject(session, signing, envelope.compact, reused, now)
+        return reject(session, signing, envelope.compact, reused, now)
     assert message.receipt is not None and message.receipt_status is not None
     return Outcome(message.receipt, message.receipt_status, message.receipt_reason)
 

@@ -26,9 +26,9 @@ def _personal_to_home_state(payload: dict[str, Any], receiver: str) -> str | Non
     nationality = payload["body"]["person"]["nationality"]
     if nationality != receiver:
         return f"the person is a national of {nationality}, not of {receiver}"
-    document = payload["body"].get("document")
-    if document is not None and document["host_state"] != payload["from"]:
-        return f"{payload['from']} reports a document of host state {document['host_state']}"
+    for document in payload["body"].get("documents", []):
+        if document["host_state"] != payload["from"]:
+            return f"{payload['from']} reports a document of host state {document['host_state']}"
     return None
 
 

@@ -110,6 +110,10 @@ class ExchangePeer(Base):
     paused_until: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     last_success_at: Mapped[dt.datetime | None] = mapped_column()
+    # One worker at a time per peer keeps the order per subject; a lease (not a lock held over
+    # the HTTP call) so that a worker that dies frees the peer when its lease runs out.
+    leased_by: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[dt.datetime | None] = mapped_column()
 
 
 class SubjectHead(Base):

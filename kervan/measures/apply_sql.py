@@ -159,9 +159,26 @@ def waiver_condition(plan: Plan, waive: Waive, scope: Scope, where: Slice) -> Co
         where.on(Violation.person_id, Violation.document_id),
     )
     if scope.root is not None:
-        persons = select(Person.id).where(compile_person_scope(scope, today=plan.today))
-        condition = and_(condition, Violation.person_id.in_(persons))
+        condition = and_(condition, Violation.person_id.in_(persons_in_scope(scope, plan.today)))
     return condition
+
+
+def persons_in_scope(scope: Scope, today: dt.date) -> Select[Any]:
+    """Ids of persons in scope. A scope that speaks of documents holds for a person with one
+    matching document, judged (like extensions) by its end date before any measure."""
+    if not scope.has_document_clauses:
+        return select(Person.id).where(compile_person_scope(scope, today=today))
+    doc = StayDocument
+    bases = (
+        select(MeasureEffect.document_id, func.min(MeasureEffect.old_until).label("base"))
+        .group_by(MeasureEffect.document_id)
+        .subquery("bases")
+    )
+    base = func.coalesce(bases.c.base, doc.valid_until)
+    query = select(doc.person_id).outerjoin(bases, bases.c.document_id == doc.id)
+    if scope.needs_person_columns:
+        query = query.join(Person, Person.id == doc.person_id)
+    return query.where(compile_scope(scope, today=today, valid_until=base))
 
 
 def apply_pass(

@@ -67,7 +67,7 @@ def _measure_verdicts(
             out.append(_extension_verdict(session, measure, reach, person, document, today))
     for waive in actions.waivers:
         reach = combined(scope, waive.scope)
-        results = explain_scope(reach, person, None, today=today)
+        results = explain_scope(reach, person, None, today=today, bases=bases_of(session, person))
         waived = session.scalars(
             select(Violation.id).where(
                 Violation.person_id == person.id,
@@ -88,6 +88,16 @@ def base_until(session: Session, document: StayDocument) -> dt.date:
     return found or document.valid_until
 
 
+def bases_of(session: Session, person: Person) -> dict[uuid.UUID, dt.date]:
+    """End dates before any measure of the person's documents that measures extended."""
+    rows = session.execute(
+        select(MeasureEffect.document_id, func.min(MeasureEffect.old_until))
+        .where(MeasureEffect.person_id == person.id)
+        .group_by(MeasureEffect.document_id)
+    ).all()
+    return {document_id: until for document_id, until in rows}
+
+
 def _extension_verdict(
     session: Session,
     measure: Measure,
@@ -97,7 +107,8 @@ def _extension_verdict(
     today: dt.date,
 ) -> MeasureVerdict:
     base = base_until(session, document)
-    results = explain_scope(reach, person, document, today=today, valid_until=base)
+    bases = bases_of(session, person)
+    results = explain_scope(reach, person, document, today=today, valid_until=base, bases=bases)
     extend = parse_actions(measure.actions).extend
     assert extend is not None
     target = extend.target_for(base, measure.period_end)

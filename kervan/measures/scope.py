@@ -130,6 +130,13 @@ class _Parser:
                 pass
         raise self.fail(path, f"{value!r} is not a date (YYYY-MM-DD)")
 
+    def try_date(self, value: Any, path: str) -> dt.date | None:
+        """Like ``date``, but lets the caller check sibling fields too."""
+        try:
+            return self.date(value, path)
+        except _Problems:
+            return None
+
     def keys(
         self, value: Any, path: str, allowed: set[str], required: set[str]
     ) -> Mapping[str, Any]:
@@ -192,8 +199,9 @@ def _status(p: _Parser, value: Any, path: str) -> Clause:
 
 def _expires(p: _Parser, value: Any, path: str) -> Clause:
     window = p.keys(value, path, {"from", "to"}, {"from", "to"})
-    start = p.date(window["from"], f"{path}.from")
-    end = p.date(window["to"], f"{path}.to")
+    start, end = p.try_date(window["from"], f"{path}.from"), p.try_date(window["to"], f"{path}.to")
+    if start is None or end is None:
+        raise _Problems()
     if end < start:
         raise p.fail(f"{path}.to", f"the window ends ({end}) before it begins ({start})")
     return ExpiresBetween(start, end)

@@ -5,6 +5,7 @@ checks that the two agree on generated registers)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,7 @@ class _Context:
     today: dt.date
     out: list[ClauseResult]
     valid_until: dt.date | None = None
+    bases: Mapping[Any, dt.date] | None = None
 
 
 def explain_scope(
@@ -58,13 +60,15 @@ def explain_scope(
     *,
     today: dt.date,
     valid_until: dt.date | None = None,
+    bases: Mapping[Any, dt.date] | None = None,
 ) -> list[ClauseResult]:
     """Pre-order list of results, root first. Without a document, a scope that speaks of
     documents does not match (as ``compile_person_scope`` needs one matching document).
-    ``valid_until`` is the end date to judge by, as in ``compile_scope``."""
+    ``valid_until`` is the end date to judge the document by, as in ``compile_scope``;
+    ``bases`` the same for each of the person's documents (by id), for ``present_on``."""
     if scope.root is None:
         return [ClauseResult("everything (no scope)", True, {}, "scope")]
-    ctx = _Context(person, document, today, [], valid_until)
+    ctx = _Context(person, document, today, [], valid_until, bases)
     _evaluate(scope.root, "scope", ctx)
     if document is None and scope.has_document_clauses:
         root = ctx.out[0]
@@ -135,7 +139,8 @@ def _present_on(day: dt.date, ctx: _Context) -> tuple[str, bool, dict[str, Any]]
     valid = sorted(
         d.number
         for d in ctx.person.stay_documents
-        if d.status is StayStatus.ACTIVE and d.valid_from <= day <= d.valid_until
+        if d.status is StayStatus.ACTIVE
+        and d.valid_from <= day <= (ctx.bases or {}).get(d.id, d.valid_until)
     )
     return f"present in the country on {day}", bool(valid), {"documents_valid_on_day": valid}
 

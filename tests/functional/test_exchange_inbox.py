@@ -90,12 +90,14 @@ def test_batch_is_applied_once_and_receipted(
     peer: TestClient, fed: tuple, app_sessions: sessionmaker[Session]
 ) -> None:
     _, signers, trust_list = fed
-    document_id = uuid.uuid4()
+    document_id, person_id = uuid.uuid4(), uuid.uuid4()
     first = envelope(
-        signers["KAZ"], body=stay_body(document_id=document_id, valid_until="2027-01-31")
+        signers["KAZ"],
+        body=stay_body(document_id=document_id, person_id=person_id, valid_until="2027-01-31"),
     )
     second = envelope(
-        signers["KAZ"], body=stay_body(document_id=document_id, valid_until="2027-06-30")
+        signers["KAZ"],
+        body=stay_body(document_id=document_id, person_id=person_id, valid_until="2027-06-30"),
     )
     response = peer.post(INBOX, json={"envelopes": [first, second]})
     assert response.status_code == 200, response.text
@@ -117,12 +119,14 @@ def test_late_older_envelope_does_not_roll_back(
     peer: TestClient, fed: tuple, app_sessions: sessionmaker[Session]
 ) -> None:
     _, signers, trust_list = fed
-    document_id = uuid.uuid4()
+    document_id, person_id = uuid.uuid4(), uuid.uuid4()
     older = envelope(
-        signers["KAZ"], body=stay_body(document_id=document_id, valid_until="2027-01-31")
+        signers["KAZ"],
+        body=stay_body(document_id=document_id, person_id=person_id, valid_until="2027-01-31"),
     )
     newer = envelope(
-        signers["KAZ"], body=stay_body(document_id=document_id, valid_until="2027-06-30")
+        signers["KAZ"],
+        body=stay_body(document_id=document_id, person_id=person_id, valid_until="2027-06-30"),
     )
     peer.post(INBOX, json={"envelopes": [newer]})
     receipt = peer.post(INBOX, json={"envelopes": [older]}).json()["receipts"][0]
@@ -139,7 +143,7 @@ def test_refusals_are_signed_stored_and_do_not_block_the_real_id(
     good = envelope(signers["KAZ"])
     header, _, signature = good.split(".")
     changed = payload_of(good)
-    changed["body"]["document"]["valid_until"] = "2099-12-31"
+    changed["body"]["documents"][0]["valid_until"] = "2099-12-31"
     forged = f"{header}.{b64(changed)}.{signature}"
     elsewhere = envelope(signers["KAZ"], to="TUR", body=stay_body(nationality="TUR"))
     response = peer.post(INBOX, json={"envelopes": [forged, elsewhere, "garbage", good]})

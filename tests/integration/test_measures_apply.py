@@ -33,12 +33,15 @@ def _register(engine: Engine) -> None:
 
 
 def _in_window(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).where(
-            StayDocument.valid_until.between(*WINDOW),
-            StayDocument.status == StayStatus.ACTIVE,
+    return (
+        session.scalar(
+            select(func.count()).where(
+                StayDocument.valid_until.between(*WINDOW),
+                StayDocument.status == StayStatus.ACTIVE,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def _activate(factory: sessionmaker[Session], officer: Principal) -> object:
@@ -93,7 +96,9 @@ def test_spring_2020_end_to_end(
         verdict = next(v for v in explanation.verdicts if v.action == "extend")
         assert verdict.applies and verdict.extended is not None
         assert verdict.outcome.startswith("extended from")
-        assert any(c.path.endswith("expires_between") or "expires" in c.clause for c in verdict.clauses)
+        assert any(
+            c.path.endswith("expires_between") or "expires" in c.clause for c in verdict.clauses
+        )
     with unit_of_work(session_factory) as session:
         again = service.apply_measure(session, officer, measure_id, today=TODAY)
     assert (again.documents, again.messages, again.violations) == (0, 0, 0)

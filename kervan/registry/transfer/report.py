@@ -91,9 +91,11 @@ class ImportReport:
             "rejected": "rejected, nothing written",
             "dry_run": "dry run, nothing written",
         }[self.outcome]
+        bad = f"{self.rows_rejected} bad row(s)" + (
+            f" ({self.error_count} problem(s))" if self.error_count else ""
+        )
         return (
-            f"{self.file_name}: {verb}: {self.rows} rows, {self.persons_created} persons created, "
+            f"{self.file_name}: {verb}: {self.rows} rows; {self.persons_created} persons created; "
             f"{self.documents_created} documents created, {self.documents_corrected} corrected, "
-            f"{self.unchanged} unchanged, {self.rows_rejected} rows with {self.error_count} "
-            "error(s)"
+            f"{self.unchanged} unchanged; {bad}"
         )

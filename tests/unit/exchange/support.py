@@ -35,27 +35,35 @@ def stay_body(
     host: str = "KAZ",
     valid_until: str = "2027-06-30",
     document_id: uuid.UUID | None = None,
+    person_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
     return {
         "person": {
-            "id": str(uuid.uuid4()),
+            "id": str(person_id or uuid.uuid4()),
             "primary_identifier": "KARIMOV",
             "secondary_identifier": "ULUGBEK",
             "nationality": nationality,
             "birth_year": 1990,
             "travel_document_number": "FA1234567",
         },
-        "document": {
-            "id": str(document_id or uuid.uuid4()),
-            "kind": "temporary_residence",
-            "number": "KZ-0001",
-            "host_state": host,
-            "purpose": "work",
-            "valid_from": "2026-01-01",
-            "valid_until": valid_until,
-            "status": "active",
+        "documents": [
+            {
+                "id": str(document_id or uuid.uuid4()),
+                "kind": "temporary_residence",
+                "number": "KZ-0001",
+                "host_state": host,
+                "purpose": "work",
+                "valid_from": "2026-01-01",
+                "valid_until": valid_until,
+                "status": "active",
+            }
+        ],
+        "event": {
+            "kind": "extended",
+            "at": "2026-11-27T08:00:00Z",
+            "measure_id": None,
+            "measure": None,
         },
-        "event": {"kind": "extended", "at": "2026-11-27T08:00:00Z", "measure_id": None},
     }
 
 
@@ -76,7 +84,7 @@ def envelope(
         from_state=signing.state,
         to_state=to,
         created_at=created_at or utcnow(),
-        subject=("stay_document", subject_id or body.get("document", {}).get("id", "x")),
+        subject=("person", subject_id or body.get("person", {}).get("id", "x")),
         body=body,
     )
     payload.update(payload_overrides)

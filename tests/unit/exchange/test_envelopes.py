@@ -92,7 +92,7 @@ def test_tampered_payload_is_refused(fed: tuple) -> None:
     _, signers, trust_list = fed
     header, payload, signature = envelope(signers["KAZ"]).split(".")
     body = json.loads(_b64(payload))
-    body["body"]["document"]["valid_until"] = "2099-12-31"
+    body["body"]["documents"][0]["valid_until"] = "2099-12-31"
     forged = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=").decode()
     assert _rejection(f"{header}.{forged}.{signature}", context(trust_list)) == "bad-signature"
 
@@ -153,7 +153,7 @@ def test_wrong_destination_and_data_minimisation(fed: tuple) -> None:
 def test_schema_and_type_and_typ(fed: tuple) -> None:
     _, signers, trust_list = fed
     body = stay_body()
-    del body["document"]["valid_until"]
+    del body["documents"][0]["valid_until"]
     assert _rejection(envelope(signers["KAZ"], body=body), context(trust_list)) == "schema"
     unknown = envelope(signers["KAZ"], type="stay.teleported")
     assert _rejection(unknown, context(trust_list)) == "unknown-type"

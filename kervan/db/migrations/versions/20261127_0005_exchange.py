@@ -90,6 +90,8 @@ def upgrade() -> None:
         sa.Column("paused_until", kervan.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("last_success_at", kervan.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("leased_by", sa.String(length=64), nullable=True),
+        sa.Column("leased_until", kervan.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("state", name=op.f("pk_exchange_peers")),
     )
     op.create_table(

@@ -1,0 +1,108 @@
+"""From outbox rows to envelope bodies, a batch at a time.
+
+Writers keep outbox bodies small (ids, the event, the measure) because they write them inside
+the register's transaction, sometimes tens of thousands at once in SQL; the worker fills in the
+person and the documents here, with one query per table for the whole batch.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kervan.exchange.envelopes import iso
+from kervan.exchange.models import OutboxMessage
+from kervan.registry.enums import TravelDocumentType
+from kervan.registry.models import Person, StayDocument, TravelDocument
+
+STAY_TYPES = {"stay.issued", "stay.extended", "stay.revoked"}
+
+
+def _document_ids(message: OutboxMessage) -> list[uuid.UUID]:
+    return [uuid.UUID(str(d["document_id"])) for d in message.body.get("documents", [])]
+
+
+def person_part(person: Person, travel_number: str) -> dict[str, Any]:
+    return {
+        "id": str(person.id),
+        "primary_identifier": person.primary_identifier,
+        "secondary_identifier": person.secondary_identifier,
+        "nationality": person.nationality,
+        "birth_year": person.birth_year,
+        "travel_document_number": travel_number,
+    }
+
+
+def document_part(document: StayDocument) -> dict[str, Any]:
+    return {
+        "id": str(document.id),
+        "kind": document.kind.value,
+        "number": document.number,
+        "host_state": document.host_state,
+        "purpose": document.purpose.value,
+        "valid_from": document.valid_from.isoformat(),
+        "valid_until": document.valid_until.isoformat(),
+        "status": document.status.value,
+    }
+
+
+def _travel_numbers(session: Session, person_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = session.execute(
+        select(TravelDocument.person_id, TravelDocument.number, TravelDocument.document_type)
+        .where(TravelDocument.person_id.in_(person_ids))
+        .order_by(TravelDocument.created_at)
+    )
+    numbers: dict[uuid.UUID, str] = {}
+    for person_id, number, kind in rows:
+        # A passport wins over other travel documents; otherwise the first one registered.
+        if person_id not in numbers or kind is TravelDocumentType.PASSPORT:
+            numbers[person_id] = number
+    return numbers
+
+
+def render_bodies(
+    session: Session, messages: Sequence[OutboxMessage]
+) -> dict[uuid.UUID, dict[str, Any] | None]:
+    """Envelope bodies by outbox id; None where nothing is left to send (records gone)."""
+    stay = [m for m in messages if m.type in STAY_TYPES]
+    document_ids = {d for m in stay for d in _document_ids(m)}
+    documents = (
+        {
+            d.id: d
+            for d in session.scalars(select(StayDocument).where(StayDocument.id.in_(document_ids)))
+        }
+        if document_ids
+        else {}
+    )
+    person_ids = {d.person_id for d in documents.values()}
+    persons = (
+        {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+        if person_ids
+        else {}
+    )
+    numbers = _travel_numbers(session, person_ids) if person_ids else {}
+    bodies: dict[uuid.UUID, dict[str, Any] | None] = {}
+    for message in messages:
+        if message.type not in STAY_TYPES:
+            bodies[message.id] = dict(message.body)
+            continue
+        found = [documents[i] for i in _document_ids(message) if i in documents]
+        person = persons.get(found[0].person_id) if found else None
+        if person is None:
+            bodies[message.id] = None
+            continue
+        bodies[message.id] = {
+            "person": person_part(person, numbers.get(person.id, "")),
+            "documents": [document_part(d) for d in found],
+            "event": {
+                "kind": message.body.get("event_kind", message.type.split(".", 1)[1]),
+                "at": iso(message.created_at),
+                "measure_id": message.body.get("measure_id"),
+                "measure": message.body.get("measure"),
+            },
+        }
+    return bodies

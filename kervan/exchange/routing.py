@@ -1,0 +1,96 @@
+"""Which register changes leave the node, and for whom: a person's events go to the state of
+their nationality only (if it has a node on the trust list), nothing personal goes to the
+secretariat. Written to the outbox in the transaction of the change itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kervan.db.base import utcnow
+from kervan.db.bulk import bulk_insert
+from kervan.db.ids import uuid7
+from kervan.exchange import trust_store
+from kervan.exchange.models import OutboxMessage
+from kervan.registry import hooks
+from kervan.registry.codes import SECRETARIAT
+from kervan.registry.enums import StayEventKind
+from kervan.registry.models import StayDocument
+
+MESSAGE_FOR_EVENT = {
+    StayEventKind.ISSUED: "stay.issued",
+    StayEventKind.EXTENDED: "stay.extended",
+    StayEventKind.REVOKED: "stay.revoked",
+    StayEventKind.CANCELLED: "stay.revoked",
+    # A correction restates the document; the receiver keeps the newest statement.
+    StayEventKind.CORRECTED: "stay.issued",
+}
+
+
+def install() -> None:
+    """Register the listeners; called once by the app factory and the CLI (idempotent)."""
+    hooks.on_document_changed(document_changed)
+    hooks.on_documents_bulk_changed(documents_bulk_changed)
+
+
+def home_states(session: Session) -> frozenset[str]:
+    """States that may receive events about their nationals: member nodes on the trust list."""
+    listed = trust_store.current(session)
+    return frozenset(listed.nodes) - {SECRETARIAT} if listed else frozenset()
+
+
+def document_changed(session: Session, document: Any, event_kind: Any) -> None:
+    if document.nationality == document.host_state:
+        return
+    if document.nationality not in home_states(session):
+        return
+    kind = StayEventKind(event_kind)
+    session.add(
+        OutboxMessage(
+            id=uuid7(),
+            type=MESSAGE_FOR_EVENT[kind],
+            to_state=document.nationality,
+            subject_type="person",
+            subject_id=document.person_id,
+            body={"documents": [{"document_id": str(document.id)}], "event_kind": kind.value},
+            created_at=utcnow(),
+            status="pending",
+            attempts=0,
+        )
+    )
+
+
+def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
+    """One message per imported document, for a chunk at a time (three columns read, one bulk
+    insert), never an object per row."""
+    recipients = home_states(session)
+    if not document_ids or not recipients:
+        return
+    rows = session.execute(
+        select(StayDocument.id, StayDocument.person_id, StayDocument.nationality).where(
+            StayDocument.id.in_(document_ids),
+            StayDocument.nationality.in_(recipients),
+            StayDocument.nationality != StayDocument.host_state,
+        )
+    ).all()
+    now = utcnow()
+    bulk_insert(
+        session.connection(),
+        OutboxMessage.__table__,  # type: ignore[arg-type]
+        [
+            {
+                "id": uuid7(),
+                "type": "stay.issued",
+                "to_state": nationality,
+                "subject_type": "person",
+                "subject_id": person_id,
+                "body": {"documents": [{"document_id": str(document_id)}], "event_kind": "issued"},
+                "created_at": now,
+                "status": "pending",
+                "attempts": 0,
+            }
+            for document_id, person_id, nationality in rows
+        ],
+    )

@@ -1,0 +1,261 @@
+"""Delivering the outbox: per peer, in batches, in id order, in three short transactions.
+
+1. *Claim and sign*: take the peer's lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+   several workers share the peers without waiting on each other), take the oldest pending
+   messages, sign those not yet signed and log the envelopes. Committed before sending, so a
+   retry resends the very same bytes (the receiver de-duplicates by id and would refuse the
+   same id with other content).
+2. *Send* the batch over HTTP(S), outside any transaction.
+3. *Record* the signed receipts (or the failure: backoff with jitter, the peer paused, dead
+   letters after too many attempts), and release the lease.
+
+A worker that dies between 2 and 3 leaves its lease to expire; the next one resends, and gets
+the receipts the receiver already gave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kervan.config import Settings
+from kervan.db.base import utcnow
+from kervan.exchange import trust_store
+from kervan.exchange.delivery import record_failure, record_receipts
+from kervan.exchange.envelopes import envelope_payload, sha256_hex, sign_envelope
+from kervan.exchange.keys import SigningKey
+from kervan.exchange.models import ExchangeMessage, ExchangePeer, OutboxMessage
+from kervan.exchange.render import render_bodies
+from kervan.exchange.transport import Transport, TransportError
+from kervan.uow import unit_of_work
+
+log = logging.getLogger("kervan.exchange.worker")
+
+LEASE = dt.timedelta(seconds=60)
+
+
+@dataclass
+class RoundResult:
+    delivered: int = 0
+    rejected: int = 0
+    failed: int = 0
+    peers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    peer: str
+    endpoint: str
+    outbox_ids: list[uuid.UUID]
+    envelopes: list[str]
+
+
+class Worker:
+    def __init__(
+        self,
+        settings: Settings,
+        factory: sessionmaker[Session],
+        signing: SigningKey,
+        transport: Transport,
+        clock: Callable[[], dt.datetime] = utcnow,
+        jitter: Callable[[], float] = random.random,
+    ):
+        self.settings = settings
+        self.factory = factory
+        self.signing = signing
+        self.transport = transport
+        self.clock = clock
+        self.jitter = jitter
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:64]
+
+    # -- one round ---------------------------------------------------------------------------
+
+    def run_once(self) -> RoundResult:
+        result = RoundResult()
+        for peer in self._due_peers():
+            claim = self._claim_and_sign(peer)
+            if claim is None:
+                continue
+            result.peers.append(peer)
+            self._deliver(claim, result)
+        return result
+
+    def drain(self, max_rounds: int = 1000) -> RoundResult:
+        """Rounds until nothing is due (bounded: a test or a CLI run must end)."""
+        total = RoundResult()
+        for _ in range(max_rounds):
+            one = self.run_once()
+            total.delivered += one.delivered
+            total.rejected += one.rejected
+            total.failed += one.failed
+            if not one.peers:
+                break
+        return total
+
+    def run_forever(self, stop: threading.Event, idle_seconds: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                busy = bool(self.run_once().peers)
+            except Exception:  # a bad round must not kill the node's worker thread
+                log.exception("delivery round failed")
+                busy = False
+            if not busy:
+                stop.wait(idle_seconds)
+
+    # -- phases ------------------------------------------------------------------------------
+
+    def _due_peers(self) -> list[str]:
+        now = self.clock()
+        with self.factory() as session:
+            pending = set(
+                session.scalars(
+                    select(OutboxMessage.to_state)
+                    .where(OutboxMessage.status == "pending")
+                    .distinct()
+                )
+            )
+            paused = set(
+                session.scalars(select(ExchangePeer.state).where(ExchangePeer.paused_until > now))
+            )
+        return sorted(pending - paused)
+
+    def _lease(self, session: Session, peer: str, now: dt.datetime) -> ExchangePeer | None:
+        if session.get(ExchangePeer, peer) is None:
+            try:
+                with session.begin_nested():
+                    session.add(ExchangePeer(state=peer, consecutive_failures=0))
+            except IntegrityError:
+                pass  # another worker made it first: fine, it exists
+        free = or_(
+            ExchangePeer.leased_until.is_(None),
+            ExchangePeer.leased_until < now,
+            ExchangePeer.leased_by == self.name,
+        )
+        not_paused = or_(ExchangePeer.paused_until.is_(None), ExchangePeer.paused_until <= now)
+        row = session.scalars(
+            select(ExchangePeer)
+            .where(ExchangePeer.state == peer, and_(free, not_paused))
+            .with_for_update(skip_locked=True)
+        ).first()
+        if row is not None:
+            row.leased_by, row.leased_until = self.name, now + LEASE
+        return row
+
+    def _claim_and_sign(self, peer: str) -> Claim | None:
+        now = self.clock()
+        try:
+            with unit_of_work(self.factory) as session:
+                if self._lease(session, peer, now) is None:
+                    return None
+                trust = trust_store.require_current(session)
+                endpoint = trust.endpoint(peer)
+                if endpoint is None:
+                    return None
+                batch = list(
+                    session.scalars(
+                        select(OutboxMessage)
+                        .where(OutboxMessage.status == "pending", OutboxMessage.to_state == peer)
+                        .order_by(OutboxMessage.id)
+                        .limit(self.settings.exchange_batch_size)
+                        .with_for_update(skip_locked=True)
+                    )
+                )
+                if not batch:
+                    return None
+                envelopes = self._signed(session, batch, now)
+                kept = [m.id for m in batch if m.id in envelopes]
+                return Claim(peer, endpoint, kept, [envelopes[i] for i in kept])
+        except Exception:
+            log.exception("could not claim a batch for %s", peer)
+            return None
+
+    def _signed(
+        self, session: Session, batch: list[OutboxMessage], now: dt.datetime
+    ) -> dict[uuid.UUID, str]:
+        logged = {
+            m.id: m.envelope
+            for m in session.scalars(
+                select(ExchangeMessage).where(ExchangeMessage.id.in_([m.id for m in batch]))
+            )
+        }
+        unsigned = [m for m in batch if m.id not in logged]
+        bodies = render_bodies(session, unsigned) if unsigned else {}
+        for message in unsigned:
+            body = bodies.get(message.id)
+            if body is None:
+                message.status, message.last_error = "dead", "the records it reports are gone"
+                continue
+            payload = envelope_payload(
+                id=message.id,
+                type=message.type,
+                from_state=self.signing.state,
+                to_state=message.to_state,
+                created_at=message.created_at,
+                subject=(message.subject_type, str(message.subject_id)),
+                body=body,
+            )
+            compact = sign_envelope(self.signing, payload)
+            session.add(
+                ExchangeMessage(
+                    id=message.id,
+                    direction="out",
+                    type=message.type,
+                    from_state=self.signing.state,
+                    to_state=message.to_state,
+                    subject_type=message.subject_type,
+                    subject_id=str(message.subject_id),
+                    created_at=message.created_at,
+                    envelope=compact,
+                    envelope_sha256=sha256_hex(compact),
+                    logged_at=now,
+                )
+            )
+            logged[message.id] = compact
+        return logged
+
+    def _deliver(self, claim: Claim, result: RoundResult) -> None:
+        try:
+            receipts = self.transport.post_batch(claim.endpoint, claim.envelopes)
+            error = None
+        except TransportError as exc:
+            receipts, error = [], str(exc)
+        with unit_of_work(self.factory) as session:
+            if error is not None:
+                log.warning("delivery to %s failed: %s", claim.peer, error)
+                result.failed += record_failure(
+                    session,
+                    self.settings,
+                    claim.peer,
+                    claim.outbox_ids,
+                    error,
+                    self.clock(),
+                    self.jitter(),
+                )
+            else:
+                counts = record_receipts(
+                    session,
+                    self.settings,
+                    claim.peer,
+                    claim.outbox_ids,
+                    claim.envelopes,
+                    receipts,
+                    self.clock(),
+                    self.jitter(),
+                )
+                result.delivered += counts[0]
+                result.rejected += counts[1]
+                result.failed += counts[2]
+            peer = session.get(ExchangePeer, claim.peer)
+            if peer is not None and peer.leased_by == self.name:
+                peer.leased_by, peer.leased_until = None, None

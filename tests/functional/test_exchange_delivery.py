@@ -1,0 +1,312 @@
+"""From a register change in KAZ to UZB's consular view: the outbox written with the change,
+the worker signing and delivering, receipts kept on both sides, failures backed off and dead
+letters retried. KAZ runs on each test database, UZB on a SQLite file of its own; the line
+between them is a transport that can be cut."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kervan.accounts.models import AuditEntry
+from kervan.accounts.roles import Role, system_principal
+from kervan.accounts.service import create_user
+from kervan.accounts.tokens import create_token
+from kervan.config import Settings
+from kervan.db.base import utcnow
+from kervan.exchange.dead_letters import list_dead, retry
+from kervan.exchange.envelopes import open_receipt, sha256_hex
+from kervan.exchange.evidence import verify_message
+from kervan.exchange.keys import SigningKey
+from kervan.exchange.models import (
+    ExchangeMessage,
+    ExchangePeer,
+    NationalAbroadDocument,
+    OutboxMessage,
+)
+from kervan.exchange.node import install_app
+from kervan.exchange.transport import INBOX_PATH, QUERY_PATH, TransportError
+from kervan.exchange.trust_store import install
+from kervan.exchange.worker import Worker
+from kervan.uow import unit_of_work
+from kervan.web.app import create_app
+from tests.functional.register_data import document_body, person_body
+from tests.unit.exchange.support import ENDPOINTS, federation
+
+
+class LoopbackTransport:
+    """POSTs to in-process apps by endpoint; ``cut_after_commit`` loses the receipts of the
+    next batches although the receiver committed them."""
+
+    def __init__(self, clients: dict[str, TestClient]):
+        self.clients = clients
+        self.down = False
+        self.cut_after_commit = 0
+        self.batches = 0
+
+    def post_batch(self, endpoint: str, envelopes: list[str]) -> list[str]:
+        self.batches += 1
+        if self.down or endpoint not in self.clients:
+            raise TransportError("connection refused")
+        response = self.clients[endpoint].post(INBOX_PATH, json={"envelopes": envelopes})
+        assert response.status_code == 200, response.text
+        if self.cut_after_commit:
+            self.cut_after_commit -= 1
+            raise TransportError("connection reset after the receiver committed")
+        receipts: list[str] = response.json()["receipts"]
+        return receipts
+
+
+def node_settings(state: str, url: str, keys: Path) -> Settings:
+    return Settings(
+        database_url=url,
+        state=state,
+        environment="test",
+        secret_key="test-secret-key-not-for-production",
+        keys_dir=keys / state,
+    )
+
+
+@pytest.fixture
+def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
+    return federation(tmp_path / "keys")
+
+
+def _node(settings: Settings, document: dict) -> FastAPI:
+    app = create_app(settings)
+    install_app(app)
+    with unit_of_work(app.state.session_factory) as session:
+        install(session, document, utcnow(), bootstrap=True)
+    return app
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return node_settings("KAZ", database_url, tmp_path / "keys")
+
+
+@pytest.fixture
+def app(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
+    kaz = _node(settings, fed[0])
+    yield kaz
+    kaz.state.engine.dispose()
+
+
+@pytest.fixture
+def uzb(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
+    path = tmp_path / "uzb.db"
+    shutil.copyfile(sqlite_template, path)
+    node = _node(node_settings("UZB", f"sqlite:///{path}", tmp_path / "keys"), fed[0])
+    yield node
+    node.state.engine.dispose()
+
+
+@pytest.fixture
+def line(uzb: FastAPI) -> Iterator[LoopbackTransport]:
+    with TestClient(uzb) as client:
+        yield LoopbackTransport({ENDPOINTS["UZB"]: client})
+
+
+@pytest.fixture
+def worker(app: FastAPI, settings: Settings, fed: tuple, line: LoopbackTransport) -> Worker:
+    return Worker(settings, app.state.session_factory, fed[1]["KAZ"], line, jitter=lambda: 0.0)
+
+
+def _register_uzbek_with_document(officer: TestClient) -> tuple[str, str]:
+    person = officer.post("/api/v1/persons", json=person_body()).json()
+    document = officer.post(
+        f"/api/v1/persons/{person['id']}/stay-documents", json=document_body()
+    ).json()
+    return person["id"], document["id"]
+
+
+def _outbox(factory: sessionmaker[Session]) -> list[OutboxMessage]:
+    with factory() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_issue_and_extend_reach_the_home_state_in_order(
+    officer_client: TestClient, app: FastAPI, uzb: FastAPI, worker: Worker
+) -> None:
+    person_id, document_id = _register_uzbek_with_document(officer_client)
+    extended = officer_client.post(
+        f"/api/v1/stay-documents/{document_id}/extend",
+        json={"valid_until": "2027-06-30", "reason": "employer renewal 2026/99"},
+    )
+    assert extended.status_code == 200, extended.text
+    turk = officer_client.post(
+        "/api/v1/persons",
+        json=person_body(
+            nationality="TUR",
+            travel_documents=[{"number": "U1234567", "issuing_state": "TUR"}],
+        ),
+    ).json()
+    officer_client.post(
+        f"/api/v1/persons/{turk['id']}/stay-documents", json=document_body(number="WK7654321")
+    )
+    queued = _outbox(app.state.session_factory)
+    assert [(m.type, m.to_state) for m in queued] == [
+        ("stay.issued", "UZB"),
+        ("stay.extended", "UZB"),
+        ("stay.issued", "TUR"),
+    ]
+    result = worker.drain(max_rounds=5)
+    assert result.delivered == 2  # TUR's node is on the trust list but not reachable here
+    with uzb.state.session_factory() as session:
+        view = session.scalars(select(NationalAbroadDocument)).one()
+        assert str(view.document_id) == document_id and str(view.valid_until) == "2027-06-30"
+        assert view.last_event == "stay.extended"
+        received = verify_message(session, view.envelope_id)
+        assert received.proven, received.as_dict()
+    with app.state.session_factory() as session:
+        sent = verify_message(session, view.envelope_id)
+        assert sent.proven and sent.facts["receipt"]["from"] == "UZB"
+        assert str(person_id) == sent.facts["envelope"]["subject"]["id"]
+
+
+def _end_pause(app: FastAPI) -> None:
+    """As if the backoff had run out."""
+    with unit_of_work(app.state.session_factory) as session:
+        session.get_one(ExchangePeer, "UZB").paused_until = None
+
+
+def test_lost_receipts_and_outages_lose_nothing_and_apply_once(
+    officer_client: TestClient,
+    app: FastAPI,
+    uzb: FastAPI,
+    worker: Worker,
+    line: LoopbackTransport,
+) -> None:
+    _register_uzbek_with_document(officer_client)
+    line.down = True
+    assert worker.run_once().failed == 1
+    with app.state.session_factory() as session:
+        peer = session.get(ExchangePeer, "UZB")
+        assert peer is not None and peer.consecutive_failures == 1
+        assert peer.paused_until is not None and peer.paused_until > utcnow()
+    assert worker.run_once().peers == []  # paused: not even tried
+    line.down = False
+    _end_pause(app)
+    line.cut_after_commit = 1  # UZB commits, KAZ never reads the receipt
+    assert worker.run_once().failed == 1
+    _end_pause(app)
+    assert worker.drain(max_rounds=5).delivered == 1
+    with uzb.state.session_factory() as session:
+        assert len(session.scalars(select(ExchangeMessage)).all()) == 1
+    assert [m.status for m in _outbox(app.state.session_factory)] == ["delivered"]
+
+
+def test_refused_envelope_becomes_a_dead_letter_and_can_be_retried(
+    officer_client: TestClient, app: FastAPI, worker: Worker, settings: Settings
+) -> None:
+    _register_uzbek_with_document(officer_client)
+    with unit_of_work(app.state.session_factory) as session:
+        # A message routed by mistake to a state that must not have it.
+        message = session.scalars(select(OutboxMessage)).one()
+        message.to_state = "UZB"
+        message.created_at = utcnow().replace(year=2020)  # outside the replay window
+    result = worker.drain(max_rounds=3)
+    assert result.rejected == 1
+    with app.state.session_factory() as session:
+        (letter,) = list_dead(session)
+        assert letter.status == "rejected" and letter.last_error.startswith("too-old")
+        assert letter.has_receipt
+    with unit_of_work(app.state.session_factory) as session:
+        assert retry(session, peer="UZB") == 1
+    assert [m.status for m in _outbox(app.state.session_factory)] == ["pending"]
+
+
+def test_consular_officer_finds_the_national_with_the_signed_envelope(
+    officer_client: TestClient, uzb: FastAPI, worker: Worker, fed: tuple
+) -> None:
+    _, document_id = _register_uzbek_with_document(officer_client)
+    worker.drain(max_rounds=3)
+    with TestClient(uzb) as uzb_client:
+        consul = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "UZB")
+        page = consul.get("/api/v1/exchange/nationals-abroad", params={"q": "Раҳимов"}).json()
+        (item,) = page["items"]
+        assert item["document_id"] == document_id and item["host_state"] == "KAZ"
+        detail = consul.get(f"/api/v1/exchange/nationals-abroad/KAZ/{document_id}").json()
+        receipt = open_receipt(detail["receipt"], fed[2])
+        assert receipt.envelope_sha256 == sha256_hex(detail["envelope"])
+        assert (
+            consul.get("/api/v1/exchange/nationals-abroad", params={"q": "NOBODY"}).json()["items"]
+            == []
+        )
+        other = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "TUR")
+        assert other.get("/api/v1/exchange/nationals-abroad").status_code == 403
+        officer = _user_client(uzb, uzb_client, Role.MIGRATION_OFFICER, "UZB")
+        assert officer.get("/api/v1/exchange/nationals-abroad").status_code == 403
+
+
+def _user_client(node: FastAPI, client: TestClient, role: Role, state: str) -> TestClient:
+    with unit_of_work(node.state.session_factory) as session:
+        user = create_user(
+            session,
+            system_principal("UZB", "test"),
+            username=f"{role.value}-{state}".lower(),
+            password="correct horse battery staple",
+            role=role,
+            state=state,
+        )
+        _, secret = create_token(session, user, "test")
+    authorised = TestClient(node, raise_server_exceptions=False)
+    authorised.headers["Authorization"] = f"Bearer {secret}"
+    return authorised
+
+
+class QueryLoopback:
+    def __init__(self, clients: dict[str, TestClient]):
+        self.clients = clients
+
+    def post_query(self, endpoint: str, envelope: str) -> dict[str, Any]:
+        response = self.clients[endpoint].post(QUERY_PATH, json={"envelope": envelope})
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+
+def _audited(node: FastAPI, action: str) -> list[AuditEntry]:
+    with node.state.session_factory() as session:
+        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def test_peer_query_is_signed_answered_for_own_nationals_audited_and_rate_limited(
+    officer_client: TestClient, app: FastAPI, uzb: FastAPI
+) -> None:
+    _, document_id = _register_uzbek_with_document(officer_client)
+    app.state.settings = app.state.settings.model_copy(update={"exchange_query_rate_per_minute": 2})
+    with TestClient(app) as kaz_client, TestClient(uzb) as uzb_client:
+        uzb.state.exchange_query_transport = QueryLoopback({ENDPOINTS["KAZ"]: kaz_client})
+        consul = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "UZB")
+        question = {
+            "host_state": "KAZ",
+            "travel_document_number": "FA1234567",
+            "purpose": "consular assistance after the flood",
+            "legal_basis": "Vienna Convention on Consular Relations, art. 5",
+        }
+        answer = consul.post("/api/v1/exchange/queries", json=question)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["found"] and [d["id"] for d in body["documents"]] == [document_id]
+        with uzb.state.session_factory() as session:
+            assert verify_message(session, uuid.UUID(body["request_id"])).proven
+        unknown = consul.post(
+            "/api/v1/exchange/queries", json={**question, "travel_document_number": "ZZ000000"}
+        )
+        assert unknown.json()["found"] is False
+        limited = consul.post("/api/v1/exchange/queries", json=question)
+        assert limited.status_code == 502 and "rate-limited" in limited.json()["detail"]
+    asked = _audited(uzb, "peer_query.ask")
+    answered = _audited(app, "peer_query.answer")
+    assert len(asked) == 3 and asked[0].purpose == question["purpose"]
+    assert len(answered) == 2 and answered[0].details["asking_state"] == "UZB"
