@@ -16,6 +16,8 @@ from kervan.cli_support import fail
 from kervan.db.cli import app as db_app
 from kervan.errors import KervanError
 from kervan.identity.cli import register as register_identity
+from kervan.measures import install as install_measures
+from kervan.measures.cli import register as register_measures
 from kervan.registry.cli import register as register_registry
 from kervan.web.cli import register as register_web
 from kervan.web.i18n_cli import register as register_i18n
@@ -34,6 +36,8 @@ register_registry(app)
 register_web(app)
 register_i18n(app)
 register_benefits(app)
+register_measures(app)
+install_measures()  # imports and corrections from the CLI come under measures too
 
 
 def main(argv: list[str] | None = None) -> Any:

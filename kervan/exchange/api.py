@@ -16,10 +16,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.errors import Forbidden, KervanError, NotFound
-from kervan.exchange import consular, evidence, inbox, queries, trust_store
+from kervan.exchange import consular, dead_letters, evidence, inbox, queries, trust_store
 from kervan.exchange.keys import SigningKey, load_signing_key
 from kervan.exchange.message_types import schema_names, schema_text
 from kervan.exchange.transport import HttpTransport
@@ -269,3 +270,58 @@ def ask_peer(
     return queries.ask(
         session, settings, node_key(request), principal, asked, query_transport(request), utcnow()
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# Dead letters
+
+
+class DeadLetterPublic(BaseModel):
+    id: uuid.UUID
+    type: str
+    to_state: str
+    status: str = Field(description="dead (too many failures) or rejected (the peer refused)")
+    attempts: int
+    last_error: str
+    subject: str
+    has_receipt: bool
+
+
+class RetryRequest(BaseModel):
+    ids: list[uuid.UUID] | None = Field(None, description="Messages to retry (none: all)")
+    peer: str | None = Field(None, pattern="^[A-Z]{3}$")
+
+
+@router.get(
+    "/dead-letters",
+    operation_id="exchange_dead_letters",
+    response_model=list[DeadLetterPublic],
+    summary="Messages a peer refused or that failed too often",
+)
+def get_dead_letters(
+    session: SessionDep,
+    peer: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    principal: Principal = policy(Permission.EXCHANGE_READ),
+) -> list[DeadLetterPublic]:
+    return [DeadLetterPublic(**asdict(d)) for d in dead_letters.list_dead(session, peer, limit)]
+
+
+@router.post(
+    "/dead-letters/retry",
+    operation_id="exchange_retry_dead_letters",
+    summary="Queue dead letters again",
+)
+def retry_dead_letters(
+    body: RetryRequest,
+    session: SessionDep,
+    principal: Principal = policy(Permission.EXCHANGE_MANAGE),
+) -> dict[str, int]:
+    count = dead_letters.retry(session, body.ids, body.peer)
+    audit.record(
+        session,
+        principal,
+        "exchange.dead_letters.retry",
+        details={"count": count, "peer": body.peer or "", "ids": [str(i) for i in body.ids or []]},
+    )
+    return {"queued": count}

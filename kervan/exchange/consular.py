@@ -39,12 +39,12 @@ class NationalAbroad:
     updated_at: dt.datetime
 
 
-def _check(principal: Principal, node_state: str) -> None:
+def _in_scope(principal: Principal, node_state: str) -> bool:
+    """The view holds this node's nationals only; a consul of another state sees none of them
+    (an empty list, a 404 — as for any record out of scope)."""
     if not principal.can(Permission.NATIONALS_ABROAD_READ):
         raise Forbidden(f"the role {principal.role.value} may not read nationals abroad")
-    if principal.state != node_state:
-        # A consul of another state has no business with this state's nationals.
-        raise Forbidden(f"only {node_state}'s consular officers see {node_state}'s nationals")
+    return principal.state == node_state
 
 
 def _cursor(row: NationalAbroadDocument) -> str:
@@ -71,7 +71,7 @@ def search(
     cursor: str | None = None,
 ) -> tuple[list[NationalAbroad], str | None]:
     """By surname prefix (ICAO form) or exact travel document number; keyset pages by name."""
-    _check(principal, node_state)
+    scoped = _in_scope(principal, node_state)
     table = NationalAbroadDocument
     statement = select(table).order_by(
         table.primary_identifier, table.host_state, table.document_id
@@ -91,7 +91,7 @@ def search(
         statement = statement.where(
             tuple_(table.primary_identifier, table.host_state, table.document_id) > _after(cursor)
         )
-    rows = list(session.scalars(statement.limit(limit + 1)))
+    rows = list(session.scalars(statement.limit(limit + 1))) if scoped else []
     more = len(rows) > limit
     rows = rows[:limit]
     audit.record(
@@ -112,9 +112,9 @@ def detail(
     session: Session, principal: Principal, node_state: str, host_state: str, document_id: uuid.UUID
 ) -> tuple[NationalAbroad, str, str | None]:
     """The document with the signed envelope that reported it and our receipt for it."""
-    _check(principal, node_state)
+    scoped = _in_scope(principal, node_state)
     row = session.get(NationalAbroadDocument, (host_state.upper(), document_id))
-    if row is None:
+    if row is None or not scoped:
         raise NotFound("no such document of a national abroad")
     message = session.get(ExchangeMessage, row.envelope_id)
     audit.record(

@@ -81,13 +81,16 @@ def lifecycle(session: Session, principal: Principal, measure: Measure) -> list[
     """Each step the measure went through, who took it and when, with the reason given."""
     require(principal, Permission.MEASURES_READ)
     entries, _ = audit.search_entries(
-        session,
-        audit.AuditFilter(action=REASON_ACTION, record_type="measure", record_id=str(measure.id)),
-        limit=100,
+        session, audit.AuditFilter(record_type="measure", record_id=str(measure.id)), limit=200
     )
     reasons: dict[str, str] = {}
-    for entry in entries:  # newest first: the reason of the latest time a step was taken
-        reasons.setdefault(str(entry.details.get("step")), str(entry.details.get("reason", "")))
+    applied_by = ""
+    for entry in entries:  # newest first: the latest time a step was taken
+        if entry.action == REASON_ACTION:
+            step, reason = str(entry.details.get("step")), str(entry.details.get("reason", ""))
+            reasons.setdefault(step, reason)
+        elif entry.action == "measure.apply" and not applied_by:
+            applied_by = entry.username  # the measure keeps no "applied by": the CLI may apply
     steps = [LifecycleStep("created", measure.created_at, measure.created_by)]
     if measure.previewed_at is not None:
         by = measure.previewed_by or ""
@@ -100,7 +103,7 @@ def lifecycle(session: Session, principal: Principal, measure: Measure) -> list[
             LifecycleStep("in_force", measure.in_force_at, by, reasons.get("activate", ""))
         )
     if measure.applied_at is not None:
-        steps.append(LifecycleStep("applied", measure.applied_at, measure.in_force_by or ""))
+        steps.append(LifecycleStep("applied", measure.applied_at, applied_by))
     if measure.lifted_at is not None:
         by, reason = measure.lifted_by or "", measure.lift_reason or ""
         steps.append(LifecycleStep("lifted", measure.lifted_at, by, reason))

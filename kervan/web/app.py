@@ -14,6 +14,9 @@ from kervan.border.api import router as border_router
 from kervan.border.views import router as border_views
 from kervan.config import Settings
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.measures import install as install_measures
+from kervan.measures.api import router as measures_router
+from kervan.measures_ui.pages import router as measures_pages
 from kervan.measures_ui.views import router as measures_views
 from kervan.registry.api import router as register_router
 from kervan.registry.transfer.api import router as transfer_router
@@ -24,6 +27,7 @@ from kervan.web.security import PreSessionCookieMiddleware, SecurityHeadersMiddl
 
 
 def create_app(settings: Settings) -> FastAPI:
+    install_measures()  # new and corrected documents come under the measures in force
     engine = make_engine(settings.database_url)
     app = FastAPI(
         title=f"Kervan node {settings.state}",
@@ -43,11 +47,12 @@ def create_app(settings: Settings) -> FastAPI:
         accounts_router,
         benefits_router,
         border_router,
+        measures_router,
     ):
         app.include_router(api_router)
     app.state.session_user_resolver = resolve_session_user
     install_ui(app)  # the officer UI: pages, static files, HTML error pages
-    for ui_router in (benefits_views, border_views, measures_views):
+    for ui_router in (benefits_views, border_views, measures_views, measures_pages):
         app.include_router(ui_router)
     app.add_middleware(PreSessionCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

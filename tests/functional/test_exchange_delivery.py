@@ -39,6 +39,7 @@ from kervan.exchange.trust_store import install
 from kervan.exchange.worker import Worker
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
+from tests.functional.conftest import ClientFactory
 from tests.functional.register_data import document_body, person_body
 from tests.unit.exchange.support import ENDPOINTS, federation
 
@@ -206,23 +207,26 @@ def test_lost_receipts_and_outages_lose_nothing_and_apply_once(
 
 
 def test_refused_envelope_becomes_a_dead_letter_and_can_be_retried(
-    officer_client: TestClient, app: FastAPI, worker: Worker, settings: Settings
+    officer_client: TestClient, app: FastAPI, worker: Worker, client_as: ClientFactory
 ) -> None:
     _register_uzbek_with_document(officer_client)
     with unit_of_work(app.state.session_factory) as session:
-        # A message routed by mistake to a state that must not have it.
         message = session.scalars(select(OutboxMessage)).one()
-        message.to_state = "UZB"
         message.created_at = utcnow().replace(year=2020)  # outside the replay window
     result = worker.drain(max_rounds=3)
     assert result.rejected == 1
     with app.state.session_factory() as session:
         (letter,) = list_dead(session)
         assert letter.status == "rejected" and letter.last_error.startswith("too-old")
-        assert letter.has_receipt
-    with unit_of_work(app.state.session_factory) as session:
-        assert retry(session, peer="UZB") == 1
+    admin = client_as(Role.ADMIN)
+    (listed,) = admin.get("/api/v1/exchange/dead-letters", params={"peer": "UZB"}).json()
+    assert listed["has_receipt"] and listed["status"] == "rejected"
+    assert officer_client.get("/api/v1/exchange/dead-letters").status_code == 403
+    retried = admin.post("/api/v1/exchange/dead-letters/retry", json={"ids": [listed["id"]]})
+    assert retried.json() == {"queued": 1}
     assert [m.status for m in _outbox(app.state.session_factory)] == ["pending"]
+    with unit_of_work(app.state.session_factory) as session:
+        assert retry(session, peer="UZB") == 0
 
 
 def test_consular_officer_finds_the_national_with_the_signed_envelope(
@@ -243,7 +247,8 @@ def test_consular_officer_finds_the_national_with_the_signed_envelope(
             == []
         )
         other = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "TUR")
-        assert other.get("/api/v1/exchange/nationals-abroad").status_code == 403
+        assert other.get("/api/v1/exchange/nationals-abroad").json()["items"] == []
+        assert other.get(f"/api/v1/exchange/nationals-abroad/KAZ/{document_id}").status_code == 404
         officer = _user_client(uzb, uzb_client, Role.MIGRATION_OFFICER, "UZB")
         assert officer.get("/api/v1/exchange/nationals-abroad").status_code == 403
 

@@ -129,6 +129,8 @@ def test_the_new_form_is_prefilled_with_the_example_and_creates_a_draft(
     assert "member states of the Organization of Turkic States" in page.text
     assert "Waive violations (Overstay)" in page.text
     assert 'data-step="created"' in page.text
+    unsafe = _create(client, reference="KAZ-UI-02", legal_link="javascript:alert(1)")
+    assert 'href="javascript:' not in client.get(f"/measures/{unsafe}").text
     assert f'href="/measures/{page.url.path.split("/")[-1]}/preview"' in page.text
 
 

@@ -5,6 +5,7 @@ brought under the measure at once."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,7 +45,7 @@ def _in_window(session: Session) -> int:
     )
 
 
-def _activate(factory: sessionmaker[Session], officer: Principal) -> object:
+def _activate(factory: sessionmaker[Session], officer: Principal) -> uuid.UUID:
     with unit_of_work(factory) as session:
         measure = load_measure(session, officer, read_measure_file(example_path()))
         preview = preview_measure(session, officer, measure.id, today=TODAY)

@@ -90,8 +90,10 @@ def _add(session: Session, spec: tuple[dict[str, Any], dict[str, Any], bool]) ->
 
 
 def _snapshot(session: Session) -> dict[str, Any]:
-    documents = dict(session.execute(select(StayDocument.id, StayDocument.valid_until)).all())
-    violations = dict(session.execute(select(Violation.id, Violation.status)).all())
+    documents = {
+        i: u for i, u in session.execute(select(StayDocument.id, StayDocument.valid_until))
+    }
+    violations = {i: s for i, s in session.execute(select(Violation.id, Violation.status))}
     return {"documents": documents, "violations": violations}
 
 

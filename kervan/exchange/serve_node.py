@@ -1,0 +1,35 @@
+"""Serve one node with the exchange installed: ``python -m kervan.exchange.serve_node``.
+
+What ``kervan serve`` does once the app factory installs the exchange; the federation demo and
+the multi-process tests start their nodes with it, as separate OS processes. Settings come from
+``KERVAN_*`` variables; it listens on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+from fastapi import FastAPI
+
+from kervan.config import Settings
+from kervan.exchange.node import install_app
+from kervan.web.app import create_app
+
+
+def make_app(settings: Settings) -> FastAPI:
+    app = create_app(settings)
+    if not any(getattr(r, "path", "") == "/api/v1/exchange/inbox" for r in app.routes):
+        install_app(app)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--log-level", default="warning")
+    args = parser.parse_args(argv)
+    uvicorn.run(make_app(Settings()), host="127.0.0.1", port=args.port, log_level=args.log_level)
+
+
+if __name__ == "__main__":
+    main()
