@@ -56,7 +56,7 @@ BASELINE = (
 )
 
 WARM_UP = (
-    "SELECT count(*), max(person_id) FROM stay_documents "
+    "SELECT count(*), max(number) FROM stay_documents "
     "WHERE status = 'active' AND valid_until BETWEEN '2020-03-16' AND '2020-05-15'"
 )
 

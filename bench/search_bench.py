@@ -141,8 +141,8 @@ def render(results: dict[str, Any]) -> str:
             "## Name search (PostgreSQL)",
             "",
             "Run on {date}: {cpus} cores, {memory_gib} GiB, Python {python}.".format(**m),
-            f"{r['persons']:,} persons; {r['queries']} queries, each a spelling of a drawn person's",
-            "name in another script or system than the stored one (e.g. "
+            f"{r['persons']:,} persons; {r['queries']} queries, each a spelling of a drawn "
+            "person's name in another script or system than the stored one (e.g. "
             + ", ".join(f"`{e}`" for e in r["examples"][:4])
             + ").",
             "",

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from kervan.accounts.cli import app as users_app
 from kervan.accounts.cli import audit_app
+from kervan.benefits import install as install_benefits
 from kervan.benefits.cli import register as register_benefits
 from kervan.cli_support import fail
 from kervan.db.cli import app as db_app
@@ -38,6 +39,7 @@ register_i18n(app)
 register_benefits(app)
 register_measures(app)
 install_measures()  # imports and corrections from the CLI come under measures too
+install_benefits()
 
 
 def main(argv: list[str] | None = None) -> Any:

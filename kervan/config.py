@@ -68,6 +68,9 @@ class Settings(BaseSettings):
         300, ge=0, description="How far in the future an envelope's created_at may be"
     )
     exchange_batch_size: int = Field(200, ge=1, description="Envelopes per delivery request")
+    exchange_lanes: int = Field(
+        4, ge=1, le=16, description="Batches in flight per peer (subjects are spread over lanes)"
+    )
     exchange_max_attempts: int = Field(
         12, ge=1, description="Failed deliveries after which a message becomes a dead letter"
     )

@@ -110,8 +110,18 @@ class ExchangePeer(Base):
     paused_until: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     last_success_at: Mapped[dt.datetime | None] = mapped_column()
-    # One worker at a time per peer keeps the order per subject; a lease (not a lock held over
-    # the HTTP call) so that a worker that dies frees the peer when its lease runs out.
+
+
+class DeliveryLease(Base):
+    """Who delivers a lane of a peer's messages now. A subject always falls in the same lane,
+    and one worker at a time holds a lane, so order per subject is kept while several workers
+    deliver to one peer in parallel. A lease, not a lock held over the HTTP call: a worker that
+    dies frees its lane when the lease runs out."""
+
+    __tablename__ = "exchange_delivery_leases"
+
+    state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    lane: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     leased_by: Mapped[str | None] = mapped_column(String(64))
     leased_until: Mapped[dt.datetime | None] = mapped_column()
 

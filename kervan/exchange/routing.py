@@ -94,3 +94,45 @@ def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
             for document_id, person_id, nationality in rows
         ],
     )
+
+
+def announce_measure(session: Session, measure: Any, own_state: str) -> int:
+    """A signed copy of a measure for every other node, the secretariat included (it carries no
+    personal data). For the measures context to call when a measure comes into force or is
+    lifted, in that transaction; returns the number of messages written."""
+    listed = trust_store.current(session)
+    if listed is None:
+        return 0
+    status = getattr(measure.status, "value", measure.status)
+    body = {
+        "measure": {
+            "reference": measure.reference,
+            "issuing_state": measure.issuing_state,
+            "legal_act": measure.legal_act,
+            "legal_number": measure.legal_number,
+            "legal_date": measure.legal_date.isoformat(),
+            "period_start": measure.period_start.isoformat(),
+            "period_end": measure.period_end.isoformat(),
+            "title": dict(measure.title),
+            "summary": dict(measure.summary),
+            "status": str(status),
+        }
+    }
+    now = utcnow()
+    recipients = sorted(set(listed.nodes) - {own_state})
+    for state in recipients:
+        session.add(
+            OutboxMessage(
+                id=uuid7(),
+                type="measure.announced",
+                to_state=state,
+                subject_type="measure",
+                subject_id=measure.id,
+                body=body,
+                created_at=now,
+                status="pending",
+                attempts=0,
+            )
+        )
+    session.flush()
+    return len(recipients)

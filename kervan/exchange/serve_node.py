@@ -23,12 +23,25 @@ def make_app(settings: Settings) -> FastAPI:
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """For uvicorn's ``factory=True``: each worker process builds its own app."""
+    return make_app(Settings())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
-    uvicorn.run(make_app(Settings()), host="127.0.0.1", port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        "kervan.exchange.serve_node:app_from_environment",
+        factory=True,
+        host="127.0.0.1",
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+    )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,7 +35,8 @@ from kervan.exchange import trust_store
 from kervan.exchange.delivery import record_failure, record_receipts
 from kervan.exchange.envelopes import envelope_payload, sha256_hex, sign_envelope
 from kervan.exchange.keys import SigningKey
-from kervan.exchange.models import ExchangeMessage, ExchangePeer, OutboxMessage
+from kervan.exchange.lanes import in_lane
+from kervan.exchange.models import DeliveryLease, ExchangeMessage, ExchangePeer, OutboxMessage
 from kervan.exchange.render import render_bodies
 from kervan.exchange.transport import Transport, TransportError
 from kervan.uow import unit_of_work
@@ -56,6 +57,7 @@ class RoundResult:
 @dataclass
 class Claim:
     peer: str
+    lane: int
     endpoint: str
     outbox_ids: list[uuid.UUID]
     envelopes: list[str]
@@ -83,12 +85,15 @@ class Worker:
 
     def run_once(self) -> RoundResult:
         result = RoundResult()
+        lanes = list(range(self.settings.exchange_lanes))
         for peer in self._due_peers():
-            claim = self._claim_and_sign(peer)
-            if claim is None:
-                continue
-            result.peers.append(peer)
-            self._deliver(claim, result)
+            random.shuffle(lanes)  # workers start on different lanes, and rarely collide
+            for lane in lanes:
+                claim = self._claim_and_sign(peer, lane)
+                if claim is None:
+                    continue
+                result.peers.append(peer)
+                self._deliver(claim, result)
         return result
 
     def drain(self, max_rounds: int = 1000) -> RoundResult:
@@ -130,33 +135,35 @@ class Worker:
             )
         return sorted(pending - paused)
 
-    def _lease(self, session: Session, peer: str, now: dt.datetime) -> ExchangePeer | None:
+    def _lease(self, session: Session, peer: str, lane: int, now: dt.datetime) -> bool:
         if session.get(ExchangePeer, peer) is None:
-            try:
-                with session.begin_nested():
-                    session.add(ExchangePeer(state=peer, consecutive_failures=0))
-            except IntegrityError:
-                pass  # another worker made it first: fine, it exists
+            _insert_once(session, ExchangePeer(state=peer, consecutive_failures=0))
+        if session.get(DeliveryLease, (peer, lane)) is None:
+            _insert_once(session, DeliveryLease(state=peer, lane=lane))
+        health = session.get_one(ExchangePeer, peer)
+        if health.paused_until is not None and health.paused_until > now:
+            return False
         free = or_(
-            ExchangePeer.leased_until.is_(None),
-            ExchangePeer.leased_until < now,
-            ExchangePeer.leased_by == self.name,
+            DeliveryLease.leased_until.is_(None),
+            DeliveryLease.leased_until < now,
+            DeliveryLease.leased_by == self.name,
         )
-        not_paused = or_(ExchangePeer.paused_until.is_(None), ExchangePeer.paused_until <= now)
-        row = session.scalars(
-            select(ExchangePeer)
-            .where(ExchangePeer.state == peer, and_(free, not_paused))
+        lease = session.scalars(
+            select(DeliveryLease)
+            .where(DeliveryLease.state == peer, DeliveryLease.lane == lane, free)
             .with_for_update(skip_locked=True)
         ).first()
-        if row is not None:
-            row.leased_by, row.leased_until = self.name, now + LEASE
-        return row
+        if lease is None:
+            return False
+        lease.leased_by, lease.leased_until = self.name, now + LEASE
+        return True
 
-    def _claim_and_sign(self, peer: str) -> Claim | None:
+    def _claim_and_sign(self, peer: str, lane: int) -> Claim | None:
         now = self.clock()
+        lanes = self.settings.exchange_lanes
         try:
             with unit_of_work(self.factory) as session:
-                if self._lease(session, peer, now) is None:
+                if not self._lease(session, peer, lane, now):
                     return None
                 trust = trust_store.require_current(session)
                 endpoint = trust.endpoint(peer)
@@ -165,7 +172,11 @@ class Worker:
                 batch = list(
                     session.scalars(
                         select(OutboxMessage)
-                        .where(OutboxMessage.status == "pending", OutboxMessage.to_state == peer)
+                        .where(
+                            OutboxMessage.status == "pending",
+                            OutboxMessage.to_state == peer,
+                            in_lane(session.get_bind().dialect.name, lane, lanes),
+                        )
                         .order_by(OutboxMessage.id)
                         .limit(self.settings.exchange_batch_size)
                         .with_for_update(skip_locked=True)
@@ -175,7 +186,7 @@ class Worker:
                     return None
                 envelopes = self._signed(session, batch, now)
                 kept = [m.id for m in batch if m.id in envelopes]
-                return Claim(peer, endpoint, kept, [envelopes[i] for i in kept])
+                return Claim(peer, lane, endpoint, kept, [envelopes[i] for i in kept])
         except Exception:
             log.exception("could not claim a batch for %s", peer)
             return None
@@ -256,6 +267,14 @@ class Worker:
                 result.delivered += counts[0]
                 result.rejected += counts[1]
                 result.failed += counts[2]
-            peer = session.get(ExchangePeer, claim.peer)
-            if peer is not None and peer.leased_by == self.name:
-                peer.leased_by, peer.leased_until = None, None
+            lease = session.get(DeliveryLease, (claim.peer, claim.lane))
+            if lease is not None and lease.leased_by == self.name:
+                lease.leased_by, lease.leased_until = None, None
+
+
+def _insert_once(session: Session, row: object) -> None:
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        pass  # another worker made it first: fine, it exists

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -222,6 +222,10 @@ def _run_pass(
     peers: Sequence[str],
 ) -> PassCounts:
     plan = plan_for(measure, today)
+    if session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics of measure_effects: believed empty, it is scanned once per candidate
+        # in the NOT EXISTS (measured: 12 s instead of 1 s for a chunk of 28,000 documents).
+        session.execute(text("ANALYZE measure_effects"))
     counts = apply_pass(
         session.connection(),
         plan,

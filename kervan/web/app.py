@@ -8,6 +8,7 @@ import kervan
 from kervan.accounts.api import router as accounts_router
 from kervan.accounts.roles import Permission
 from kervan.accounts.sessions import resolve_session_user
+from kervan.benefits import install as install_benefits
 from kervan.benefits.api import router as benefits_router
 from kervan.benefits.views import router as benefits_views
 from kervan.border.api import router as border_router
@@ -28,6 +29,7 @@ from kervan.web.security import PreSessionCookieMiddleware, SecurityHeadersMiddl
 
 def create_app(settings: Settings) -> FastAPI:
     install_measures()  # new and corrected documents come under the measures in force
+    install_benefits()  # measures in force grant the benefits they name
     engine = make_engine(settings.database_url)
     app = FastAPI(
         title=f"Kervan node {settings.state}",

@@ -13,6 +13,7 @@ from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
+from kervan.web.demo_example import bring_example_into_force
 
 
 def prepare_demo(settings: Settings, *, documents: int, seed: int) -> list[tuple[str, str, str]]:
@@ -32,6 +33,9 @@ def prepare_demo(settings: Settings, *, documents: int, seed: int) -> list[tuple
                 f"  {stats.rows['persons']:,} persons, {stats.documents:,} documents "
                 f"in {stats.seconds:.1f} s"
             )
+            with unit_of_work(factory) as session:
+                reference = bring_example_into_force(session, settings.state, dt.date.today())
+            typer.echo(f"  emergency regime {reference} (the spring-2020 example) in force")
         with unit_of_work(factory) as session:
             return ensure_demo_accounts(session, settings.state)
     finally:

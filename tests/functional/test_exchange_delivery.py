@@ -5,10 +5,12 @@ between them is a transport that can be cut."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -27,6 +29,7 @@ from kervan.exchange.dead_letters import list_dead, retry
 from kervan.exchange.envelopes import open_receipt, sha256_hex
 from kervan.exchange.evidence import verify_message
 from kervan.exchange.keys import SigningKey
+from kervan.exchange.lanes import in_lane, lane_of
 from kervan.exchange.models import (
     ExchangeMessage,
     ExchangePeer,
@@ -34,6 +37,7 @@ from kervan.exchange.models import (
     OutboxMessage,
 )
 from kervan.exchange.node import install_app
+from kervan.exchange.routing import announce_measure
 from kervan.exchange.transport import INBOX_PATH, QUERY_PATH, TransportError
 from kervan.exchange.trust_store import install
 from kervan.exchange.worker import Worker
@@ -315,3 +319,51 @@ def test_peer_query_is_signed_answered_for_own_nationals_audited_and_rate_limite
     answered = _audited(app, "peer_query.answer")
     assert len(asked) == 3 and asked[0].purpose == question["purpose"]
     assert len(answered) == 2 and answered[0].details["asking_state"] == "UZB"
+
+
+def test_lanes_in_sql_match_lanes_in_python(app: FastAPI) -> None:
+    subjects = [uuid.uuid4() for _ in range(64)]
+    with unit_of_work(app.state.session_factory) as session:
+        for subject in subjects:
+            session.add(
+                OutboxMessage(
+                    type="measure.announced",
+                    to_state="UZB",
+                    subject_type="measure",
+                    subject_id=subject,
+                    body={},
+                    status="pending",
+                    attempts=0,
+                )
+            )
+    with app.state.session_factory() as session:
+        dialect = session.get_bind().dialect.name
+        for lane in range(3):
+            found = set(
+                session.scalars(select(OutboxMessage.subject_id).where(in_lane(dialect, lane, 3)))
+            )
+            assert found == {s for s in subjects if lane_of(s, 3) == lane}
+
+
+def test_a_measure_is_announced_to_every_peer_and_the_secretariat(
+    app: FastAPI, uzb: FastAPI, worker: Worker
+) -> None:
+    measure = SimpleNamespace(
+        id=uuid.uuid4(),
+        reference="KAZ-2020-emergency",
+        issuing_state="KAZ",
+        legal_act="Decree of the President",
+        legal_number="285",
+        legal_date=dt.date(2020, 3, 15),
+        period_start=dt.date(2020, 3, 16),
+        period_end=dt.date(2020, 5, 15),
+        title={"en": "State of emergency"},
+        summary={"en": "Documents stay valid"},
+        status="in_force",
+    )
+    with unit_of_work(app.state.session_factory) as session:
+        assert announce_measure(session, measure, "KAZ") == 3
+    assert worker.drain(max_rounds=3).delivered == 1  # UZB; OTS and TUR are not reachable here
+    with uzb.state.session_factory() as session:
+        received = session.scalars(select(ExchangeMessage)).one()
+        assert received.type == "measure.announced" and received.subject_id == str(measure.id)

@@ -9,9 +9,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
-from click._termui_impl import ProgressBar
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Principal, system_principal
@@ -34,7 +34,7 @@ def _progress_bar(path: Path, file_format: FileFormat) -> Iterator[Progress | No
         yield None
         return
     total = estimate_rows(path, file_format) or 0
-    bar: ProgressBar[int]
+    bar: Any  # click's ProgressBar, a private class
     with typer.progressbar(length=total, label="importing", file=sys.stderr) as bar:
         yield bar.update
 

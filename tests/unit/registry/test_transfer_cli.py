@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from kervan.registry.transfer.cli import register
+from kervan.registry.transfer.cli import _progress_bar, register
 from kervan.registry.transfer.columns import COLUMNS
 from kervan.registry.transfer.samples import SampleRow, sample_rows, write_rows
 
@@ -104,3 +106,24 @@ def test_unknown_format(cli: typer.Typer, tmp_path: Path) -> None:
     code, out, err = invoke(cli, "import", str(path), "--format", "csv")
     assert code == 0, err
     assert "0 rows" in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_for_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rows: list[SampleRow]
+) -> None:
+    path = tmp_path / "register.csv"
+    write_rows(path, rows, "csv")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with _progress_bar(path, "csv") as progress:
+        assert progress is not None
+        progress(70)
+    assert "importing" in terminal.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with _progress_bar(path, "csv") as progress:
+        assert progress is None

@@ -84,14 +84,20 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "exchange_delivery_leases",
+        sa.Column("state", sa.String(length=3), nullable=False),
+        sa.Column("lane", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("leased_by", sa.String(length=64), nullable=True),
+        sa.Column("leased_until", kervan.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("state", "lane", name=op.f("pk_exchange_delivery_leases")),
+    )
+    op.create_table(
         "exchange_peers",
         sa.Column("state", sa.String(length=3), nullable=False),
         sa.Column("consecutive_failures", sa.Integer(), nullable=False),
         sa.Column("paused_until", kervan.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("last_success_at", kervan.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("leased_by", sa.String(length=64), nullable=True),
-        sa.Column("leased_until", kervan.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("state", name=op.f("pk_exchange_peers")),
     )
     op.create_table(
@@ -153,6 +159,7 @@ def downgrade() -> None:
 
     op.drop_table("exchange_rejections")
     op.drop_table("exchange_peers")
+    op.drop_table("exchange_delivery_leases")
     with op.batch_alter_table("exchange_nationals_abroad", schema=None) as batch_op:
         batch_op.drop_index("ix_exchange_nationals_abroad_valid_until")
         batch_op.drop_index("ix_exchange_nationals_abroad_name")

@@ -1,0 +1,289 @@
+"""Node-to-node exchange on loopback, PostgreSQL on both sides.
+
+    .venv/bin/python -m bench.exchange_bench [--envelopes 20000] [--workers 2]
+
+1. *Throughput*: envelopes per second signed, delivered, verified, applied and receipted (the
+   sender's outbox filled, then drained by delivery worker processes into a receiver node
+   process), against the same batches POSTed unsigned to a server that does not persist them,
+   in the same run, with as many processes on both sides.
+2. *Delay*: messages committed at a steady rate (500/s) while the workers run; the delay from
+   the sender's commit to the moment the sender holds the receipt — an upper bound of the delay
+   to the receiver's commit, which happens before the receipt is sent. p50 and p99.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from bench.common import DEFAULT_POSTGRES, machine, update_doc_section
+from kervan.config import Settings
+from kervan.db.base import utcnow
+from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.exchange.keys import load_signing_key
+from kervan.exchange.loadtest import (
+    Pair,
+    drop_database,
+    fill_outbox,
+    free_port,
+    make_pair,
+    seed_register,
+)
+from kervan.exchange.models import ExchangeMessage, OutboxMessage
+from kervan.exchange.transport import HttpTransport
+from kervan.exchange.worker import Worker
+
+SECTION = "exchange"
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# The baseline server: same stack (uvicorn, FastAPI, pydantic), no signature, no database.
+
+
+class _Batch(BaseModel):
+    envelopes: list[str]
+
+
+def echo_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/api/v1/exchange/inbox")
+    def inbox(batch: _Batch) -> dict[str, list[str]]:
+        return {"receipts": ["ok"] * len(batch.envelopes)}
+
+    return app
+
+
+def _serve(module_app: str, port: int, workers: int, env: dict[str, str] | None = None) -> Any:
+    command = [sys.executable, "-m", "uvicorn", module_app, "--factory", "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--workers", str(workers), "--log-level", "warning"]
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.post(f"http://127.0.0.1:{port}/api/v1/exchange/inbox", json={"envelopes": []})
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{module_app} did not start")
+
+
+# ----------------------------------------------------------------------------------------------
+# Delivery worker processes
+
+
+def _deliver(settings_data: dict[str, Any], stop: Any, until_empty: bool) -> None:
+    settings = Settings(**settings_data)
+    engine = make_engine(settings.database_url)
+    transport = HttpTransport()
+    worker = Worker(settings, make_sessionmaker(engine), load_signing_key(settings), transport)
+    while not stop.is_set():
+        if not worker.run_once().peers:
+            if until_empty and _pending(settings.database_url) == 0:
+                break
+            time.sleep(0.01)
+    transport.close()
+    engine.dispose()
+
+
+def _pending(url: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+        ).scalar()
+    engine.dispose()
+    return int(count or 0)
+
+
+def _workers(pair: Pair, count: int, until_empty: bool) -> tuple[list[Any], Any]:
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    data = pair.sender.model_dump(mode="json")
+    data["signing_key"] = None
+    processes = [
+        context.Process(target=_deliver, args=(data, stop, until_empty)) for _ in range(count)
+    ]
+    for process in processes:
+        process.start()
+    return processes, stop
+
+
+# ----------------------------------------------------------------------------------------------
+# Phases
+
+
+def throughput(pair: Pair, targets: list[Any], envelopes: int, workers: int) -> float:
+    fill_outbox(pair.sender, targets, envelopes)
+    started = time.perf_counter()
+    processes, _ = _workers(pair, workers, until_empty=True)
+    for process in processes:
+        process.join()
+    elapsed = time.perf_counter() - started
+    assert _pending(pair.sender.database_url) == 0
+    return envelopes / elapsed
+
+
+def baseline(pair: Pair, workers: int, batch_size: int) -> tuple[float, int]:
+    """The same payloads, unsigned, in the same batches, to a server that keeps nothing."""
+    engine = make_engine(pair.sender.database_url)
+    with engine.connect() as connection:
+        signed = connection.execute(
+            select(ExchangeMessage.envelope).where(ExchangeMessage.direction == "out")
+        ).scalars()
+        payloads = [_payload(e) for e in signed]
+    engine.dispose()
+    batches = [payloads[i : i + batch_size] for i in range(0, len(payloads), batch_size)]
+    port = free_port()
+    server = _serve("bench.exchange_bench:echo_app", port, workers)
+    url = f"http://127.0.0.1:{port}/api/v1/exchange/inbox"
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=_post_all, args=(url, batches[i::workers])) for i in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    server.terminate()
+    server.wait(timeout=10)
+    return len(payloads) / elapsed, len(payloads)
+
+
+def _payload(compact: str) -> str:
+    part = compact.split(".")[1]
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode()
+
+
+def _post_all(url: str, batches: list[list[str]]) -> None:
+    with httpx.Client(timeout=30) as client:
+        for batch in batches:
+            client.post(url, json={"envelopes": batch}).raise_for_status()
+
+
+def delay(pair: Pair, targets: list[Any], rate: int, seconds: int, workers: int) -> dict[str, Any]:
+    processes, stop = _workers(pair, workers, until_empty=False)
+    time.sleep(2.0)  # let the workers start before the clock runs
+    started = utcnow()
+    ticks = rate // 20
+    for tick in range(seconds * 20):
+        due = time.monotonic() + 0.05
+        offset = tick * ticks
+        fill_outbox(pair.sender, targets[offset % len(targets) :] + targets, ticks)
+        time.sleep(max(0.0, due - time.monotonic()))
+    deadline = time.monotonic() + 120
+    while _pending(pair.sender.database_url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    stop.set()
+    for process in processes:
+        process.join(timeout=30)
+    engine = make_engine(pair.sender.database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(OutboxMessage.created_at, OutboxMessage.delivered_at).where(
+                OutboxMessage.created_at >= started
+            )
+        ).all()
+    engine.dispose()
+    delays = sorted((d - c).total_seconds() for c, d in rows if d is not None)
+    return {
+        "rate": rate,
+        "messages": len(rows),
+        "delivered": len(delays),
+        "p50_seconds": round(statistics.median(delays), 3),
+        "p99_seconds": round(delays[int(len(delays) * 0.99) - 1], 3),
+    }
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = [
+        "## Node-to-node exchange (`bench/exchange_bench.py`)",
+        "",
+        "Two nodes on one machine over loopback, PostgreSQL on both sides. *Exchange*: envelopes",
+        "per second signed (EdDSA), delivered, verified, applied exactly once and receipted",
+        "(signed), every envelope and receipt stored on both sides. *Baseline*: the same",
+        "payloads in the same batches POSTed unsigned to a server on the same stack that keeps",
+        "nothing. *Delay*: from the sender's commit to the sender holding the receipt (an upper",
+        "bound of the delay to the receiver's commit) at a steady rate.",
+        "Targets: ≥ 2,000 envelopes/s; p99 delay at 500/s under 2 s.",
+        "",
+        "| envelopes | workers | exchange | baseline | ratio | rate | p50 delay | p99 delay "
+        "| machine |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for key in sorted(results):
+        r = results[key]
+        m = r["machine"]
+        lines.append(
+            f"| {r['envelopes']:,} | {r['workers']} | {r['exchange_per_second']:,.0f}/s "
+            f"| {r['baseline_per_second']:,.0f}/s | {r['ratio']:.2f} | {r['delay']['rate']}/s "
+            f"| {r['delay']['p50_seconds']:.2f} s | {r['delay']['p99_seconds']:.2f} s "
+            f"| {m['cpus']} cores, {m['memory_gib']} GiB, {m['date']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--envelopes", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=2, help="processes on each side")
+    parser.add_argument("--rate", type=int, default=500)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument(
+        "--postgres", default=os.environ.get("KERVAN_BENCH_POSTGRES", DEFAULT_POSTGRES)
+    )
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="kervan-exchange-bench-"))
+    pair = make_pair(folder, args.postgres, "bench")
+    pair.sender = pair.sender.model_copy(update={"exchange_lanes": max(4, args.workers * 2)})
+    try:
+        targets = seed_register(pair.sender, 20_000)
+        pair.start_receiver(workers=args.workers)
+        _say(f"{len(targets):,} subjects; delivering {args.envelopes:,} envelopes …")
+        exchange_rate = throughput(pair, targets, args.envelopes, args.workers)
+        _say(f"exchange: {exchange_rate:,.0f} envelopes/s")
+        baseline_rate, _ = baseline(pair, args.workers, pair.sender.exchange_batch_size)
+        _say(f"baseline: {baseline_rate:,.0f} envelopes/s")
+        measured = delay(pair, targets, args.rate, args.seconds, args.workers)
+        _say(f"delay at {args.rate}/s: {measured}")
+    finally:
+        pair.stop()
+        drop_database(pair.sender.database_url)
+        drop_database(pair.receiver.database_url)
+    result = {
+        "envelopes": args.envelopes,
+        "workers": args.workers,
+        "exchange_per_second": round(exchange_rate, 1),
+        "baseline_per_second": round(baseline_rate, 1),
+        "ratio": round(exchange_rate / baseline_rate, 3),
+        "delay": measured,
+        "machine": machine(),
+    }
+    _say(json.dumps(result))
+    update_doc_section(SECTION, render, f"postgresql-{args.envelopes}", result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
