@@ -40,11 +40,20 @@ def _postgres_value(value: Any) -> Any:
     return value
 
 
+_STORED_AS_IS = frozenset({str, int, float, bool, bytes, type(None)})
+
+
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> int:
     """Insert ``rows`` (dicts keyed by column name, every row with the same keys)."""
     if not rows:
         return 0
     columns = list(rows[0].keys())
+
+    # Rows that arrive already in storage form (plain str/int/…) skip the per-value conversion:
+    # at a million rows that is seconds of CPU.
+    def values_of(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[c] for c in columns)
+
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
         assert raw is not None
@@ -53,11 +62,21 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[Mapping[str
             raw.cursor() as cursor,
             cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
         ):
-            for row in rows:
-                copy.write_row([_postgres_value(row[c]) for c in columns])
+            for values in map(values_of, rows):
+                if not _STORED_AS_IS.issuperset(map(type, values)):
+                    values = tuple(_postgres_value(v) for v in values)
+                copy.write_row(values)
         return len(rows)
     placeholders = ", ".join("?" for _ in columns)
     names = ", ".join(f'"{c}"' for c in columns)
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({placeholders})'
-    connection.exec_driver_sql(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
+    connection.exec_driver_sql(
+        sql,
+        [
+            values
+            if _STORED_AS_IS.issuperset(map(type, values))
+            else tuple(_sqlite_value(v) for v in values)
+            for values in map(values_of, rows)
+        ],
+    )
     return len(rows)

@@ -1,94 +1,124 @@
-"""What an accepted envelope changes on the receiving node.
+"""What accepted envelopes change on the receiving node, a batch at a time in a few statements.
 
-Order per subject is kept by the envelope ids (UUIDv7, increasing in the sender's commit
-order): an envelope older than the newest one applied for its subject is logged and receipted
-but changes nothing, so a reordered or late retry cannot roll a document back.
+Order is kept by the envelope ids (UUIDv7, increasing in the sender's commit order): for each
+document the newest report wins, so an envelope older than one already applied — a reordered
+or late retry — is logged and receipted but cannot roll a document back. ``SubjectHead`` keeps
+the newest envelope per sender and subject, and how many were accepted for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.exchange.envelopes import Envelope
 from kervan.exchange.models import NationalAbroadDocument, SubjectHead
 
+STAY_TYPES = {"stay.issued", "stay.extended", "stay.revoked"}
+SubjectKey = tuple[str, str, str]
 
-def _advance_head(session: Session, envelope: Envelope) -> bool:
-    """True when ``envelope`` is the newest for its subject (and record it as such)."""
-    key = (envelope.from_state, envelope.subject_type, envelope.subject_id)
-    head = session.get(SubjectHead, key, with_for_update=True)
-    if head is None:
-        session.add(
-            SubjectHead(
-                from_state=envelope.from_state,
-                subject_type=envelope.subject_type,
-                subject_id=envelope.subject_id,
-                envelope_id=envelope.id,
-                applied_count=1,
+
+def apply_batch(session: Session, envelopes: Sequence[Envelope], now: dt.datetime) -> None:
+    """Apply envelopes (newly logged, in id order): heads, then the consulate's view."""
+    if not envelopes:
+        return
+    _advance_heads(session, envelopes)
+    newest: dict[tuple[str, uuid.UUID], tuple[Envelope, dict[str, Any]]] = {}
+    for envelope in envelopes:
+        if envelope.type in STAY_TYPES:
+            for document in envelope.body["documents"]:
+                newest[(envelope.from_state, uuid.UUID(document["id"]))] = (envelope, document)
+    _upsert_documents(session, newest, now)
+    session.flush()
+
+
+def _advance_heads(session: Session, envelopes: Sequence[Envelope]) -> None:
+    counts: dict[SubjectKey, int] = {}
+    last: dict[SubjectKey, uuid.UUID] = {}
+    for envelope in envelopes:
+        key = (envelope.from_state, envelope.subject_type, envelope.subject_id)
+        counts[key] = counts.get(key, 0) + 1
+        last[key] = max(envelope.id, last.get(key, envelope.id))
+    existing = {
+        (h.from_state, h.subject_type, h.subject_id): h
+        for h in session.scalars(
+            select(SubjectHead)
+            .where(
+                SubjectHead.from_state.in_({k[0] for k in counts}),
+                SubjectHead.subject_id.in_({k[2] for k in counts}),
             )
+            .with_for_update()
         )
-        return True
-    head.applied_count += 1
-    if envelope.id < head.envelope_id:
-        return False
-    head.envelope_id = envelope.id
-    return True
-
-
-def _apply_stay(session: Session, envelope: Envelope, now: dt.datetime) -> None:
-    person = envelope.body["person"]
-    for document in envelope.body["documents"]:
-        key = (envelope.from_state, uuid.UUID(document["id"]))
-        row = session.get(NationalAbroadDocument, key, with_for_update=True)
-        # Per document too: a document can be reported under several subjects (an officer's
-        # change and a measure's), and the newest report must win whatever the arrival order.
-        if row is not None and row.envelope_id > envelope.id:
-            continue
-        values = {
-            "person_id": uuid.UUID(person["id"]),
-            "primary_identifier": person["primary_identifier"],
-            "secondary_identifier": person["secondary_identifier"],
-            "birth_year": person["birth_year"],
-            "travel_document_number": person["travel_document_number"],
-            "kind": document["kind"],
-            "number": document["number"],
-            "valid_from": dt.date.fromisoformat(document["valid_from"]),
-            "valid_until": dt.date.fromisoformat(document["valid_until"]),
-            "status": document["status"],
-            "last_event": envelope.type,
-            "envelope_id": envelope.id,
-            "updated_at": now,
-        }
-        if row is None:
-            session.add(NationalAbroadDocument(host_state=key[0], document_id=key[1], **values))
+    }
+    for key, count in counts.items():
+        head = existing.get(key)
+        if head is None:
+            session.add(
+                SubjectHead(
+                    from_state=key[0],
+                    subject_type=key[1],
+                    subject_id=key[2],
+                    envelope_id=last[key],
+                    applied_count=count,
+                )
+            )
         else:
+            head.applied_count += count
+            head.envelope_id = max(head.envelope_id, last[key])
+
+
+def _document_values(
+    envelope: Envelope, document: dict[str, Any], now: dt.datetime
+) -> dict[str, Any]:
+    person = envelope.body["person"]
+    return {
+        "person_id": uuid.UUID(person["id"]),
+        "primary_identifier": person["primary_identifier"],
+        "secondary_identifier": person["secondary_identifier"],
+        "birth_year": person["birth_year"],
+        "travel_document_number": person["travel_document_number"],
+        "kind": document["kind"],
+        "number": document["number"],
+        "valid_from": dt.date.fromisoformat(document["valid_from"]),
+        "valid_until": dt.date.fromisoformat(document["valid_until"]),
+        "status": document["status"],
+        "last_event": envelope.type,
+        "envelope_id": envelope.id,
+        "updated_at": now,
+    }
+
+
+def _upsert_documents(
+    session: Session,
+    newest: dict[tuple[str, uuid.UUID], tuple[Envelope, dict[str, Any]]],
+    now: dt.datetime,
+) -> None:
+    if not newest:
+        return
+    table = NationalAbroadDocument
+    rows = {
+        (r.host_state, r.document_id): r
+        for r in session.scalars(
+            select(table)
+            .where(
+                table.host_state.in_({k[0] for k in newest}),
+                table.document_id.in_({k[1] for k in newest}),
+            )
+            .with_for_update()
+        )
+    }
+    for key, (envelope, document) in newest.items():
+        values = _document_values(envelope, document, now)
+        row = rows.get(key)
+        if row is None:
+            session.add(table(host_state=key[0], document_id=key[1], **values))
+        elif row.envelope_id < envelope.id:
+            # A document can be reported under several subjects (an officer's change, a
+            # measure's): the newest report wins whatever the arrival order.
             for name, value in values.items():
                 setattr(row, name, value)
-
-
-def _log_only(session: Session, envelope: Envelope, now: dt.datetime) -> None:
-    """The message log is the record (measures announced, waivers, query answers)."""
-
-
-APPLIERS: dict[str, Callable[[Session, Envelope, dt.datetime], None]] = {
-    "stay.issued": _apply_stay,
-    "stay.extended": _apply_stay,
-    "stay.revoked": _apply_stay,
-    "violation.waived": _log_only,
-    "measure.announced": _log_only,
-    "query.request": _log_only,
-    "query.response": _log_only,
-}
-
-
-def apply_envelope(session: Session, envelope: Envelope, now: dt.datetime) -> bool:
-    """Apply an accepted envelope; False when a newer one for its subject was applied."""
-    if not _advance_head(session, envelope):
-        return False
-    APPLIERS[envelope.type](session, envelope, now)
-    session.flush()
-    return True

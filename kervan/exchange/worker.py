@@ -158,6 +158,11 @@ class Worker:
         lease.leased_by, lease.leased_until = self.name, now + LEASE
         return True
 
+    def _release(self, session: Session, peer: str, lane: int) -> None:
+        lease = session.get(DeliveryLease, (peer, lane))
+        if lease is not None and lease.leased_by == self.name:
+            lease.leased_by, lease.leased_until = None, None
+
     def _claim_and_sign(self, peer: str, lane: int) -> Claim | None:
         now = self.clock()
         lanes = self.settings.exchange_lanes
@@ -168,6 +173,7 @@ class Worker:
                 trust = trust_store.require_current(session)
                 endpoint = trust.endpoint(peer)
                 if endpoint is None:
+                    self._release(session, peer, lane)
                     return None
                 batch = list(
                     session.scalars(
@@ -183,6 +189,9 @@ class Worker:
                     )
                 )
                 if not batch:
+                    # Nothing to do: free the lane at once, or it stays blocked for the other
+                    # workers until the lease runs out.
+                    self._release(session, peer, lane)
                     return None
                 envelopes = self._signed(session, batch, now)
                 kept = [m.id for m in batch if m.id in envelopes]
@@ -267,9 +276,7 @@ class Worker:
                 result.delivered += counts[0]
                 result.rejected += counts[1]
                 result.failed += counts[2]
-            lease = session.get(DeliveryLease, (claim.peer, claim.lane))
-            if lease is not None and lease.leased_by == self.name:
-                lease.leased_by, lease.leased_until = None, None
+            self._release(session, claim.peer, claim.lane)
 
 
 def _insert_once(session: Session, row: object) -> None:

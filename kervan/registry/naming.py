@@ -62,6 +62,14 @@ def _script(text: str) -> str:
     return detect_script(text)
 
 
+def _name_script(primary_name: str, secondary_name: str) -> str:
+    # Cached per part (parts repeat, whole names rarely do); a mixed name is judged whole.
+    primary, secondary = _script(primary_name), _script(secondary_name)
+    if not secondary_name or primary == secondary:
+        return primary
+    return _script(primary_name + secondary_name)
+
+
 def name_columns(
     primary_name: str,
     secondary_name: str,
@@ -82,7 +90,7 @@ def name_columns(
     return NameColumns(
         primary_identifier=primary_id,
         secondary_identifier=secondary_id,
-        name_script=_script(primary_name + secondary_name),
+        name_script=_name_script(primary_name, secondary_name),
         name_key=" ".join(key_tokens),
         primary_skeleton=token_skeleton(primary_tokens[0]) if primary_tokens else "",
         secondary_skeleton=token_skeleton(secondary_tokens[0]) if secondary_tokens else "",

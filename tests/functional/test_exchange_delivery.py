@@ -31,6 +31,7 @@ from kervan.exchange.evidence import verify_message
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.lanes import in_lane, lane_of
 from kervan.exchange.models import (
+    DeliveryLease,
     ExchangeMessage,
     ExchangePeer,
     NationalAbroadDocument,
@@ -166,6 +167,9 @@ def test_issue_and_extend_reach_the_home_state_in_order(
     ]
     result = worker.drain(max_rounds=5)
     assert result.delivered == 2  # TUR's node is on the trust list but not reachable here
+    with app.state.session_factory() as session:
+        held = session.scalars(select(DeliveryLease).where(DeliveryLease.leased_by.is_not(None)))
+        assert list(held) == []  # idle lanes are free for the other workers at once
     with uzb.state.session_factory() as session:
         view = session.scalars(select(NationalAbroadDocument)).one()
         assert str(view.document_id) == document_id and str(view.valid_until) == "2027-06-30"

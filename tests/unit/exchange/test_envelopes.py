@@ -178,3 +178,29 @@ def test_published_schemas_are_valid_and_copied_to_the_docs() -> None:
         Draft202012Validator.check_schema(json.loads(text))
         copy = DOCS_SCHEMAS / f"{name}.v{version}.json"
         assert copy.read_text() == text, f"docs/exchange/schemas/{copy.name} is stale"
+
+
+def test_the_receipt_check_agrees_with_the_published_schema(fed: tuple) -> None:
+    from kervan.exchange.envelopes import _receipt_problem
+    from kervan.exchange.message_types import schema_problem
+
+    _, signers, _ = fed
+    receipt = sign_receipt(
+        signers["UZB"],
+        to_state="KAZ",
+        envelope_compact="x",
+        envelope_id=None,
+        status="rejected",
+        reason="malformed",
+        detail="d",
+        now=utcnow(),
+    )
+    payload = json.loads(_b64(receipt.split(".")[1]))
+    assert schema_problem("receipt", 1, payload) is None and _receipt_problem(payload) is None
+    for broken in (
+        {**payload, "status": "maybe"},
+        {**payload, "type": "x"},
+        {k: v for k, v in payload.items() if k != "envelope_sha256"},
+    ):
+        assert schema_problem("receipt", 1, broken) is not None
+        assert _receipt_problem(broken) is not None
