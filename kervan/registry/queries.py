@@ -55,7 +55,8 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
     return [str(v) for v in values]
 
 
-def _document_filters(query: Select[Any], f: DocumentFilter) -> Select[Any]:
+def apply_document_filters(query: Select[Any], f: DocumentFilter) -> Select[Any]:
+    """Narrow any query that selects from ``stay_documents`` by the list filters."""
     conditions = {
         StayDocument.nationality: f.nationality,
         StayDocument.kind: f.kind,
@@ -99,7 +100,7 @@ def list_documents(
     limit: int = 50,
 ) -> tuple[list[StayDocument], str | None]:
     require(principal, Permission.REGISTER_READ)
-    query = _document_filters(select(StayDocument), filters).where(
+    query = apply_document_filters(select(StayDocument), filters).where(
         nationality_scope(principal, StayDocument.nationality)
     )
     descending = sort.startswith("-")

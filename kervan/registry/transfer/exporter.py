@@ -17,7 +17,7 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
 from kervan.registry.models import Person, StayDocument, TravelDocument
-from kervan.registry.queries import DocumentFilter
+from kervan.registry.queries import DocumentFilter, apply_document_filters
 from kervan.registry.scoping import nationality_scope, require
 from kervan.registry.transfer.columns import COLUMNS
 from kervan.registry.transfer.validation import birth_text
@@ -83,20 +83,7 @@ def _query(principal: Principal, host_state: str, filters: DocumentFilter) -> Se
             nationality_scope(principal, StayDocument.nationality),
         )
     )
-    equal = {
-        StayDocument.nationality: filters.nationality,
-        StayDocument.kind: filters.kind,
-        StayDocument.status: filters.status,
-        StayDocument.purpose: filters.purpose,
-        StayDocument.person_id: filters.person_id,
-    }
-    for column, value in equal.items():
-        if value is not None:
-            query = query.where(column == value)
-    if filters.expires_from is not None:
-        query = query.where(StayDocument.valid_until >= filters.expires_from)
-    if filters.expires_to is not None:
-        query = query.where(StayDocument.valid_until <= filters.expires_to)
+    query = apply_document_filters(query, filters)
     return query.order_by(StayDocument.id).execution_options(yield_per=YIELD_PER)
 
 
