@@ -12,12 +12,17 @@ from kervan.errors import KervanError
 
 log = logging.getLogger("kervan.exchange")
 
+INBOX_ROUTE = "/api/v1/exchange/inbox"
+
 
 def install_app(app: FastAPI) -> None:
     from kervan.exchange import routing
     from kervan.exchange.api import router
 
     routing.install()
+    # Idempotent: installed twice, the routes would repeat their operation ids.
+    if any(getattr(route, "path", "") == INBOX_ROUTE for route in app.routes):
+        return
     app.include_router(router)
     if app.state.settings.exchange_worker:
         app.router.on_startup.append(lambda: _start_worker(app))

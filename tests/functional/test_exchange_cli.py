@@ -3,6 +3,7 @@ three states build, co-sign and install a trust list; a bad one is refused with 
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 from pathlib import Path
@@ -96,3 +97,37 @@ def test_operator_builds_cosigns_and_installs_a_trust_list(
     )
     assert result.exit_code != 0
     assert "0 of 2 member states" in str(result.exception) or "0 of 2" in result.output
+
+
+def test_exchange_verify_proves_a_received_envelope(
+    cli: typer.Typer, tmp_path: Path, database_url: str
+) -> None:
+    from kervan.config import Settings
+    from kervan.db.base import utcnow
+    from kervan.db.engine import make_engine, make_sessionmaker
+    from kervan.exchange.federation import make_federation
+    from kervan.exchange.inbox import receive_batch
+    from kervan.exchange.trust_store import install
+    from kervan.uow import unit_of_work
+    from tests.unit.exchange.support import envelope, stay_body
+
+    endpoints = {s: f"http://127.0.0.1:{p}" for s, p in ENDPOINTS.items()}
+    document, signers = make_federation(tmp_path, endpoints, threshold=2)
+    compact = envelope(signers["UZB"], to="KAZ", body=stay_body(nationality="KAZ", host="UZB"))
+    engine = make_engine(database_url)
+    with unit_of_work(make_sessionmaker(engine)) as session:
+        install(session, document, utcnow(), bootstrap=True)
+        settings = Settings(state="KAZ", database_url=database_url)
+        (outcome,) = receive_batch(session, settings, signers["KAZ"], [compact])
+    engine.dispose()
+    assert outcome.status == "accepted"
+    message_id = json.loads(base64.urlsafe_b64decode(compact.split(".")[1] + "=="))["id"]
+    shown = run(
+        cli, "exchange", "verify", message_id, state="KAZ", tmp_path=tmp_path, db=database_url
+    )
+    assert "[ok] envelope signature: signed by UZB:" in shown
+    assert "[ok] receipt covers these bytes" in shown and shown.rstrip().endswith("proven")
+    letters = run(
+        cli, "exchange", "dead-letters", "list", state="KAZ", tmp_path=tmp_path, db=database_url
+    )
+    assert "0 dead letters" in letters
