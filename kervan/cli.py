@@ -16,6 +16,7 @@ from kervan.benefits.cli import register as register_benefits
 from kervan.cli_support import fail
 from kervan.db.cli import app as db_app
 from kervan.errors import KervanError
+from kervan.exchange.cli import register as register_exchange
 from kervan.identity.cli import register as register_identity
 from kervan.measures import install as install_measures
 from kervan.measures.cli import register as register_measures
@@ -38,6 +39,7 @@ register_web(app)
 register_i18n(app)
 register_benefits(app)
 register_measures(app)
+register_exchange(app)
 install_measures()  # imports and corrections from the CLI come under measures too
 install_benefits()
 
