@@ -82,9 +82,8 @@ def test_relationships_resolve_after_load(engine: Engine) -> None:
         assert all(len(d.events) == 1 for d in person.stay_documents)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a SQLite setting
 def test_sqlite_page_cache_is_restored_after_the_load(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("a SQLite setting")
     _ensure_schema(engine)
 
     def cache_size() -> int:
