@@ -13,10 +13,10 @@ from kervan.accounts.cli import app as users_app
 from kervan.accounts.cli import audit_app
 from kervan.benefits import install as install_benefits
 from kervan.benefits.cli import register as register_benefits
-from kervan.cli_support import fail
 from kervan.db.cli import app as db_app
 from kervan.errors import KervanError
 from kervan.exchange.cli import register as register_exchange
+from kervan.exchange.routing import install as install_exchange_routing
 from kervan.identity.cli import register as register_identity
 from kervan.measures import install as install_measures
 from kervan.measures.cli import register as register_measures
@@ -42,16 +42,21 @@ register_measures(app)
 register_exchange(app)
 install_measures()  # imports and corrections from the CLI come under measures too
 install_benefits()
+install_exchange_routing()  # and write the exchange's outbox, as they do in the app
 
 
 def main(argv: list[str] | None = None) -> Any:
+    # Outside Typer's own handling here: an Exit raised now would print a traceback, so the one
+    # line is written and the process ends directly.
     try:
         return app(argv, standalone_mode=True)
     except KervanError as exc:
-        fail(exc.detail + "".join(f"; {e.field}: {e.message}" for e in exc.errors))
+        message = exc.detail + "".join(f"; {e.field}: {e.message}" for e in exc.errors)
     except ValidationError as exc:
         first = exc.errors()[0]
-        fail(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+        message = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    print(f"kervan: error: {message}", file=sys.stderr)
+    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -248,16 +248,3 @@ def exchange_verify(
         typer.echo("proven" if found.proven else "NOT proven")
     if not found.proven:
         raise typer.Exit(1)
-
-
-@exchange_app.command("demo")
-def exchange_demo(
-    folder: Path = typer.Option(Path("kervan-federation"), help="Databases, keys, logs"),
-    base_port: int = typer.Option(8100, help="OTS on this port, KAZ, UZB, TUR on the next"),
-    documents: int = typer.Option(20_000, min=100, help="Stay documents of KAZ's demo data"),
-    seed: int = typer.Option(2020, help="Seed of the demo data"),
-) -> None:
-    """The secretariat and three member nodes on localhost (`kervan demo --federation`)."""
-    from kervan.exchange.demo import run
-
-    run(folder, base_port, documents, seed)

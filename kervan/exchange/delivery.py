@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from kervan.config import Settings
@@ -76,38 +77,70 @@ def record_receipts(
     now: dt.datetime,
     jitter: float,
 ) -> tuple[int, int, int]:
-    """Returns (delivered, rejected, failed)."""
+    """Returns (delivered, rejected, failed). Receipts are checked one by one (a signature
+    each); what they say is written for the whole batch in a few statements."""
     trust = trust_store.require_current(session)
-    messages = _messages(session, outbox_ids)
-    logged = {
-        m.id: m
-        for m in session.scalars(select(ExchangeMessage).where(ExchangeMessage.id.in_(outbox_ids)))
-    }
-    delivered = rejected = failed = 0
+    kept: list[dict[str, Any]] = []
+    delivered_ids: list[uuid.UUID] = []
+    refused: dict[uuid.UUID, str] = {}
+    bad: dict[uuid.UUID, str] = {}
     for outbox_id, envelope, compact in zip(outbox_ids, envelopes, receipts, strict=True):
-        message, log_row = messages[outbox_id], logged[outbox_id]
         try:
             receipt = open_receipt(compact, trust)
             if receipt.from_state != peer_state or receipt.envelope_sha256 != sha256_hex(envelope):
                 raise BadReceipt(f"receipt from {receipt.from_state} names other bytes")
         except BadReceipt as exc:
-            _failed_attempt(message, settings, f"bad receipt: {exc}")
-            failed += 1
+            bad[outbox_id] = f"bad receipt: {exc}"
             continue
-        log_row.receipt, log_row.receipted_at = compact, now
-        log_row.receipt_status, log_row.receipt_reason = receipt.status, receipt.reason
+        kept.append(
+            {
+                "b_id": outbox_id,
+                "b_receipt": compact,
+                "b_status": receipt.status,
+                "b_reason": receipt.reason,
+            }
+        )
         if receipt.status == "accepted":
-            message.status, message.delivered_at, message.last_error = "delivered", now, None
-            delivered += 1
+            delivered_ids.append(outbox_id)
         else:
             # The peer refused it for good (a signed reason): a dead letter for a person to see.
-            message.status = "rejected"
-            message.last_error = f"{receipt.reason}: {receipt.detail}"[:2000]
-            rejected += 1
+            refused[outbox_id] = f"{receipt.reason}: {receipt.detail}"[:2000]
+    _keep_receipts(session, kept, now)
+    if delivered_ids:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(delivered_ids))
+            .values(status="delivered", delivered_at=now, last_error=None),
+            execution_options={"synchronize_session": False},
+        )
+    failing = {**refused, **bad}
+    for message in _messages(session, list(failing)).values():
+        if message.id in refused:
+            message.status, message.last_error = "rejected", refused[message.id]
+        else:
+            _failed_attempt(message, settings, bad[message.id])
     peer = _peer(session, peer_state)
-    if failed and not delivered:
+    if bad and not delivered_ids:
         peer.consecutive_failures += 1
         peer.paused_until = now + backoff(peer.consecutive_failures, jitter)
     else:
         peer.consecutive_failures, peer.paused_until, peer.last_success_at = 0, None, now
-    return delivered, rejected, failed
+    return len(delivered_ids), len(refused), len(bad)
+
+
+def _keep_receipts(session: Session, rows: list[dict[str, Any]], now: dt.datetime) -> None:
+    """Each receipt beside the envelope it answers, in one executemany."""
+    if not rows:
+        return
+    table = cast(Table, ExchangeMessage.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            receipt=bindparam("b_receipt"),
+            receipt_status=bindparam("b_status"),
+            receipt_reason=bindparam("b_reason"),
+            receipted_at=now,
+        )
+    )
+    session.connection().execute(statement, rows)

@@ -15,10 +15,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from joserfc import jws
-from joserfc.errors import JoseError
-
 from kervan.db.ids import uuid7
+from kervan.exchange import compact as jws
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.message_types import ENVELOPE, MESSAGE_TYPES, RECEIPT, schema_problem
 from kervan.exchange.trust import TrustList, parse_time
@@ -42,8 +40,7 @@ def iso(at: dt.datetime) -> str:
 
 
 def _sign(signing: SigningKey, typ: str, payload: dict[str, Any]) -> str:
-    header = {"alg": ALG, "kid": signing.kid, "typ": typ}
-    return jws.serialize_compact(header, canonical_json(payload), signing.key, algorithms=[ALG])
+    return jws.sign(signing.private_key, kid=signing.kid, typ=typ, payload=canonical_json(payload))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,19 +130,19 @@ class ReceiverContext:
     clock_skew: dt.timedelta
 
 
-def _unverified(compact: str) -> tuple[jws.CompactSignature, dict[str, Any], dict[str, Any]]:
+def _unverified(compact: str) -> tuple[jws.ParsedJWS, dict[str, Any], dict[str, Any]]:
     try:
-        obj = jws.extract_compact(compact.encode())
+        obj = jws.parse(compact)
         payload = json.loads(obj.payload)
-    except (JoseError, ValueError, UnicodeError) as exc:
+    except (ValueError, UnicodeError) as exc:
         raise Rejected("malformed", f"not a compact JWS with a JSON payload ({exc})") from exc
     if not isinstance(payload, dict):
         raise Rejected("malformed", "the payload is not a JSON object")
-    return obj, dict(obj.headers()), payload
+    return obj, obj.header, payload
 
 
 def _verify_signature(
-    obj: jws.CompactSignature, header: dict[str, Any], payload: dict[str, Any], ctx: ReceiverContext
+    obj: jws.ParsedJWS, header: dict[str, Any], payload: dict[str, Any], ctx: ReceiverContext
 ) -> None:
     if header.get("alg") != ALG:
         raise Rejected("bad-algorithm", f"alg must be {ALG}, not {header.get('alg')!r}", payload)
@@ -160,11 +157,7 @@ def _verify_signature(
         raise Rejected(
             "unknown-key", f"key {kid} is not in trust list v{ctx.trust.version}", payload
         )
-    try:
-        valid = jws.validate_compact(obj, trusted.key, algorithms=[ALG])
-    except JoseError as exc:
-        raise Rejected("bad-signature", f"signature check failed ({exc})", payload) from exc
-    if not valid:
+    if not obj.verifies_with(trusted.key.public_key):
         raise Rejected("bad-signature", f"the signature does not verify with {kid}", payload)
     if payload.get("from") != sender:
         raise Rejected(
@@ -281,20 +274,17 @@ class BadReceipt(Exception):
 def open_receipt(compact: str, trust: TrustList) -> Receipt:
     """A receipt checked against the trust list (its signer, its key, its shape)."""
     try:
-        obj = jws.extract_compact(compact.encode())
-        header = dict(obj.headers())
+        obj = jws.parse(compact)
+        header = obj.header
         payload = json.loads(obj.payload)
-    except (JoseError, ValueError, UnicodeError) as exc:
+    except (ValueError, UnicodeError) as exc:
         raise BadReceipt(f"malformed receipt ({exc})") from exc
     kid = str(header.get("kid", ""))
     key = trust.key(kid)
     if header.get("typ") != RECEIPT_TYP or header.get("alg") != ALG or key is None:
         raise BadReceipt(f"receipt header {header} is not a receipt by a trusted key")
-    try:
-        if not jws.validate_compact(obj, key.key, algorithms=[ALG]):
-            raise BadReceipt(f"receipt signature does not verify with {kid}")
-    except JoseError as exc:
-        raise BadReceipt(f"receipt signature check failed ({exc})") from exc
+    if not obj.verifies_with(key.key.public_key):
+        raise BadReceipt(f"receipt signature does not verify with {kid}")
     problem = _receipt_problem(payload)
     if problem or payload["from"] != key.state:
         raise BadReceipt(problem or f"receipt from {payload['from']} signed by {kid}")

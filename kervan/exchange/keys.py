@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc.jwk import OKPKey
 
 from kervan.config import Settings
@@ -37,6 +38,13 @@ class SigningKey:
 
     def public_jwk(self) -> dict[str, Any]:
         return public_jwk(self.key)
+
+    @property
+    def private_key(self) -> Ed25519PrivateKey:
+        private = self.key.private_key
+        if not isinstance(private, Ed25519PrivateKey):
+            raise InvalidInput(f"key {self.kid} is not a private Ed25519 key")
+        return private
 
 
 def public_jwk(key: OKPKey) -> dict[str, Any]:

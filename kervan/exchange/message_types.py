@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
+import jsonschema_rs
 
 from kervan.registry.codes import SECRETARIAT
 
@@ -32,7 +32,12 @@ def _personal_to_home_state(payload: dict[str, Any], receiver: str) -> str | Non
     return None
 
 
-def _anyone(payload: dict[str, Any], receiver: str) -> str | None:
+def _own_measure(payload: dict[str, Any], receiver: str) -> str | None:
+    """Anyone may receive a measure (no personal data), but only from the state that issued it:
+    a node cannot announce, or overwrite, another state's measure."""
+    issuer = payload["body"]["measure"]["issuing_state"]
+    if issuer != payload["from"]:
+        return f"{payload['from']} announces a measure of {issuer}"
     return None
 
 
@@ -70,7 +75,7 @@ MESSAGE_TYPES: dict[str, MessageType] = {
         MessageType("stay.extended", (1,), _personal_to_home_state),
         MessageType("stay.revoked", (1,), _personal_to_home_state),
         MessageType("violation.waived", (1,), _personal_to_home_state),
-        MessageType("measure.announced", (1,), _anyone),
+        MessageType("measure.announced", (1,), _own_measure),
         MessageType("query.request", (1,), _between_members),
         MessageType("query.response", (1,), _response_about_own_national),
     )
@@ -92,9 +97,13 @@ def schema_text(name: str, version: int) -> str | None:
 
 
 @cache
-def validator(name: str, version: int) -> Draft202012Validator | None:
+def validator(name: str, version: int) -> Any:
+    """A compiled validator (jsonschema-rs): every envelope is checked twice, and the pure-Python
+    ``jsonschema`` took about 160 µs a check against about 1 µs here — more than the signature."""
     text = schema_text(name, version)
-    return Draft202012Validator(json.loads(text)) if text is not None else None
+    if text is None:
+        return None
+    return jsonschema_rs.Draft202012Validator(json.loads(text))
 
 
 def schema_problem(name: str, version: int, instance: Any) -> str | None:
@@ -102,8 +111,8 @@ def schema_problem(name: str, version: int, instance: Any) -> str | None:
     check = validator(name, version)
     if check is None:
         return f"no schema {name} version {version}"
-    error = next(iter(check.iter_errors(instance)), None)
-    if error is None:
+    if check.is_valid(instance):
         return None
-    where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+    error = next(iter(check.iter_errors(instance)))
+    where = "/".join(str(p) for p in error.instance_path) or "(root)"
     return f"{name} v{version} at {where}: {error.message}"[:900]

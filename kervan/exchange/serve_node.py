@@ -1,8 +1,10 @@
 """Serve one node with the exchange installed: ``python -m kervan.exchange.serve_node``.
 
-What ``kervan serve`` does once the app factory installs the exchange; the federation demo and
-the multi-process tests start their nodes with it, as separate OS processes. Settings come from
-``KERVAN_*`` variables; it listens on 127.0.0.1 only."""
+What ``kervan serve`` does, plus ``--workers``; the exchange is installed whether or not the
+app factory did it already. ``kervan demo --federation`` and the multi-process tests start their
+nodes with it, as separate OS processes. Settings come from ``KERVAN_*`` variables (with
+``KERVAN_EXCHANGE_WORKER=true`` the delivery worker runs in the process); it listens on
+127.0.0.1 only."""
 
 from __future__ import annotations
 

@@ -24,13 +24,15 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.config import Settings
 from kervan.db.base import utcnow
+from kervan.db.bulk import bulk_insert
 from kervan.exchange import trust_store
 from kervan.exchange.delivery import record_failure, record_receipts
 from kervan.exchange.envelopes import envelope_payload, sha256_hex, sign_envelope
@@ -203,14 +205,13 @@ class Worker:
     def _signed(
         self, session: Session, batch: list[OutboxMessage], now: dt.datetime
     ) -> dict[uuid.UUID, str]:
-        logged = {
-            m.id: m.envelope
-            for m in session.scalars(
-                select(ExchangeMessage).where(ExchangeMessage.id.in_([m.id for m in batch]))
-            )
-        }
+        already = select(ExchangeMessage.id, ExchangeMessage.envelope).where(
+            ExchangeMessage.id.in_([m.id for m in batch])
+        )
+        logged = {i: envelope for i, envelope in session.execute(already).tuples()}
         unsigned = [m for m in batch if m.id not in logged]
         bodies = render_bodies(session, unsigned) if unsigned else {}
+        rows = []
         for message in unsigned:
             body = bodies.get(message.id)
             if body is None:
@@ -226,22 +227,24 @@ class Worker:
                 body=body,
             )
             compact = sign_envelope(self.signing, payload)
-            session.add(
-                ExchangeMessage(
-                    id=message.id,
-                    direction="out",
-                    type=message.type,
-                    from_state=self.signing.state,
-                    to_state=message.to_state,
-                    subject_type=message.subject_type,
-                    subject_id=str(message.subject_id),
-                    created_at=message.created_at,
-                    envelope=compact,
-                    envelope_sha256=sha256_hex(compact),
-                    logged_at=now,
-                )
+            rows.append(
+                {
+                    "id": message.id,
+                    "direction": "out",
+                    "type": message.type,
+                    "from_state": self.signing.state,
+                    "to_state": message.to_state,
+                    "subject_type": message.subject_type,
+                    "subject_id": str(message.subject_id),
+                    "created_at": message.created_at,
+                    "envelope": compact,
+                    "envelope_sha256": sha256_hex(compact),
+                    "logged_at": now,
+                }
             )
             logged[message.id] = compact
+        # The log rows in one bulk write: this runs for every envelope the node sends.
+        bulk_insert(session.connection(), cast(Table, ExchangeMessage.__table__), rows)
         return logged
 
     def _deliver(self, claim: Claim, result: RoundResult) -> None:

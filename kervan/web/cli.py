@@ -1,4 +1,4 @@
-"""``kervan serve`` and ``kervan demo``."""
+"""``kervan serve`` and ``kervan demo`` (one node, or ``--federation``: four)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kervan.cli_support import load_settings
+from kervan.cli_support import fail, load_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -30,12 +30,44 @@ def serve(
 def demo(
     state: str = typer.Option("KAZ", help="The state the demo node serves"),
     port: int = typer.Option(8000, help="Port to listen on"),
-    documents: int = typer.Option(20_000, help="Stay documents of demo data to generate"),
+    documents: int = typer.Option(
+        20_000, min=0, help="Stay documents of demo data to generate (with --federation: KAZ's)"
+    ),
     database: str = typer.Option("kervan-demo.db", help="SQLite file of the demo node"),
     seed: int = typer.Option(2020, help="Seed of the demo data"),
     fresh: bool = typer.Option(False, help="Delete the demo database first"),
+    federation: bool = typer.Option(
+        False,
+        "--federation",
+        help="The secretariat (OTS) and three member nodes (KAZ, UZB, TUR), each its own "
+        "process with its own SQLite database and keys, exchanging signed envelopes",
+    ),
+    base_port: int = typer.Option(
+        8100, min=1024, max=65532, help="With --federation: OTS on this port, KAZ, UZB, TUR next"
+    ),
+    folder: Path = typer.Option(
+        Path("kervan-federation"),
+        help="With --federation: databases, keys, trust list and logs (made afresh each run)",
+    ),
+    with_measure: bool = typer.Option(
+        True,
+        "--with-measure/--without-measure",
+        help="With --federation: bring the example emergency regime into force on KAZ once the "
+        "nodes are up (without: print how to do it by hand)",
+    ),
 ) -> None:
-    """Run a demo node on SQLite with realistic generated data."""
+    """Run a demo node on SQLite with realistic generated data, or with --federation four
+    nodes on localhost."""
+    if federation:
+        from kervan.errors import KervanError
+        from kervan.exchange.demo import run
+
+        try:
+            run(folder, base_port, documents, seed, with_measure=with_measure)
+        except KervanError as exc:  # a taken port, a node that stopped: one line, exit 1
+            fail(exc.detail)
+        return
+
     import uvicorn
 
     from kervan.db.migrate import upgrade

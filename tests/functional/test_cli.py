@@ -88,3 +88,11 @@ def test_bad_setting_is_one_line() -> None:
     assert result.returncode == 1
     assert "KERVAN_STATE" in result.stderr or "state" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_domain_error_is_one_line_without_traceback(tmp_path: Path) -> None:
+    env = {"KERVAN_DATABASE_URL": f"sqlite:///{tmp_path / 'node.db'}"}
+    assert kervan("db", "upgrade", env=env).returncode == 0
+    result = kervan("measures", "activate", "no-such-measure", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["kervan: error: no measure no-such-measure"]

@@ -1,0 +1,99 @@
+"""Compact JWS (RFC 7515 §7.1) signed with EdDSA over Ed25519 (RFC 8037), for envelopes and
+receipts — the exchange's hot path.
+
+Every envelope costs four Ed25519 operations (sign, verify, sign the receipt, verify the
+receipt). A general JOSE library wraps each in key lookups, header registries and object
+building that cost more than the signature itself, so the one algorithm the exchange accepts is
+done here directly on ``cryptography``; joserfc stays for the trust list's multi-signer JSON
+serialization, and the tests verify what this module signs with joserfc, an independent JOSE
+implementation.
+
+Parsing is strict: exactly three base64url parts without padding, a JSON object header, no
+``crit`` extensions (RFC 7515 §4.1.11: a receiver must refuse what it does not understand).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+class MalformedJWS(ValueError):
+    """Not a compact JWS this node can read."""
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    if not BASE64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise MalformedJWS("not base64url without padding")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedJWS(f"not base64url ({exc})") from exc
+
+
+@lru_cache(maxsize=64)
+def _encoded_header(alg: str, kid: str, typ: str) -> str:
+    # The same few headers sign every message: encode each once.
+    header = {"alg": alg, "kid": kid, "typ": typ}
+    return b64url(json.dumps(header, separators=(",", ":")).encode())
+
+
+def sign(private_key: Ed25519PrivateKey, *, kid: str, typ: str, payload: bytes) -> str:
+    signing_input = f"{_encoded_header('EdDSA', kid, typ)}.{b64url(payload)}"
+    signature = private_key.sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{b64url(signature)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedJWS:
+    header: dict[str, Any]
+    payload: bytes
+    signing_input: bytes
+    signature: bytes
+
+    def verifies_with(self, public_key: object) -> bool:
+        """True only for a valid Ed25519 signature: a key of another curve never verifies."""
+        if not isinstance(public_key, Ed25519PublicKey):
+            return False
+        try:
+            public_key.verify(self.signature, self.signing_input)
+        except InvalidSignature:
+            return False
+        return True
+
+
+def parse(compact: str) -> ParsedJWS:
+    """The parts of ``compact``, not yet verified: believe nothing in them before
+    ``verifies_with`` says so."""
+    parts = compact.split(".")
+    if len(parts) != 3:
+        raise MalformedJWS(f"a compact JWS has 3 parts, this has {len(parts)}")
+    header_b64, payload_b64, signature_b64 = parts
+    try:
+        header = json.loads(b64url_decode(header_b64))
+    except (ValueError, UnicodeError) as exc:
+        raise MalformedJWS(f"the header is not JSON ({exc})") from exc
+    if not isinstance(header, dict):
+        raise MalformedJWS("the header is not a JSON object")
+    if "crit" in header:
+        raise MalformedJWS("critical header extensions are not supported")
+    return ParsedJWS(
+        header=header,
+        payload=b64url_decode(payload_b64),
+        signing_input=f"{header_b64}.{payload_b64}".encode("ascii"),
+        signature=b64url_decode(signature_b64),
+    )
