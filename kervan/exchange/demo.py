@@ -37,10 +37,9 @@ from kervan.db.migrate import upgrade
 from kervan.errors import KervanError
 from kervan.exchange.federation import make_federation
 from kervan.exchange.trust_store import install
-from kervan.measures.loader import example_path
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
-from kervan.web.demo_example import DAYS_INTO_REGIME, KINDS_FILE, ORIGINAL_START, shift_dates
+from kervan.web.demo_example import example_kinds, example_measure
 
 STATES = ("OTS", "KAZ", "UZB", "TUR")
 SECRETARIAT = "OTS"
@@ -112,30 +111,12 @@ def check_ports(ports: Mapping[str, int]) -> None:
                 ) from None
 
 
-def _moved_in_time(data: Any, today: dt.date) -> Any:
-    """The worked example's dates moved so that the regime began 40 days ago (as in the
-    single-node demo, ``kervan.web.demo_example``)."""
-    offset = (today - dt.timedelta(days=DAYS_INTO_REGIME)) - ORIGINAL_START
-    return shift_dates(data, offset)
-
-
-def example_measure(state: str, today: dt.date) -> dict[str, Any]:
-    """The spring-2020 example regime as ``state``'s measure, current as of ``today``."""
-    raw = yaml.safe_load(example_path().read_text(encoding="utf-8"))
-    data: dict[str, Any] = _moved_in_time(raw, today)
-    data["legal_basis"] = raw["legal_basis"]  # the act keeps its real date
-    data["issuing_state"] = state
-    data["reference"] = f"{state}-DEMO-emergency"
-    return data
-
-
 def _configure_benefit_kinds(settings: Settings, today: dt.date) -> None:
     """The benefit kinds the example regime grants (simplified temporary residence): part of
     the host node's configuration, there before the regime is brought into force."""
     from kervan.benefits import service as benefits
 
-    kinds = _moved_in_time(yaml.safe_load(KINDS_FILE.read_text(encoding="utf-8")), today)
-    kinds["state"] = settings.state
+    kinds = example_kinds(settings.state, today)
     engine = make_engine(settings.database_url)
     try:
         with unit_of_work(make_sessionmaker(engine)) as session:

@@ -32,20 +32,34 @@ def shift_dates(data: Any, offset: dt.timedelta) -> Any:
     return data
 
 
+def _moved_in_time(data: Any, today: dt.date) -> Any:
+    """Dates moved so that the regime began ``DAYS_INTO_REGIME`` days before ``today``."""
+    return shift_dates(data, (today - dt.timedelta(days=DAYS_INTO_REGIME)) - ORIGINAL_START)
+
+
+def example_kinds(state: str, today: dt.date) -> dict[str, Any]:
+    """The benefit kinds the example regime grants, as ``state``'s, current as of ``today``."""
+    kinds: dict[str, Any] = _moved_in_time(yaml.safe_load(KINDS_FILE.read_text("utf-8")), today)
+    kinds["state"] = state
+    return kinds
+
+
+def example_measure(state: str, today: dt.date) -> dict[str, Any]:
+    """The spring-2020 regime as ``state``'s measure, current as of ``today``."""
+    raw = yaml.safe_load(example_path().read_text(encoding="utf-8"))
+    data: dict[str, Any] = _moved_in_time(raw, today)
+    data["legal_basis"] = raw.get("legal_basis")  # the act keeps its real date
+    data["issuing_state"] = state
+    data["reference"] = f"{state}-DEMO-emergency"
+    return data
+
+
 def bring_example_into_force(session: Session, state: str, today: dt.date) -> str:
     """Load the benefit kinds and the regime (as if it began 40 days ago), preview it, bring it
     into force and apply it. Returns the measure's reference."""
     officer = system_principal(state, "demo")
-    offset = (today - dt.timedelta(days=DAYS_INTO_REGIME)) - ORIGINAL_START
-    kinds = shift_dates(yaml.safe_load(KINDS_FILE.read_text(encoding="utf-8")), offset)
-    kinds["state"] = state
-    benefits.load_kinds(session, officer, kinds, state=state)
-    raw = yaml.safe_load(example_path().read_text(encoding="utf-8"))
-    legal_basis = raw.get("legal_basis")
-    data = shift_dates(raw, offset)
-    data["legal_basis"] = legal_basis  # the act keeps its real date
-    data["issuing_state"] = state
-    data["reference"] = f"{state}-DEMO-emergency"
+    benefits.load_kinds(session, officer, example_kinds(state, today), state=state)
+    data = example_measure(state, today)
     measure = load_measure(session, officer, parse_measure_data(data, source="demo example"))
     preview_measure(session, officer, measure.id, today=today)
     measures.activate_measure(session, officer, measure.id)
