@@ -20,7 +20,15 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.errors import Forbidden, KervanError, NotFound
-from kervan.exchange import consular, dead_letters, evidence, inbox, queries, trust_store
+from kervan.exchange import (
+    consular,
+    dead_letters,
+    evidence,
+    foreign_measures,
+    inbox,
+    queries,
+    trust_store,
+)
 from kervan.exchange.keys import SigningKey, load_signing_key
 from kervan.exchange.message_types import schema_names, schema_text
 from kervan.exchange.transport import HttpTransport
@@ -152,10 +160,30 @@ class NationalsAbroadPage(BaseModel):
     next_cursor: str | None = None
 
 
+class WaiverAbroadPublic(BaseModel):
+    host_state: str
+    violation_id: uuid.UUID = Field(description="The violation's id in the host state's register")
+    person_id: uuid.UUID
+    kind: str
+    period_start: dt.date
+    period_end: dt.date | None
+    status: str = Field(description="The violation's status when last reported (waived, …)")
+    measure_id: uuid.UUID | None = Field(description="The host state's measure that waived it")
+    measure: str | None = Field(description="That measure's reference and title")
+    reason: str | None = Field(description="The officer's reason, when waived by a decision")
+    waived_at: dt.datetime
+    envelope_id: uuid.UUID = Field(description="The signed envelope that reported it")
+    updated_at: dt.datetime
+
+
 class NationalAbroadDetail(BaseModel):
     document: NationalAbroadPublic
     envelope: str = Field(description="The host state's signed envelope (compact JWS)")
     receipt: str | None = Field(description="This node's signed receipt for it")
+    waivers: list[WaiverAbroadPublic] = Field(
+        default_factory=list,
+        description="Violations of the same person the host state reported waived",
+    )
 
 
 @router.get(
@@ -203,8 +231,80 @@ def national_abroad(
     item, envelope, receipt = consular.detail(
         session, principal, settings.state, host_state, document_id
     )
+    waivers = consular.waivers_of(
+        session, principal, settings.state, item.host_state, item.person_id
+    )
     return NationalAbroadDetail(
-        document=NationalAbroadPublic(**asdict(item)), envelope=envelope, receipt=receipt
+        document=NationalAbroadPublic(**asdict(item)),
+        envelope=envelope,
+        receipt=receipt,
+        waivers=[WaiverAbroadPublic(**asdict(w)) for w in waivers],
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Measures other states announced
+
+
+class ForeignMeasurePublic(BaseModel):
+    issuing_state: str
+    reference: str
+    measure_id: uuid.UUID = Field(description="The measure's id on the issuing node")
+    legal_act: str
+    legal_number: str
+    legal_date: dt.date
+    period_start: dt.date
+    period_end: dt.date
+    title: dict[str, str]
+    summary: dict[str, str]
+    status: str = Field(description="As last announced: in_force or lifted")
+    announced_at: dt.datetime = Field(description="When the issuing node committed the change")
+    envelope_id: uuid.UUID = Field(description="The signed envelope that last announced it")
+    first_received_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ForeignMeasureDetail(BaseModel):
+    measure: ForeignMeasurePublic
+    envelope: str = Field(description="The issuing state's signed envelope (compact JWS)")
+    receipt: str | None = Field(description="This node's signed receipt for it")
+
+
+@router.get(
+    "/foreign-measures",
+    operation_id="exchange_foreign_measures",
+    response_model=list[ForeignMeasurePublic],
+    summary="Measures other states announced, newest status of each",
+)
+def list_foreign_measures(
+    session: SessionDep,
+    issuing_state: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    principal: Principal = policy(Permission.MEASURES_READ),
+) -> list[ForeignMeasurePublic]:
+    found = foreign_measures.list_foreign(
+        session, principal, issuing_state=issuing_state, status=status
+    )
+    return [ForeignMeasurePublic(**asdict(m)) for m in found]
+
+
+@router.get(
+    "/foreign-measures/{issuing_state}/{reference}",
+    operation_id="exchange_foreign_measure",
+    response_model=ForeignMeasureDetail,
+    summary="One announced measure with the signed envelope that last announced it",
+)
+def get_foreign_measure(
+    issuing_state: str,
+    reference: str,
+    session: SessionDep,
+    principal: Principal = policy(Permission.MEASURES_READ),
+) -> ForeignMeasureDetail:
+    measure, envelope, receipt = foreign_measures.get_foreign(
+        session, principal, issuing_state, reference
+    )
+    return ForeignMeasureDetail(
+        measure=ForeignMeasurePublic(**asdict(measure)), envelope=envelope, receipt=receipt
     )
 
 

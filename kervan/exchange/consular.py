@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import Forbidden, InvalidInput, NotFound
-from kervan.exchange.models import ExchangeMessage, NationalAbroadDocument
+from kervan.exchange.models import ExchangeMessage, NationalAbroadDocument, NationalAbroadWaiver
 from kervan.registry.naming import mrz_form
 
 
@@ -67,10 +67,12 @@ def search(
     *,
     query: str = "",
     host_state: str | None = None,
+    status: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
 ) -> tuple[list[NationalAbroad], str | None]:
-    """By surname prefix (ICAO form) or exact travel document number; keyset pages by name."""
+    """By surname prefix (ICAO form), or exact passport or stay document number; optionally one
+    host state and one status; keyset pages by name."""
     scoped = _in_scope(principal, node_state)
     table = NationalAbroadDocument
     statement = select(table).order_by(
@@ -83,10 +85,13 @@ def search(
             or_(
                 table.primary_identifier.startswith(folded),
                 table.travel_document_number == text.upper(),
+                table.number == text.upper(),
             )
         )
     if host_state:
         statement = statement.where(table.host_state == host_state.upper())
+    if status:
+        statement = statement.where(table.status == status)
     if cursor:
         statement = statement.where(
             tuple_(table.primary_identifier, table.host_state, table.document_id) > _after(cursor)
@@ -99,7 +104,12 @@ def search(
         principal,
         "nationals_abroad.search",
         record_type="nationals_abroad",
-        details={"query": text, "host_state": host_state or "", "results": len(rows)},
+        details={
+            "query": text,
+            "host_state": host_state or "",
+            "status": status or "",
+            "results": len(rows),
+        },
     )
     return [_public(r) for r in rows], (_cursor(rows[-1]) if more and rows else None)
 
@@ -127,3 +137,41 @@ def detail(
     )
     envelope = message.envelope if message else ""
     return _public(row), envelope, message.receipt if message else None
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverAbroad:
+    """A violation of a national abroad that the host state reported waived."""
+
+    host_state: str
+    violation_id: uuid.UUID
+    person_id: uuid.UUID
+    kind: str
+    period_start: dt.date
+    period_end: dt.date | None
+    status: str
+    measure_id: uuid.UUID | None
+    measure: str | None
+    reason: str | None
+    waived_at: dt.datetime
+    envelope_id: uuid.UUID
+    updated_at: dt.datetime
+
+
+def waivers_of(
+    session: Session, principal: Principal, node_state: str, host_state: str, person_id: uuid.UUID
+) -> list[WaiverAbroad]:
+    """The waivers a host state reported for one of our nationals (its person id there), oldest
+    violation first. Shown with a document of that person (``detail``, which audits the read);
+    empty for a consul of another state."""
+    if not _in_scope(principal, node_state):
+        return []
+    table = NationalAbroadWaiver
+    rows = session.scalars(
+        select(table)
+        .where(table.host_state == host_state.upper(), table.person_id == person_id)
+        .order_by(table.period_start, table.violation_id)
+    )
+    return [
+        WaiverAbroad(**{f: getattr(r, f) for f in WaiverAbroad.__dataclass_fields__}) for r in rows
+    ]

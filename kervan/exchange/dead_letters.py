@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kervan.exchange.models import ExchangeMessage, OutboxMessage
@@ -49,6 +49,17 @@ def list_dead(session: Session, peer: str | None = None, limit: int = 100) -> li
         )
         for m, receipt in session.execute(query)
     ]
+
+
+def count_by_peer(session: Session) -> dict[str, int]:
+    """How many dead letters each peer has, for a page that lists them peer by peer."""
+    query = (
+        select(OutboxMessage.to_state, func.count())
+        .where(OutboxMessage.status.in_(DEAD_STATUSES))
+        .group_by(OutboxMessage.to_state)
+        .order_by(OutboxMessage.to_state)
+    )
+    return {state: int(count) for state, count in session.execute(query)}
 
 
 def retry(session: Session, ids: list[uuid.UUID] | None = None, peer: str | None = None) -> int:

@@ -165,3 +165,60 @@ class NationalAbroadDocument(Base):
         Index("ix_exchange_nationals_abroad_name", "primary_identifier", "secondary_identifier"),
         Index("ix_exchange_nationals_abroad_valid_until", "valid_until"),
     )
+
+
+class NationalAbroadWaiver(Base):
+    """The consulate's view of a penalty forgiven: a violation recorded against one of our
+    nationals that the host state reported waived (by a measure or an officer), as last
+    reported, linked to the envelope that said so."""
+
+    __tablename__ = "exchange_nationals_abroad_waivers"
+
+    host_state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    violation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column()
+    primary_identifier: Mapped[str] = mapped_column(String(200))
+    secondary_identifier: Mapped[str] = mapped_column(String(200), default="")
+    birth_year: Mapped[int] = mapped_column(SmallInteger)
+    travel_document_number: Mapped[str] = mapped_column(String(20), default="")
+    kind: Mapped[str] = mapped_column(String(32))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32))
+    measure_id: Mapped[uuid.UUID | None] = mapped_column()
+    measure: Mapped[str | None] = mapped_column(String(300))
+    reason: Mapped[str | None] = mapped_column(Text)
+    waived_at: Mapped[dt.datetime] = mapped_column()
+    envelope_id: Mapped[uuid.UUID] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        # The consulate opens one document of a person and sees that person's waivers.
+        Index("ix_exchange_nationals_abroad_waivers_person", "host_state", "person_id"),
+    )
+
+
+class ForeignMeasure(Base):
+    """A measure another state announced (``measure.announced``): its signed copy's content as
+    last announced — the newest status wins — linked to the envelope that said so."""
+
+    __tablename__ = "exchange_foreign_measures"
+
+    issuing_state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), primary_key=True)
+    legal_act: Mapped[str] = mapped_column(String(300))
+    legal_number: Mapped[str] = mapped_column(String(64), default="")
+    legal_date: Mapped[dt.date] = mapped_column(Date)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16))
+    # The issuing node's id of the measure (the envelopes' subject).
+    measure_id: Mapped[uuid.UUID] = mapped_column()
+    announced_at: Mapped[dt.datetime] = mapped_column()
+    envelope_id: Mapped[uuid.UUID] = mapped_column()
+    first_received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_exchange_foreign_measures_period_start", "period_start"),)

@@ -17,13 +17,18 @@ from sqlalchemy.orm import Session
 from kervan.exchange.envelopes import iso
 from kervan.exchange.models import OutboxMessage
 from kervan.registry.enums import TravelDocumentType
-from kervan.registry.models import Person, StayDocument, TravelDocument
+from kervan.registry.models import Person, StayDocument, TravelDocument, Violation
 
 STAY_TYPES = {"stay.issued", "stay.extended", "stay.revoked"}
+WAIVED = "violation.waived"
 
 
 def _document_ids(message: OutboxMessage) -> list[uuid.UUID]:
     return [uuid.UUID(str(d["document_id"])) for d in message.body.get("documents", [])]
+
+
+def _violation_ids(message: OutboxMessage) -> list[uuid.UUID]:
+    return [uuid.UUID(str(v["violation_id"])) for v in message.body.get("violations", [])]
 
 
 def person_part(person: Person, travel_number: str) -> dict[str, Any]:
@@ -50,6 +55,16 @@ def document_part(document: StayDocument) -> dict[str, Any]:
     }
 
 
+def violation_part(violation: Violation) -> dict[str, Any]:
+    return {
+        "id": str(violation.id),
+        "kind": violation.kind.value,
+        "period_start": violation.period_start.isoformat(),
+        "period_end": violation.period_end.isoformat() if violation.period_end else None,
+        "status": violation.status.value,
+    }
+
+
 def _travel_numbers(session: Session, person_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     rows = session.execute(
         select(TravelDocument.person_id, TravelDocument.number, TravelDocument.document_type)
@@ -69,6 +84,7 @@ def render_bodies(
 ) -> dict[uuid.UUID, dict[str, Any] | None]:
     """Envelope bodies by outbox id; None where nothing is left to send (records gone)."""
     stay = [m for m in messages if m.type in STAY_TYPES]
+    waived = [m for m in messages if m.type == WAIVED]
     document_ids = {d for m in stay for d in _document_ids(m)}
     documents = (
         {
@@ -78,7 +94,15 @@ def render_bodies(
         if document_ids
         else {}
     )
-    person_ids = {d.person_id for d in documents.values()}
+    violation_ids = {v for m in waived for v in _violation_ids(m)}
+    violations = (
+        {v.id: v for v in session.scalars(select(Violation).where(Violation.id.in_(violation_ids)))}
+        if violation_ids
+        else {}
+    )
+    person_ids = {d.person_id for d in documents.values()} | {
+        v.person_id for v in violations.values()
+    }
     persons = (
         {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
         if person_ids
@@ -87,6 +111,9 @@ def render_bodies(
     numbers = _travel_numbers(session, person_ids) if person_ids else {}
     bodies: dict[uuid.UUID, dict[str, Any] | None] = {}
     for message in messages:
+        if message.type == WAIVED:
+            bodies[message.id] = _waiver_body(message, violations, persons, numbers)
+            continue
         if message.type not in STAY_TYPES:
             bodies[message.id] = dict(message.body)
             continue
@@ -106,3 +133,28 @@ def render_bodies(
             },
         }
     return bodies
+
+
+def _waiver_body(
+    message: OutboxMessage,
+    violations: dict[uuid.UUID, Violation],
+    persons: dict[uuid.UUID, Person],
+    numbers: dict[uuid.UUID, str],
+) -> dict[str, Any] | None:
+    """The person and the violations as they stand at send time (a violation paid or appealed
+    since is reported with its status now); None when they are gone."""
+    found = [violations[i] for i in _violation_ids(message) if i in violations]
+    person = persons.get(found[0].person_id) if found else None
+    if person is None:
+        return None
+    measure_id, measure = message.body.get("measure_id"), message.body.get("measure")
+    return {
+        "person": person_part(person, numbers.get(person.id, "")),
+        "violations": [violation_part(v) for v in found],
+        "waiver": {
+            "at": iso(message.created_at),
+            "measure_id": str(uuid.UUID(str(measure_id))) if measure_id else None,
+            "measure": str(measure)[:300] if measure else None,
+            "reason": message.body.get("reason"),
+        },
+    }

@@ -33,6 +33,7 @@ def install() -> None:
     """Register the listeners; called once by the app factory and the CLI (idempotent)."""
     hooks.on_document_changed(document_changed)
     hooks.on_documents_bulk_changed(documents_bulk_changed)
+    hooks.on_violation_waived(violation_waived)
 
 
 def home_states(session: Session) -> frozenset[str]:
@@ -55,6 +56,34 @@ def document_changed(session: Session, document: Any, event_kind: Any) -> None:
             subject_type="person",
             subject_id=document.person_id,
             body={"documents": [{"document_id": str(document.id)}], "event_kind": kind.value},
+            created_at=utcnow(),
+            status="pending",
+            attempts=0,
+        )
+    )
+
+
+def violation_waived(session: Session, violation: Any, host_state: str, reason: str) -> None:
+    """An officer waived one violation: one ``violation.waived`` for the home state (the
+    worker fills in the person and the violation at send time)."""
+    if violation.nationality == host_state:
+        return
+    if violation.nationality not in home_states(session):
+        return
+    session.add(
+        OutboxMessage(
+            id=uuid7(),
+            type="violation.waived",
+            to_state=violation.nationality,
+            subject_type="person",
+            subject_id=violation.person_id,
+            body={
+                "person_id": str(violation.person_id),
+                "violations": [{"violation_id": str(violation.id)}],
+                "measure_id": None,
+                "measure": None,
+                "reason": reason,
+            },
             created_at=utcnow(),
             status="pending",
             attempts=0,
@@ -98,10 +127,12 @@ def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
 
 def announce_measure(session: Session, measure: Any, own_state: str) -> int:
     """A signed copy of a measure for every other node, the secretariat included (it carries no
-    personal data). For the measures context to call when a measure comes into force or is
-    lifted, in that transaction; returns the number of messages written."""
+    personal data). The measures context calls it when a measure comes into force or is
+    lifted, in that transaction; returns the number of messages written. A node announces its
+    own state's measures only (receivers refuse a measure from another state than its
+    issuer)."""
     listed = trust_store.current(session)
-    if listed is None:
+    if listed is None or measure.issuing_state != own_state:
         return 0
     status = getattr(measure.status, "value", measure.status)
     body = {

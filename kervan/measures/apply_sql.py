@@ -6,8 +6,12 @@ One pass, in the caller's transaction:
    not already extended by it, and ending before its target);
 2. ``UPDATE stay_documents`` from those effects;
 3. ``INSERT INTO stay_document_events … SELECT`` one "extended by measure" row per document;
-4. ``INSERT INTO outbox_messages … SELECT`` one message per affected person for their home state;
-5. ``UPDATE violations`` to waive those the measure waives.
+4. ``INSERT INTO outbox_messages … SELECT`` one ``stay.extended`` message per affected person
+   for their home state;
+5. ``INSERT INTO outbox_messages … SELECT`` one ``violation.waived`` message per person whose
+   violations it is about to waive, for their home state (before the update: afterwards this
+   pass's waivers could not be told from earlier ones);
+6. ``UPDATE violations`` to waive those the measure waives.
 
 Scopes judge a document by its end date *before any measure* (the smallest ``old_until`` of
 its effects, else its own), so measures reach the same documents in whatever order they came
@@ -216,13 +220,18 @@ def apply_pass(
             counts.messages = _insert_messages(
                 connection, plan, this_run, run_at, node_state, peers
             )
-    for waive, scope in plan.waivers:
-        waived = (
-            update(Violation)
-            .where(waiver_condition(plan, waive, scope, where))
-            .values(status=ViolationStatus.WAIVED, waived_by_measure_id=plan.measure_id)
+    if plan.waivers:
+        conditions = [waiver_condition(plan, w, scope, where) for w, scope in plan.waivers]
+        counts.messages += _insert_waiver_messages(
+            connection, plan, or_(*conditions), run_at, node_state, peers
         )
-        counts.violations += _rowcount(connection, waived)
+        for condition in conditions:
+            waived = (
+                update(Violation)
+                .where(condition)
+                .values(status=ViolationStatus.WAIVED, waived_by_measure_id=plan.measure_id)
+            )
+            counts.violations += _rowcount(connection, waived)
     return counts
 
 
@@ -315,6 +324,51 @@ def _insert_messages(
         )
         .where(this_run, eff.nationality.in_(recipients))
         .group_by(eff.person_id, eff.nationality)
+    )
+    columns = ["id", "type", "to_state", "subject_type", "subject_id", "body", "created_at"]
+    statement = insert(OutboxMessage).from_select([*columns, "status", "attempts"], rows)
+    return _rowcount(connection, statement)
+
+
+def _insert_waiver_messages(
+    connection: Connection,
+    plan: Plan,
+    to_waive: ColumnElement[bool],
+    run_at: dt.datetime,
+    node_state: str,
+    peers: Sequence[str],
+) -> int:
+    """One ``violation.waived`` message per person whose recorded violations this pass waives
+    (whatever the number of waive actions that reach them), to their home state if it is a
+    peer and not this node's own state. Written from the violations still ``recorded``, in the
+    statement before the ``UPDATE``s that waive them; the worker fills in the rest."""
+    dialect = connection.dialect
+    body = json_object_sql(
+        dialect,
+        "measure_id",
+        literal(str(plan.measure_id)),
+        "measure",
+        literal(plan.label),
+        "person_id",
+        Violation.person_id,
+        "violations",
+        json_array_agg_sql(dialect, json_object_sql(dialect, "violation_id", Violation.id)),
+    )
+    recipients = [p for p in peers if p != node_state]
+    rows = (
+        select(
+            uuid7_sql(dialect, run_at),
+            literal("violation.waived"),
+            Violation.nationality,
+            literal("person"),
+            Violation.person_id,
+            body,
+            literal(run_at, UTCDateTime()),
+            literal("pending"),
+            literal(0),
+        )
+        .where(to_waive, Violation.nationality.in_(recipients))
+        .group_by(Violation.person_id, Violation.nationality)
     )
     columns = ["id", "type", "to_state", "subject_type", "subject_id", "body", "created_at"]
     statement = insert(OutboxMessage).from_select([*columns, "status", "attempts"], rows)

@@ -18,6 +18,7 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, ErrorCollector, NotFound
+from kervan.exchange import routing
 from kervan.measures.actions import actions_to_data, combined, parse_actions
 from kervan.measures.apply_sql import PassCounts, Plan, Slice, apply_pass
 from kervan.measures.models import Measure, MeasureStatus
@@ -176,7 +177,8 @@ def activate_measure(session: Session, principal: Principal, measure_id: uuid.UU
     measure.status = MeasureStatus.IN_FORCE
     measure.in_force_at, measure.in_force_by = utcnow(), principal.actor
     session.flush()
-    _audit(session, principal, "measure.activate", measure)
+    announced = _announce(session, measure, principal.state)
+    _audit(session, principal, "measure.activate", measure, announced_to=announced)
     return measure
 
 
@@ -192,8 +194,15 @@ def lift_measure(
     measure.status = MeasureStatus.LIFTED
     measure.lifted_at, measure.lifted_by, measure.lift_reason = utcnow(), principal.actor, reason
     session.flush()
-    _audit(session, principal, "measure.lift", measure, reason=reason)
+    announced = _announce(session, measure, principal.state)
+    _audit(session, principal, "measure.lift", measure, reason=reason, announced_to=announced)
     return measure
+
+
+def _announce(session: Session, measure: Measure, own_state: str) -> int:
+    """A signed copy for every other node on the trust list, the secretariat included, written
+    to the outbox in this transaction (none when the node has no trust list yet)."""
+    return routing.announce_measure(session, measure, own_state)
 
 
 def plan_for(measure: Measure, today: dt.date) -> Plan:

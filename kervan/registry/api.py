@@ -35,6 +35,7 @@ from kervan.registry.schemas import (
     StayEventPublic,
     ViolationCreate,
     ViolationPublic,
+    ViolationWaive,
 )
 from kervan.web.deps import SessionDep, SettingsDep, policy
 
@@ -217,6 +218,22 @@ def record_violation(
     principal: Principal = policy(Permission.REGISTER_WRITE),
 ) -> ViolationPublic:
     violation = service.record_violation(session, principal, person_id, body)
+    return ViolationPublic.model_validate(violation)
+
+
+@router.post("/violations/{violation_id}/waive", operation_id="waive_violation")
+def waive_violation(
+    violation_id: uuid.UUID,
+    body: ViolationWaive,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.REGISTER_WRITE),
+) -> ViolationPublic:
+    """Forgive one penalty by an officer's decision; the home state is told
+    (``violation.waived``)."""
+    violation = service.waive_violation(
+        session, principal, violation_id, body.reason, host_state=settings.state
+    )
     return ViolationPublic.model_validate(violation)
 
 

@@ -38,6 +38,22 @@ def violation_recorded(session: Session, violation: Any) -> None:
         listener(session, violation)
 
 
+# (session, violation, host_state, reason): an officer waived one violation (measures waive
+# theirs in their own set-based SQL and write their own messages).
+WaiverListener = Callable[[Session, Any, str, str], None]
+_waiver_listeners: list[WaiverListener] = []
+
+
+def on_violation_waived(listener: WaiverListener) -> None:
+    if listener not in _waiver_listeners:
+        _waiver_listeners.append(listener)
+
+
+def violation_waived(session: Session, violation: Any, host_state: str, reason: str) -> None:
+    for listener in _waiver_listeners:
+        listener(session, violation, host_state, reason)
+
+
 BulkListener = Callable[[Session, list[Any]], None]
 _bulk_listeners: list[BulkListener] = []
 

@@ -197,6 +197,10 @@ class ViolationCreate(BaseModel):
     notes: str = ""
 
 
+class ViolationWaive(BaseModel):
+    reason: Reason = Field(description="Why the penalty is forgiven (audited, told the home state)")
+
+
 class ViolationPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID

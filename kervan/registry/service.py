@@ -15,7 +15,7 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import Conflict, ErrorCollector, FieldError, InvalidInput, NotFound
 from kervan.registry import hooks
-from kervan.registry.enums import StayEventKind, StayStatus, ViolationKind
+from kervan.registry.enums import StayEventKind, StayStatus, ViolationKind, ViolationStatus
 from kervan.registry.models import (
     Person,
     PersonEvent,
@@ -541,6 +541,48 @@ def record_violation(
         details={"person_id": str(person.id), "kind": data.kind.value},
     )
     hooks.violation_recorded(session, violation)
+    return violation
+
+
+WAIVABLE = frozenset({ViolationStatus.RECORDED, ViolationStatus.APPEALED})
+
+
+def waive_violation(
+    session: Session,
+    principal: Principal,
+    violation_id: uuid.UUID,
+    reason: str,
+    *,
+    host_state: str,
+) -> Violation:
+    """An officer's decision to forgive one penalty (measures waive theirs in bulk, in SQL).
+    The reason is kept in the violation's notes and the audit log; listeners (the exchange)
+    tell the person's home state in this transaction."""
+    require(principal, Permission.REGISTER_WRITE)
+    violation = session.get(Violation, violation_id)
+    if violation is None or not in_scope(principal, violation.nationality):
+        _refuse(session, principal, "violation", violation_id, "violation.waive")
+    if violation.status not in WAIVABLE:
+        raise Conflict(f"cannot waive a violation that is {violation.status.value}")
+    old_status = violation.status
+    violation.status = ViolationStatus.WAIVED
+    note = f"Waived by {principal.actor}: {reason}"
+    violation.notes = f"{violation.notes}\n{note}" if violation.notes else note
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "violation.waive",
+        record_type="violation",
+        record_id=violation.id,
+        details={
+            "person_id": str(violation.person_id),
+            "kind": violation.kind.value,
+            "old_status": old_status.value,
+            "reason": reason,
+        },
+    )
+    hooks.violation_waived(session, violation, host_state, reason)
     return violation
 
 

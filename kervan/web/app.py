@@ -15,6 +15,7 @@ from kervan.border.api import router as border_router
 from kervan.border.views import router as border_views
 from kervan.config import Settings
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.exchange.node import install_app as install_exchange
 from kervan.measures import install as install_measures
 from kervan.measures.api import router as measures_router
 from kervan.measures_ui.pages import router as measures_pages
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
         measures_router,
     ):
         app.include_router(api_router)
+    install_exchange(app)  # inbox, queries, consular view; the worker if exchange_worker is set
     app.state.session_user_resolver = resolve_session_user
     install_ui(app)  # the officer UI: pages, static files, HTML error pages
     for ui_router in (benefits_views, border_views, measures_views, measures_pages):

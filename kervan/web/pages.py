@@ -123,6 +123,7 @@ class CachedStaticFiles(StaticFiles):
 
 def install_ui(app: FastAPI) -> None:
     from kervan.accounts.views import router as accounts_router
+    from kervan.exchange_ui.pages import router as exchange_router
     from kervan.registry.views import router as registry_router
 
     app.state.templates = make_environment()
@@ -137,3 +138,4 @@ def install_ui(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(accounts_router)
     app.include_router(registry_router)
+    app.include_router(exchange_router)

@@ -110,6 +110,7 @@ def make_environment() -> Environment:
             PackageLoader("kervan.benefits", "templates"),
             PackageLoader("kervan.border", "templates"),
             PackageLoader("kervan.measures_ui", "templates"),
+            PackageLoader("kervan.exchange_ui", "templates"),
         ]
     )
     env = Environment(

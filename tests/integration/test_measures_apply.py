@@ -18,6 +18,7 @@ from kervan.measures.loader import example_path, load_measure, read_measure_file
 from kervan.measures.models import MeasureEffect, MeasureStatus
 from kervan.measures.preview import preview_measure
 from kervan.registry import service as registry
+from kervan.registry.codes import MEMBER_STATES
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationStatus
 from kervan.registry.models import StayDocument, StayDocumentEvent, Violation
 from kervan.registry.schemas import StayDocumentCreate
@@ -27,6 +28,7 @@ from kervan.uow import unit_of_work
 TODAY = dt.date(2020, 5, 1)
 WINDOW = (dt.date(2020, 3, 16), dt.date(2020, 5, 15))
 TARGET = dt.date(2020, 6, 14)
+PEERS = set(MEMBER_STATES) - {"KAZ"}
 
 
 def _register(engine: Engine) -> None:
@@ -81,11 +83,7 @@ def test_spring_2020_end_to_end(
             select(func.count()).where(StayDocumentEvent.measure_id == measure_id)
         )
         assert extended == expected
-        people = session.scalar(select(func.count(MeasureEffect.person_id.distinct())))
-        messages = session.scalars(select(OutboxMessage)).all()
-        assert 0 < len(messages) <= (people or 0)
-        assert all(m.to_state != "KAZ" and m.type == "stay.extended" for m in messages)
-        assert len({m.subject_id for m in messages}) == len(messages)
+        assert counts.messages == _one_message_per_person(session, measure_id) > 0
         event = session.scalars(
             select(StayDocumentEvent).where(StayDocumentEvent.measure_id == measure_id)
         ).first()
@@ -102,6 +100,61 @@ def test_spring_2020_end_to_end(
         )
     with unit_of_work(session_factory) as session:
         again = service.apply_measure(session, officer, measure_id, today=TODAY)
+    assert (again.documents, again.messages, again.violations) == (0, 0, 0)
+
+
+def _one_message_per_person(session: Session, measure_id: uuid.UUID) -> int:
+    """The outbox holds one stay.extended per person with an extended document and one
+    violation.waived per person with waived violations (listing exactly those), each to the
+    person's home state when it is a peer; returns how many messages."""
+    messages = session.scalars(select(OutboxMessage)).all()
+    assert {m.type for m in messages} == {"stay.extended", "violation.waived"}
+    assert all(m.to_state in PEERS for m in messages)
+    extended_people = set(
+        session.execute(
+            select(MeasureEffect.person_id, MeasureEffect.nationality)
+            .where(MeasureEffect.nationality.in_(PEERS))
+            .distinct()
+        ).tuples()
+    )
+    stays = [m for m in messages if m.type == "stay.extended"]
+    assert {(m.subject_id, m.to_state) for m in stays} == extended_people
+    assert len(stays) == len(extended_people) > 0
+    waived = session.execute(
+        select(Violation.person_id, Violation.nationality, Violation.id).where(
+            Violation.waived_by_measure_id == measure_id
+        )
+    ).all()
+    by_person: dict[tuple[uuid.UUID, str], set[uuid.UUID]] = {}
+    for person_id, nationality, violation_id in waived:
+        if nationality in PEERS:
+            by_person.setdefault((person_id, nationality), set()).add(violation_id)
+    assert any(n not in PEERS for _, n, _ in waived)  # waived, but no home state to tell
+    waivers = [m for m in messages if m.type == "violation.waived"]
+    assert len(waivers) == len(by_person) > 0
+    assert {
+        (m.subject_id, m.to_state): {uuid.UUID(v["violation_id"]) for v in m.body["violations"]}
+        for m in waivers
+    } == by_person
+    assert all(m.body["measure_id"] == str(measure_id) for m in waivers)
+    return len(messages)
+
+
+def test_chunked_apply_reports_each_person_once(
+    engine: Engine, session_factory: sessionmaker[Session], officer: Principal
+) -> None:
+    """Chunks are by person: however small, a person gets one message of each kind."""
+    _register(engine)
+    measure_id = _activate(session_factory, officer)
+    counts, chunks = service.apply_chunked(
+        session_factory, officer, measure_id, today=TODAY, chunk_persons=37
+    )
+    assert chunks > 5
+    with session_factory() as session:
+        assert counts.messages == _one_message_per_person(session, measure_id)
+    again, _ = service.apply_chunked(
+        session_factory, officer, measure_id, today=TODAY, chunk_persons=37
+    )
     assert (again.documents, again.messages, again.violations) == (0, 0, 0)
 
 
