@@ -24,6 +24,7 @@ import argparse
 import datetime as dt
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,14 @@ from bench.common import (
     update_doc_section,
 )
 from kervan.accounts.roles import system_principal
+from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
 from kervan.db.migrate import upgrade
+from kervan.exchange import trust_store
 from kervan.measures import service
 from kervan.measures.loader import example_path, load_measure, read_measure_file
 from kervan.measures.preview import preview_measure
+from kervan.registry.codes import MEMBER_STATES, SECRETARIAT
 from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
@@ -133,9 +137,24 @@ def _baseline(engine: Engine) -> tuple[float, int]:
     return seconds, rows
 
 
+def _trust_every_member(factory: Any) -> None:
+    """A trust list naming a node for every member state and the secretariat, so that the
+    measure reports to every home state (messages go only to states with a node)."""
+    from kervan.exchange.federation import make_federation
+    from kervan.exchange.trust_store import install
+
+    endpoints = {state: "https://127.0.0.1:9" for state in (*MEMBER_STATES, SECRETARIAT)}
+    with tempfile.TemporaryDirectory() as folder:
+        document, _ = make_federation(Path(folder), endpoints)
+    with unit_of_work(factory) as session:
+        if trust_store.current(session) is None:
+            install(session, document, utcnow(), bootstrap=True)
+
+
 def _apply(engine: Engine, chunk_persons: int) -> dict[str, Any]:
     factory = make_sessionmaker(engine)
     officer = system_principal("KAZ", "bench")
+    _trust_every_member(factory)
     with unit_of_work(factory) as session:
         measure = load_measure(session, officer, read_measure_file(example_path()))
         started = time.perf_counter()

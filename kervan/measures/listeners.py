@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
 from kervan.accounts.roles import system_principal
+from kervan.exchange import routing
 from kervan.measures import service
 from kervan.measures.apply_sql import Slice, apply_pass
-from kervan.registry.codes import MEMBER_STATES
 
 
 def document_changed(session: Session, document: Any, event_kind: Any) -> None:
@@ -38,6 +38,7 @@ def _apply_in_force(session: Session, document_ids: list[uuid.UUID], node_state:
         return 0
     where = Slice(document_ids=tuple(document_ids))
     today, changed = dt.date.today(), 0
+    peers = sorted(routing.home_states(session))
     for measure in measures:
         plan = service.plan_for(measure, today)
         counts = apply_pass(
@@ -46,7 +47,7 @@ def _apply_in_force(session: Session, document_ids: list[uuid.UUID], node_state:
             where,
             run_at=service.utcnow(),
             node_state=node_state,
-            peers=MEMBER_STATES,
+            peers=peers,
         )
         if counts.documents or counts.violations:
             actor = system_principal(node_state, f"measure:{measure.id}")

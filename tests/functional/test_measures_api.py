@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,12 +14,17 @@ from fastapi import FastAPI
 
 from kervan.accounts.roles import Role
 from kervan.config import Settings
+from kervan.db.base import utcnow
+from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.exchange.trust_store import install as install_trust_list
 from kervan.measures import install
 from kervan.measures.api import router as measures_router
 from kervan.measures.loader import example_path
+from kervan.uow import unit_of_work
 from kervan.web.app import create_app
 from tests.functional.conftest import ClientFactory
 from tests.functional.register_data import document_body, person_body
+from tests.unit.exchange.support import federation
 
 
 @pytest.fixture
@@ -38,7 +44,19 @@ def _example() -> dict[str, Any]:
     return result
 
 
-def test_lifecycle_apply_and_explain(client_as: ClientFactory) -> None:
+def _trust_list(settings: Settings, folder: Path) -> None:
+    """A federation of OTS, KAZ, UZB and TUR on this node's trust list."""
+    document, _, _ = federation(folder)
+    engine = make_engine(settings.database_url)
+    with unit_of_work(make_sessionmaker(engine)) as session:
+        install_trust_list(session, document, utcnow(), bootstrap=True)
+    engine.dispose()
+
+
+def test_lifecycle_apply_and_explain(
+    client_as: ClientFactory, settings: Settings, tmp_path: Path
+) -> None:
+    _trust_list(settings, tmp_path / "keys")
     officer = client_as(Role.MIGRATION_OFFICER)
     person = officer.post("/api/v1/persons", json=person_body()).json()
     body = document_body(valid_from="2020-01-10", valid_until="2020-04-01")
@@ -55,7 +73,7 @@ def test_lifecycle_apply_and_explain(client_as: ClientFactory) -> None:
     assert officer.post(f"/api/v1/measures/{measure_id}/activate").json()["status"] == "in_force"
     applied = officer.post(f"/api/v1/measures/{measure_id}/apply").json()
     assert applied["documents_extended"] == 1
-    assert applied["messages_written"] == 1  # UZB is a member state and not this node
+    assert applied["messages_written"] == 1  # UZB has a node on the trust list
     again = officer.post(f"/api/v1/measures/{measure_id}/apply").json()
     assert again["documents_extended"] == 0
 

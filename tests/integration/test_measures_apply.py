@@ -6,29 +6,42 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+import pytest
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import Principal
-from kervan.exchange.models import OutboxMessage
+from kervan.db.base import utcnow
+from kervan.exchange.models import OutboxMessage, TrustListVersion
+from kervan.exchange.trust_store import install as install_trust_list
 from kervan.measures import install, service
 from kervan.measures.explain import explain_document
 from kervan.measures.loader import example_path, load_measure, read_measure_file
 from kervan.measures.models import MeasureEffect, MeasureStatus
 from kervan.measures.preview import preview_measure
 from kervan.registry import service as registry
-from kervan.registry.codes import MEMBER_STATES
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationStatus
 from kervan.registry.models import StayDocument, StayDocumentEvent, Violation
 from kervan.registry.schemas import StayDocumentCreate
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
+from tests.unit.exchange.support import federation
 
 TODAY = dt.date(2020, 5, 1)
 WINDOW = (dt.date(2020, 3, 16), dt.date(2020, 5, 15))
 TARGET = dt.date(2020, 6, 14)
-PEERS = set(MEMBER_STATES) - {"KAZ"}
+PEERS = {"UZB", "TUR"}  # the member nodes on the trust list besides this one (KAZ)
+
+
+@pytest.fixture(autouse=True)
+def trust_list(session_factory: sessionmaker[Session], tmp_path: Path) -> None:
+    """A federation of OTS, KAZ, UZB and TUR: KAZ reports to UZB and TUR, and to no member
+    state without a node (a message for one would wait in the outbox for ever)."""
+    document, _, _ = federation(tmp_path / "keys")
+    with unit_of_work(session_factory) as session:
+        install_trust_list(session, document, utcnow(), bootstrap=True)
 
 
 def _register(engine: Engine) -> None:
@@ -107,7 +120,10 @@ def _one_message_per_person(session: Session, measure_id: uuid.UUID) -> int:
     """The outbox holds one stay.extended per person with an extended document and one
     violation.waived per person with waived violations (listing exactly those), each to the
     person's home state when it is a peer; returns how many messages."""
-    messages = session.scalars(select(OutboxMessage)).all()
+    queued = session.scalars(select(OutboxMessage)).all()
+    announced = [m for m in queued if m.type == "measure.announced"]
+    assert sorted(m.to_state for m in announced) == ["OTS", "TUR", "UZB"]  # every other node
+    messages = [m for m in queued if m.type != "measure.announced"]
     assert {m.type for m in messages} == {"stay.extended", "violation.waived"}
     assert all(m.to_state in PEERS for m in messages)
     extended_people = set(
@@ -156,6 +172,22 @@ def test_chunked_apply_reports_each_person_once(
         session_factory, officer, measure_id, today=TODAY, chunk_persons=37
     )
     assert (again.documents, again.messages, again.violations) == (0, 0, 0)
+
+
+def test_without_a_trust_list_nothing_is_queued_for_other_states(
+    engine: Engine, session_factory: sessionmaker[Session], officer: Principal
+) -> None:
+    with unit_of_work(session_factory) as session:
+        session.execute(delete(TrustListVersion))
+    _register(engine)
+    measure_id = _activate(session_factory, officer)
+    with unit_of_work(session_factory) as session:
+        counts = service.apply_measure(session, officer, measure_id, today=TODAY)
+    assert counts.documents > 0 and counts.violations > 0
+    assert counts.messages == 0
+    with session_factory() as session:
+        queued = session.scalars(select(OutboxMessage.type)).all()
+    assert queued == []  # not even measure.announced: no node is known
 
 
 def test_new_document_comes_under_measure_in_force(
