@@ -13,7 +13,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kervan.exchange.envelopes import Envelope
@@ -52,45 +54,52 @@ def apply_batch(session: Session, envelopes: Sequence[Envelope], now: dt.datetim
             measure = envelope.body["measure"]
             key = (measure["issuing_state"], measure["reference"])
             measures[key] = (envelope, _measure_values(envelope, measure, now))
-    _upsert_documents(session, newest, now)
+    documents: Newest = {k: (e, _document_values(e, d, now)) for k, (e, d) in newest.items()}
+    _upsert_newest(session, NationalAbroadDocument, ("host_state", "document_id"), documents)
     _upsert_newest(session, NationalAbroadWaiver, ("host_state", "violation_id"), waivers)
     _upsert_newest(session, ForeignMeasure, ("issuing_state", "reference"), measures, now)
-    session.flush()
+
+
+def _insert(session: Session, table: Any) -> Any:
+    """INSERT … ON CONFLICT for the session's database (both speak it)."""
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
 def _advance_heads(session: Session, envelopes: Sequence[Envelope]) -> None:
+    """One upsert for the batch: counts add up, the newest envelope id is kept."""
     counts: dict[SubjectKey, int] = {}
     last: dict[SubjectKey, uuid.UUID] = {}
     for envelope in envelopes:
         key = (envelope.from_state, envelope.subject_type, envelope.subject_id)
         counts[key] = counts.get(key, 0) + 1
         last[key] = max(envelope.id, last.get(key, envelope.id))
-    existing = {
-        (h.from_state, h.subject_type, h.subject_id): h
-        for h in session.scalars(
-            select(SubjectHead)
-            .where(
-                SubjectHead.from_state.in_({k[0] for k in counts}),
-                SubjectHead.subject_id.in_({k[2] for k in counts}),
-            )
-            .with_for_update()
-        )
-    }
-    for key, count in counts.items():
-        head = existing.get(key)
-        if head is None:
-            session.add(
-                SubjectHead(
-                    from_state=key[0],
-                    subject_type=key[1],
-                    subject_id=key[2],
-                    envelope_id=last[key],
-                    applied_count=count,
-                )
-            )
-        else:
-            head.applied_count += count
-            head.envelope_id = max(head.envelope_id, last[key])
+    table = SubjectHead.__table__
+    statement = _insert(session, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["from_state", "subject_type", "subject_id"],
+        set_={
+            "applied_count": table.c.applied_count + statement.excluded.applied_count,
+            "envelope_id": case(
+                (
+                    table.c.envelope_id < statement.excluded.envelope_id,
+                    statement.excluded.envelope_id,
+                ),
+                else_=table.c.envelope_id,
+            ),
+        },
+    )
+    rows = [
+        {
+            "from_state": key[0],
+            "subject_type": key[1],
+            "subject_id": key[2],
+            "envelope_id": last[key],
+            "applied_count": count,
+        }
+        for key, count in sorted(counts.items())
+    ]
+    session.execute(statement, rows)
 
 
 def _document_values(
@@ -112,37 +121,6 @@ def _document_values(
         "envelope_id": envelope.id,
         "updated_at": now,
     }
-
-
-def _upsert_documents(
-    session: Session,
-    newest: dict[tuple[str, uuid.UUID], tuple[Envelope, dict[str, Any]]],
-    now: dt.datetime,
-) -> None:
-    if not newest:
-        return
-    table = NationalAbroadDocument
-    rows = {
-        (r.host_state, r.document_id): r
-        for r in session.scalars(
-            select(table)
-            .where(
-                table.host_state.in_({k[0] for k in newest}),
-                table.document_id.in_({k[1] for k in newest}),
-            )
-            .with_for_update()
-        )
-    }
-    for key, (envelope, document) in newest.items():
-        values = _document_values(envelope, document, now)
-        row = rows.get(key)
-        if row is None:
-            session.add(table(host_state=key[0], document_id=key[1], **values))
-        elif row.envelope_id < envelope.id:
-            # A document can be reported under several subjects (an officer's change, a
-            # measure's): the newest report wins whatever the arrival order.
-            for name, value in values.items():
-                setattr(row, name, value)
 
 
 def _waiver_values(
@@ -190,31 +168,28 @@ def _measure_values(
 
 def _upsert_newest(
     session: Session,
-    table: type[NationalAbroadWaiver] | type[ForeignMeasure],
+    model: type[NationalAbroadDocument] | type[NationalAbroadWaiver] | type[ForeignMeasure],
     key_names: tuple[str, str],
     newest: Newest,
     first_received_at: dt.datetime | None = None,
 ) -> None:
-    """Insert or update one row per key, the newest envelope winning whatever the arrival
-    order (an older one, late or redelivered, changes nothing): one SELECT for the batch."""
+    """Insert or update one row per key in one statement for the batch, the newest envelope
+    winning whatever the arrival order: an older one, late or redelivered, changes nothing.
+    Concurrent batches are safe, as the database resolves the conflict row by row."""
     if not newest:
         return
-    first, second = (getattr(table, name) for name in key_names)
-    rows: dict[tuple[str, Any], Any] = {
-        (getattr(r, key_names[0]), getattr(r, key_names[1])): r
-        for r in session.scalars(
-            select(table)
-            .where(first.in_({k[0] for k in newest}), second.in_({k[1] for k in newest}))
-            .with_for_update()
-        )
-    }
-    for key, (envelope, values) in newest.items():
-        row = rows.get(key)
-        if row is None:
-            keys = dict(zip(key_names, key, strict=True))
-            if first_received_at is not None:
-                keys["first_received_at"] = first_received_at
-            session.add(table(**keys, **values))
-        elif row.envelope_id < envelope.id:
-            for name, value in values.items():
-                setattr(row, name, value)
+    table = model.__table__
+    rows = []
+    for key, (_, values) in sorted(newest.items()):
+        row = {**dict(zip(key_names, key, strict=True)), **values}
+        if first_received_at is not None:
+            row["first_received_at"] = first_received_at
+        rows.append(row)
+    statement = _insert(session, table)
+    kept_on_update = {*key_names, "first_received_at"}
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key_names),
+        set_={name: statement.excluded[name] for name in rows[0] if name not in kept_on_update},
+        where=table.c.envelope_id < statement.excluded.envelope_id,
+    )
+    session.execute(statement, rows)
