@@ -22,6 +22,35 @@ from kervan.registry.models import Person, StayDocument, TravelDocument, Violati
 STAY_TYPES = {"stay.issued", "stay.extended", "stay.revoked"}
 WAIVED = "violation.waived"
 
+# The columns a body needs, read as plain rows: the worker renders every envelope the node
+# sends, and whole ORM objects cost several times more to load than these few columns.
+PERSON_COLUMNS = (
+    Person.id,
+    Person.primary_identifier,
+    Person.secondary_identifier,
+    Person.nationality,
+    Person.birth_year,
+)
+DOCUMENT_COLUMNS = (
+    StayDocument.id,
+    StayDocument.person_id,
+    StayDocument.kind,
+    StayDocument.number,
+    StayDocument.host_state,
+    StayDocument.purpose,
+    StayDocument.valid_from,
+    StayDocument.valid_until,
+    StayDocument.status,
+)
+VIOLATION_COLUMNS = (
+    Violation.id,
+    Violation.person_id,
+    Violation.kind,
+    Violation.period_start,
+    Violation.period_end,
+    Violation.status,
+)
+
 
 def _document_ids(message: OutboxMessage) -> list[uuid.UUID]:
     return [uuid.UUID(str(d["document_id"])) for d in message.body.get("documents", [])]
@@ -31,7 +60,8 @@ def _violation_ids(message: OutboxMessage) -> list[uuid.UUID]:
     return [uuid.UUID(str(v["violation_id"])) for v in message.body.get("violations", [])]
 
 
-def person_part(person: Person, travel_number: str) -> dict[str, Any]:
+def person_part(person: Any, travel_number: str) -> dict[str, Any]:
+    """From a ``Person`` or a row of ``PERSON_COLUMNS``."""
     return {
         "id": str(person.id),
         "primary_identifier": person.primary_identifier,
@@ -42,7 +72,8 @@ def person_part(person: Person, travel_number: str) -> dict[str, Any]:
     }
 
 
-def document_part(document: StayDocument) -> dict[str, Any]:
+def document_part(document: Any) -> dict[str, Any]:
+    """From a ``StayDocument`` or a row of ``DOCUMENT_COLUMNS``."""
     return {
         "id": str(document.id),
         "kind": document.kind.value,
@@ -55,7 +86,8 @@ def document_part(document: StayDocument) -> dict[str, Any]:
     }
 
 
-def violation_part(violation: Violation) -> dict[str, Any]:
+def violation_part(violation: Any) -> dict[str, Any]:
+    """From a ``Violation`` or a row of ``VIOLATION_COLUMNS``."""
     return {
         "id": str(violation.id),
         "kind": violation.kind.value,
@@ -89,14 +121,21 @@ def render_bodies(
     documents = (
         {
             d.id: d
-            for d in session.scalars(select(StayDocument).where(StayDocument.id.in_(document_ids)))
+            for d in session.execute(
+                select(*DOCUMENT_COLUMNS).where(StayDocument.id.in_(document_ids))
+            )
         }
         if document_ids
         else {}
     )
     violation_ids = {v for m in waived for v in _violation_ids(m)}
     violations = (
-        {v.id: v for v in session.scalars(select(Violation).where(Violation.id.in_(violation_ids)))}
+        {
+            v.id: v
+            for v in session.execute(
+                select(*VIOLATION_COLUMNS).where(Violation.id.in_(violation_ids))
+            )
+        }
         if violation_ids
         else {}
     )
@@ -104,7 +143,7 @@ def render_bodies(
         v.person_id for v in violations.values()
     }
     persons = (
-        {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+        {p.id: p for p in session.execute(select(*PERSON_COLUMNS).where(Person.id.in_(person_ids)))}
         if person_ids
         else {}
     )
@@ -137,8 +176,8 @@ def render_bodies(
 
 def _waiver_body(
     message: OutboxMessage,
-    violations: dict[uuid.UUID, Violation],
-    persons: dict[uuid.UUID, Person],
+    violations: dict[uuid.UUID, Any],
+    persons: dict[uuid.UUID, Any],
     numbers: dict[uuid.UUID, str],
 ) -> dict[str, Any] | None:
     """The person and the violations as they stand at send time (a violation paid or appealed
