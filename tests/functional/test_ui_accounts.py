@@ -171,3 +171,9 @@ def test_a_file_of_an_unknown_kind_is_refused(ui_as: UiClientFactory) -> None:
     )
     assert refused.status_code == 422
     assert "Choose a CSV, JSON, JSON Lines or XLSX file." in refused.text
+
+
+def test_form_fields_carry_their_extra_attributes_as_attributes(ui_as: UiClientFactory) -> None:
+    page = ui_as(Role.ADMIN).get("/admin/users").text
+    assert 'type="password" value="" required autocomplete="new-password"' in page
+    assert 'maxlength="3"' in page and "&#34;" not in page
