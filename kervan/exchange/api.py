@@ -130,7 +130,7 @@ def message_evidence(
     session: SessionDep,
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> dict[str, Any]:
-    return evidence.verify_message(session, message_id).as_dict()
+    return evidence.read_evidence(session, principal, message_id).as_dict()
 
 
 # ----------------------------------------------------------------------------------------------

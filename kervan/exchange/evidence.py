@@ -14,6 +14,8 @@ from joserfc.errors import JoseError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kervan.accounts import audit
+from kervan.accounts.roles import Principal
 from kervan.errors import NotFound
 from kervan.exchange import trust
 from kervan.exchange.envelopes import ALG, sha256_hex
@@ -81,6 +83,21 @@ def _verify_jws(
     detail = f"signed by {kid} (trust list v{version})" if ok else (problem or "bad signature")
     evidence.check(name, ok, detail)
     return payload
+
+
+def read_evidence(session: Session, principal: Principal, message_id: uuid.UUID) -> Evidence:
+    """An officer reads a message's proof: the envelope names a person, so the read is
+    audited (the CLI's ``kervan exchange verify`` is the operator's own tool)."""
+    evidence = verify_message(session, message_id)
+    audit.record(
+        session,
+        principal,
+        "exchange.evidence.read",
+        record_type="exchange_message",
+        record_id=message_id,
+        details={"proven": evidence.proven},
+    )
+    return evidence
 
 
 def verify_message(session: Session, message_id: uuid.UUID) -> Evidence:

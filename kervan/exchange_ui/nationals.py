@@ -188,7 +188,7 @@ def message_evidence(
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> Response:
     """Any logged envelope's proof, for the node administrator (a dead letter's, say)."""
-    proof = evidence.verify_message(session, message_id)
+    proof = evidence.read_evidence(session, principal, message_id)
     return page.render(
         "exchange_ui/evidence.html",
         proof=proof,

@@ -320,6 +320,8 @@ def test_only_this_states_consuls_see_nationals_abroad(
     admin_menu = admin.get("/").text
     assert 'href="/exchange/dead-letters"' in admin_menu and "/nationals-abroad" not in admin_menu
     assert admin.get(f"/exchange/messages/{envelope_id}/evidence").status_code == 200
+    proofs = _audited(app.state.session_factory, "exchange.evidence.read")
+    assert [e.record_id for e in proofs] == [str(envelope_id)]
     denied = _audited(app.state.session_factory, "access.denied")
     assert {e.details["path"] for e in denied} >= {"/nationals-abroad", "/peer-query"}
 
