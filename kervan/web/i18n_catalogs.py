@@ -8,7 +8,6 @@ update`` fails the build instead of silently showing English.
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 from collections.abc import Iterable
@@ -128,8 +127,8 @@ def update_catalogs(template: Catalog, locale_dir: Path = LOCALE_DIR) -> list[st
         )
         # Babel's ``Catalog.update`` adds a new message by inserting the template's own Message
         # object, not a copy: filling English in place would then fill the same objects in
-        # every catalog updated after it. Each catalog gets a template of its own.
-        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
+        # every catalog updated after it. Each catalog gets messages of its own.
+        catalog.update(_own_messages(template), no_fuzzy_matching=True)
         if code == SOURCE_LANGUAGE:
             for message in catalog:
                 if message.id and not any(_strings(message)):
@@ -141,6 +140,21 @@ def update_catalogs(template: Catalog, locale_dir: Path = LOCALE_DIR) -> list[st
         write_catalog(catalog, path, locations=False)
         changed.append(str(path))
     return changed
+
+
+def _own_messages(template: Catalog) -> Catalog:
+    """The template with a fresh copy of every message, for one catalog's update to keep."""
+    fresh = Catalog(
+        project=template.project,
+        version=template.version,
+        creation_date=template.creation_date,
+        fuzzy=False,
+    )
+    fresh.header_comment = template.header_comment
+    for message in template:
+        if message.id:
+            fresh[message.id] = message.clone()
+    return fresh
 
 
 def _source_text(message: Message, num_plurals: int) -> str | tuple[str, ...]:
@@ -220,7 +234,7 @@ def copy_problems(code: str, message: Message, where: str | None = None) -> list
         return []
     return [
         f"{where or code}: {msgid!r} is a copy of the English source, not a translation "
-        "(translate it, or allow-list it in i18n_catalogs.SAME_IN_EVERY_LANGUAGE)"
+        "(translate it; the few allowed are listed in kervan/web/i18n_catalogs.py)"
     ]
 
 
