@@ -16,14 +16,18 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
+import psycopg
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kervan.config import Settings
 from kervan.db.base import utcnow
+from kervan.db.bulk import bulk_insert
 from kervan.exchange import apply, trust_store
 from kervan.exchange.envelopes import (
     Envelope,
@@ -125,11 +129,6 @@ def _log_new(
     this batch owns (and so applies)."""
     if not fresh:
         return set()
-    table = ExchangeMessage.__table__
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)  # type: ignore[arg-type]
-    )
     rows = [
         {
             "id": e.id,
@@ -150,6 +149,17 @@ def _log_new(
         }
         for e in fresh.values()
     ]
+    table = cast(Table, ExchangeMessage.__table__)
+    try:
+        # The fast path (COPY on PostgreSQL): these ids were not logged a moment ago, and
+        # only a concurrent delivery of the same envelopes can have logged them since.
+        with session.begin_nested():
+            bulk_insert(session.connection(), table, rows)
+        return set(fresh)
+    except (IntegrityError, psycopg.IntegrityError):
+        pass  # COPY raises the driver's own error, not SQLAlchemy's
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
     return set(session.execute(statement, rows).scalars())
 
 

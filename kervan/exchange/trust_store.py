@@ -40,8 +40,21 @@ def current_row(session: Session) -> TrustListVersion | None:
 
 
 def current(session: Session) -> TrustList | None:
-    row = current_row(session)
-    return _parse(row.document, row.sha256) if row else None
+    # Every batch sent or received asks for the list in force: read its hash, and its
+    # document (several kB of signed JSON) only when that version is not parsed yet.
+    latest = session.execute(
+        select(TrustListVersion.version, TrustListVersion.sha256)
+        .order_by(TrustListVersion.version.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return None
+    with _lock:
+        cached = _parsed.get(latest.sha256)
+    if cached is not None:
+        return cached
+    row = session.get_one(TrustListVersion, latest.version)
+    return _parse(row.document, row.sha256)
 
 
 def require_current(session: Session) -> TrustList:

@@ -195,3 +195,31 @@ def test_evidence_of_a_received_envelope(
     assert found["facts"]["receipt"]["status"] == "accepted"
     officer = client_as(Role.MIGRATION_OFFICER, "UZB")
     assert officer.get(f"/api/v1/exchange/messages/{envelope_id}/evidence").status_code == 403
+
+
+def test_an_envelope_logged_meanwhile_by_a_concurrent_delivery_is_not_applied_twice(
+    app: FastAPI, fed: tuple, app_sessions: sessionmaker[Session]
+) -> None:
+    """The race the fast path cannot see: between the look-up of logged ids and the write,
+    another delivery logged one of them. Its row is kept and this batch does not own it."""
+    from kervan.exchange.envelopes import open_envelope
+    from kervan.exchange.inbox import _log_new, receiver_context
+
+    _, signers, _ = fed
+    raced, mine = envelope(signers["KAZ"]), envelope(signers["KAZ"])
+    with unit_of_work(app_sessions) as session:
+        context = receiver_context(session, app.state.settings, utcnow())
+        first, second = (open_envelope(c, context) for c in (raced, mine))
+        assert _log_new(session, {first.id: first}, {first.id: "their-receipt"}, utcnow())
+    with unit_of_work(app_sessions) as session:
+        owned = _log_new(
+            session,
+            {first.id: first, second.id: second},
+            {first.id: "my-receipt", second.id: "my-receipt"},
+            utcnow(),
+        )
+    assert owned == {second.id}
+    with app_sessions() as session:
+        kept = session.get(ExchangeMessage, first.id)
+        assert kept is not None and kept.receipt == "their-receipt"
+    assert _count(app_sessions, ExchangeMessage) == 2
