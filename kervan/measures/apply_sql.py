@@ -31,6 +31,7 @@ from sqlalchemy import (
     Select,
     and_,
     exists,
+    false,
     func,
     insert,
     literal,
@@ -57,14 +58,22 @@ from kervan.registry.models import Person, StayDocument, StayDocumentEvent, Viol
 class Slice:
     """The part of the register one pass covers: everything, a range of person ids (chunks on
     PostgreSQL: a person's documents are always in one chunk, so they get one message), or
-    given documents (new, imported or corrected ones)."""
+    given documents (new, imported or corrected ones), or given violations (newly recorded
+    ones: no document is touched then)."""
 
     person_from: uuid.UUID | None = None
     person_to: uuid.UUID | None = None  # exclusive
     document_ids: tuple[uuid.UUID, ...] | None = None
+    violation_ids: tuple[uuid.UUID, ...] | None = None
 
-    def on(self, person_id: Any, document_id: Any) -> ColumnElement[bool]:
+    def on(
+        self, person_id: Any, document_id: Any, violation_id: Any | None = None
+    ) -> ColumnElement[bool]:
         parts: list[ColumnElement[bool]] = []
+        if self.violation_ids is not None:
+            parts.append(
+                violation_id.in_(self.violation_ids) if violation_id is not None else false()
+            )
         if self.person_from is not None:
             parts.append(person_id >= self.person_from)
         if self.person_to is not None:
@@ -173,7 +182,7 @@ def waiver_condition(plan: Plan, waive: Waive, scope: Scope, where: Slice) -> Co
         Violation.kind.in_(waive.kinds),
         Violation.period_start <= end,
         or_(Violation.period_end.is_(None), Violation.period_end >= start),
-        where.on(Violation.person_id, Violation.document_id),
+        where.on(Violation.person_id, Violation.document_id, Violation.id),
     )
     if scope.root is not None:
         condition = and_(condition, Violation.person_id.in_(persons_in_scope(scope, plan.today)))

@@ -1,10 +1,10 @@
-"""Bringing new, imported and corrected documents under the measures in force, at once and in
-the same transaction as the change: the apply SQL restricted to those documents."""
+"""Bringing new, imported and corrected documents, and newly recorded violations, under the
+measures in force, at once and in the same transaction as the change: the apply SQL restricted
+to those documents or violations."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,29 +17,33 @@ from kervan.measures.apply_sql import Slice, apply_pass
 
 
 def document_changed(session: Session, document: Any, event_kind: Any) -> None:
-    changed = _apply_in_force(session, [document.id], document.host_state)
+    changed = _apply_in_force(session, Slice(document_ids=(document.id,)), "document_changed")
     if changed:
         session.expire(document)  # its end date changed in SQL, behind the ORM's back
 
 
-def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
-    from kervan.registry.models import StayDocument
+def violation_recorded(session: Session, violation: Any) -> None:
+    """A violation recorded after a waiver came into force, in its window and scope, is waived
+    at once (and its home state told), as if it had been there when the measure applied."""
+    if _apply_in_force(session, Slice(violation_ids=(violation.id,)), "violation_recorded"):
+        session.expire(violation)
 
+
+def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
     if not document_ids:
         return
-    first = session.get(StayDocument, document_ids[0])
-    host = first.host_state if first is not None else ""
-    _apply_in_force(session, document_ids, host)
+    _apply_in_force(session, Slice(document_ids=tuple(document_ids)), "documents_imported")
 
 
-def _apply_in_force(session: Session, document_ids: list[uuid.UUID], node_state: str) -> int:
+def _apply_in_force(session: Session, where: Slice, trigger: str) -> int:
+    """Returns how many documents were extended plus violations waived."""
     measures = service.in_force(session)
     if not measures:
         return 0
-    where = Slice(document_ids=tuple(document_ids))
     today, changed = dt.date.today(), 0
     peers = sorted(routing.home_states(session))
     for measure in measures:
+        node_state = measure.issuing_state  # a node applies its own state's measures
         plan = service.plan_for(measure, today)
         counts = apply_pass(
             session.connection(),
@@ -59,10 +63,10 @@ def _apply_in_force(session: Session, document_ids: list[uuid.UUID], node_state:
                 record_id=measure.id,
                 details={
                     "reference": measure.reference,
-                    "trigger": "document_changed",
+                    "trigger": trigger,
                     "documents_extended": counts.documents,
                     "violations_waived": counts.violations,
                 },
             )
-        changed += counts.documents
+        changed += counts.documents + counts.violations
     return changed

@@ -22,9 +22,15 @@ from kervan.measures.loader import example_path, load_measure, read_measure_file
 from kervan.measures.models import MeasureEffect, MeasureStatus
 from kervan.measures.preview import preview_measure
 from kervan.registry import service as registry
-from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationStatus
+from kervan.registry.enums import (
+    StayKind,
+    StayPurpose,
+    StayStatus,
+    ViolationKind,
+    ViolationStatus,
+)
 from kervan.registry.models import StayDocument, StayDocumentEvent, Violation
-from kervan.registry.schemas import StayDocumentCreate
+from kervan.registry.schemas import StayDocumentCreate, ViolationCreate
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
 from tests.unit.exchange.support import federation
@@ -188,6 +194,61 @@ def test_without_a_trust_list_nothing_is_queued_for_other_states(
     with session_factory() as session:
         queued = session.scalars(select(OutboxMessage.type)).all()
     assert queued == []  # not even measure.announced: no node is known
+
+
+def test_a_violation_recorded_later_in_the_window_is_waived_at_once(
+    engine: Engine, session_factory: sessionmaker[Session], officer: Principal
+) -> None:
+    _register(engine)
+    install()
+    measure_id = _activate(session_factory, officer)
+    with unit_of_work(session_factory) as session:
+        service.apply_measure(session, officer, measure_id, today=TODAY)
+    with unit_of_work(session_factory) as session:
+        person_id = session.scalar(
+            select(StayDocument.person_id).where(StayDocument.nationality == "UZB").limit(1)
+        )
+        assert person_id is not None
+        during = registry.record_violation(
+            session,
+            officer,
+            person_id,
+            ViolationCreate(kind=ViolationKind.OVERSTAY, period_start=dt.date(2020, 4, 2)),
+        )
+        after = registry.record_violation(
+            session,
+            officer,
+            person_id,
+            ViolationCreate(
+                kind=ViolationKind.OVERSTAY,
+                period_start=dt.date(2020, 7, 1),
+                period_end=dt.date(2020, 7, 9),
+            ),
+        )
+        other_kind = registry.record_violation(
+            session,
+            officer,
+            person_id,
+            ViolationCreate(
+                kind=ViolationKind.WORK_WITHOUT_PERMIT, period_start=dt.date(2020, 4, 2)
+            ),
+        )
+        ids = (during.id, after.id, other_kind.id)
+    with session_factory() as session:
+        found = {v.id: v for v in session.scalars(select(Violation).where(Violation.id.in_(ids)))}
+        assert found[during.id].status is ViolationStatus.WAIVED
+        assert found[during.id].waived_by_measure_id == measure_id
+        assert found[after.id].status is ViolationStatus.RECORDED  # outside the window
+        assert found[other_kind.id].status is ViolationStatus.RECORDED  # not a waived kind
+        told = [
+            m
+            for m in session.scalars(
+                select(OutboxMessage).where(OutboxMessage.subject_id == person_id)
+            )
+            if m.type == "violation.waived"
+            and during.id in {uuid.UUID(v["violation_id"]) for v in m.body["violations"]}
+        ]
+        assert len(told) == 1 and told[0].to_state == "UZB"
 
 
 def test_new_document_comes_under_measure_in_force(
