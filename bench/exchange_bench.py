@@ -228,15 +228,16 @@ def render(results: dict[str, Any]) -> str:
         "bound of the delay to the receiver's commit) at a steady rate.",
         "Targets: ≥ 2,000 envelopes/s; p99 delay at 500/s under 2 s.",
         "",
-        "| envelopes | workers | exchange | baseline | ratio | rate | p50 delay | p99 delay "
-        "| machine |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| envelopes | workers | batch | exchange | baseline | ratio | rate | p50 delay "
+        "| p99 delay | machine |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for key in sorted(results):
         r = results[key]
         m = r["machine"]
         lines.append(
-            f"| {r['envelopes']:,} | {r['workers']} | {r['exchange_per_second']:,.0f}/s "
+            f"| {r['envelopes']:,} | {r['workers']} | {r.get('batch_size', 200)} "
+            f"| {r['exchange_per_second']:,.0f}/s "
             f"| {r['baseline_per_second']:,.0f}/s | {r['ratio']:.2f} | {r['delay']['rate']}/s "
             f"| {r['delay']['p50_seconds']:.2f} s | {r['delay']['p99_seconds']:.2f} s "
             f"| {m['cpus']} cores, {m['memory_gib']} GiB, {m['date']} |"
@@ -250,13 +251,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="processes on each side")
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=None, help="envelopes per request")
+    parser.add_argument("--no-record", action="store_true", help="print, leave the docs alone")
     parser.add_argument(
         "--postgres", default=os.environ.get("KERVAN_BENCH_POSTGRES", DEFAULT_POSTGRES)
     )
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="kervan-exchange-bench-"))
     pair = make_pair(folder, args.postgres, "bench")
-    pair.sender = pair.sender.model_copy(update={"exchange_lanes": max(4, args.workers * 2)})
+    tuned: dict[str, Any] = {"exchange_lanes": max(4, args.workers * 2)}
+    if args.batch_size:
+        tuned["exchange_batch_size"] = args.batch_size
+    pair.sender = pair.sender.model_copy(update=tuned)
     try:
         targets = seed_register(pair.sender, 20_000)
         pair.start_receiver(workers=args.workers)
@@ -274,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "envelopes": args.envelopes,
         "workers": args.workers,
+        "batch_size": pair.sender.exchange_batch_size,
         "exchange_per_second": round(exchange_rate, 1),
         "baseline_per_second": round(baseline_rate, 1),
         "ratio": round(exchange_rate / baseline_rate, 3),
@@ -281,7 +288,10 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
     }
     _say(json.dumps(result))
-    update_doc_section(SECTION, render, f"postgresql-{args.envelopes}", result)
+    if args.no_record:
+        return 0
+    key = f"postgresql-{args.envelopes}-batch{pair.sender.exchange_batch_size}"
+    update_doc_section(SECTION, render, key, result)
     return 0
 
 
