@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts.roles import Permission, Principal
 from kervan.measures.actions import combined, parse_actions
 from kervan.measures.models import Measure, MeasureEffect, MeasureStatus
-from kervan.measures.schemas import ClausePublic, Explanation, MeasureVerdict
+from kervan.measures.schemas import ClausePublic, Explanation, MeasureVerdict, OutcomeCode
 from kervan.measures.scope import explain_scope, parse_scope
 from kervan.registry import service as registry
 from kervan.registry.enums import StayStatus, ViolationStatus
@@ -76,7 +76,20 @@ def _measure_verdicts(
             )
         ).all()
         outcome = f"waived {len(waived)} violation(s)" if waived else "nothing waived"
-        out.append(_verdict(measure, "waive", None, results, outcome, None, None, None))
+        code: OutcomeCode = "waived" if waived else "nothing-waived"
+        out.append(
+            _verdict(
+                measure,
+                "waive",
+                None,
+                results,
+                (code, outcome),
+                None,
+                None,
+                None,
+                waived_count=len(waived),
+            )
+        )
     return out
 
 
@@ -121,7 +134,18 @@ def _extension_verdict(
             "at": effect.applied_at.isoformat(),
         }
     outcome = _outcome(measure, results[0].matched, document, target, effect)
-    return _verdict(measure, "extend", document.id, results, outcome, base, target, extended)
+    return _verdict(
+        measure,
+        "extend",
+        document.id,
+        results,
+        outcome,
+        base,
+        target,
+        extended,
+        valid_until=document.valid_until,
+        document_status=document.status,
+    )
 
 
 def _outcome(
@@ -130,20 +154,28 @@ def _outcome(
     document: StayDocument,
     target: dt.date,
     effect: MeasureEffect | None,
-) -> str:
+) -> tuple[OutcomeCode, str]:
+    """The outcome as a stable code (what the officer UI words in its language) and in English
+    (what the API and the CLI show)."""
     if effect is not None:
-        return f"extended from {effect.old_until} to {effect.new_until}"
+        return "extended", f"extended from {effect.old_until} to {effect.new_until}"
     if not in_scope:
-        return "not in scope"
+        return "not-in-scope", "not in scope"
     if document.status is not StayStatus.ACTIVE:
-        return f"in scope, but the document is {document.status.value}"
+        return "document-not-active", f"in scope, but the document is {document.status.value}"
     if document.valid_until >= target:
-        return f"in scope, but already valid until {document.valid_until} (not before {target})"
+        return (
+            "already-valid",
+            f"in scope, but already valid until {document.valid_until} (not before {target})",
+        )
     if measure.status is MeasureStatus.LIFTED:
-        return "in scope, but the measure was lifted before it reached this document"
+        return (
+            "lifted-before-reaching",
+            "in scope, but the measure was lifted before it reached this document",
+        )
     if measure.status is MeasureStatus.PREVIEWED:
-        return f"in scope: would extend to {target} once in force"
-    return f"in scope: will extend to {target} when applied"
+        return "would-extend-once-in-force", f"in scope: would extend to {target} once in force"
+    return "will-extend-when-applied", f"in scope: will extend to {target} when applied"
 
 
 def _verdict(
@@ -151,10 +183,11 @@ def _verdict(
     action: str,
     document_id: uuid.UUID | None,
     results: list[Any],
-    outcome: str,
+    outcome: tuple[OutcomeCode, str],
     judged: dt.date | None,
     target: dt.date | None,
     extended: dict[str, Any] | None,
+    **facts: Any,
 ) -> MeasureVerdict:
     return MeasureVerdict(
         measure_id=measure.id,
@@ -167,12 +200,14 @@ def _verdict(
         judged_until=judged,
         would_extend_to=target,
         extended=extended,
-        outcome=outcome,
+        outcome=outcome[1],
+        outcome_code=outcome[0],
         clauses=[
             ClausePublic(clause=r.clause, path=r.path, matched=r.matched, saw=r.saw)
             for r in results
         ],
+        **facts,
     )
 
 
-__all__ = ["base_until", "explain_document", "explain_person"]
+__all__ = ["EXPLAINED", "base_until", "explain_document", "explain_person"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kervan.measures.models import MeasureStatus
+from kervan.registry.enums import StayStatus
 
 
 class LegalBasis(BaseModel):
@@ -84,6 +85,23 @@ class ClausePublic(BaseModel):
     saw: dict[str, Any]
 
 
+# What a measure did or would do, as a stable code beside the English sentence (``outcome``):
+# the officer UI words its own sentence from the code and the dates, in the officer's language.
+OutcomeCode = Literal[
+    # an ``extend`` verdict, one per stay document
+    "extended",  # the measure extended it: ``extended`` has from, to, at
+    "not-in-scope",
+    "document-not-active",  # in scope, but revoked or otherwise not active: ``document_status``
+    "already-valid",  # in scope, but ``valid_until`` is not before ``would_extend_to``
+    "lifted-before-reaching",  # in scope, but the measure was lifted before it reached it
+    "would-extend-once-in-force",  # in scope, the measure is only previewed
+    "will-extend-when-applied",  # in scope, in force, not applied to it yet
+    # a ``waive`` verdict, one per waiver of the measure, for the person
+    "waived",  # ``waived_count`` violations waived by this measure
+    "nothing-waived",
+]
+
+
 class MeasureVerdict(BaseModel):
     """Why a measure does or does not apply to one document (or person)."""
 
@@ -97,7 +115,17 @@ class MeasureVerdict(BaseModel):
     judged_until: dt.date | None = Field(description="the end date the scope was judged by")
     would_extend_to: dt.date | None
     extended: dict[str, Any] | None = Field(description="what the measure did, if it did")
-    outcome: str
+    outcome: str = Field(description="what happened or would, in English")
+    outcome_code: OutcomeCode = Field(description="the outcome as a stable code")
+    valid_until: dt.date | None = Field(
+        default=None, description="the document's end date now (extend verdicts)"
+    )
+    document_status: StayStatus | None = Field(
+        default=None, description="the document's status now (extend verdicts)"
+    )
+    waived_count: int | None = Field(
+        default=None, description="violations this measure waived (waive verdicts)"
+    )
     clauses: list[ClausePublic]
 
 

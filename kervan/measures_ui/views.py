@@ -10,8 +10,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.measures_ui.explain import measures_for_person
-from kervan.registry import service as registry
+from kervan.measures.explain import explain_person
+from kervan.measures_ui.explain import group_verdicts
+from kervan.measures_ui.pages import STATUS_LABELS
+from kervan.registry.models import Person
 from kervan.web.deps import SessionDep, policy
 from kervan.web.templating import PageDep
 
@@ -25,11 +27,15 @@ def applies_panel(
     session: SessionDep,
     principal: Principal = policy(Permission.REGISTER_READ),
 ) -> Response:
-    person = registry.get_person(session, principal, person_id, purpose="measures explained")
-    found = measures_for_person(session, person, today=dt.date.today())
+    # The same explanation as the API and the CLI; its register read is the one audited
+    # (purpose "measures.explain") and leaves the person in the session for the page.
+    explanation = explain_person(session, principal, person_id, today=dt.date.today())
+    person = session.get(Person, explanation.person_id)
+    assert person is not None
+    groups = group_verdicts(session, explanation, person)
     template = (
         "measures_ui/_applies.html"
         if page.request.headers.get("hx-request")
         else "measures_ui/applies.html"
     )
-    return page.render(template, person=person, found=found)
+    return page.render(template, person=person, groups=groups, status_labels=STATUS_LABELS)

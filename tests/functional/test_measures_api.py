@@ -82,14 +82,28 @@ def test_lifecycle_apply_and_explain(
     explained = officer.get(f"/api/v1/stay-documents/{document_id}/measures").json()
     verdict = next(v for v in explained["verdicts"] if v["action"] == "extend")
     assert verdict["applies"] and verdict["extended"]["to"] == "2020-06-14"
+    assert verdict["outcome_code"] == "extended"
+    assert verdict["outcome"] == "extended from 2020-04-01 to 2020-06-14"
+    assert (verdict["valid_until"], verdict["document_status"]) == ("2020-06-14", "active")
     leaf = next(c for c in verdict["clauses"] if "expires" in c["clause"])
     assert leaf["saw"] == {"valid_until": "2020-04-01"}
+    waive = next(v for v in explained["verdicts"] if v["action"] == "waive")
+    assert (waive["outcome_code"], waive["waived_count"]) == ("nothing-waived", 0)
+    by_person = officer.get(f"/api/v1/persons/{person['id']}/measures").json()
+    assert {(v["action"], v["outcome_code"]) for v in by_person["verdicts"]} == {
+        ("extend", "extended"),
+        ("waive", "nothing-waived"),
+    }
 
     lifted = officer.post(f"/api/v1/measures/{measure_id}/lift", json={"reason": "ended"})
     assert lifted.json()["status"] == "lifted"
     assert officer.get(f"/api/v1/stay-documents/{document_id}").json()["valid_until"] == (
         "2020-06-14"
     )
+    # Lifting does not undo what the measure granted, and the explanation still says so.
+    after = officer.get(f"/api/v1/stay-documents/{document_id}/measures").json()
+    verdict = next(v for v in after["verdicts"] if v["action"] == "extend")
+    assert (verdict["status"], verdict["outcome_code"]) == ("lifted", "extended")
 
 
 def test_scope_errors_are_problems_with_paths(client_as: ClientFactory) -> None:
