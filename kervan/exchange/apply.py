@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from kervan.exchange.consular import search_keys
 from kervan.exchange.envelopes import Envelope
 from kervan.exchange.models import (
     ForeignMeasure,
@@ -106,10 +107,13 @@ def _document_values(
     envelope: Envelope, document: dict[str, Any], now: dt.datetime
 ) -> dict[str, Any]:
     person = envelope.body["person"]
+    name_folded, name_skeleton = search_keys(person["primary_identifier"])
     return {
         "person_id": uuid.UUID(person["id"]),
         "primary_identifier": person["primary_identifier"],
         "secondary_identifier": person["secondary_identifier"],
+        "name_folded": name_folded,
+        "name_skeleton": name_skeleton,
         "birth_year": person["birth_year"],
         "travel_document_number": person["travel_document_number"],
         "kind": document["kind"],

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
+import string
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import Forbidden, InvalidInput, NotFound
 from kervan.exchange.models import ExchangeMessage, NationalAbroadDocument, NationalAbroadWaiver
+from kervan.identity.names import fold, skeleton
 from kervan.registry.naming import mrz_form
 
 
@@ -47,15 +51,116 @@ def _in_scope(principal: Principal, node_state: str) -> bool:
     return principal.state == node_state
 
 
-def _cursor(row: NationalAbroadDocument) -> str:
-    raw = json.dumps([row.primary_identifier, row.host_state, str(row.document_id)])
+def search_keys(primary_identifier: str) -> tuple[str, str]:
+    """The stored search keys of a primary identifier (``name_folded``, ``name_skeleton``): its
+    fold, and the skeleton of the fold's first word. Computed when a document is received."""
+    folded = fold(primary_identifier)[:200]
+    words = folded.split()
+    return folded, (skeleton(words[0])[:100] if words else "")
+
+
+# What may follow a typed prefix: a letter or two can complete a spelling that fold merges, so
+# that a name starting with the prefix folds to a key that does not (ALI of ALIEV, folded ALEV;
+# RAK of RAKHIMOV, folded RAHIMOV; DZ of DZHURAEV, IURAEV). Fold's rules look no further.
+_CONTINUATIONS = (
+    "",
+    *string.ascii_uppercase,
+    *(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase),
+)
+# Some 700 one-off spellings per new query: past the cache of whole names that fold keeps.
+_fold_once = fold.__wrapped__
+
+
+@dataclass(frozen=True, slots=True)
+class _NameQuery:
+    """A surname query: a prefix of the folded name (``folded``), or, when the typed prefix
+    ends inside a spelling that fold merges, also of the ICAO form as written (``icao``, as
+    the search matched before it folded names, so that ALI still finds ALIEV); and, for a
+    whole word of three letters or more, the skeleton of the name's first word."""
+
+    folded: str
+    icao: str
+    skeleton: str
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_query(text: str) -> _NameQuery | None:
+    folded, icao = fold(text), mrz_form(text)
+    if not folded:
+        return None  # nothing in it folds to a letter
+    if all(_fold_once(icao + c).startswith(folded) for c in _CONTINUATIONS):
+        icao = ""  # every name whose ICAO form starts so is a folded match already
+    whole_word = len(text.split()) == 1 and len(folded.split()) == 1
+    letters = sum(ch.isalpha() for ch in text)
+    return _NameQuery(folded, icao, skeleton(text) if whole_word and letters >= 3 else "")
+
+
+def _starts_with(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``: an index range (LIKE 'x%' is one on neither
+    database: SQLite's LIKE ignores case, PostgreSQL's wants the C locale) and the exact test
+    within it. The range ends before the prefix with its last letter short of Z raised by one
+    (ALI: ALJ; ALI Z: ALJ; ZZ: no end): a letter, so the bound holds in byte order and in
+    the locales that sort A-Z letter by letter (``name_folded`` is in byte order anyway)."""
+    bounds = [column >= prefix]
+    kept = prefix
+    while kept and not "A" <= kept[-1] < "Z":
+        kept = kept[:-1]
+    if kept:
+        bounds.append(column < kept[:-1] + chr(ord(kept[-1]) + 1))
+    return and_(*bounds, column.startswith(prefix, autoescape=True))
+
+
+# The orders the search pages by. The whole list and a number's documents: by name as written.
+# A surname's matches: by folded name first, which keeps its spellings together (RAHIMOV,
+# RAKHIMOV, then RAHIMOVA) and is the order of the index that each rank reads as one range.
+_WRITTEN = ("primary_identifier", "host_state", "document_id")
+_FOLDED = ("name_folded", *_WRITTEN)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rank:
+    condition: ColumnElement[bool]
+    order: tuple[str, ...]
+
+
+def _ranks(text: str) -> list[_Rank]:
+    """The search's ranks, best first; a rank leaves out what a better one has."""
+    table = NationalAbroadDocument
+    if not text:
+        return [_Rank(true(), _WRITTEN)]
+    if any(ch.isdigit() for ch in text):  # names have no digits: a passport or stay number
+        number = text.upper()
+        return [
+            _Rank(or_(table.travel_document_number == number, table.number == number), _WRITTEN)
+        ]
+    name = _name_query(text)
+    if name is None:
+        return [_Rank(false(), _WRITTEN)]
+    prefix = _starts_with(table.name_folded, name.folded)
+    if name.icao:
+        prefix = or_(prefix, _starts_with(table.primary_identifier, name.icao))
+    ranks = [_Rank(prefix, _FOLDED)]
+    if name.skeleton:
+        ranks.append(_Rank(and_(table.name_skeleton == name.skeleton, not_(prefix)), _FOLDED))
+    return ranks
+
+
+def _cursor(rank: int, order: tuple[str, ...], row: NationalAbroadDocument) -> str:
+    values = [str(getattr(row, column)) for column in order]
+    raw = json.dumps([rank, *values], separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def _after(cursor: str) -> tuple[str, str, uuid.UUID]:
+def _after(cursor: str, ranks: list[_Rank]) -> tuple[int, tuple[Any, ...]]:
+    """The rank and the sort key of the last row of the page before; the key's last part is
+    the document id, all others strings."""
     try:
-        name, host, document = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return str(name), str(host), uuid.UUID(document)
+        rank, *values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(rank, int) or not 0 <= rank < len(ranks):
+            raise ValueError(rank)
+        if len(values) != len(ranks[rank].order) or not all(isinstance(v, str) for v in values):
+            raise ValueError(values)
+        return rank, (*values[:-1], uuid.UUID(values[-1]))
     except (ValueError, TypeError) as exc:
         raise InvalidInput("the cursor is not one this API gave") from exc
 
@@ -71,34 +176,37 @@ def search(
     limit: int = 50,
     cursor: str | None = None,
 ) -> tuple[list[NationalAbroad], str | None]:
-    """By surname prefix (ICAO form), or exact passport or stay document number; optionally one
-    host state and one status; keyset pages by name."""
+    """By surname, or exact passport or stay document number (a query with a digit);
+    optionally one host state and one status; keyset pages.
+
+    A surname matches by prefix of its folded form (``fold``: «Рахимов» finds RAHIMOV and
+    RAKHIMOV) or of its ICAO form as written (``Ali`` finds ALIEV, which folds to ALEV); a
+    whole word of three letters or more also by the skeleton of the surname's first word
+    («Мамедов» finds MAMMADOV). Prefix matches come first, then skeleton matches, each by
+    folded name; the cursor carries the rank, so pages neither skip nor repeat across the two.
+    Without a query, and for a number, the documents come by name as written."""
     scoped = _in_scope(principal, node_state)
     table = NationalAbroadDocument
-    statement = select(table).order_by(
-        table.primary_identifier, table.host_state, table.document_id
-    )
     text = query.strip()
-    if text:
-        folded = mrz_form(text)
-        statement = statement.where(
-            or_(
-                table.primary_identifier.startswith(folded),
-                table.travel_document_number == text.upper(),
-                table.number == text.upper(),
-            )
-        )
+    filters = []
     if host_state:
-        statement = statement.where(table.host_state == host_state.upper())
+        filters.append(table.host_state == host_state.upper())
     if status:
-        statement = statement.where(table.status == status)
-    if cursor:
-        statement = statement.where(
-            tuple_(table.primary_identifier, table.host_state, table.document_id) > _after(cursor)
-        )
-    rows = list(session.scalars(statement.limit(limit + 1))) if scoped else []
-    more = len(rows) > limit
-    rows = rows[:limit]
+        filters.append(table.status == status)
+    ranks = _ranks(text)
+    start, after = _after(cursor, ranks) if cursor else (0, None)
+    found: list[tuple[int, NationalAbroadDocument]] = []
+    for rank, ranked in enumerate(ranks if scoped else []):
+        wanted = limit + 1 - len(found)
+        if rank < start or wanted <= 0:
+            continue
+        order = [getattr(table, column) for column in ranked.order]
+        statement = select(table).where(ranked.condition, *filters).order_by(*order)
+        if rank == start and after is not None:
+            statement = statement.where(tuple_(*order) > after)
+        found.extend((rank, row) for row in session.scalars(statement.limit(wanted)))
+    more = len(found) > limit
+    found = found[:limit]
     audit.record(
         session,
         principal,
@@ -108,10 +216,11 @@ def search(
             "query": text,
             "host_state": host_state or "",
             "status": status or "",
-            "results": len(rows),
+            "results": len(found),
         },
     )
-    return [_public(r) for r in rows], (_cursor(rows[-1]) if more and rows else None)
+    last = _cursor(found[-1][0], ranks[found[-1][0]].order, found[-1][1]) if found else None
+    return [_public(r) for _, r in found], (last if more else None)
 
 
 def _public(row: NationalAbroadDocument) -> NationalAbroad:

@@ -160,10 +160,40 @@ class NationalAbroadDocument(Base):
     last_event: Mapped[str] = mapped_column(String(64))
     envelope_id: Mapped[uuid.UUID] = mapped_column()
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Search keys of the primary identifier (kervan.exchange.consular.search_keys): its fold,
+    # searched by prefix and ordered by, and the skeleton of its first word. Byte order
+    # (collation "C") on PostgreSQL as on SQLite, so that a prefix is one index range whatever
+    # the database's locale.
+    name_folded: Mapped[str] = mapped_column(
+        String(200).with_variant(String(200, collation="C"), "postgresql"),
+        default="",
+        server_default="",
+    )
+    name_skeleton: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     __table_args__ = (
+        # The consulate's search (kervan.exchange.consular): a folded prefix is a range of the
+        # first, a skeleton an equality on the second, each read in the order it pages by; the
+        # list without a query, and a prefix of the ICAO form as written, use the third.
+        Index(
+            "ix_exchange_nationals_abroad_folded",
+            "name_folded",
+            "primary_identifier",
+            "host_state",
+            "document_id",
+        ),
+        Index(
+            "ix_exchange_nationals_abroad_skeleton",
+            "name_skeleton",
+            "name_folded",
+            "primary_identifier",
+            "host_state",
+            "document_id",
+        ),
         Index("ix_exchange_nationals_abroad_name", "primary_identifier", "secondary_identifier"),
         Index("ix_exchange_nationals_abroad_valid_until", "valid_until"),
+        Index("ix_exchange_nationals_abroad_number", "number"),
+        Index("ix_exchange_nationals_abroad_travel_number", "travel_document_number"),
     )
 
 
