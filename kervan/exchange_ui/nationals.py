@@ -89,7 +89,7 @@ def nationals_abroad(
     q: Annotated[str, Query(max_length=100)] = "",
     host_state: Annotated[str, Query(max_length=3)] = "",
     status: Annotated[str, Query(max_length=20)] = "",
-    cursor: Annotated[str, Query(max_length=400)] = "",
+    cursor: Annotated[str, Query(max_length=2000)] = "",  # names of up to 200 characters, twice
     principal: Principal = policy(Permission.NATIONALS_ABROAD_READ),
 ) -> Response:
     host = host_state.upper() if _STATE.match(host_state.upper()) else ""
