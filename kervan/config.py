@@ -67,7 +67,9 @@ class Settings(BaseSettings):
     exchange_clock_skew_seconds: int = Field(
         300, ge=0, description="How far in the future an envelope's created_at may be"
     )
-    exchange_batch_size: int = Field(200, ge=1, description="Envelopes per delivery request")
+    exchange_batch_size: int = Field(
+        500, ge=1, le=1000, description="Envelopes per delivery request (a receiver takes 1,000)"
+    )
     exchange_lanes: int = Field(
         4, ge=1, le=16, description="Batches in flight per peer (subjects are spread over lanes)"
     )
