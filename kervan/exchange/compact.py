@@ -18,8 +18,10 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -58,9 +60,23 @@ def sign(private_key: Ed25519PrivateKey, *, kid: str, typ: str, payload: bytes) 
     return f"{signing_input}.{b64url(signature)}"
 
 
+@lru_cache(maxsize=256)
+def _header(header_b64: str) -> Mapping[str, Any]:
+    # A node's envelopes all carry one of a few headers: each is decoded once (read-only).
+    try:
+        header = json.loads(b64url_decode(header_b64))
+    except (ValueError, UnicodeError) as exc:
+        raise MalformedJWS(f"the header is not JSON ({exc})") from exc
+    if not isinstance(header, dict):
+        raise MalformedJWS("the header is not a JSON object")
+    if "crit" in header:
+        raise MalformedJWS("critical header extensions are not supported")
+    return MappingProxyType(header)
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedJWS:
-    header: dict[str, Any]
+    header: Mapping[str, Any]
     payload: bytes
     signing_input: bytes
     signature: bytes
@@ -83,16 +99,8 @@ def parse(compact: str) -> ParsedJWS:
     if len(parts) != 3:
         raise MalformedJWS(f"a compact JWS has 3 parts, this has {len(parts)}")
     header_b64, payload_b64, signature_b64 = parts
-    try:
-        header = json.loads(b64url_decode(header_b64))
-    except (ValueError, UnicodeError) as exc:
-        raise MalformedJWS(f"the header is not JSON ({exc})") from exc
-    if not isinstance(header, dict):
-        raise MalformedJWS("the header is not a JSON object")
-    if "crit" in header:
-        raise MalformedJWS("critical header extensions are not supported")
     return ParsedJWS(
-        header=header,
+        header=_header(header_b64),
         payload=b64url_decode(payload_b64),
         signing_input=f"{header_b64}.{payload_b64}".encode("ascii"),
         signature=b64url_decode(signature_b64),

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,7 +131,7 @@ class ReceiverContext:
     clock_skew: dt.timedelta
 
 
-def _unverified(compact: str) -> tuple[jws.ParsedJWS, dict[str, Any], dict[str, Any]]:
+def _unverified(compact: str) -> tuple[jws.ParsedJWS, Mapping[str, Any], dict[str, Any]]:
     try:
         obj = jws.parse(compact)
         payload = json.loads(obj.payload)
@@ -142,7 +143,7 @@ def _unverified(compact: str) -> tuple[jws.ParsedJWS, dict[str, Any], dict[str, 
 
 
 def _verify_signature(
-    obj: jws.ParsedJWS, header: dict[str, Any], payload: dict[str, Any], ctx: ReceiverContext
+    obj: jws.ParsedJWS, header: Mapping[str, Any], payload: dict[str, Any], ctx: ReceiverContext
 ) -> None:
     if header.get("alg") != ALG:
         raise Rejected("bad-algorithm", f"alg must be {ALG}, not {header.get('alg')!r}", payload)
@@ -282,7 +283,7 @@ def open_receipt(compact: str, trust: TrustList) -> Receipt:
     kid = str(header.get("kid", ""))
     key = trust.key(kid)
     if header.get("typ") != RECEIPT_TYP or header.get("alg") != ALG or key is None:
-        raise BadReceipt(f"receipt header {header} is not a receipt by a trusted key")
+        raise BadReceipt(f"receipt header {dict(header)} is not a receipt by a trusted key")
     if not obj.verifies_with(key.key.public_key):
         raise BadReceipt(f"receipt signature does not verify with {kid}")
     problem = _receipt_problem(payload)

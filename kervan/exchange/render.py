@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.exchange.envelopes import iso
-from kervan.exchange.models import OutboxMessage
 from kervan.registry.enums import TravelDocumentType
 from kervan.registry.models import Person, StayDocument, TravelDocument, Violation
 
@@ -52,11 +51,11 @@ VIOLATION_COLUMNS = (
 )
 
 
-def _document_ids(message: OutboxMessage) -> list[uuid.UUID]:
+def _document_ids(message: Any) -> list[uuid.UUID]:
     return [uuid.UUID(str(d["document_id"])) for d in message.body.get("documents", [])]
 
 
-def _violation_ids(message: OutboxMessage) -> list[uuid.UUID]:
+def _violation_ids(message: Any) -> list[uuid.UUID]:
     return [uuid.UUID(str(v["violation_id"])) for v in message.body.get("violations", [])]
 
 
@@ -112,9 +111,10 @@ def _travel_numbers(session: Session, person_ids: set[uuid.UUID]) -> dict[uuid.U
 
 
 def render_bodies(
-    session: Session, messages: Sequence[OutboxMessage]
+    session: Session, messages: Sequence[Any]
 ) -> dict[uuid.UUID, dict[str, Any] | None]:
-    """Envelope bodies by outbox id; None where nothing is left to send (records gone)."""
+    """Envelope bodies by outbox id (from outbox rows or objects: id, type, body, created_at);
+    None where nothing is left to send (records gone)."""
     stay = [m for m in messages if m.type in STAY_TYPES]
     waived = [m for m in messages if m.type == WAIVED]
     document_ids = {d for m in stay for d in _document_ids(m)}
@@ -175,7 +175,7 @@ def render_bodies(
 
 
 def _waiver_body(
-    message: OutboxMessage,
+    message: Any,
     violations: dict[uuid.UUID, Any],
     persons: dict[uuid.UUID, Any],
     numbers: dict[uuid.UUID, str],

@@ -24,9 +24,9 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,6 +46,15 @@ from kervan.uow import unit_of_work
 log = logging.getLogger("kervan.exchange.worker")
 
 LEASE = dt.timedelta(seconds=60)
+OUTBOX_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.type,
+    OutboxMessage.to_state,
+    OutboxMessage.subject_type,
+    OutboxMessage.subject_id,
+    OutboxMessage.body,
+    OutboxMessage.created_at,
+)
 
 
 @dataclass
@@ -177,9 +186,10 @@ class Worker:
                 if endpoint is None:
                     self._release(session, peer, lane)
                     return None
+                # Plain rows, not ORM objects: this runs for every envelope the node sends.
                 batch = list(
-                    session.scalars(
-                        select(OutboxMessage)
+                    session.execute(
+                        select(*OUTBOX_COLUMNS)
                         .where(
                             OutboxMessage.status == "pending",
                             OutboxMessage.to_state == peer,
@@ -202,20 +212,18 @@ class Worker:
             log.exception("could not claim a batch for %s", peer)
             return None
 
-    def _signed(
-        self, session: Session, batch: list[OutboxMessage], now: dt.datetime
-    ) -> dict[uuid.UUID, str]:
+    def _signed(self, session: Session, batch: list[Any], now: dt.datetime) -> dict[uuid.UUID, str]:
         already = select(ExchangeMessage.id, ExchangeMessage.envelope).where(
             ExchangeMessage.id.in_([m.id for m in batch])
         )
         logged = {i: envelope for i, envelope in session.execute(already).tuples()}
         unsigned = [m for m in batch if m.id not in logged]
         bodies = render_bodies(session, unsigned) if unsigned else {}
-        rows = []
+        rows, gone = [], []
         for message in unsigned:
             body = bodies.get(message.id)
             if body is None:
-                message.status, message.last_error = "dead", "the records it reports are gone"
+                gone.append(message.id)
                 continue
             payload = envelope_payload(
                 id=message.id,
@@ -245,6 +253,12 @@ class Worker:
             logged[message.id] = compact
         # The log rows in one bulk write: this runs for every envelope the node sends.
         bulk_insert(session.connection(), cast(Table, ExchangeMessage.__table__), rows)
+        if gone:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(gone))
+                .values(status="dead", last_error="the records it reports are gone")
+            )
         return logged
 
     def _deliver(self, claim: Claim, result: RoundResult) -> None:
