@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         300, ge=0, description="How far in the future an envelope's created_at may be"
     )
     exchange_batch_size: int = Field(
-        500, ge=1, le=1000, description="Envelopes per delivery request (a receiver takes 1,000)"
+        1000, ge=1, le=1000, description="Envelopes per delivery request (a receiver takes 1,000)"
     )
     exchange_lanes: int = Field(
         4, ge=1, le=16, description="Batches in flight per peer (subjects are spread over lanes)"
