@@ -32,12 +32,19 @@ def current_command() -> None:
 
 @app.command("rekey-names")
 def rekey_names_command() -> None:
-    """Recompute every person's search keys (after an upgrade changed the folding rules)."""
+    """Recompute the stored name keys of every person and of the consulate's view (after an
+    upgrade changed the folding rules)."""
+    from kervan.exchange.rekey import rekey_nationals_abroad
     from kervan.registry.rekey import rekey_names
 
     engine = make_engine(load_settings().database_url)
     try:
         stats = rekey_names(engine)
+        abroad = rekey_nationals_abroad(engine)
     finally:
         engine.dispose()
     typer.echo(f"{stats.changed} of {stats.persons} persons had stale search keys; updated")
+    typer.echo(
+        f"{abroad.changed} of {abroad.documents} documents of nationals abroad had stale "
+        "search keys; updated"
+    )

@@ -355,3 +355,28 @@ def test_the_migration_keys_documents_received_before_it(unmigrated_url: str) ->
         found, more = consular.search(session, consul, HOME, query="Test", limit=200)
         assert len(found) == 200 and more is not None
     engine.dispose()
+
+
+def test_rekey_restores_stale_keys_and_leaves_current_ones(
+    hosts: Host, consul: TestClient, app: FastAPI
+) -> None:
+    """What ``kervan db rekey-names`` does after the folding rules change: every stale key of
+    the consulate's view is derived again, and the search finds the names again."""
+    from sqlalchemy import update
+
+    from kervan.exchange.models import NationalAbroadDocument
+    from kervan.exchange.rekey import rekey_nationals_abroad
+
+    hosts.report("RAHIMOV", "KARIMOVA", "ALIEV")
+    engine = app.state.engine
+    with engine.begin() as connection:
+        connection.execute(
+            update(NationalAbroadDocument)
+            .where(NationalAbroadDocument.primary_identifier == "RAHIMOV")
+            .values(name_folded="STALE", name_skeleton="X")
+        )
+    assert "RAHIMOV" not in _names(consul, "Рахимов")
+    stats = rekey_nationals_abroad(engine, batch=2)  # batches smaller than the table
+    assert (stats.documents, stats.changed) == (3, 1)
+    assert "RAHIMOV" in _names(consul, "Рахимов")
+    assert rekey_nationals_abroad(engine).changed == 0
