@@ -307,36 +307,16 @@ def _insert_messages(
         "new_until",
         eff.new_until,
     )
-    body = json_object_sql(
-        dialect,
-        "measure_id",
-        literal(str(plan.measure_id)),
-        "measure",
-        literal(plan.label),
-        "person_id",
-        eff.person_id,
-        "documents",
-        json_array_agg_sql(dialect, document),
+    return _insert_person_messages(
+        connection,
+        plan,
+        "stay.extended",
+        (eff.person_id, eff.nationality),
+        ("documents", document),
+        this_run,
+        run_at,
+        [p for p in peers if p != node_state],
     )
-    recipients = [p for p in peers if p != node_state]
-    rows = (
-        select(
-            uuid7_sql(dialect, run_at),
-            literal("stay.extended"),
-            eff.nationality,
-            literal("person"),
-            eff.person_id,
-            body,
-            literal(run_at, UTCDateTime()),
-            literal("pending"),
-            literal(0),
-        )
-        .where(this_run, eff.nationality.in_(recipients))
-        .group_by(eff.person_id, eff.nationality)
-    )
-    columns = ["id", "type", "to_state", "subject_type", "subject_id", "body", "created_at"]
-    statement = insert(OutboxMessage).from_select([*columns, "status", "attempts"], rows)
-    return _rowcount(connection, statement)
 
 
 def _insert_waiver_messages(
@@ -351,7 +331,34 @@ def _insert_waiver_messages(
     (whatever the number of waive actions that reach them), to their home state if it is a
     peer and not this node's own state. Written from the violations still ``recorded``, in the
     statement before the ``UPDATE``s that waive them; the worker fills in the rest."""
+    violation = json_object_sql(connection.dialect, "violation_id", Violation.id)
+    return _insert_person_messages(
+        connection,
+        plan,
+        "violation.waived",
+        (Violation.person_id, Violation.nationality),
+        ("violations", violation),
+        to_waive,
+        run_at,
+        [p for p in peers if p != node_state],
+    )
+
+
+def _insert_person_messages(
+    connection: Connection,
+    plan: Plan,
+    message_type: str,
+    person: tuple[Any, Any],
+    items: tuple[str, Any],
+    where: ColumnElement[bool],
+    run_at: dt.datetime,
+    recipients: Sequence[str],
+) -> int:
+    """One ``message_type`` outbox row per person (``person``: their id and nationality
+    columns) listing the ``items`` (name, JSON per row) of the rows ``where`` selects, for
+    their home state when it is among ``recipients``; the worker fills in the rest."""
     dialect = connection.dialect
+    person_id, nationality = person
     body = json_object_sql(
         dialect,
         "measure_id",
@@ -359,25 +366,24 @@ def _insert_waiver_messages(
         "measure",
         literal(plan.label),
         "person_id",
-        Violation.person_id,
-        "violations",
-        json_array_agg_sql(dialect, json_object_sql(dialect, "violation_id", Violation.id)),
+        person_id,
+        items[0],
+        json_array_agg_sql(dialect, items[1]),
     )
-    recipients = [p for p in peers if p != node_state]
     rows = (
         select(
             uuid7_sql(dialect, run_at),
-            literal("violation.waived"),
-            Violation.nationality,
+            literal(message_type),
+            nationality,
             literal("person"),
-            Violation.person_id,
+            person_id,
             body,
             literal(run_at, UTCDateTime()),
             literal("pending"),
             literal(0),
         )
-        .where(to_waive, Violation.nationality.in_(recipients))
-        .group_by(Violation.person_id, Violation.nationality)
+        .where(where, nationality.in_(recipients))
+        .group_by(person_id, nationality)
     )
     columns = ["id", "type", "to_state", "subject_type", "subject_id", "body", "created_at"]
     statement = insert(OutboxMessage).from_select([*columns, "status", "attempts"], rows)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import KervanError
+from kervan.exchange.foreign_measures import list_foreign
 from kervan.measures import service
 from kervan.measures.loader import load_measure
 from kervan.measures.models import Measure, MeasureStatus
@@ -79,9 +80,13 @@ def measures_list(
 ) -> Response:
     chosen = MeasureStatus(status) if status in MeasureStatus.__members__.values() else None
     measures = service.list_measures(session, principal, chosen)
+    # What other states announced (measure.announced): public law, shown beside our own.
+    known = {s.value: s for s in MeasureStatus}
+    foreign = [(m, known.get(m.status)) for m in list_foreign(session, principal)]
     return page.render(
         "measures_ui/list.html",
         measures=measures,
+        foreign=foreign,
         chosen=chosen,
         statuses=list(MeasureStatus),
         **_measure_context(),

@@ -300,6 +300,15 @@ def test_receiver_keeps_the_newest_announcement_and_refuses_one_for_another_stat
         logged = set(session.scalars(select(ExchangeMessage.type)))
     assert logged == {"measure.announced"}  # both logged, as evidence; the forgery is not
 
+    # The measures page lists it under the other states' measures, in the officer's language.
+    from tests.functional.ui_support import make_user, signed_in_client
+
+    make_user(receiver.state.session_factory, "uzb.officer", Role.MIGRATION_OFFICER, "UZB", "ru")
+    page = signed_in_client(receiver, "uzb.officer").get("/measures").text
+    row = page.split(f'data-reference="{REFERENCE}"')[1].split("</tr>")[0]
+    assert "State of emergency" in row and "Decree of the President" in row
+    assert 'data-status="lifted"' in row and "Отменена" in row
+
 
 def _waiver_body(
     person_id: uuid.UUID, violations: list[dict[str, Any]], **waiver: Any
