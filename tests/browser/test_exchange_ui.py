@@ -26,7 +26,6 @@ from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.migrate import upgrade
 from kervan.exchange.federation import make_federation
-from kervan.exchange.node import install_app
 from kervan.exchange.transport import HttpTransport
 from kervan.exchange.trust_store import install
 from kervan.exchange.worker import Worker
@@ -124,7 +123,6 @@ def consulate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Consulate]:
     trust_list, keys = make_federation(folder / "keys", endpoints, threshold=1)
     uzb_settings, kaz_settings = _settings(folder, "UZB"), _settings(folder, "KAZ")
     uzb = create_app(uzb_settings)
-    install_app(uzb)  # idempotent: for as long as an app factory may leave the exchange out
     with unit_of_work(uzb.state.session_factory) as session:
         install(session, trust_list, utcnow(), bootstrap=True)
         create_user(

@@ -7,8 +7,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import system_principal
@@ -27,21 +25,6 @@ from kervan.registry.schemas import (
 from kervan.uow import unit_of_work
 
 TODAY = dt.date.today()
-
-
-def wire(app: FastAPI) -> None:
-    """Include the routers of benefits, border and the measures UI unless the app has them."""
-    from kervan.benefits.api import router as benefits_api
-    from kervan.benefits.views import router as benefits_views
-    from kervan.border.api import router as border_api
-    from kervan.border.views import router as border_views
-    from kervan.measures_ui.views import router as measures_views
-
-    present = {(r.path, m) for r in app.routes if isinstance(r, APIRoute) for m in r.methods}
-    for router in (benefits_api, border_api, benefits_views, border_views, measures_views):
-        first = next(r for r in router.routes if isinstance(r, APIRoute))
-        if (first.path, next(iter(first.methods))) not in present:
-            app.include_router(router)
 
 
 def seed_traveller(

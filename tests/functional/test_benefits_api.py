@@ -7,9 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,16 +16,11 @@ from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Role, system_principal
 from kervan.benefits import service
 from kervan.uow import unit_of_work
-from tests.functional.benefits_support import TODAY, seed_traveller, wire
+from tests.functional.benefits_support import TODAY, seed_traveller
 from tests.functional.conftest import ClientFactory
 
 EXAMPLE = Path(__file__).parents[2] / "kervan" / "benefits" / "examples" / "kaz-2020.yaml"
 WINDOW = {"from": (TODAY - dt.timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
-
-
-@pytest.fixture(autouse=True)
-def _wired(app: FastAPI) -> None:
-    wire(app)
 
 
 def kind_body(**overrides: Any) -> dict[str, Any]:

@@ -6,12 +6,10 @@ between them is a transport that can be cut."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -20,9 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.models import AuditEntry
-from kervan.accounts.roles import Role, system_principal
-from kervan.accounts.service import create_user
-from kervan.accounts.tokens import create_token
+from kervan.accounts.roles import Role
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.exchange.dead_letters import list_dead, retry
@@ -37,62 +33,24 @@ from kervan.exchange.models import (
     NationalAbroadDocument,
     OutboxMessage,
 )
-from kervan.exchange.node import install_app
 from kervan.exchange.routing import announce_measure
-from kervan.exchange.transport import INBOX_PATH, QUERY_PATH, TransportError
-from kervan.exchange.trust_store import install
 from kervan.exchange.worker import Worker
 from kervan.uow import unit_of_work
-from kervan.web.app import create_app
 from tests.functional.conftest import ClientFactory
+from tests.functional.exchange_support import (
+    Loopback,
+    exchange_node,
+    node_settings,
+    sqlite_node,
+    token_client,
+)
 from tests.functional.register_data import document_body, person_body
 from tests.unit.exchange.support import ENDPOINTS, federation
-
-
-class LoopbackTransport:
-    """POSTs to in-process apps by endpoint; ``cut_after_commit`` loses the receipts of the
-    next batches although the receiver committed them."""
-
-    def __init__(self, clients: dict[str, TestClient]):
-        self.clients = clients
-        self.down = False
-        self.cut_after_commit = 0
-        self.batches = 0
-
-    def post_batch(self, endpoint: str, envelopes: list[str]) -> list[str]:
-        self.batches += 1
-        if self.down or endpoint not in self.clients:
-            raise TransportError("connection refused")
-        response = self.clients[endpoint].post(INBOX_PATH, json={"envelopes": envelopes})
-        assert response.status_code == 200, response.text
-        if self.cut_after_commit:
-            self.cut_after_commit -= 1
-            raise TransportError("connection reset after the receiver committed")
-        receipts: list[str] = response.json()["receipts"]
-        return receipts
-
-
-def node_settings(state: str, url: str, keys: Path) -> Settings:
-    return Settings(
-        database_url=url,
-        state=state,
-        environment="test",
-        secret_key="test-secret-key-not-for-production",
-        keys_dir=keys / state,
-    )
 
 
 @pytest.fixture
 def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
     return federation(tmp_path / "keys")
-
-
-def _node(settings: Settings, document: dict) -> FastAPI:
-    app = create_app(settings)
-    install_app(app)
-    with unit_of_work(app.state.session_factory) as session:
-        install(session, document, utcnow(), bootstrap=True)
-    return app
 
 
 @pytest.fixture
@@ -102,28 +60,26 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
-    kaz = _node(settings, fed[0])
+    kaz = exchange_node(settings, fed[0])
     yield kaz
     kaz.state.engine.dispose()
 
 
 @pytest.fixture
 def uzb(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    path = tmp_path / "uzb.db"
-    shutil.copyfile(sqlite_template, path)
-    node = _node(node_settings("UZB", f"sqlite:///{path}", tmp_path / "keys"), fed[0])
+    node = sqlite_node("UZB", tmp_path, sqlite_template, fed[0])
     yield node
     node.state.engine.dispose()
 
 
 @pytest.fixture
-def line(uzb: FastAPI) -> Iterator[LoopbackTransport]:
+def line(uzb: FastAPI) -> Iterator[Loopback]:
     with TestClient(uzb) as client:
-        yield LoopbackTransport({ENDPOINTS["UZB"]: client})
+        yield Loopback({ENDPOINTS["UZB"]: client})
 
 
 @pytest.fixture
-def worker(app: FastAPI, settings: Settings, fed: tuple, line: LoopbackTransport) -> Worker:
+def worker(app: FastAPI, settings: Settings, fed: tuple, line: Loopback) -> Worker:
     return Worker(settings, app.state.session_factory, fed[1]["KAZ"], line, jitter=lambda: 0.0)
 
 
@@ -193,7 +149,7 @@ def test_lost_receipts_and_outages_lose_nothing_and_apply_once(
     app: FastAPI,
     uzb: FastAPI,
     worker: Worker,
-    line: LoopbackTransport,
+    line: Loopback,
 ) -> None:
     _register_uzbek_with_document(officer_client)
     line.down = True
@@ -242,8 +198,8 @@ def test_consular_officer_finds_the_national_with_the_signed_envelope(
 ) -> None:
     _, document_id = _register_uzbek_with_document(officer_client)
     worker.drain(max_rounds=3)
-    with TestClient(uzb) as uzb_client:
-        consul = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "UZB")
+    with TestClient(uzb):
+        consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
         page = consul.get("/api/v1/exchange/nationals-abroad", params={"q": "Раҳимов"}).json()
         (item,) = page["items"]
         assert item["document_id"] == document_id and item["host_state"] == "KAZ"
@@ -254,38 +210,11 @@ def test_consular_officer_finds_the_national_with_the_signed_envelope(
             consul.get("/api/v1/exchange/nationals-abroad", params={"q": "NOBODY"}).json()["items"]
             == []
         )
-        other = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "TUR")
+        other = token_client(uzb, Role.CONSULAR_OFFICER, "TUR")
         assert other.get("/api/v1/exchange/nationals-abroad").json()["items"] == []
         assert other.get(f"/api/v1/exchange/nationals-abroad/KAZ/{document_id}").status_code == 404
-        officer = _user_client(uzb, uzb_client, Role.MIGRATION_OFFICER, "UZB")
+        officer = token_client(uzb, Role.MIGRATION_OFFICER, "UZB")
         assert officer.get("/api/v1/exchange/nationals-abroad").status_code == 403
-
-
-def _user_client(node: FastAPI, client: TestClient, role: Role, state: str) -> TestClient:
-    with unit_of_work(node.state.session_factory) as session:
-        user = create_user(
-            session,
-            system_principal("UZB", "test"),
-            username=f"{role.value}-{state}".lower(),
-            password="correct horse battery staple",
-            role=role,
-            state=state,
-        )
-        _, secret = create_token(session, user, "test")
-    authorised = TestClient(node, raise_server_exceptions=False)
-    authorised.headers["Authorization"] = f"Bearer {secret}"
-    return authorised
-
-
-class QueryLoopback:
-    def __init__(self, clients: dict[str, TestClient]):
-        self.clients = clients
-
-    def post_query(self, endpoint: str, envelope: str) -> dict[str, Any]:
-        response = self.clients[endpoint].post(QUERY_PATH, json={"envelope": envelope})
-        assert response.status_code == 200, response.text
-        answer: dict[str, Any] = response.json()
-        return answer
 
 
 def _audited(node: FastAPI, action: str) -> list[AuditEntry]:
@@ -298,9 +227,9 @@ def test_peer_query_is_signed_answered_for_own_nationals_audited_and_rate_limite
 ) -> None:
     _, document_id = _register_uzbek_with_document(officer_client)
     app.state.settings = app.state.settings.model_copy(update={"exchange_query_rate_per_minute": 2})
-    with TestClient(app) as kaz_client, TestClient(uzb) as uzb_client:
-        uzb.state.exchange_query_transport = QueryLoopback({ENDPOINTS["KAZ"]: kaz_client})
-        consul = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "UZB")
+    with TestClient(app) as kaz_client, TestClient(uzb):
+        uzb.state.exchange_query_transport = Loopback({ENDPOINTS["KAZ"]: kaz_client})
+        consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
         question = {
             "host_state": "KAZ",
             "travel_document_number": "FA1234567",

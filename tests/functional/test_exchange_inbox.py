@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from kervan.accounts.roles import Role
 from kervan.config import Settings
 from kervan.db.base import utcnow
-from kervan.exchange.api import router as exchange_router
 from kervan.exchange.envelopes import open_receipt
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import (
@@ -29,10 +28,9 @@ from kervan.exchange.models import (
     SubjectHead,
 )
 from kervan.exchange.trust import TrustList
-from kervan.exchange.trust_store import install
 from kervan.uow import unit_of_work
-from kervan.web.app import create_app
 from tests.functional.conftest import ClientFactory
+from tests.functional.exchange_support import exchange_node, node_settings
 from tests.unit.exchange.support import envelope, federation, stay_body
 
 INBOX = "/api/v1/exchange/inbox"
@@ -45,22 +43,12 @@ def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], TrustList]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        state="UZB",
-        environment="test",
-        secret_key="test-secret-key-not-for-production",
-        keys_dir=tmp_path / "keys" / "UZB",
-    )
+    return node_settings("UZB", database_url, tmp_path / "keys")
 
 
 @pytest.fixture
 def app(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
-    app = create_app(settings)
-    if not any(getattr(r, "path", "") == INBOX for r in app.routes):
-        app.include_router(exchange_router)
-    with unit_of_work(app.state.session_factory) as session:
-        install(session, fed[0], utcnow(), bootstrap=True)
+    app = exchange_node(settings, fed[0])
     yield app
     app.state.engine.dispose()
 

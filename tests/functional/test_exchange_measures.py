@@ -7,7 +7,6 @@ database is checked at its inbox."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,13 +34,14 @@ from kervan.exchange.render import render_bodies
 from kervan.exchange.transport import INBOX_PATH
 from kervan.exchange.worker import Worker
 from tests.functional.conftest import ClientFactory
-from tests.functional.register_data import document_body, person_body
-from tests.functional.test_exchange_delivery import (
-    LoopbackTransport,
-    _node,
-    _user_client,
+from tests.functional.exchange_support import (
+    Loopback,
+    exchange_node,
     node_settings,
+    sqlite_node,
+    token_client,
 )
+from tests.functional.register_data import document_body, person_body
 from tests.functional.test_measures_api import _example
 from tests.unit.exchange.support import ENDPOINTS, envelope, federation, stay_body
 
@@ -61,40 +61,34 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def app(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
     """KAZ, on the test database."""
-    kaz = _node(settings, fed[0])
+    kaz = exchange_node(settings, fed[0])
     yield kaz
     kaz.state.engine.dispose()
 
 
-def _receiving(state: str, tmp_path: Path, template: Path, fed: tuple) -> FastAPI:
-    path = tmp_path / f"{state.lower()}.db"
-    shutil.copyfile(template, path)
-    return _node(node_settings(state, f"sqlite:///{path}", tmp_path / "keys"), fed[0])
-
-
 @pytest.fixture
 def uzb(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = _receiving("UZB", tmp_path, sqlite_template, fed)
+    node = sqlite_node("UZB", tmp_path, sqlite_template, fed[0])
     yield node
     node.state.engine.dispose()
 
 
 @pytest.fixture
 def ots(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = _receiving("OTS", tmp_path, sqlite_template, fed)
+    node = sqlite_node("OTS", tmp_path, sqlite_template, fed[0])
     yield node
     node.state.engine.dispose()
 
 
 @pytest.fixture
-def line(uzb: FastAPI, ots: FastAPI) -> Iterator[LoopbackTransport]:
+def line(uzb: FastAPI, ots: FastAPI) -> Iterator[Loopback]:
     """UZB and the secretariat answer; TUR is on the trust list but unreachable."""
     with TestClient(uzb) as uzb_client, TestClient(ots) as ots_client:
-        yield LoopbackTransport({ENDPOINTS["UZB"]: uzb_client, ENDPOINTS["OTS"]: ots_client})
+        yield Loopback({ENDPOINTS["UZB"]: uzb_client, ENDPOINTS["OTS"]: ots_client})
 
 
 @pytest.fixture
-def worker(app: FastAPI, settings: Settings, fed: tuple, line: LoopbackTransport) -> Worker:
+def worker(app: FastAPI, settings: Settings, fed: tuple, line: Loopback) -> Worker:
     return Worker(settings, app.state.session_factory, fed[1]["KAZ"], line, jitter=lambda: 0.0)
 
 
@@ -147,7 +141,7 @@ def test_a_measure_in_force_then_lifted_reaches_the_secretariat_and_a_member(
     uzb: FastAPI,
     ots: FastAPI,
     worker: Worker,
-    line: LoopbackTransport,
+    line: Loopback,
     fed: tuple,
 ) -> None:
     measure_id = _bring_into_force(officer_client)
@@ -189,8 +183,8 @@ def test_a_measure_in_force_then_lifted_reaches_the_secretariat_and_a_member(
     assert open_receipt(receipt, fed[2]).status == "accepted"
     assert _foreign(ots)[0].status == "lifted"
 
-    with TestClient(uzb) as uzb_client:
-        consul = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "UZB")
+    with TestClient(uzb):
+        consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
         (listed,) = consul.get("/api/v1/exchange/foreign-measures").json()
         assert listed["reference"] == REFERENCE and listed["status"] == "lifted"
         assert (
@@ -202,12 +196,12 @@ def test_a_measure_in_force_then_lifted_reaches_the_secretariat_and_a_member(
         receipt_of = open_receipt(detail["receipt"], fed[2])
         assert receipt_of.envelope_sha256 == sha256_hex(detail["envelope"])
         assert consul.get("/api/v1/exchange/foreign-measures/KAZ/NOPE").status_code == 404
-        border = _user_client(uzb, uzb_client, Role.BORDER_OFFICER, "UZB")
+        border = token_client(uzb, Role.BORDER_OFFICER, "UZB")
         assert border.get("/api/v1/exchange/foreign-measures").status_code == 403
     assert len(_audited(uzb, "foreign_measures.list")) == 2
     assert len(_audited(uzb, "foreign_measures.read")) == 1
-    with TestClient(ots) as ots_client:
-        analyst = _user_client(ots, ots_client, Role.SECRETARIAT_ANALYST, "OTS")
+    with TestClient(ots):
+        analyst = token_client(ots, Role.SECRETARIAT_ANALYST, "OTS")
         (seen,) = analyst.get("/api/v1/exchange/foreign-measures").json()
         assert seen["issuing_state"] == "KAZ" and seen["status"] == "lifted"
 
@@ -231,7 +225,7 @@ def test_a_node_announces_only_its_own_states_measures(
 @pytest.fixture
 def receiver(database_url: str, tmp_path: Path, fed: tuple) -> Iterator[FastAPI]:
     """UZB on the test database: what a receiver keeps, on both databases."""
-    node = _node(node_settings("UZB", database_url, tmp_path / "keys"), fed[0])
+    node = exchange_node(node_settings("UZB", database_url, tmp_path / "keys"), fed[0])
     yield node
     node.state.engine.dispose()
 
@@ -365,9 +359,9 @@ def test_receiver_keeps_waivers_next_to_the_documents_newest_first(
         assert [open_receipt(r, fed[2]).status for r in receipts] == ["accepted", "accepted"]
         (late,) = _post(client, older)  # older than what was applied: logged, changes nothing
         assert open_receipt(late, fed[2]).status == "accepted"
-        consul = _user_client(receiver, client, Role.CONSULAR_OFFICER, "UZB")
+        consul = token_client(receiver, Role.CONSULAR_OFFICER, "UZB")
         detail = consul.get(f"/api/v1/exchange/nationals-abroad/KAZ/{document_id}").json()
-        other = _user_client(receiver, client, Role.CONSULAR_OFFICER, "TUR")
+        other = token_client(receiver, Role.CONSULAR_OFFICER, "TUR")
         hidden = other.get(f"/api/v1/exchange/nationals-abroad/KAZ/{document_id}")
     (waiver,) = detail["waivers"]
     assert waiver["violation_id"] == str(violation_id) and waiver["period_end"] == "2020-04-20"
@@ -454,8 +448,8 @@ def test_a_measure_reports_its_waivers_to_each_home_state_once_per_person(
     assert len(_outbox(app.state.session_factory, "violation.waived")) == 2
 
     worker.drain(max_rounds=5)
-    with TestClient(uzb) as uzb_client:
-        consul = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "UZB")
+    with TestClient(uzb):
+        consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
         detail = consul.get(f"/api/v1/exchange/nationals-abroad/KAZ/{document_id}").json()
     assert detail["document"]["valid_until"] == "2020-06-14"
     assert {w["violation_id"] for w in detail["waivers"]} == {overstay, late}
@@ -510,8 +504,8 @@ def test_an_officer_waives_one_violation_and_the_home_state_sees_why(
     assert entry.details["old_status"] == "recorded" and entry.details["reason"] == reason["reason"]
 
     worker.drain(max_rounds=5)
-    with TestClient(uzb) as uzb_client:
-        uzb_consul = _user_client(uzb, uzb_client, Role.CONSULAR_OFFICER, "UZB")
+    with TestClient(uzb):
+        uzb_consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
         detail = uzb_consul.get(f"/api/v1/exchange/nationals-abroad/KAZ/{document_id}").json()
     (waiver,) = detail["waivers"]
     assert waiver["violation_id"] == violation_id != kept_id

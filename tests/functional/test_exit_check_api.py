@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,14 +16,8 @@ from tests.functional.benefits_support import (
     passport_mrz,
     record_overstay,
     seed_traveller,
-    wire,
 )
 from tests.functional.conftest import ClientFactory
-
-
-@pytest.fixture(autouse=True)
-def _wired(app: FastAPI) -> None:
-    wire(app)
 
 
 def test_lawful_stay_may_exit(

@@ -1,5 +1,5 @@
 """The measures API over HTTP: the worked example through its lifecycle, explain, errors and
-roles. Until the app factory includes the measures router, this module adds it itself."""
+roles."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.exchange.trust_store import install as install_trust_list
 from kervan.measures import install
-from kervan.measures.api import router as measures_router
 from kervan.measures.loader import example_path
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
@@ -30,9 +29,6 @@ from tests.unit.exchange.support import federation
 @pytest.fixture
 def app(settings: Settings) -> Iterator[FastAPI]:
     app = create_app(settings)
-    paths = {getattr(route, "path", "") for route in app.routes}
-    if "/api/v1/measures" not in paths:
-        app.include_router(measures_router)
     install()
     yield app
     app.state.engine.dispose()

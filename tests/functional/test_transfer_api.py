@@ -9,22 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kervan.accounts.roles import Role
-from kervan.registry.transfer.api import router
 from kervan.registry.transfer.columns import COLUMNS
 from kervan.registry.transfer.samples import SampleRow, sample_rows, write_rows
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(autouse=True)
-def _transfer_routes(app: FastAPI) -> None:
-    # Until the app factory includes this router itself.
-    if not any(getattr(r, "path", "") == "/api/v1/imports" for r in app.routes):
-        app.include_router(router)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ host state, on a SQLite file of its own. They are in-process apps joined by a lo
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,19 +19,21 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.models import AuditEntry
-from kervan.accounts.roles import Role, system_principal
-from kervan.accounts.service import create_user
-from kervan.accounts.tokens import create_token
+from kervan.accounts.roles import Role
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import ExchangeMessage, OutboxMessage, TrustListVersion
-from kervan.exchange.node import install_app
-from kervan.exchange.transport import INBOX_PATH, QUERY_PATH, TransportError
-from kervan.exchange.trust_store import install
 from kervan.exchange.worker import Worker
 from kervan.exchange_ui import nationals
 from kervan.uow import unit_of_work
+from tests.functional.exchange_support import (
+    Loopback,
+    exchange_node,
+    node_settings,
+    sqlite_node,
+    token_client,
+)
 from tests.functional.register_data import document_body, person_body
 from tests.functional.ui_support import (
     UiClientFactory,
@@ -54,49 +55,6 @@ QUESTION = {
 }
 
 
-class Loopback:
-    """The line between the nodes: envelopes and questions POSTed to in-process apps by their
-    trust-list endpoint; a node not on the line does not answer."""
-
-    def __init__(self, clients: dict[str, TestClient]):
-        self.clients = clients
-
-    def _post(self, endpoint: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        if endpoint not in self.clients:
-            raise TransportError(f"{endpoint}: connection refused")
-        response = self.clients[endpoint].post(path, json=body)
-        assert response.status_code == 200, response.text
-        answer: dict[str, Any] = response.json()
-        return answer
-
-    def post_batch(self, endpoint: str, envelopes: list[str]) -> list[str]:
-        receipts: list[str] = self._post(endpoint, INBOX_PATH, {"envelopes": envelopes})["receipts"]
-        return receipts
-
-    def post_query(self, endpoint: str, envelope: str) -> dict[str, Any]:
-        return self._post(endpoint, QUERY_PATH, {"envelope": envelope})
-
-
-def _node_settings(state: str, url: str, keys: Path) -> Settings:
-    return Settings(
-        database_url=url,
-        state=state,
-        environment="test",
-        secret_key="test-secret-key-not-for-production",
-        keys_dir=keys / state,
-    )
-
-
-def _node(settings: Settings, trust_list: dict[str, Any]) -> FastAPI:
-    from kervan.web.app import create_app
-
-    node = create_app(settings)
-    install_app(node)  # idempotent: until every app factory installs the exchange itself
-    with unit_of_work(node.state.session_factory) as session:
-        install(session, trust_list, utcnow(), bootstrap=True)
-    return node
-
-
 @pytest.fixture
 def fed(tmp_path: Path) -> Federation:
     return federation(tmp_path / "keys")
@@ -104,21 +62,19 @@ def fed(tmp_path: Path) -> Federation:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return _node_settings("UZB", database_url, tmp_path / "keys")
+    return node_settings("UZB", database_url, tmp_path / "keys")
 
 
 @pytest.fixture
 def app(settings: Settings, fed: Federation) -> Iterator[FastAPI]:
-    uzb = _node(settings, fed[0])
+    uzb = exchange_node(settings, fed[0])
     yield uzb
     uzb.state.engine.dispose()
 
 
 @pytest.fixture
 def kaz(tmp_path: Path, sqlite_template: Path, fed: Federation) -> Iterator[FastAPI]:
-    path = tmp_path / "kaz.db"
-    shutil.copyfile(sqlite_template, path)
-    node = _node(_node_settings("KAZ", f"sqlite:///{path}", tmp_path / "keys"), fed[0])
+    node = sqlite_node("KAZ", tmp_path, sqlite_template, fed[0])
     yield node
     node.state.engine.dispose()
 
@@ -129,22 +85,6 @@ def line(app: FastAPI, kaz: FastAPI) -> Iterator[Loopback]:
         loopback = Loopback({ENDPOINTS["UZB"]: uzb_client, ENDPOINTS["KAZ"]: kaz_client})
         app.state.exchange_query_transport = loopback
         yield loopback
-
-
-def _api_client(node: FastAPI, role: Role, state: str, name: str) -> TestClient:
-    with unit_of_work(node.state.session_factory) as session:
-        user = create_user(
-            session,
-            system_principal(state, "test"),
-            username=name,
-            password="correct horse battery staple",
-            role=role,
-            state=state,
-        )
-        _, secret = create_token(session, user, "test")
-    client = TestClient(node, raise_server_exceptions=False)
-    client.headers["Authorization"] = f"Bearer {secret}"
-    return client
 
 
 UZBEKS = [
@@ -182,7 +122,7 @@ def _report_uzbeks(kaz: FastAPI, line: Loopback, fed: Federation) -> dict[str, s
     """KAZ registers three Uzbeks (revoking one's permit, waiving another's overstay) and a Turk,
     and its worker delivers what UZB has a right to: the Uzbeks' documents and the waiver,
     signed, with UZB's signed receipts."""
-    officer = _api_client(kaz, Role.MIGRATION_OFFICER, "KAZ", "kaz.officer")
+    officer = token_client(kaz, Role.MIGRATION_OFFICER, "KAZ", "kaz.officer")
     registered = {
         number: _register(officer, primary, secondary, passport, number=number)
         for primary, secondary, passport, number in UZBEKS
@@ -337,7 +277,7 @@ def _ask(consul: TestClient, **changes: str) -> Any:
 def test_consul_asks_the_host_state_through_the_node_and_sees_the_answer(
     app: FastAPI, kaz: FastAPI, line: Loopback, ui_as: UiClientFactory
 ) -> None:
-    officer = _api_client(kaz, Role.MIGRATION_OFFICER, "KAZ", "kaz.officer")
+    officer = token_client(kaz, Role.MIGRATION_OFFICER, "KAZ", "kaz.officer")
     _register(officer, "Раҳимов", "Ўткир", "FA1234567", number="WK12345678")
     kaz.state.settings = kaz.state.settings.model_copy(update={"exchange_query_rate_per_minute": 2})
     consul = ui_as(Role.CONSULAR_OFFICER, state="UZB")
@@ -385,7 +325,7 @@ def test_consul_asks_the_host_state_through_the_node_and_sees_the_answer(
 def test_admin_sees_dead_letters_per_peer_and_retries_one_or_all(
     app: FastAPI, kaz: FastAPI, line: Loopback, fed: Federation, ui_as: UiClientFactory
 ) -> None:
-    officer = _api_client(app, Role.MIGRATION_OFFICER, "UZB", "uzb.officer")
+    officer = token_client(app, Role.MIGRATION_OFFICER, "UZB", "uzb.officer")
     for passport, number in (("N1111111", "WK55555555"), ("N2222222", "WK66666666")):
         _register(officer, "Ахметов", "Ерлан", passport, number=number, nationality="KAZ")
     with unit_of_work(app.state.session_factory) as session:

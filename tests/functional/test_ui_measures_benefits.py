@@ -8,8 +8,6 @@ import uuid
 from html.parser import HTMLParser
 from typing import Any
 
-import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,18 +28,12 @@ from tests.functional.benefits_support import (
     passport_mrz,
     record_overstay,
     seed_traveller,
-    wire,
 )
 from tests.functional.ui_support import (
     UiClientFactory,
     post_form,
     ui_as_fixture,  # noqa: F401 - the ui_as fixture
 )
-
-
-@pytest.fixture(autouse=True)
-def _wired(app: FastAPI) -> None:
-    wire(app)
 
 
 def _kind(sessions: sessionmaker[Session]) -> str:

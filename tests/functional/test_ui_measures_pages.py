@@ -7,8 +7,6 @@ import datetime as dt
 import re
 import uuid
 
-import pytest
-from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +19,7 @@ from kervan.registry.models import StayDocument, Violation
 from kervan.uow import unit_of_work
 from kervan.web.deps import Policy
 from kervan.web.security import csrf_protect
-from tests.functional.benefits_support import TODAY, record_overstay, seed_traveller, wire
+from tests.functional.benefits_support import TODAY, record_overstay, seed_traveller
 from tests.functional.ui_support import (
     UiClientFactory,
     csrf_from,
@@ -49,15 +47,6 @@ scope: {{nationality: [UZB]}}
 actions:
   - waive: {{kinds: [overstay]}}
 """
-
-
-@pytest.fixture(autouse=True)
-def _wired(app: FastAPI) -> None:
-    """Until ``create_app`` includes these pages (the lead adds the line), include them here."""
-    wire(app)
-    paths = {r.path for r in app.routes if isinstance(r, APIRoute)}
-    if "/measures/new" not in paths:
-        app.include_router(measures_pages)
 
 
 def _form(**overrides: str) -> dict[str, str]:
