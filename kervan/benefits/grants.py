@@ -16,8 +16,8 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.benefits.eligibility import eligibility_scope
 from kervan.benefits.enums import BLOCKING_STATUSES, ApplicationStatus
 from kervan.benefits.models import BenefitApplication, BenefitKind
-from kervan.benefits.sql_ids import uuid7_sql
 from kervan.db.base import UTCDateTime, utcnow
+from kervan.db.ids import uuid7_sql
 from kervan.errors import Conflict, FieldError, InvalidInput
 from kervan.measures.scope import compile_person_scope
 from kervan.registry.models import Person
@@ -62,6 +62,47 @@ def _without_benefit(principal: Principal, kind: BenefitKind, today: dt.date) ->
 
 def _counts(session: Session, query: Select[Any]) -> dict[str, int]:
     return {nationality: count for nationality, count in session.execute(query).tuples()}
+
+
+def insert_approved(
+    session: Session,
+    kind: BenefitKind,
+    *,
+    actor: str,
+    reasons: list[dict[str, Any]],
+    decision_reason: str,
+    entitlement: tuple[dt.date, dt.date],
+    now: dt.datetime,
+    notes: str,
+    where: list[Any],
+    measure_id: Any = None,
+) -> None:
+    """One approved application of ``kind`` for every person ``where`` selects, in one
+    ``INSERT … SELECT`` (grant-all and measures' grants both write them this way)."""
+    columns: dict[str, Any] = {
+        "id": uuid7_sql(session.get_bind().dialect),
+        "person_id": Person.id,
+        "kind_id": literal(kind.id, BenefitApplication.kind_id.type),
+        "status": literal(ApplicationStatus.APPROVED.value),
+        "eligibility_reasons": literal(reasons, JSON()),
+        "evaluated_at": literal(now, UTCDateTime()),
+        "decided_by": literal(actor),
+        "decided_at": literal(now, UTCDateTime()),
+        "decision_reason": literal(decision_reason),
+        "entitlement_from": literal(entitlement[0]),
+        "entitlement_until": literal(entitlement[1]),
+        "notes": literal(notes),
+        "created_by": literal(actor),
+        "created_at": literal(now, UTCDateTime()),
+        "nationality": Person.nationality,
+    }
+    if measure_id is not None:
+        columns["measure_id"] = literal(measure_id, BenefitApplication.measure_id.type)
+    source = select(*(value.label(name) for name, value in columns.items())).where(*where)
+    session.execute(
+        insert(BenefitApplication).from_select(list(columns), source),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def preview_grant_all(
@@ -141,29 +182,16 @@ def grant_all(
             "path": "scope",
         }
     ]
-    columns = {
-        "id": uuid7_sql(session.get_bind().dialect),
-        "person_id": Person.id,
-        "kind_id": literal(kind.id, BenefitApplication.kind_id.type),
-        "status": literal(ApplicationStatus.APPROVED.value),
-        "eligibility_reasons": literal(reasons, JSON()),
-        "evaluated_at": literal(now, UTCDateTime()),
-        "decided_by": literal(principal.actor),
-        "decided_at": literal(now, UTCDateTime()),
-        "decision_reason": literal(reason.strip()),
-        "entitlement_from": literal(today),
-        "entitlement_until": literal(until),
-        "notes": literal("granted to every eligible person"),
-        "created_by": literal(principal.actor),
-        "created_at": literal(now, UTCDateTime()),
-        "nationality": Person.nationality,
-    }
-    source = select(*(value.label(name) for name, value in columns.items())).where(
-        _without_benefit(principal, kind, today)
-    )
-    session.execute(
-        insert(BenefitApplication).from_select(list(columns), source),
-        execution_options={"synchronize_session": False},
+    insert_approved(
+        session,
+        kind,
+        actor=principal.actor,
+        reasons=reasons,
+        decision_reason=reason.strip(),
+        entitlement=(today, until),
+        now=now,
+        notes="granted to every eligible person",
+        where=[_without_benefit(principal, kind, today)],
     )
     by_nationality = _counts(
         session,

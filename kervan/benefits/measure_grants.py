@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, exists, insert, literal, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from kervan.benefits.eligibility import eligibility_scope
-from kervan.benefits.enums import BLOCKING_STATUSES, ApplicationStatus
+from kervan.benefits.enums import BLOCKING_STATUSES
+from kervan.benefits.grants import insert_approved
 from kervan.benefits.models import BenefitApplication, BenefitKind
-from kervan.benefits.sql_ids import uuid7_sql
-from kervan.db.base import UTCDateTime, utcnow
+from kervan.db.base import utcnow
 from kervan.measures.actions import GrantBenefit, combined, parse_actions
 from kervan.measures.apply_sql import Plan, Slice
 from kervan.measures.models import Measure
@@ -70,33 +70,22 @@ def _grant(session: Session, measure: Measure, plan: Plan, where: Slice, grant: 
             "path": "measure",
         }
     ]
-    columns = {
-        "id": uuid7_sql(session.get_bind().dialect),
-        "person_id": Person.id,
-        "kind_id": literal(kind.id, BenefitApplication.kind_id.type),
-        "status": literal(ApplicationStatus.APPROVED.value),
-        "eligibility_reasons": literal(reasons, JSON()),
-        "evaluated_at": literal(now, UTCDateTime()),
-        "decided_by": literal(actor),
-        "decided_at": literal(now, UTCDateTime()),
-        "decision_reason": literal(f"granted by measure {measure.reference}"),
-        "entitlement_from": literal(start),
-        "entitlement_until": literal(until),
-        "measure_id": literal(measure.id, BenefitApplication.measure_id.type),
-        "notes": literal(""),
-        "created_by": literal(actor),
-        "created_at": literal(now, UTCDateTime()),
-        "nationality": Person.nationality,
-    }
-    source = select(*(value.label(name) for name, value in columns.items())).where(
-        compile_person_scope(scope, today=plan.today),
-        compile_person_scope(eligibility_scope(kind), today=plan.today),
-        ~has_one,
-        _in_slice(where),
-    )
-    session.execute(
-        insert(BenefitApplication).from_select(list(columns), source),
-        execution_options={"synchronize_session": False},
+    insert_approved(
+        session,
+        kind,
+        actor=actor,
+        reasons=reasons,
+        decision_reason=f"granted by measure {measure.reference}",
+        entitlement=(start, until),
+        now=now,
+        notes="",
+        where=[
+            compile_person_scope(scope, today=plan.today),
+            compile_person_scope(eligibility_scope(kind), today=plan.today),
+            ~has_one,
+            _in_slice(where),
+        ],
+        measure_id=measure.id,
     )
 
 

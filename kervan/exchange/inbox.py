@@ -103,7 +103,7 @@ def receive_batch(
     for compact, item in zip(envelopes, opened, strict=True):
         if isinstance(item, Rejected):
             outcomes.append(reject(session, signing, compact, item, now))
-        elif item.id in inserted and item.sha256 == fresh[item.id].sha256:
+        elif item.id in inserted and item.compact == fresh[item.id].compact:
             outcomes.append(Outcome(receipts[item.id], "accepted", None))
         elif item.id in seen:
             outcomes.append(_duplicate(session, signing, seen[item.id], item, now))

@@ -44,12 +44,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 
 from kervan.db.base import UTCDateTime
+from kervan.db.ids import uuid7_sql
 from kervan.exchange.models import OutboxMessage
 from kervan.measures.actions import Extend, Waive
 from kervan.measures.models import MeasureEffect
 from kervan.measures.scope import compile_person_scope, compile_scope
 from kervan.measures.scope_terms import Scope
-from kervan.measures.sqlparts import add_days_sql, json_array_agg_sql, json_object_sql, uuid7_sql
+from kervan.measures.sqlparts import add_days_sql, json_array_agg_sql, json_object_sql
 from kervan.registry.enums import StayStatus, ViolationStatus
 from kervan.registry.models import Person, StayDocument, StayDocumentEvent, Violation
 
