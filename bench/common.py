@@ -16,11 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-
-from kervan.db.engine import make_engine, normalise_url
-from kervan.db.migrate import upgrade
+from kervan.exchange.loadtest import fresh_database
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCHMARKS_DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -41,24 +37,12 @@ class Timer:
 
 def fresh_sqlite(directory: Path, name: str) -> str:
     """A migrated SQLite database file of its own."""
-    path = directory / f"{name}.db"
-    path.unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    return url
+    return fresh_database(f"sqlite:///{directory}", name)
 
 
 def fresh_postgres(server_url: str, name: str) -> str:
     """Drop and re-create database ``name`` on the server of ``server_url``; migrate it."""
-    admin_url = make_url(normalise_url(server_url)).set(database="postgres")
-    admin = make_engine(admin_url.render_as_string(False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = admin_url.set(database=name).render_as_string(False)
-    upgrade(url)
-    return url
+    return fresh_database(server_url, name)
 
 
 def machine() -> dict[str, Any]:

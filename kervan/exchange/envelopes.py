@@ -63,6 +63,22 @@ class Envelope:
         return sha256_hex(self.compact)
 
 
+def _envelope(payload: dict[str, Any], created_at: dt.datetime, kid: str, compact: str) -> Envelope:
+    return Envelope(
+        id=uuid.UUID(payload["id"]),
+        type=payload["type"],
+        schema=payload["schema"],
+        from_state=payload["from"],
+        to_state=payload["to"],
+        created_at=created_at,
+        subject_type=payload["subject"]["type"],
+        subject_id=payload["subject"]["id"],
+        body=payload["body"],
+        kid=kid,
+        compact=compact,
+    )
+
+
 def envelope_payload(
     *,
     id: uuid.UUID,
@@ -94,19 +110,7 @@ def seal(signing: SigningKey, payload: dict[str, Any]) -> Envelope:
     """Sign ``payload`` and return it as the receiver will see it."""
     created_at = parse_time(payload["created_at"])
     assert created_at is not None
-    return Envelope(
-        id=uuid.UUID(payload["id"]),
-        type=payload["type"],
-        schema=payload["schema"],
-        from_state=payload["from"],
-        to_state=payload["to"],
-        created_at=created_at,
-        subject_type=payload["subject"]["type"],
-        subject_id=payload["subject"]["id"],
-        body=payload["body"],
-        kid=signing.kid,
-        compact=sign_envelope(signing, payload),
-    )
+    return _envelope(payload, created_at, signing.kid, sign_envelope(signing, payload))
 
 
 class Rejected(Exception):
@@ -206,19 +210,7 @@ def open_envelope(compact: str, ctx: ReceiverContext) -> Envelope:
     problem = message_type.may_receive(payload, ctx.me)
     if problem:
         raise Rejected("not-for-this-node", problem, payload)
-    return Envelope(
-        id=uuid.UUID(payload["id"]),
-        type=payload["type"],
-        schema=payload["schema"],
-        from_state=payload["from"],
-        to_state=payload["to"],
-        created_at=created_at,
-        subject_type=payload["subject"]["type"],
-        subject_id=payload["subject"]["id"],
-        body=payload["body"],
-        kid=str(header["kid"]),
-        compact=compact,
-    )
+    return _envelope(payload, created_at, str(header["kid"]), compact)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -26,14 +26,18 @@ class HttpTransport:
     def __init__(self, timeout: float = 30.0, client: httpx.Client | None = None):
         self.client = client or httpx.Client(timeout=timeout)
 
-    def post_batch(self, endpoint: str, envelopes: list[str]) -> list[str]:
-        url = endpoint.rstrip("/") + INBOX_PATH
+    def _post(self, endpoint: str, path: str, body: dict[str, Any]) -> tuple[str, httpx.Response]:
+        url = endpoint.rstrip("/") + path
         try:
-            response = self.client.post(url, json={"envelopes": envelopes})
+            response = self.client.post(url, json=body)
         except httpx.HTTPError as exc:
             raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from exc
         if response.status_code != 200:
             raise TransportError(f"{url}: HTTP {response.status_code} {response.text[:300]}")
+        return url, response
+
+    def post_batch(self, endpoint: str, envelopes: list[str]) -> list[str]:
+        url, response = self._post(endpoint, INBOX_PATH, {"envelopes": envelopes})
         try:
             receipts = response.json()["receipts"]
         except (ValueError, KeyError, TypeError) as exc:
@@ -43,13 +47,7 @@ class HttpTransport:
         return [str(r) for r in receipts]
 
     def post_query(self, endpoint: str, envelope: str) -> dict[str, Any]:
-        url = endpoint.rstrip("/") + QUERY_PATH
-        try:
-            response = self.client.post(url, json={"envelope": envelope})
-        except httpx.HTTPError as exc:
-            raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from exc
-        if response.status_code != 200:
-            raise TransportError(f"{url}: HTTP {response.status_code} {response.text[:300]}")
+        _, response = self._post(endpoint, QUERY_PATH, {"envelope": envelope})
         answer: dict[str, Any] = response.json()
         return answer
 
