@@ -36,7 +36,7 @@ from bench.common import DEFAULT_POSTGRES, machine, update_doc_section
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
-from kervan.exchange.keys import load_signing_key
+from kervan.exchange.keys import NodeKeys
 from kervan.exchange.loadtest import (
     Pair,
     drop_database,
@@ -96,7 +96,7 @@ def _deliver(settings_data: dict[str, Any], stop: Any, until_empty: bool) -> Non
     settings = Settings(**settings_data)
     engine = make_engine(settings.database_url)
     transport = HttpTransport()
-    worker = Worker(settings, make_sessionmaker(engine), load_signing_key(settings), transport)
+    worker = Worker(settings, make_sessionmaker(engine), NodeKeys(settings), transport)
     while not stop.is_set():
         if not worker.run_once().peers:
             if until_empty and _pending(settings.database_url) == 0:
