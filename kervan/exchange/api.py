@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
@@ -74,11 +75,10 @@ def node_keys(request: Request) -> NodeKeys:
     return keys
 
 
-def node_key(request: Request) -> SigningKey:
+def node_key(request: Request, session: Session) -> SigningKey:
     """The key this node signs with now: chosen at each request against the trust list in
     force, so a rotated key or a new list needs no restart (``keys.NodeKeys``)."""
-    with request.app.state.session_factory() as session:
-        return signing_key(request, trust_store.current(session))
+    return signing_key(request, trust_store.current(session))
 
 
 def signing_key(request: Request, listed: TrustList | None) -> SigningKey:
@@ -416,7 +416,13 @@ def ask_peer(
     if principal.state != settings.state:
         raise Forbidden(f"only {settings.state}'s consular officers ask from this node")
     return queries.ask(
-        session, settings, node_key(request), principal, asked, query_transport(request), utcnow()
+        session,
+        settings,
+        node_key(request, session),
+        principal,
+        asked,
+        query_transport(request),
+        utcnow(),
     )
 
 
