@@ -313,7 +313,7 @@ def _within(ids: list[uuid.UUID], envelopes: dict[uuid.UUID, str], limit: int) -
     """The first messages of a batch whose request fits the receiver's body limit (at least
     one: a single envelope over it gets its signed refusal, ``too-large``). The others stay
     pending, signed, for the next batch."""
-    size, kept = BATCH_OVERHEAD_BYTES, []
+    size, kept = BATCH_OVERHEAD_BYTES, list[uuid.UUID]()
     for message_id in ids:
         size += len(envelopes[message_id]) + 3  # its quotes and comma
         if kept and size > limit:

@@ -47,7 +47,8 @@ def _compact_signatures() -> list[tuple[str, str]]:
 
 def test_the_code_still_makes_exactly_the_published_vectors() -> None:
     for name, text in build().items():
-        assert (FOLDER / name).read_text() == text, f"{name} is stale: python -m {__package__}.vectors"
+        stale = f"{name} is stale: python -m tests.unit.exchange.vectors"
+        assert (FOLDER / name).read_text() == text, stale
 
 
 def test_published_private_keys_match_the_public_ones_on_the_list() -> None:
