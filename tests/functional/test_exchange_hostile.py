@@ -10,7 +10,6 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,8 +27,9 @@ from kervan.exchange.inbox import KEPT_HEAD, UNKNOWN_STATE
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import ExchangeMessage, ExchangeRejection, NationalAbroadDocument
 from kervan.exchange.trust import TrustList
-from tests.functional.exchange_support import exchange_node, node_settings
-from tests.unit.exchange.support import envelope, federation, stay_body
+from tests.functional import test_exchange_inbox as inbox_tests
+from tests.functional.exchange_support import exchange_node
+from tests.unit.exchange.support import envelope, question_body, stay_body
 from tests.unit.exchange.test_hostile_envelopes import _id_at, non_canonical_variants
 
 INBOX = "/api/v1/exchange/inbox"
@@ -41,14 +41,7 @@ SMALL = {
 }
 
 
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], TrustList]:
-    return federation(tmp_path / "keys")
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return node_settings("UZB", database_url, tmp_path / "keys")
+fed, settings = inbox_tests.fed, inbox_tests.settings  # the inbox tests' fixtures: UZB's node
 
 
 def _node(settings: Settings, fed: tuple, **changes: Any) -> Iterator[TestClient]:
@@ -224,18 +217,7 @@ def test_a_signed_refusal_of_an_impostor_names_only_the_bytes(peer: TestClient, 
 
 def test_a_query_request_through_the_inbox_is_refused(peer: TestClient, fed: tuple) -> None:
     _, signers, trust_list = fed
-    question = {
-        "question": "stay_documents_of_national",
-        "person": {
-            "travel_document_number": "FA1234567",
-            "primary_identifier": "",
-            "birth_year": None,
-        },
-        "purpose": "consular assistance",
-        "legal_basis": "VCCR art. 5",
-        "officer": "consul",
-    }
-    asked = envelope(signers["KAZ"], type="query.request", body=question, subject_id="q")
+    asked = envelope(signers["KAZ"], type="query.request", body=question_body(), subject_id="q")
     response = peer.post(INBOX, json={"envelopes": [asked]})
     assert _receipts(response, trust_list) == [("rejected", "wrong-endpoint")]
     with _sessions(peer)() as session:

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kervan.accounts.roles import Role
@@ -29,40 +26,20 @@ from kervan.exchange.models import ExchangeMessage, OutboxMessage, ReplacedEnvel
 from kervan.exchange.trust_store import current, install
 from kervan.exchange.worker import Worker
 from kervan.uow import unit_of_work
+from tests.functional import test_exchange_delivery as delivery
 from tests.functional.conftest import ClientFactory
-from tests.functional.exchange_support import Loopback, exchange_node, node_settings, sqlite_node
+from tests.functional.exchange_support import Loopback
 from tests.functional.register_data import document_body, person_body
-from tests.unit.exchange.support import ENDPOINTS, federation
+from tests.unit.exchange.support import ENDPOINTS
 
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
-    return federation(tmp_path / "keys")
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return node_settings("KAZ", database_url, tmp_path / "keys")
-
-
-@pytest.fixture
-def app(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
-    kaz = exchange_node(settings, fed[0])
-    yield kaz
-    kaz.state.engine.dispose()
-
-
-@pytest.fixture
-def uzb(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = sqlite_node("UZB", tmp_path, sqlite_template, fed[0])
-    yield node
-    node.state.engine.dispose()
-
-
-@pytest.fixture
-def line(uzb: FastAPI) -> Iterator[Loopback]:
-    with TestClient(uzb) as client:
-        yield Loopback({ENDPOINTS["UZB"]: client})
+# The two nodes and the line between them: the delivery tests' fixtures.
+fed, settings, app, uzb, line = (
+    delivery.fed,
+    delivery.settings,
+    delivery.app,
+    delivery.uzb,
+    delivery.line,
+)
 
 
 def _kid(token: str) -> str:

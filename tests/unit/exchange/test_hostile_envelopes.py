@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -33,7 +34,14 @@ from kervan.exchange.envelopes import (
 )
 from kervan.exchange.federation import key_entry, signed, trust_content
 from kervan.exchange.keys import SigningKey
-from tests.unit.exchange.support import ENDPOINTS, context, envelope, federation, stay_body
+from tests.unit.exchange.support import (
+    ENDPOINTS,
+    context,
+    envelope,
+    federation,
+    question_body,
+    stay_body,
+)
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -184,16 +192,20 @@ _SIGNERS, _TRUST = _hypothesis_federation()
 
 
 def _with_created_at(signing: SigningKey, created_at: str) -> str:
-    payload = envelope_payload(
+    return sign_envelope(signing, {**_payload(signing.state), "created_at": created_at})
+
+
+def _payload(sender: str = "KAZ") -> dict[str, Any]:
+    """A valid stay.extended payload from ``sender`` to UZB, not signed yet."""
+    return envelope_payload(
         id=uuid7(),
         type="stay.extended",
-        from_state=signing.state,
+        from_state=sender,
         to_state="UZB",
         created_at=utcnow(),
         subject=("person", "x"),
-        body=stay_body(host=signing.state),
+        body=stay_body(host=sender),
     )
-    return sign_envelope(signing, {**payload, "created_at": created_at})
 
 
 def _id_at(at: dt.datetime) -> uuid.UUID:
@@ -222,15 +234,7 @@ def _raw_token(signing: SigningKey, header: dict, payload: dict) -> str:
 
 def test_the_fully_specified_alg_name_ed25519_is_accepted(fed: tuple) -> None:
     _, signers, trust_list = fed
-    payload = envelope_payload(
-        id=uuid7(),
-        type="stay.extended",
-        from_state="KAZ",
-        to_state="UZB",
-        created_at=utcnow(),
-        subject=("person", "x"),
-        body=stay_body(),
-    )
+    payload = _payload()
     header = {"alg": "Ed25519", "kid": signers["KAZ"].kid, "typ": ENVELOPE_TYP}
     assert open_envelope(_raw_token(signers["KAZ"], header, payload), context(trust_list))
     receipt_payload = json.loads(
@@ -279,15 +283,7 @@ def test_a_receipt_by_a_revoked_or_expired_key_is_refused(fed: tuple, kind: str)
 
 
 def _garbage_from_an_impostor(signers: dict[str, SigningKey]) -> str:
-    payload = envelope_payload(
-        id=uuid7(),
-        type="stay.extended",
-        from_state="KAZ",
-        to_state="UZB",
-        created_at=utcnow(),
-        subject=("person", "x"),
-        body=stay_body(),
-    )
+    payload = _payload()
     payload["id"] = "ATTACKER-CHOSEN-ID"
     header = {"alg": "EdDSA", "kid": "KAZ:<script>alert(1)</script>", "typ": ENVELOPE_TYP}
     return _raw_token(signers["TUR"], header, payload)
@@ -309,18 +305,7 @@ def test_a_query_request_is_not_for_the_inbox(fed: tuple) -> None:
     from kervan.exchange.inbox import _for_the_inbox
 
     _, signers, trust_list = fed
-    question = {
-        "question": "stay_documents_of_national",
-        "person": {
-            "travel_document_number": "FA1234567",
-            "primary_identifier": "",
-            "birth_year": None,
-        },
-        "purpose": "consular assistance",
-        "legal_basis": "VCCR art. 5",
-        "officer": "consul",
-    }
-    token = envelope(signers["KAZ"], type="query.request", body=question, subject_id="q")
+    token = envelope(signers["KAZ"], type="query.request", body=question_body(), subject_id="q")
     refused = _for_the_inbox(open_envelope(token, context(trust_list)))
     assert isinstance(refused, Rejected) and refused.code == "wrong-endpoint"
 
