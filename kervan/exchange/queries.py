@@ -148,7 +148,7 @@ def _check_answer(
     now: dt.datetime,
 ) -> Envelope:
     if answer.get("rejected"):
-        raise QueryFailed(f"{request.to_state} refused the query: {answer['rejected']}")
+        raise QueryFailed(f"{request.to_state} refused the query: {str(answer['rejected'])[:64]}")
     try:
         response = open_envelope(
             str(answer.get("response")), inbox.receiver_context(session, settings, now)
