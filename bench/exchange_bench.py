@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="kervan-exchange-bench-"))
-    pair = make_pair(folder, args.postgres, "bench")
+    pair = make_pair(folder, args.postgres, f"bench_{os.getpid()}")  # unique on a shared server
     tuned: dict[str, Any] = {"exchange_lanes": max(4, args.workers * 2)}
     if args.batch_size:
         tuned["exchange_batch_size"] = args.batch_size
