@@ -6,6 +6,7 @@ envelope refused so both sides keep the same evidence, and ids from the far futu
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import uuid
@@ -21,12 +22,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.ids import uuid7
+from kervan.errors import Conflict
 from kervan.exchange import compact
 from kervan.exchange.envelopes import ENVELOPE_TYP, canonical_json, open_receipt
+from kervan.exchange.federation import signed
 from kervan.exchange.inbox import KEPT_HEAD, UNKNOWN_STATE
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import ExchangeMessage, ExchangeRejection, NationalAbroadDocument
 from kervan.exchange.trust import TrustList
+from kervan.exchange.trust_store import install
+from kervan.uow import unit_of_work
 from tests.functional import test_exchange_inbox as inbox_tests
 from tests.functional.exchange_support import exchange_node
 from tests.unit.exchange.support import envelope, question_body, stay_body
@@ -263,3 +268,24 @@ def test_an_id_from_the_far_future_cannot_freeze_a_document(peer: TestClient, fe
     with _sessions(peer)() as session:
         view = session.get(NationalAbroadDocument, ("KAZ", document_id))
         assert view is not None and str(view.valid_until) == "2027-06-30"
+
+
+def test_a_back_dated_list_cannot_be_installed_and_the_revoked_key_stays_refused(
+    peer: TestClient, fed: tuple
+) -> None:
+    """The reported attack end to end: the node refuses to install the back-dated list, and
+    envelopes signed with the revoked key stay refused."""
+    from tests.unit.exchange.test_hostile_trust_lists import _content
+
+    _, signers, trust_list = fed
+    now = utcnow()
+    revoked_at = now - dt.timedelta(hours=1)
+    revoking = signed(_content(signers, 2, now, {"KAZ": revoked_at}), list(signers.values()))
+    with unit_of_work(_sessions(peer)) as session:
+        install(session, revoking, now)
+    back_dated = _content(signers, 3, revoked_at - dt.timedelta(days=1))
+    forged = signed(back_dated, [signers["OTS"], signers["TUR"], signers["KAZ"]])
+    with unit_of_work(_sessions(peer)) as session, pytest.raises(Conflict, match="refused"):
+        install(session, forged, utcnow())
+    response = peer.post(INBOX, json={"envelopes": [envelope(signers["KAZ"])]})
+    assert _receipts(response, trust_list) == [("rejected", "key-not-valid")]
