@@ -31,6 +31,7 @@ from kervan.exchange import (
     trust_store,
 )
 from kervan.exchange.keys import NodeKeys, SigningKey
+from kervan.exchange.limits import PayloadTooLarge, refusal_budget
 from kervan.exchange.message_types import schema_names, schema_text
 from kervan.exchange.transport import HttpTransport
 from kervan.exchange.trust import TrustList
@@ -43,18 +44,6 @@ class NotConfigured(KervanError):
     status = 503
     type_slug = "exchange-not-configured"
     title = "The exchange is not configured on this node"
-
-
-class PayloadTooLarge(KervanError):
-    status = 413
-    type_slug = "payload-too-large"
-    title = "The request body is too large"
-
-
-class TooManyRefusals(KervanError):
-    status = 429
-    type_slug = "too-many-refusals"
-    title = "Too many refused envelopes from this address"
 
 
 class InboxBatch(BaseModel):
@@ -88,20 +77,6 @@ def signing_key(request: Request, listed: TrustList | None) -> SigningKey:
         raise NotConfigured(exc.detail) from exc
 
 
-def _refusal_budget(request: Request, session: SessionDep, settings: SettingsDep) -> str:
-    """The client's address, unless it sent more refused envelopes than allowed in the last
-    minute: then 429, before its request is looked at."""
-    source = request.client.host if request.client else "unknown"
-    since = utcnow() - dt.timedelta(minutes=1)
-    if inbox.refusals_from(session, source, since) >= settings.exchange_refusals_per_minute:
-        raise TooManyRefusals(
-            f"more than {settings.exchange_refusals_per_minute} refused envelopes from "
-            "this address in the last minute; try again later",
-            retry_after=60,
-        )
-    return source
-
-
 @router.post(
     "/inbox",
     operation_id="exchange_inbox",
@@ -113,7 +88,7 @@ def receive(
     batch: InboxBatch,
     session: SessionDep,
     settings: SettingsDep,
-    source: Annotated[str, Depends(_refusal_budget)],
+    source: Annotated[str, Depends(refusal_budget)],
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> InboxReceipts:
     if len(batch.envelopes) > settings.exchange_max_batch_envelopes:
@@ -390,7 +365,7 @@ def answer_query(
     body: QueryEnvelope,
     session: SessionDep,
     settings: SettingsDep,
-    source: Annotated[str, Depends(_refusal_budget)],
+    source: Annotated[str, Depends(refusal_budget)],
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> dict[str, Any]:
     listed = trust_store.current(session)

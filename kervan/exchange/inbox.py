@@ -73,7 +73,7 @@ def receiver_context(session: Session, settings: Settings, now: dt.datetime) -> 
 
 def open_checked(compact: str, ctx: ReceiverContext, max_bytes: int) -> Envelope | Rejected:
     """One envelope checked on its own: whatever is wrong with it is its refusal alone."""
-    if len(compact) > max_bytes:  # ASCII if it is a JWS at all: characters are bytes
+    if len(compact) > max_bytes:  # characters: anything but ASCII is malformed anyway
         return Rejected("too-large", f"an envelope is at most {max_bytes} bytes")
     try:
         envelope = open_envelope(compact, ctx)
