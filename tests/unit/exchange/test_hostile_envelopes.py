@@ -315,3 +315,19 @@ def test_trust_lists_with_reinstated_and_signed_documents_round_trip(fed: tuple)
     document, signers, _ = fed
     again = signed(trust.content_of(document), list(signers.values()))
     assert trust.verify(again, None, utcnow()).accepted
+
+
+def test_a_leap_second_spelt_with_unicode_escapes_is_still_found(fed: tuple) -> None:
+    """The byte scan cannot see an escaped date: such a payload is walked value by value."""
+    _, signers, trust_list = fed
+    payload = _payload()
+    payload["body"]["event"]["at"] = "2026-12-31T23:59:60Z"
+    raw = json.dumps(payload).replace("60Z", "\\u00360Z").encode()
+    header = {"alg": "EdDSA", "kid": signers["KAZ"].kid, "typ": ENVELOPE_TYP}
+    head = compact.b64url(json.dumps(header).encode())
+    body = compact.b64url(raw)
+    signature = signers["KAZ"].private_key.sign(f"{head}.{body}".encode())
+    token = f"{head}.{body}.{compact.b64url(signature)}"
+    with pytest.raises(Rejected) as refused:
+        open_envelope(token, context(trust_list))
+    assert refused.value.code == "schema" and "not a real" in refused.value.detail
