@@ -36,7 +36,7 @@ from bench.common import DEFAULT_POSTGRES, machine, update_doc_section
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
-from kervan.exchange.keys import load_signing_key
+from kervan.exchange.keys import NodeKeys
 from kervan.exchange.loadtest import (
     Pair,
     drop_database,
@@ -96,7 +96,7 @@ def _deliver(settings_data: dict[str, Any], stop: Any, until_empty: bool) -> Non
     settings = Settings(**settings_data)
     engine = make_engine(settings.database_url)
     transport = HttpTransport()
-    worker = Worker(settings, make_sessionmaker(engine), load_signing_key(settings), transport)
+    worker = Worker(settings, make_sessionmaker(engine), NodeKeys(settings), transport)
     while not stop.is_set():
         if not worker.run_once().peers:
             if until_empty and _pending(settings.database_url) == 0:
@@ -216,6 +216,11 @@ def delay(pair: Pair, targets: list[Any], rate: int, seconds: int, workers: int)
     }
 
 
+def _load(result: dict[str, Any]) -> str:
+    load = result.get("load")
+    return f"{load[0]:.1f} → {load[1]:.1f}" if load else "—"
+
+
 def render(results: dict[str, Any]) -> str:
     lines = [
         "## Node-to-node exchange (`bench/exchange_bench.py`)",
@@ -231,11 +236,13 @@ def render(results: dict[str, Any]) -> str:
         "Both nodes, both PostgreSQL servers and the benchmark share 2 cores, and the",
         "throughput phase keeps them about 85% busy: the figure is CPU-bound. Each envelope",
         "costs four Ed25519 operations (sign, verify, sign the receipt, verify it: about",
-        "0.33 ms of one core here), the rest is the database and Python.",
+        "0.33 ms of one core here), the rest is the database and Python. *Load* is the",
+        "machine's 1-minute load average (`uptime`) when the run started and ended: other",
+        "work on the same 2 cores lowers the figures, so compare rows of similar load.",
         "",
         "| envelopes | workers | batch | exchange | baseline | ratio | rate | p50 delay "
-        "| p99 delay | machine |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| p99 delay | load | machine |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for key in sorted(results):
         r = results[key]
@@ -245,7 +252,7 @@ def render(results: dict[str, Any]) -> str:
             f"| {r['exchange_per_second']:,.0f}/s "
             f"| {r['baseline_per_second']:,.0f}/s | {r['ratio']:.2f} | {r['delay']['rate']}/s "
             f"| {r['delay']['p50_seconds']:.2f} s | {r['delay']['p99_seconds']:.2f} s "
-            f"| {m['cpus']} cores, {m['memory_gib']} GiB, {m['date']} |"
+            f"| {_load(r)} | {m['cpus']} cores, {m['memory_gib']} GiB, {m['date']} |"
         )
     return "\n".join(lines)
 
@@ -263,11 +270,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="kervan-exchange-bench-"))
-    pair = make_pair(folder, args.postgres, "bench")
+    pair = make_pair(folder, args.postgres, f"bench_{os.getpid()}")  # unique on a shared server
     tuned: dict[str, Any] = {"exchange_lanes": max(4, args.workers * 2)}
     if args.batch_size:
         tuned["exchange_batch_size"] = args.batch_size
     pair.sender = pair.sender.model_copy(update=tuned)
+    load_before = os.getloadavg()[0]
+    _say(f"load average (1 min) at the start: {load_before:.2f}")
     try:
         targets = seed_register(pair.sender, 20_000)
         pair.start_receiver(workers=args.workers)
@@ -290,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_per_second": round(baseline_rate, 1),
         "ratio": round(exchange_rate / baseline_rate, 3),
         "delay": measured,
+        "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "machine": machine(),
     }
     _say(json.dumps(result))

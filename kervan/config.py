@@ -82,6 +82,25 @@ class Settings(BaseSettings):
     exchange_query_rate_per_minute: int = Field(
         30, ge=1, description="Peer queries a node answers per requesting state and minute"
     )
+    # exchange limits: what the public inbox and query endpoints read before anyone is
+    # authenticated (docs/operate.md, docs/exchange.md).
+    exchange_max_request_bytes: int = Field(
+        10 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body the inbox and query endpoints read (413 beyond)",
+    )
+    exchange_max_envelope_bytes: int = Field(
+        64 * 1024, ge=1024, description="Largest envelope; a larger one is refused unread"
+    )
+    exchange_max_batch_envelopes: int = Field(
+        1000, ge=1, description="Most envelopes in one inbox request (413 beyond)"
+    )
+    exchange_refusals_per_minute: int = Field(
+        1000,
+        ge=1,
+        description="Refused envelopes from one client address per minute after which its "
+        "requests are answered 429 until the minute has passed",
+    )
 
     @field_validator("state")
     @classmethod

@@ -12,9 +12,10 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
@@ -29,9 +30,11 @@ from kervan.exchange import (
     queries,
     trust_store,
 )
-from kervan.exchange.keys import SigningKey, load_signing_key
+from kervan.exchange.keys import NodeKeys, SigningKey
+from kervan.exchange.limits import PayloadTooLarge, refusal_budget
 from kervan.exchange.message_types import schema_names, schema_text
 from kervan.exchange.transport import HttpTransport
+from kervan.exchange.trust import TrustList
 from kervan.web.deps import SessionDep, SettingsDep, policy
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["exchange"])
@@ -44,23 +47,34 @@ class NotConfigured(KervanError):
 
 
 class InboxBatch(BaseModel):
-    envelopes: list[str] = Field(max_length=inbox.MAX_BATCH, description="Compact JWS envelopes")
+    envelopes: list[str] = Field(
+        description="Compact JWS envelopes (at most KERVAN_EXCHANGE_MAX_BATCH_ENVELOPES)"
+    )
 
 
 class InboxReceipts(BaseModel):
     receipts: list[str] = Field(description="One signed receipt per envelope, in the same order")
 
 
-def node_key(request: Request) -> SigningKey:
-    """The node's signing key, loaded once per app (from the environment or the keys folder)."""
-    cached: SigningKey | None = getattr(request.app.state, "exchange_signing_key", None)
-    if cached is None:
-        try:
-            cached = load_signing_key(request.app.state.settings)
-        except KervanError as exc:
-            raise NotConfigured(exc.detail) from exc
-        request.app.state.exchange_signing_key = cached
-    return cached
+def node_keys(request: Request) -> NodeKeys:
+    keys: NodeKeys | None = getattr(request.app.state, "exchange_keys", None)
+    if keys is None:
+        keys = NodeKeys(request.app.state.settings)
+        request.app.state.exchange_keys = keys
+    return keys
+
+
+def node_key(request: Request, session: Session) -> SigningKey:
+    """The key this node signs with now: chosen at each request against the trust list in
+    force, so a rotated key or a new list needs no restart (``keys.NodeKeys``)."""
+    return signing_key(request, trust_store.current(session))
+
+
+def signing_key(request: Request, listed: TrustList | None) -> SigningKey:
+    try:
+        return node_keys(request).for_signing(listed, utcnow())
+    except KervanError as exc:
+        raise NotConfigured(exc.detail) from exc
 
 
 @router.post(
@@ -74,12 +88,19 @@ def receive(
     batch: InboxBatch,
     session: SessionDep,
     settings: SettingsDep,
+    source: Annotated[str, Depends(refusal_budget)],
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> InboxReceipts:
-    signing = node_key(request)
-    if trust_store.current(session) is None:
+    if len(batch.envelopes) > settings.exchange_max_batch_envelopes:
+        raise PayloadTooLarge(
+            f"at most {settings.exchange_max_batch_envelopes} envelopes in one request",
+            limit=settings.exchange_max_batch_envelopes,
+        )
+    listed = trust_store.current(session)
+    if listed is None:
         raise NotConfigured("this node has no trust list yet")
-    outcomes = inbox.receive_batch(session, settings, signing, batch.envelopes)
+    signing = signing_key(request, listed)
+    outcomes = inbox.receive_batch(session, settings, signing, batch.envelopes, source=source)
     return InboxReceipts(receipts=[o.receipt for o in outcomes])
 
 
@@ -344,12 +365,14 @@ def answer_query(
     body: QueryEnvelope,
     session: SessionDep,
     settings: SettingsDep,
+    source: Annotated[str, Depends(refusal_budget)],
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> dict[str, Any]:
-    signing = node_key(request)
-    if trust_store.current(session) is None:
+    listed = trust_store.current(session)
+    if listed is None:
         raise NotConfigured("this node has no trust list yet")
-    return queries.answer(session, settings, signing, body.envelope, utcnow())
+    signing = signing_key(request, listed)
+    return queries.answer(session, settings, signing, body.envelope, utcnow(), source=source)
 
 
 @router.post(
@@ -368,7 +391,13 @@ def ask_peer(
     if principal.state != settings.state:
         raise Forbidden(f"only {settings.state}'s consular officers ask from this node")
     return queries.ask(
-        session, settings, node_key(request), principal, asked, query_transport(request), utcnow()
+        session,
+        settings,
+        node_key(request, session),
+        principal,
+        asked,
+        query_transport(request),
+        utcnow(),
     )
 
 

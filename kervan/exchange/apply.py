@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case
+from sqlalchemy import case, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -59,6 +59,56 @@ def apply_batch(session: Session, envelopes: Sequence[Envelope], now: dt.datetim
     _upsert_newest(session, NationalAbroadDocument, ("host_state", "document_id"), documents)
     _upsert_newest(session, NationalAbroadWaiver, ("host_state", "violation_id"), waivers)
     _upsert_newest(session, ForeignMeasure, ("issuing_state", "reference"), measures, now)
+
+
+def _row_keys(envelope: Envelope) -> list[tuple[type[Any], tuple[str, Any]]]:
+    """The rows of the consulate's view an envelope writes, as (model, key)."""
+    if envelope.type in STAY_TYPES:
+        return [
+            (NationalAbroadDocument, (envelope.from_state, uuid.UUID(d["id"])))
+            for d in envelope.body["documents"]
+        ]
+    if envelope.type == WAIVED:
+        return [
+            (NationalAbroadWaiver, (envelope.from_state, uuid.UUID(v["id"])))
+            for v in envelope.body["violations"]
+        ]
+    if envelope.type == ANNOUNCED:
+        measure = envelope.body["measure"]
+        return [(ForeignMeasure, (measure["issuing_state"], measure["reference"]))]
+    return []
+
+
+KEY_COLUMNS: dict[type[Any], tuple[str, str]] = {
+    NationalAbroadDocument: ("host_state", "document_id"),
+    NationalAbroadWaiver: ("host_state", "violation_id"),
+    ForeignMeasure: ("issuing_state", "reference"),
+}
+
+
+def superseded(session: Session, envelopes: Sequence[Envelope]) -> set[uuid.UUID]:
+    """The envelopes ``apply_batch`` will not apply: every row they would write already holds,
+    or gets from this batch, a newer envelope (a higher id — ids are UUIDv7, increasing in the
+    sender's order). Their receipts say ``superseded``, not ``accepted``."""
+    keys = {e.id: _row_keys(e) for e in envelopes}
+    newest: dict[tuple[type[Any], tuple[str, Any]], uuid.UUID] = {}
+    for envelope in envelopes:
+        for key in keys[envelope.id]:
+            newest[key] = max(envelope.id, newest.get(key, envelope.id))
+    for model, columns in KEY_COLUMNS.items():
+        wanted = [k for m, k in newest if m is model]
+        table = model.__table__
+        pair = tuple_(table.c[columns[0]], table.c[columns[1]])
+        for start in range(0, len(wanted), 500):
+            rows = session.execute(
+                select(table.c[columns[0]], table.c[columns[1]], table.c.envelope_id).where(
+                    pair.in_(wanted[start : start + 500])
+                )
+            )
+            for first, second, applied in rows:
+                key = (model, (first, second))
+                newest[key] = max(applied, newest[key])
+    return {e.id for e in envelopes if keys[e.id] and all(newest[key] > e.id for key in keys[e.id])}
 
 
 def _insert(session: Session, table: Any) -> Any:

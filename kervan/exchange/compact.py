@@ -8,8 +8,11 @@ done here directly on ``cryptography``; joserfc stays for the trust list's multi
 serialization, and the tests verify what this module signs with joserfc, an independent JOSE
 implementation.
 
-Parsing is strict: exactly three base64url parts without padding, a JSON object header, no
-``crit`` extensions (RFC 7515 §4.1.11: a receiver must refuse what it does not understand).
+Parsing is strict: exactly three parts, each *canonical* base64url (RFC 7515 §2: no padding, no
+whitespace, and the unused low bits of the last character zero — otherwise several strings
+decode to the same bytes, and two copies of one signed envelope would differ), a header of at
+most ``MAX_HEADER_CHARS`` that is a JSON object, and no ``crit`` extensions (RFC 7515 §4.1.11: a
+receiver must refuse what it does not understand).
 """
 
 from __future__ import annotations
@@ -28,6 +31,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+# A real header ({"alg", "kid", "typ"}) is under 120 characters encoded; anything much longer is
+# refused before it is decoded or cached, so an attacker cannot park megabytes in the cache.
+MAX_HEADER_CHARS = 512
+# EdDSA (RFC 8037) is what Kervan signs with; Ed25519 is RFC 9864's fully-specified name for the
+# same signature, accepted so that implementers following the newer registry interoperate.
+SIGNING_ALG = "EdDSA"
+VERIFYING_ALGS = frozenset({"EdDSA", "Ed25519"})
 
 
 class MalformedJWS(ValueError):
@@ -39,12 +49,16 @@ def b64url(data: bytes) -> str:
 
 
 def b64url_decode(text: str) -> bytes:
+    """The bytes of canonical base64url ``text``: the one encoding ``b64url`` would give them."""
     if not BASE64URL.fullmatch(text) or len(text) % 4 == 1:
         raise MalformedJWS("not base64url without padding")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
         raise MalformedJWS(f"not base64url ({exc})") from exc
+    if b64url(data) != text:
+        raise MalformedJWS("not canonical base64url (non-zero unused bits)")
+    return data
 
 
 @lru_cache(maxsize=64)
@@ -55,14 +69,21 @@ def _encoded_header(alg: str, kid: str, typ: str) -> str:
 
 
 def sign(private_key: Ed25519PrivateKey, *, kid: str, typ: str, payload: bytes) -> str:
-    signing_input = f"{_encoded_header('EdDSA', kid, typ)}.{b64url(payload)}"
+    signing_input = f"{_encoded_header(SIGNING_ALG, kid, typ)}.{b64url(payload)}"
     signature = private_key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url(signature)}"
 
 
-@lru_cache(maxsize=256)
 def _header(header_b64: str) -> Mapping[str, Any]:
-    # A node's envelopes all carry one of a few headers: each is decoded once (read-only).
+    if len(header_b64) > MAX_HEADER_CHARS:
+        raise MalformedJWS(f"the header is longer than {MAX_HEADER_CHARS} characters")
+    return _decoded_header(header_b64)
+
+
+@lru_cache(maxsize=256)
+def _decoded_header(header_b64: str) -> Mapping[str, Any]:
+    # A node's envelopes all carry one of a few headers: each is decoded once (read-only). The
+    # cache holds at most 256 × MAX_HEADER_CHARS characters.
     try:
         header = json.loads(b64url_decode(header_b64))
     except (ValueError, UnicodeError) as exc:
@@ -82,7 +103,10 @@ class ParsedJWS:
     signature: bytes
 
     def verifies_with(self, public_key: object) -> bool:
-        """True only for a valid Ed25519 signature: a key of another curve never verifies."""
+        """True only for a valid Ed25519 signature under an Ed25519 ``alg``: a key of another
+        curve, or another algorithm named in the header, never verifies."""
+        if self.header.get("alg") not in VERIFYING_ALGS:
+            return False
         if not isinstance(public_key, Ed25519PublicKey):
             return False
         try:
@@ -98,10 +122,17 @@ def parse(compact: str) -> ParsedJWS:
     parts = compact.split(".")
     if len(parts) != 3:
         raise MalformedJWS(f"a compact JWS has 3 parts, this has {len(parts)}")
-    header_b64, payload_b64, signature_b64 = parts
+    return parse_parts(*parts)
+
+
+def parse_parts(header_b64: str, payload_b64: str, signature_b64: str) -> ParsedJWS:
+    """The same for the three members of a JSON-serialized signature (the trust list's)."""
+    signature = b64url_decode(signature_b64)
+    if len(signature) != 64:  # an Ed25519 signature; anything else cannot verify
+        raise MalformedJWS(f"the signature is {len(signature)} bytes, not 64")
     return ParsedJWS(
         header=_header(header_b64),
         payload=b64url_decode(payload_b64),
         signing_input=f"{header_b64}.{payload_b64}".encode("ascii"),
-        signature=b64url_decode(signature_b64),
+        signature=signature,
     )

@@ -3,15 +3,22 @@ for a person to look at, and sent again on request, never automatically."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from kervan.exchange.models import ExchangeMessage, OutboxMessage
+from kervan.db.base import utcnow
+from kervan.db.ids import uuid7_sql
+from kervan.exchange.models import ExchangeMessage, OutboxMessage, ReplacedEnvelope
 
 DEAD_STATUSES = ("dead", "rejected")
+# Refusals of the key an envelope was signed with, not of what it says: retried, the message
+# is signed again with the key in force (same id, a new envelope).
+RESIGNED_REASONS = ("key-not-valid", "unknown-key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,18 +69,83 @@ def count_by_peer(session: Session) -> dict[str, int]:
     return {state: int(count) for state, count in session.execute(query)}
 
 
-def retry(session: Session, ids: list[uuid.UUID] | None = None, peer: str | None = None) -> int:
-    """Back to pending with a fresh attempt count. A message the peer refused keeps its signed
-    envelope and is resent as is: fix the cause (a trust list, a peer's bug) first."""
+def retry(
+    session: Session,
+    ids: list[uuid.UUID] | None = None,
+    peer: str | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Back to pending with a fresh attempt count. A message the peer refused for what it says
+    keeps its signed envelope and is resent as is: fix the cause (a trust list, a peer's bug)
+    first. One refused for its key (``RESIGNED_REASONS``: the key was revoked, expired or not
+    yet listed) is signed again with the key in force when the worker sends it — same id, a
+    new envelope dated now — and the refused envelope is kept with its receipt as evidence."""
+    now = now or utcnow()
+    chosen: list[Any] = [OutboxMessage.status.in_(DEAD_STATUSES)]
+    if ids is not None:
+        chosen.append(OutboxMessage.id.in_(ids))
+    if peer is not None:
+        chosen.append(OutboxMessage.to_state == peer)
+    _set_aside_for_resigning(session, chosen, now)
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.status.in_(DEAD_STATUSES))
+        .where(*chosen)
         .values(status="pending", attempts=0, next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
-    if ids is not None:
-        statement = statement.where(OutboxMessage.id.in_(ids))
-    if peer is not None:
-        statement = statement.where(OutboxMessage.to_state == peer)
     result = session.execute(statement, execution_options={"preserve_rowcount": True})
     return int(result.rowcount)
+
+
+def _set_aside_for_resigning(session: Session, chosen: list[Any], now: dt.datetime) -> None:
+    """Move the logged envelopes refused for their key to ``exchange_replaced_envelopes`` (the
+    worker signs what is not logged), and date their messages now: the new key was not valid
+    when the old envelope was made."""
+    refused_for_key = (
+        select(ExchangeMessage.id)
+        .join(OutboxMessage, OutboxMessage.id == ExchangeMessage.id)
+        .where(
+            *chosen,
+            OutboxMessage.status == "rejected",
+            ExchangeMessage.direction == "out",
+            ExchangeMessage.receipt_reason.in_(RESIGNED_REASONS),
+        )
+    )
+    moved = list(session.scalars(refused_for_key))
+    if not moved:
+        return
+    message = ExchangeMessage.__table__.c
+    dialect = session.get_bind().dialect
+    session.execute(
+        insert(ReplacedEnvelope).from_select(
+            [
+                "id",
+                "message_id",
+                "envelope",
+                "envelope_sha256",
+                "logged_at",
+                "receipt",
+                "receipt_status",
+                "receipt_reason",
+                "replaced_at",
+            ],
+            select(
+                uuid7_sql(dialect),
+                message.id,
+                message.envelope,
+                message.envelope_sha256,
+                message.logged_at,
+                message.receipt,
+                message.receipt_status,
+                message.receipt_reason,
+                literal(now, ReplacedEnvelope.__table__.c.replaced_at.type),
+            ).where(message.id.in_(moved)),
+        )
+    )
+    session.execute(delete(ExchangeMessage).where(ExchangeMessage.id.in_(moved)))
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(moved))
+        .values(created_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -86,7 +86,7 @@ def record_receipts(
     bad: dict[uuid.UUID, str] = {}
     for outbox_id, envelope, compact in zip(outbox_ids, envelopes, receipts, strict=True):
         try:
-            receipt = open_receipt(compact, trust)
+            receipt = open_receipt(compact, trust, now)
             if receipt.from_state != peer_state or receipt.envelope_sha256 != sha256_hex(envelope):
                 raise BadReceipt(f"receipt from {receipt.from_state} names other bytes")
         except BadReceipt as exc:
@@ -100,7 +100,7 @@ def record_receipts(
                 "b_reason": receipt.reason,
             }
         )
-        if receipt.status == "accepted":
+        if receipt.status in ("accepted", "superseded"):
             delivered_ids.append(outbox_id)
         else:
             # The peer refused it for good (a signed reason): a dead letter for a person to see.

@@ -7,6 +7,10 @@ set-based statements (a handful per batch, not per envelope: the difference betw
 thousands of envelopes per second), and the batch commits once before any receipt leaves the
 node — a receipt always describes something committed. If the commit fails the sender gets no
 receipts and sends the batch again, which the de-duplication by envelope id makes harmless.
+
+Whatever arrives is bounded: an envelope over ``exchange_max_envelope_bytes`` is refused unread,
+one envelope that cannot be read is refused alone (its batch goes on), and of a refused envelope
+the node keeps a digest (hash, size, first bytes), never the whole of it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from typing import cast
 
 import psycopg
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -34,14 +38,18 @@ from kervan.exchange.envelopes import (
     ReceiverContext,
     Rejected,
     open_envelope,
+    sha256_hex,
     sign_receipt,
 )
 from kervan.exchange.keys import SigningKey
+from kervan.exchange.message_types import MESSAGE_TYPES
 from kervan.exchange.models import ExchangeMessage, ExchangeRejection
 
 log = logging.getLogger("kervan.exchange.inbox")
 
-MAX_BATCH = 1000
+KEPT_HEAD = 256  # characters of a refused envelope kept beside its hash and size
+# The receipt's ``to`` when the envelope did not authenticate: its claimed sender is not a fact.
+UNKNOWN_STATE = "XXX"
 
 Clock = Callable[[], dt.datetime]
 
@@ -63,36 +71,48 @@ def receiver_context(session: Session, settings: Settings, now: dt.datetime) -> 
     )
 
 
+def open_checked(compact: str, ctx: ReceiverContext, max_bytes: int) -> Envelope | Rejected:
+    """One envelope checked on its own: whatever is wrong with it is its refusal alone."""
+    if len(compact) > max_bytes:  # characters: anything but ASCII is malformed anyway
+        return Rejected("too-large", f"an envelope is at most {max_bytes} bytes")
+    try:
+        envelope = open_envelope(compact, ctx)
+    except Rejected as rejected:
+        return rejected
+    except Exception:  # a check that broke must refuse this envelope, not fail the batch
+        log.exception("envelope %s could not be checked", sha256_hex(compact)[:16])
+        return Rejected("malformed", "the envelope could not be checked")
+    return envelope
+
+
+def _for_the_inbox(opened: Envelope | Rejected) -> Envelope | Rejected:
+    if isinstance(opened, Envelope) and not MESSAGE_TYPES[opened.type].via_inbox:
+        claimed = {"id": str(opened.id), "from": opened.from_state}
+        return Rejected("wrong-endpoint", f"{opened.type} is sent to the query endpoint", claimed)
+    return opened
+
+
 def receive_batch(
     session: Session,
     settings: Settings,
     signing: SigningKey,
     envelopes: list[str],
     clock: Clock = utcnow,
+    source: str | None = None,
 ) -> list[Outcome]:
     now = clock()
     ctx = receiver_context(session, settings, now)
-    opened: list[Envelope | Rejected] = []
-    for compact in envelopes:
-        try:
-            opened.append(open_envelope(compact, ctx))
-        except Rejected as rejected:
-            opened.append(rejected)
+    limit = settings.exchange_max_envelope_bytes
+    opened = [_for_the_inbox(open_checked(compact, ctx, limit)) for compact in envelopes]
     valid = [e for e in opened if isinstance(e, Envelope)]
     seen = _already_logged(session, [e.id for e in valid])
     fresh: dict[uuid.UUID, Envelope] = {}
     for envelope in valid:
         if envelope.id not in seen:
             fresh.setdefault(envelope.id, envelope)
+    not_applied = apply.superseded(session, list(fresh.values()))
     receipts = {
-        i: sign_receipt(
-            signing,
-            to_state=e.from_state,
-            envelope_compact=e.compact,
-            envelope_id=str(i),
-            status="accepted",
-            now=now,
-        )
+        i: _receipt(signing, e, "superseded" if i in not_applied else "accepted", now)
         for i, e in fresh.items()
     }
     inserted = _log_new(session, fresh, receipts, now)
@@ -102,14 +122,36 @@ def receive_batch(
     outcomes = []
     for compact, item in zip(envelopes, opened, strict=True):
         if isinstance(item, Rejected):
-            outcomes.append(reject(session, signing, compact, item, now))
+            outcomes.append(reject(session, signing, compact, item, now, source))
         elif item.id in inserted and item.compact == fresh[item.id].compact:
-            outcomes.append(Outcome(receipts[item.id], "accepted", None))
+            outcomes.append(receipts[item.id])
         elif item.id in seen:
-            outcomes.append(_duplicate(session, signing, seen[item.id], item, now))
+            outcomes.append(_duplicate(session, signing, seen[item.id], item, now, source))
         else:  # the same id twice in this batch, with other bytes the second time
-            outcomes.append(_reused(session, signing, item, now))
+            outcomes.append(_reused(session, signing, item, now, source))
     return outcomes
+
+
+def _receipt(signing: SigningKey, envelope: Envelope, status: str, now: dt.datetime) -> Outcome:
+    receipt = sign_receipt(
+        signing,
+        to_state=envelope.from_state,
+        envelope_compact=envelope.compact,
+        envelope_id=str(envelope.id),
+        status=status,
+        now=now,
+    )
+    return Outcome(receipt, status, None)
+
+
+def refusals_from(session: Session, source: str, since: dt.datetime) -> int:
+    """How many envelopes this node refused from ``source`` (a client address) since then."""
+    query = (
+        select(func.count())
+        .select_from(ExchangeRejection)
+        .where(ExchangeRejection.source == source, ExchangeRejection.at > since)
+    )
+    return session.scalar(query) or 0
 
 
 def _already_logged(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, ExchangeMessage]:
@@ -122,7 +164,7 @@ def _already_logged(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, E
 def _log_new(
     session: Session,
     fresh: dict[uuid.UUID, Envelope],
-    receipts: dict[uuid.UUID, str],
+    receipts: dict[uuid.UUID, Outcome],
     now: dt.datetime,
 ) -> set[uuid.UUID]:
     """Insert the log rows, skipping ids another transaction logged meanwhile; returns the ids
@@ -142,8 +184,8 @@ def _log_new(
             "envelope": e.compact,
             "envelope_sha256": e.sha256,
             "logged_at": now,
-            "receipt": receipts[e.id],
-            "receipt_status": "accepted",
+            "receipt": receipts[e.id].receipt,
+            "receipt_status": receipts[e.id].status,
             "receipt_reason": None,
             "receipted_at": now,
         }
@@ -164,34 +206,46 @@ def _log_new(
 
 
 def reject(
-    session: Session, signing: SigningKey, compact: str, rejected: Rejected, now: dt.datetime
+    session: Session,
+    signing: SigningKey,
+    compact: str,
+    rejected: Rejected,
+    now: dt.datetime,
+    source: str | None = None,
 ) -> Outcome:
-    to_state = rejected.claimed_from or "XXX"
+    """A signed refusal. It names the envelope by the hash of the bytes received; its id and
+    sender only if the signature verified (else they are whatever anyone typed)."""
+    sender = rejected.claimed_from if rejected.verified else None
     receipt = sign_receipt(
         signing,
-        to_state=to_state if len(to_state) == 3 and to_state.isalpha() else "XXX",
+        to_state=sender or UNKNOWN_STATE,
         envelope_compact=compact,
-        envelope_id=rejected.claimed_id,
+        envelope_id=rejected.claimed_id if rejected.verified else None,
         status="rejected",
         reason=rejected.code,
         detail=rejected.detail,
         now=now,
     )
+    digest = sha256_hex(compact)
     session.add(
         ExchangeRejection(
             claimed_id=rejected.claimed_id,
-            claimed_from=(rejected.claimed_from or "")[:3] or None,
+            claimed_from=sender,
             reason=f"{rejected.code}: {rejected.detail}",
-            envelope=compact[:200_000],
+            envelope=compact[:KEPT_HEAD],
+            envelope_sha256=digest,
+            envelope_size=len(compact),
+            source=(source or "")[:64] or None,
             receipt=receipt,
             at=now,
         )
     )
     log.warning(
-        "envelope rejected: %s (claimed id %s from %s)",
-        rejected,
-        rejected.claimed_id,
-        rejected.claimed_from,
+        "envelope rejected: %s (sha256 %s, %d bytes, from %s)",
+        rejected.code,
+        digest[:16],
+        len(compact),
+        sender or (source or "?")[:64],
     )
     return Outcome(receipt, "rejected", rejected.code)
 
@@ -202,16 +256,20 @@ def _duplicate(
     message: ExchangeMessage,
     envelope: Envelope,
     now: dt.datetime,
+    source: str | None,
 ) -> Outcome:
-    """The receipt already given: a retry learns the same answer and nothing is applied."""
-    if message.direction != "in" or message.envelope_sha256 != envelope.sha256:
-        return _reused(session, signing, envelope, now)
+    """The receipt already given: a retry learns the same answer and nothing is applied. Only
+    for the very same bytes as those logged (compared whole, not by a re-computed hash)."""
+    if message.direction != "in" or message.envelope != envelope.compact:
+        return _reused(session, signing, envelope, now, source)
     assert message.receipt is not None and message.receipt_status is not None
     return Outcome(message.receipt, message.receipt_status, message.receipt_reason)
 
 
-def _reused(session: Session, signing: SigningKey, envelope: Envelope, now: dt.datetime) -> Outcome:
+def _reused(
+    session: Session, signing: SigningKey, envelope: Envelope, now: dt.datetime, source: str | None
+) -> Outcome:
     """The same id with other bytes: a sender's bug or a replay attempt, never applied."""
     claimed = {"id": str(envelope.id), "from": envelope.from_state}
     reused = Rejected("id-reused", f"envelope id {envelope.id} came with other content", claimed)
-    return reject(session, signing, envelope.compact, reused, now)
+    return reject(session, signing, envelope.compact, reused, now, source)

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc.jwk import OKPKey
 
 from kervan.config import Settings
 from kervan.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from kervan.exchange.trust import TrustList
+
+log = logging.getLogger("kervan.exchange.keys")
 
 CURRENT_FILE = "current"  # holds the kid of the key this node signs with
 
@@ -38,6 +45,10 @@ class SigningKey:
 
     def public_jwk(self) -> dict[str, Any]:
         return public_jwk(self.key)
+
+    def for_signing(self, trust: TrustList | None, now: dt.datetime) -> SigningKey:
+        """A fixed key is always the one to sign with (see ``NodeKeys`` for a rotating one)."""
+        return self
 
     @property
     def private_key(self) -> Ed25519PrivateKey:
@@ -134,3 +145,61 @@ def load_signing_key(settings: Settings) -> SigningKey:
 
 def load_key(directory: Path, kid: str) -> SigningKey:
     return read_private(directory / _file_name(kid))
+
+
+class KeySource(Protocol):
+    def for_signing(self, trust: TrustList | None, now: dt.datetime) -> SigningKey: ...
+
+
+class NodeKeys:
+    """This node's signing keys as they are *now* in the keys folder, read again whenever a file
+    changed: ``kervan keys rotate`` and a new trust list take effect without a restart.
+
+    The key to sign with is the current one if the trust list in force accepts it now; else
+    the newest key of the folder that the list accepts (a key rotated on disk but not yet on
+    the list is not used before the list has it; an old key the list revoked is dropped as soon
+    as the list that revokes it is installed); with no such key, the current one. A key from
+    ``KERVAN_SIGNING_KEY`` is the only key and changes with a restart only."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._loaded: dict[Path, tuple[int, SigningKey]] = {}
+
+    def _key(self, path: Path) -> SigningKey | None:
+        try:
+            changed = path.stat().st_mtime_ns
+            cached = self._loaded.get(path)
+            if cached is not None and cached[0] == changed:
+                return cached[1]
+            signing = read_private(path)
+        except (OSError, ValueError, InvalidInput) as exc:
+            log.warning("signing key %s not usable: %s", path.name, exc)
+            return None
+        self._loaded[path] = (changed, signing)
+        return signing
+
+    def _on_disk(self) -> tuple[str | None, list[SigningKey]]:
+        directory = keys_dir(self.settings)
+        with self._lock:
+            found = [self._key(p) for p in sorted(directory.glob("*.jwk"))]
+        mine = [k for k in found if k is not None and k.state == self.settings.state]
+        return current_kid(directory), mine
+
+    def for_signing(self, trust: TrustList | None, now: dt.datetime) -> SigningKey:
+        if self.settings.signing_key is not None:
+            return load_signing_key(self.settings)
+        current, mine = self._on_disk()
+        by_kid = {k.kid: k for k in mine}
+        if current not in by_kid:
+            return load_signing_key(self.settings)  # explains what is missing
+        if trust is None:
+            return by_kid[current]
+        accepted = []
+        for signing in mine:
+            listed = trust.key(signing.kid)
+            if listed is not None and listed.revoked_at is None and not listed.problem_at(now):
+                accepted.append((listed.valid_from, signing))
+        if any(k.kid == current for _, k in accepted) or not accepted:
+            return by_kid[current]
+        return max(accepted, key=lambda pair: pair[0])[1]

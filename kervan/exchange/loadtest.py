@@ -116,7 +116,7 @@ class Pair:
         )
         self.wait_ready()
 
-    def wait_ready(self, seconds: float = 30.0) -> None:
+    def wait_ready(self, seconds: float = 120.0) -> None:  # a shared machine starts slowly
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:

@@ -66,6 +66,9 @@ class MessageType:
     versions: tuple[int, ...]
     # Returns why ``receiver`` may not receive this payload (None when it may).
     may_receive: Recipients
+    # Delivered through the inbox; the query types travel only through the query endpoint,
+    # where they are rate-limited and audited with their purpose.
+    via_inbox: bool = True
 
 
 MESSAGE_TYPES: dict[str, MessageType] = {
@@ -76,8 +79,8 @@ MESSAGE_TYPES: dict[str, MessageType] = {
         MessageType("stay.revoked", (1,), _personal_to_home_state),
         MessageType("violation.waived", (1,), _personal_to_home_state),
         MessageType("measure.announced", (1,), _own_measure),
-        MessageType("query.request", (1,), _between_members),
-        MessageType("query.response", (1,), _response_about_own_national),
+        MessageType("query.request", (1,), _between_members, via_inbox=False),
+        MessageType("query.response", (1,), _response_about_own_national, via_inbox=False),
     )
 }
 
@@ -103,7 +106,8 @@ def validator(name: str, version: int) -> Any:
     text = schema_text(name, version)
     if text is None:
         return None
-    return jsonschema_rs.Draft202012Validator(json.loads(text))
+    # Formats are checked: "2031-02-30" matches a date's pattern but is no date.
+    return jsonschema_rs.Draft202012Validator(json.loads(text), validate_formats=True)
 
 
 def schema_problem(name: str, version: int, instance: Any) -> str | None:
@@ -115,4 +119,4 @@ def schema_problem(name: str, version: int, instance: Any) -> str | None:
         return None
     error = next(iter(check.iter_errors(instance)))
     where = "/".join(str(p) for p in error.instance_path) or "(root)"
-    return f"{name} v{version} at {where}: {error.message}"[:900]
+    return f"{name} v{version} at {where[:100]}: {error.message}"[:300]

@@ -86,18 +86,47 @@ class ExchangeMessage(Base):
 
 class ExchangeRejection(IdMixin, Base):
     """An envelope this node refused, with the signed receipt that said why. Kept apart from
-    the message log: a refused envelope's id is not trusted and must not block the real one."""
+    the message log: a refused envelope's id is not trusted and must not block the real one.
+    Of the envelope only a bounded digest is kept — its SHA-256 (which the receipt names), its
+    size and its first characters — so refusals cannot be used to fill the disk."""
 
     __tablename__ = "exchange_rejections"
 
     claimed_id: Mapped[str | None] = mapped_column(String(64))
     claimed_from: Mapped[str | None] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(Text)
-    envelope: Mapped[str] = mapped_column(Text)
+    envelope: Mapped[str] = mapped_column(Text)  # its first characters (inbox.KEPT_HEAD)
+    envelope_sha256: Mapped[str | None] = mapped_column(String(64))
+    envelope_size: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(64))  # the client address it came from
     receipt: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_exchange_rejections_at", "at"),)
+    __table_args__ = (
+        Index("ix_exchange_rejections_at", "at"),
+        # Refusals per source and minute (the inbox's rate limit).
+        Index("ix_exchange_rejections_source_at", "source", "at"),
+    )
+
+
+class ReplacedEnvelope(IdMixin, Base):
+    """An envelope this node sent and then replaced by a new one with the same id, because the
+    receiver refused the key it was signed with (``key-not-valid``) and the message was retried
+    after a key rotation. Kept with its receipt: the evidence of a message is every envelope
+    that carried it."""
+
+    __tablename__ = "exchange_replaced_envelopes"
+
+    message_id: Mapped[uuid.UUID] = mapped_column()
+    envelope: Mapped[str] = mapped_column(Text)
+    envelope_sha256: Mapped[str] = mapped_column(String(64))
+    logged_at: Mapped[dt.datetime] = mapped_column()
+    receipt: Mapped[str | None] = mapped_column(Text)
+    receipt_status: Mapped[str | None] = mapped_column(String(16))
+    receipt_reason: Mapped[str | None] = mapped_column(Text)
+    replaced_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_exchange_replaced_envelopes_message", "message_id"),)
 
 
 class ExchangePeer(Base):

@@ -148,7 +148,7 @@ def _check_answer(
     now: dt.datetime,
 ) -> Envelope:
     if answer.get("rejected"):
-        raise QueryFailed(f"{request.to_state} refused the query: {answer['rejected']}")
+        raise QueryFailed(f"{request.to_state} refused the query: {str(answer['rejected'])[:64]}")
     try:
         response = open_envelope(
             str(answer.get("response")), inbox.receiver_context(session, settings, now)
@@ -183,18 +183,32 @@ def _rate_limited(session: Session, settings: Settings, asker: str, now: dt.date
 
 
 def _refuse(
-    session: Session, signing: SigningKey, compact: str, rejected: Rejected, now: dt.datetime
+    session: Session,
+    signing: SigningKey,
+    compact: str,
+    rejected: Rejected,
+    now: dt.datetime,
+    source: str | None,
 ) -> dict[str, Any]:
-    outcome = inbox.reject(session, signing, compact, rejected, now)
+    outcome = inbox.reject(session, signing, compact, rejected, now, source)
     return {"rejected": rejected.code, "detail": rejected.detail, "receipt": outcome.receipt}
 
 
 def answer(
-    session: Session, settings: Settings, signing: SigningKey, compact: str, now: dt.datetime
+    session: Session,
+    settings: Settings,
+    signing: SigningKey,
+    compact: str,
+    now: dt.datetime,
+    source: str | None = None,
 ) -> dict[str, Any]:
     """Check the question like any envelope, then answer from the register, signed."""
     try:
-        request = open_envelope(compact, inbox.receiver_context(session, settings, now))
+        context = inbox.receiver_context(session, settings, now)
+        opened = inbox.open_checked(compact, context, settings.exchange_max_envelope_bytes)
+        if isinstance(opened, Rejected):
+            raise opened
+        request = opened
         claimed = {"id": str(request.id), "from": request.from_state}
         if request.type != "query.request":
             raise Rejected(
@@ -210,7 +224,7 @@ def answer(
                 claimed,
             )
     except Rejected as rejected:
-        return _refuse(session, signing, compact, rejected, now)
+        return _refuse(session, signing, compact, rejected, now, source)
     _log(session, request, "in", now)
     person, documents = _lookup(session, request)
     peer = system_principal(settings.state, f"peer:{request.from_state}")

@@ -9,6 +9,8 @@ import httpx
 
 INBOX_PATH = "/api/v1/exchange/inbox"
 QUERY_PATH = "/api/v1/exchange/query"
+# Receipts for a full batch are about 1 MB; a peer's answer is read up to this and no further.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
 
 
 class TransportError(Exception):
@@ -29,12 +31,14 @@ class HttpTransport:
     def _post(self, endpoint: str, path: str, body: dict[str, Any]) -> tuple[str, httpx.Response]:
         url = endpoint.rstrip("/") + path
         try:
-            response = self.client.post(url, json=body)
+            with self.client.stream("POST", url, json=body) as response:
+                content = _read_bounded(response, url)
         except httpx.HTTPError as exc:
             raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from exc
-        if response.status_code != 200:
-            raise TransportError(f"{url}: HTTP {response.status_code} {response.text[:300]}")
-        return url, response
+        answer = httpx.Response(response.status_code, headers=response.headers, content=content)
+        if answer.status_code != 200:
+            raise TransportError(f"{url}: HTTP {answer.status_code} {answer.text[:300]!r}")
+        return url, answer
 
     def post_batch(self, endpoint: str, envelopes: list[str]) -> list[str]:
         url, response = self._post(endpoint, INBOX_PATH, {"envelopes": envelopes})
@@ -47,9 +51,26 @@ class HttpTransport:
         return [str(r) for r in receipts]
 
     def post_query(self, endpoint: str, envelope: str) -> dict[str, Any]:
-        _, response = self._post(endpoint, QUERY_PATH, {"envelope": envelope})
-        answer: dict[str, Any] = response.json()
+        url, response = self._post(endpoint, QUERY_PATH, {"envelope": envelope})
+        try:
+            answer = response.json()
+        except ValueError as exc:
+            raise TransportError(f"{url}: the answer is not JSON") from exc
+        if not isinstance(answer, dict):
+            raise TransportError(f"{url}: the answer is not a JSON object")
         return answer
 
     def close(self) -> None:
         self.client.close()
+
+
+def _read_bounded(response: httpx.Response, url: str) -> bytes:
+    """A peer's answer, refused once it passes ``MAX_ANSWER_BYTES`` (a hostile or broken peer
+    must not make the sender read without end)."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise TransportError(f"{url}: the answer is larger than {MAX_ANSWER_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,10 +1,15 @@
 """The trust list: every node's state, endpoint and public keys with their validity, signed.
 
 It travels as a JWS in the General JSON Serialization (RFC 7515 §7.2.1) so that several states
-can co-sign the same bytes one after another. A new version is accepted only when it is newer and
-is signed by the secretariat *and* by ``threshold`` member states, counted with the keys and the
-threshold of the version already trusted — a change cannot lower its own bar or bring its own
-signers.
+can co-sign the same bytes one after another. A new version is accepted only when it is newer
+(higher ``version`` *and* later ``issued_at``) and is signed by the secretariat *and* by
+``threshold`` member states, counted with the keys and the threshold of the version already
+trusted — a change cannot lower its own bar or bring its own signers.
+
+Each co-signing key is judged by the list in force at the time of checking, never at a date
+the candidate claims (its ``issued_at`` is chosen by its signers: a back-dated list would
+otherwise make a since-revoked key count again). A key that the list in force marks revoked
+never counts, whatever the date, and no later version may reinstate it.
 """
 
 from __future__ import annotations
@@ -13,27 +18,35 @@ import base64
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
-from joserfc.jws import FlattenedJSONSerialization
 
 from kervan.errors import InvalidInput
+from kervan.exchange import compact
 from kervan.exchange.keys import SigningKey
 from kervan.registry.codes import SECRETARIAT
 
-ALG = "EdDSA"
+ALG = compact.SIGNING_ALG
+# A trust list names some tens of nodes; one this large is not one (and would be parsed whole).
+MAX_DOCUMENT_CHARS = 1_000_000
 
 
-def _b64decode(value: str) -> bytes:
-    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+def _b64decode(value: object) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError("a base64url member is not a string")
+    return compact.b64url_decode(value)
 
 
 def parse_time(value: str | None) -> dt.datetime | None:
+    """An RFC 3339 time (``Z`` or an offset; none means UTC). Raises ``ValueError`` for a
+    string that is not a real time (``T25:00:00Z``, ``2031-02-30``)."""
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a time")
     parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
@@ -118,7 +131,7 @@ def parse_content(content: dict[str, Any]) -> TrustList:
         trust = TrustList(
             int(content["version"]), issued_at, int(content["threshold"]), nodes, content
         )
-    except (KeyError, TypeError, ValueError, AssertionError) as exc:
+    except (KeyError, TypeError, ValueError, AssertionError, AttributeError, JoseError) as exc:
         raise InvalidInput(f"the trust list is malformed: {exc!r}") from exc
     if SECRETARIAT not in nodes:
         raise InvalidInput("the trust list has no secretariat node")
@@ -137,9 +150,19 @@ def canonical(content: dict[str, Any]) -> bytes:
 
 
 def load_document(text: str) -> dict[str, Any]:
-    """A signed list ``{"payload", "signatures"}``, or a draft wrapped as one with none yet."""
+    """A signed list ``{"payload", "signatures"}``, or a draft wrapped as one with none yet.
+    Raises ``ValueError`` for anything else (too large, not JSON, members of the wrong kind)."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise ValueError(f"a trust list is at most {MAX_DOCUMENT_CHARS} characters")
     data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("a trust list is a JSON object")
     if "payload" in data and "signatures" in data:
+        if not isinstance(data["signatures"], list) or not all(
+            isinstance(s, dict) for s in data["signatures"]
+        ):
+            raise ValueError("signatures must be a list of objects")
+        _b64decode(data["payload"])  # canonical base64url, like every other segment
         return dict(data)
     parse_content(data)  # refuse to start collecting signatures on a malformed draft
     payload = base64.urlsafe_b64encode(canonical(data)).rstrip(b"=").decode()
@@ -147,7 +170,9 @@ def load_document(text: str) -> dict[str, Any]:
 
 
 def content_of(document: dict[str, Any]) -> dict[str, Any]:
-    content: dict[str, Any] = json.loads(_b64decode(document["payload"]))
+    content = json.loads(_b64decode(document["payload"]))
+    if not isinstance(content, dict):
+        raise ValueError("the trust list's payload is not a JSON object")
     return content
 
 
@@ -194,29 +219,61 @@ class TrustDecision:
 
 
 def _check_signature(
-    document: dict[str, Any], signature: dict[str, Any], reference: TrustList, at: dt.datetime
+    document: dict[str, Any], signature: dict[str, Any], reference: TrustList, now: dt.datetime
 ) -> SignatureCheck:
-    kid = _kid_of(signature)
+    try:
+        parsed = compact.parse_parts(
+            signature["protected"], document["payload"], signature["signature"]
+        )
+    except (KeyError, TypeError, compact.MalformedJWS) as exc:
+        return SignatureCheck("?", "?", False, f"malformed signature ({exc})")
+    kid = str(parsed.header.get("kid", ""))[:80]
     state = kid.split(":", 1)[0]
     trusted = reference.key(kid)
     if trusted is None:
         return SignatureCheck(kid, state, False, "key not in the trusted list")
-    problem = trusted.problem_at(at)
+    if trusted.revoked_at is not None:
+        return SignatureCheck(kid, state, False, f"key {kid} is revoked in the list in force")
+    problem = trusted.problem_at(now)
     if problem:
         return SignatureCheck(kid, state, False, problem)
-    flattened = cast(
-        FlattenedJSONSerialization,
-        {
-            "payload": document["payload"],
-            "protected": signature["protected"],
-            "signature": signature["signature"],
-        },
-    )
-    try:
-        jws.deserialize_json(flattened, trusted.key, algorithms=[ALG])
-    except (JoseError, ValueError) as exc:
-        return SignatureCheck(kid, state, False, f"signature does not verify ({exc})")
+    if not parsed.verifies_with(trusted.key.public_key):
+        return SignatureCheck(kid, state, False, "signature does not verify")
     return SignatureCheck(kid, state, True, "verifies with a trusted key")
+
+
+def _reinstated(candidate: TrustList, current: TrustList) -> list[str]:
+    """Keys the list in force revoked that the candidate lists again without the revocation
+    (or with a later one): revocation is for good."""
+    found = []
+    for node in current.nodes.values():
+        for key in node.keys:
+            again = candidate.key(key.kid)
+            if key.revoked_at is None or again is None:
+                continue
+            if again.revoked_at is None or again.revoked_at > key.revoked_at:
+                found.append(key.kid)
+    return found
+
+
+def _refusals(candidate: TrustList, current: TrustList | None, now: dt.datetime) -> list[str]:
+    """What makes ``candidate`` unacceptable whatever its signatures."""
+    reasons: list[str] = []
+    if candidate.issued_at > now + dt.timedelta(minutes=5):
+        reasons.append("issued in the future")
+    if current is None:
+        return reasons
+    if candidate.version <= current.version:
+        reasons.append(f"version {candidate.version} is not newer than {current.version}")
+    if candidate.issued_at <= current.issued_at:
+        reasons.append(
+            f"issued {candidate.issued_at.isoformat()}, not later than the list in force "
+            f"({current.issued_at.isoformat()})"
+        )
+    reasons += [
+        f"key {kid} was revoked and cannot be reinstated" for kid in _reinstated(candidate, current)
+    ]
+    return reasons
 
 
 def verify(document: dict[str, Any], current: TrustList | None, now: dt.datetime) -> TrustDecision:
@@ -224,19 +281,15 @@ def verify(document: dict[str, Any], current: TrustList | None, now: dt.datetime
     checked against itself — the operator vouches for that first copy out of band)."""
     try:
         candidate = parse_content(content_of(document))
-    except (InvalidInput, ValueError) as exc:
+    except (InvalidInput, ValueError, KeyError, TypeError) as exc:
         return TrustDecision(False, [str(exc)], [], None)
     reference = current or candidate
-    checks = [
-        _check_signature(document, s, reference, candidate.issued_at)
-        for s in document["signatures"]
-    ]
+    signatures = document.get("signatures")
+    if not isinstance(signatures, list):
+        return TrustDecision(False, ["signatures must be a list"], [], candidate)
+    checks = [_check_signature(document, s, reference, now) for s in signatures]
     good_states = {c.state for c in checks if c.valid}
-    reasons: list[str] = []
-    if current is not None and candidate.version <= current.version:
-        reasons.append(f"version {candidate.version} is not newer than {current.version}")
-    if candidate.issued_at > now + dt.timedelta(minutes=5):
-        reasons.append("issued in the future")
+    reasons = _refusals(candidate, current, now)
     if SECRETARIAT not in good_states:
         reasons.append("no valid signature of the secretariat")
     members = len(good_states - {SECRETARIAT})

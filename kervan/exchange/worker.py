@@ -36,7 +36,7 @@ from kervan.db.bulk import bulk_insert
 from kervan.exchange import trust_store
 from kervan.exchange.delivery import record_failure, record_receipts
 from kervan.exchange.envelopes import envelope_payload, sha256_hex, sign_envelope
-from kervan.exchange.keys import SigningKey
+from kervan.exchange.keys import KeySource, SigningKey
 from kervan.exchange.lanes import in_lane
 from kervan.exchange.models import DeliveryLease, ExchangeMessage, ExchangePeer, OutboxMessage
 from kervan.exchange.render import render_bodies
@@ -79,13 +79,15 @@ class Worker:
         self,
         settings: Settings,
         factory: sessionmaker[Session],
-        signing: SigningKey,
+        signing: KeySource,
         transport: Transport,
         clock: Callable[[], dt.datetime] = utcnow,
         jitter: Callable[[], float] = random.random,
     ):
         self.settings = settings
         self.factory = factory
+        # A fixed key, or the node's keys folder (``NodeKeys``): the key is chosen per batch
+        # against the trust list in force, so rotation needs no restart.
         self.signing = signing
         self.transport = transport
         self.clock = clock
@@ -205,14 +207,21 @@ class Worker:
                     # workers until the lease runs out.
                     self._release(session, peer, lane)
                     return None
-                envelopes = self._signed(session, batch, now)
-                kept = [m.id for m in batch if m.id in envelopes]
+                signing = self.signing.for_signing(trust, now)
+                envelopes = self._signed(session, signing, batch, now)
+                kept = _within(
+                    [m.id for m in batch if m.id in envelopes],
+                    envelopes,
+                    self.settings.exchange_max_request_bytes,
+                )
                 return Claim(peer, lane, endpoint, kept, [envelopes[i] for i in kept])
         except Exception:
             log.exception("could not claim a batch for %s", peer)
             return None
 
-    def _signed(self, session: Session, batch: list[Any], now: dt.datetime) -> dict[uuid.UUID, str]:
+    def _signed(
+        self, session: Session, signing: SigningKey, batch: list[Any], now: dt.datetime
+    ) -> dict[uuid.UUID, str]:
         already = select(ExchangeMessage.id, ExchangeMessage.envelope).where(
             ExchangeMessage.id.in_([m.id for m in batch])
         )
@@ -228,19 +237,19 @@ class Worker:
             payload = envelope_payload(
                 id=message.id,
                 type=message.type,
-                from_state=self.signing.state,
+                from_state=signing.state,
                 to_state=message.to_state,
                 created_at=message.created_at,
                 subject=(message.subject_type, str(message.subject_id)),
                 body=body,
             )
-            compact = sign_envelope(self.signing, payload)
+            compact = sign_envelope(signing, payload)
             rows.append(
                 {
                     "id": message.id,
                     "direction": "out",
                     "type": message.type,
-                    "from_state": self.signing.state,
+                    "from_state": signing.state,
                     "to_state": message.to_state,
                     "subject_type": message.subject_type,
                     "subject_id": str(message.subject_id),
@@ -294,6 +303,23 @@ class Worker:
                 result.rejected += counts[1]
                 result.failed += counts[2]
             self._release(session, claim.peer, claim.lane)
+
+
+# The JSON around the envelopes of a batch: {"envelopes": ["…", …]}.
+BATCH_OVERHEAD_BYTES = 64
+
+
+def _within(ids: list[uuid.UUID], envelopes: dict[uuid.UUID, str], limit: int) -> list[uuid.UUID]:
+    """The first messages of a batch whose request fits the receiver's body limit (at least
+    one: a single envelope over it gets its signed refusal, ``too-large``). The others stay
+    pending, signed, for the next batch."""
+    size, kept = BATCH_OVERHEAD_BYTES, list[uuid.UUID]()
+    for message_id in ids:
+        size += len(envelopes[message_id]) + 3  # its quotes and comma
+        if kept and size > limit:
+            break
+        kept.append(message_id)
+    return kept
 
 
 def _insert_once(session: Session, row: object) -> None:

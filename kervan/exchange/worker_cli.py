@@ -23,15 +23,17 @@ def worker(
     idle: float = typer.Option(0.5, min=0.05, help="Seconds to wait when nothing is due"),
 ) -> None:
     """Deliver the outbox to the other nodes (several may run at once on PostgreSQL)."""
+    from kervan.db.base import utcnow
     from kervan.db.engine import make_engine, make_sessionmaker
     from kervan.errors import KervanError
-    from kervan.exchange.keys import load_signing_key
+    from kervan.exchange.keys import NodeKeys
     from kervan.exchange.transport import HttpTransport
     from kervan.exchange.worker import Worker
 
     settings = load_settings()
+    signing = NodeKeys(settings)  # re-read as keys rotate: no restart needed
     try:
-        signing = load_signing_key(settings)
+        signing.for_signing(None, utcnow())
     except KervanError as exc:
         fail(exc.detail)
     engine = make_engine(settings.database_url)

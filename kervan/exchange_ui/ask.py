@@ -103,7 +103,7 @@ def _ask(
             answer = queries.ask(
                 session,
                 settings,
-                node_key(page.request),
+                node_key(page.request, session),
                 principal,
                 question,
                 query_transport(page.request),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kervan.accounts.roles import Role
 from kervan.config import Settings
 from kervan.db.base import utcnow
+from kervan.db.ids import uuid7
 from kervan.exchange.envelopes import open_receipt
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import (
@@ -90,7 +91,8 @@ def test_batch_is_applied_once_and_receipted(
     response = peer.post(INBOX, json={"envelopes": [first, second]})
     assert response.status_code == 200, response.text
     receipts = [open_receipt(r, trust_list) for r in response.json()["receipts"]]
-    assert [r.status for r in receipts] == ["accepted", "accepted"]
+    # The first is not applied: the second, newer, states the same document in the same batch.
+    assert [r.status for r in receipts] == ["superseded", "accepted"]
     assert {r.from_state for r in receipts} == {"UZB"}
     # Redelivered, duplicated and reordered: the same receipts, nothing applied again.
     again = peer.post(INBOX, json={"envelopes": [second, first, second]}).json()["receipts"]
@@ -118,7 +120,7 @@ def test_late_older_envelope_does_not_roll_back(
     )
     peer.post(INBOX, json={"envelopes": [newer]})
     receipt = peer.post(INBOX, json={"envelopes": [older]}).json()["receipts"][0]
-    assert open_receipt(receipt, trust_list).status == "accepted"
+    assert open_receipt(receipt, trust_list).status == "superseded"
     with app_sessions() as session:
         view = session.get(NationalAbroadDocument, ("KAZ", document_id))
         assert view is not None and str(view.valid_until) == "2027-06-30"
@@ -151,7 +153,7 @@ def test_same_id_other_content_is_refused(
     peer: TestClient, fed: tuple, app_sessions: sessionmaker[Session]
 ) -> None:
     _, signers, trust_list = fed
-    shared = uuid.UUID(int=uuid.uuid4().int & ~(0xF << 76) | (7 << 76))
+    shared = uuid7()
     peer.post(INBOX, json={"envelopes": [envelope(signers["KAZ"], id=shared)]})
     reused = envelope(signers["KAZ"], id=shared, body=stay_body(valid_until="2030-01-01"))
     receipt = peer.post(INBOX, json={"envelopes": [reused]}).json()["receipts"][0]
@@ -191,19 +193,20 @@ def test_an_envelope_logged_meanwhile_by_a_concurrent_delivery_is_not_applied_tw
     """The race the fast path cannot see: between the look-up of logged ids and the write,
     another delivery logged one of them. Its row is kept and this batch does not own it."""
     from kervan.exchange.envelopes import open_envelope
-    from kervan.exchange.inbox import _log_new, receiver_context
+    from kervan.exchange.inbox import Outcome, _log_new, receiver_context
 
     _, signers, _ = fed
     raced, mine = envelope(signers["KAZ"]), envelope(signers["KAZ"])
     with unit_of_work(app_sessions) as session:
         context = receiver_context(session, app.state.settings, utcnow())
         first, second = (open_envelope(c, context) for c in (raced, mine))
-        assert _log_new(session, {first.id: first}, {first.id: "their-receipt"}, utcnow())
+        theirs = Outcome("their-receipt", "accepted", None)
+        assert _log_new(session, {first.id: first}, {first.id: theirs}, utcnow())
     with unit_of_work(app_sessions) as session:
         owned = _log_new(
             session,
             {first.id: first, second.id: second},
-            {first.id: "my-receipt", second.id: "my-receipt"},
+            dict.fromkeys((first.id, second.id), Outcome("my-receipt", "accepted", None)),
             utcnow(),
         )
     assert owned == {second.id}

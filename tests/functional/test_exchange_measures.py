@@ -283,7 +283,8 @@ def test_receiver_keeps_the_newest_announcement_and_refuses_one_for_another_stat
     with TestClient(receiver) as client:
         (newer,) = _post(client, lifted)  # reordered: the newer one arrives first
         older, refused = _post(client, in_force, forged)
-    assert open_receipt(newer, fed[2]).status == open_receipt(older, fed[2]).status == "accepted"
+    assert open_receipt(newer, fed[2]).status == "accepted"
+    assert open_receipt(older, fed[2]).status == "superseded"  # logged, not applied
     refusal = open_receipt(refused, fed[2])
     assert refusal.status == "rejected" and refusal.reason == "not-for-this-node"
     assert "TUR announces a measure of KAZ" in refusal.detail
@@ -358,7 +359,7 @@ def test_receiver_keeps_waivers_next_to_the_documents_newest_first(
         receipts = _post(client, document, newer)
         assert [open_receipt(r, fed[2]).status for r in receipts] == ["accepted", "accepted"]
         (late,) = _post(client, older)  # older than what was applied: logged, changes nothing
-        assert open_receipt(late, fed[2]).status == "accepted"
+        assert open_receipt(late, fed[2]).status == "superseded"
         consul = token_client(receiver, Role.CONSULAR_OFFICER, "UZB")
         detail = consul.get(f"/api/v1/exchange/nationals-abroad/KAZ/{document_id}").json()
         other = token_client(receiver, Role.CONSULAR_OFFICER, "TUR")

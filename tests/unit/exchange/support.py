@@ -67,6 +67,21 @@ def stay_body(
     }
 
 
+def question_body(travel_document_number: str = "FA1234567") -> dict[str, Any]:
+    """The body of a ``query.request``."""
+    return {
+        "question": "stay_documents_of_national",
+        "person": {
+            "travel_document_number": travel_document_number,
+            "primary_identifier": "",
+            "birth_year": None,
+        },
+        "purpose": "consular assistance",
+        "legal_basis": "VCCR art. 5",
+        "officer": "consul",
+    }
+
+
 def envelope(
     signing: SigningKey,
     to: str = "UZB",
