@@ -14,6 +14,7 @@ from kervan.accounts import service
 from kervan.accounts.audit import AuditFilter
 from kervan.accounts.roles import Permission, Principal
 from kervan.accounts.schemas import (
+    AccountChangePublic,
     AuditEntryPublic,
     AuditPage,
     ChainStatus,
@@ -106,10 +107,11 @@ def disable_user(
     user_id: uuid.UUID,
     session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
-) -> UserPublic:
-    """Disable an account: its sessions end at once and its tokens stop working."""
+) -> AccountChangePublic:
+    """Disable an account: its sessions end at once and its API tokens are revoked (enabling
+    it again does not bring them back); the answer says how many of each."""
     username = service.get_user(session, user_id).username
-    return UserPublic.model_validate(service.set_active(session, principal, username, False))
+    return _account_change(service.set_active(session, principal, username, False))
 
 
 @router.post("/users/{user_id}/enable", operation_id="enable_user", tags=["users"])
@@ -117,9 +119,9 @@ def enable_user(
     user_id: uuid.UUID,
     session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
-) -> UserPublic:
+) -> AccountChangePublic:
     username = service.get_user(session, user_id).username
-    return UserPublic.model_validate(service.set_active(session, principal, username, True))
+    return _account_change(service.set_active(session, principal, username, True))
 
 
 @router.post("/users/{user_id}/reset-password", operation_id="reset_user_password", tags=["users"])
@@ -128,11 +130,18 @@ def reset_user_password(
     body: PasswordReset,
     session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
-) -> UserPublic:
-    """Set a new password, lift any lockout and end the user's sessions."""
+) -> AccountChangePublic:
+    """Set a new password, lift any lockout, end the user's sessions and revoke their API
+    tokens; the answer says how many of each."""
     username = service.get_user(session, user_id).username
-    user = service.reset_password(session, principal, username, body.password)
-    return UserPublic.model_validate(user)
+    return _account_change(service.reset_password(session, principal, username, body.password))
+
+
+def _account_change(change: service.AccountChange) -> AccountChangePublic:
+    public = UserPublic.model_validate(change.user).model_dump()
+    return AccountChangePublic(
+        **public, sessions_ended=change.sessions_ended, tokens_revoked=change.tokens_revoked
+    )
 
 
 # ----------------------------------------------------------------------------------------------

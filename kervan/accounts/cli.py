@@ -64,11 +64,13 @@ def list_users() -> None:
 
 @app.command("disable")
 def disable_user(username: str) -> None:
-    """Disable an account (it can no longer sign in or use its tokens)."""
+    """Disable an account: end its sessions and revoke its API tokens."""
     settings = load_settings()
     with cli_session(settings) as session:
-        service.set_active(session, system_principal(settings.state, "cli"), username, False)
-        typer.echo(f"disabled {username}")
+        change = service.set_active(
+            session, system_principal(settings.state, "cli"), username, False
+        )
+        typer.echo(f"disabled {username}; {_withdrawn(change)}")
 
 
 @app.command("enable")
@@ -85,13 +87,20 @@ def reset_password(
     username: str,
     password: str | None = typer.Option(None, envvar="KERVAN_NEW_PASSWORD"),
 ) -> None:
-    """Set a new password and lift any lockout."""
+    """Set a new password, lift any lockout, end the sessions and revoke the API tokens."""
     settings = load_settings()
     with cli_session(settings) as session:
-        service.reset_password(
+        change = service.reset_password(
             session, system_principal(settings.state, "cli"), username, _password(password)
         )
-        typer.echo(f"password of {username} reset")
+        typer.echo(f"password of {username} reset; {_withdrawn(change)}")
+
+
+def _withdrawn(change: service.AccountChange) -> str:
+    return (
+        f"{change.sessions_ended} sessions ended, {change.tokens_revoked} API tokens revoked "
+        "(enabling the account again does not restore them)"
+    )
 
 
 @audit_app.command("verify")

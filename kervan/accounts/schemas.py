@@ -46,6 +46,14 @@ class UserPublic(BaseModel):
     created_at: dt.datetime
 
 
+class AccountChangePublic(UserPublic):
+    """An account after it was disabled, enabled or given a new password, and the access that
+    took away (a disable or a reset ends every session and revokes every API token)."""
+
+    sessions_ended: int = 0
+    tokens_revoked: int = 0
+
+
 class TokenCreate(BaseModel):
     name: TokenName = Field(description="What the token is for, to tell tokens apart")
     expires_in_days: int | None = Field(

@@ -151,6 +151,7 @@ def revoke_token(
 def _users_page(page: Page, session: Session, **context: Any) -> Response:
     context.setdefault("values", {})
     context.setdefault("errors", {})
+    context.setdefault("done", "")
     return page.render(
         "accounts/users.html",
         users=service.list_users(session, page.principal),
@@ -207,13 +208,22 @@ def create_user(
 
 @router.post("/admin/users/{username}/active", dependencies=[Depends(csrf_protect)])
 def set_user_active(
+    page: PageDep,
     username: str,
     session: SessionDep,
     active: Annotated[str, Form(max_length=5)] = "",
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> Response:
-    service.set_active(session, principal, username, active == "1")
-    return RedirectResponse("/admin/users", status_code=303)
+    change = service.set_active(session, principal, username, active == "1")
+    if active == "1":
+        return RedirectResponse("/admin/users", status_code=303)
+    done = page.gettext(
+        "%(username)s is disabled: %(sessions)s sessions ended, %(tokens)s API tokens revoked.",
+        username=username,
+        sessions=change.sessions_ended,
+        tokens=change.tokens_revoked,
+    )
+    return _users_page(page, session, done=done)
 
 
 # ---------------------------------------------------------------------------------------------
