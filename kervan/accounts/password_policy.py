@@ -74,7 +74,7 @@ def _state_names() -> frozenset[str]:
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if c.isascii() and c.isalnum() or c == " ")
+    return "".join(c for c in decomposed if (c.isascii() and c.isalnum()) or c == " ")
 
 
 def _context_words(username: str, full_name: str) -> list[str]:
