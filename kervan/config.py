@@ -58,6 +58,17 @@ class Settings(BaseSettings):
         description="Reverse proxies (IP addresses or CIDR networks, comma-separated) whose "
         "X-Forwarded-For and X-Forwarded-Proto headers are believed; none by default",
     )
+    audit_checkpoint_minutes: int = Field(
+        60,
+        ge=0,
+        description="The worker signs a checkpoint of the audit chain this often (when it has "
+        "grown); 0: only `kervan audit checkpoint` makes them",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        None,
+        description="Folder where each audit checkpoint is also appended to a file "
+        "(audit-checkpoints.jws); best on storage the database's users cannot write",
+    )
 
     # The exchange between nodes (docs/exchange.md).
     signing_key: SecretStr | None = Field(

@@ -10,14 +10,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from kervan.accounts import service
+from kervan.accounts import checkpoints, service
 from kervan.accounts.audit import AuditFilter
+from kervan.accounts.audit_verify import ChainReport
 from kervan.accounts.roles import Permission, Principal
 from kervan.accounts.schemas import (
     AccountChangePublic,
     AuditEntryPublic,
     AuditPage,
+    ChainProblemPublic,
     ChainStatus,
+    CheckpointPublic,
     PasswordReset,
     TokenCreate,
     TokenCreated,
@@ -231,14 +234,41 @@ def export_audit(
 
 @router.get("/audit/verify", operation_id="verify_audit", tags=["audit"])
 def verify_audit(
-    session: SessionDep, principal: Principal = policy(Permission.AUDIT_READ)
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.AUDIT_READ),
 ) -> ChainStatus:
-    """Check the hash chain; name the first entry altered, inserted or removed."""
-    report = service.verify_audit(session, principal)
+    """Check the hash chain against its head and the node's signed checkpoints; list every
+    entry altered, inserted, removed or unreadable, and say how many entries the latest
+    checkpoint vouches for."""
+    keys, outside = checkpoints.node_sources(settings)
+    return chain_status(service.verify_audit(session, principal, keys, outside))
+
+
+def chain_status(report: ChainReport) -> ChainStatus:
     return ChainStatus(
         intact=report.intact,
         entries_checked=report.entries_checked,
         first_bad_seq=report.first_bad_seq,
         problem=report.problem,
         last_hash=report.last_hash,
+        problems=[ChainProblemPublic.model_validate(p) for p in report.problems],
+        problem_count=report.problem_count,
+        checkpoint_seq=report.checkpoint.seq if report.checkpoint else None,
+        checkpoint_at=report.checkpoint.at if report.checkpoint else None,
+        refused_checkpoints=list(report.refused_checkpoints),
     )
+
+
+@router.get("/audit/checkpoints", operation_id="list_audit_checkpoints", tags=["audit"])
+def list_audit_checkpoints(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    principal: Principal = policy(Permission.AUDIT_READ),
+) -> list[CheckpointPublic]:
+    """The latest signed checkpoints of the audit chain, newest first: keep copies outside
+    the node (`kervan audit verify --against FILE` reads their `token`s, one per line)."""
+    return [
+        CheckpointPublic.model_validate(c)
+        for c in service.list_checkpoints(session, principal, limit)
+    ]

@@ -138,9 +138,7 @@ def check_new_password(
     password: str, *, username: str, full_name: str = "", allow_demo: bool = False
 ) -> None:
     """Raise ``InvalidInput`` naming every reason a new password is refused."""
-    problems = password_problems(
-        password, username, full_name=full_name, allow_demo=allow_demo
-    )
+    problems = password_problems(password, username, full_name=full_name, allow_demo=allow_demo)
     if problems:
         raise InvalidInput(
             "the password is too weak", errors=[FieldError("password", p) for p in problems]

@@ -15,7 +15,6 @@ def use_cheap_hashing_for_tests() -> None:
     _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
-
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

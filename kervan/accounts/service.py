@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kervan.accounts import audit, tokens
-from kervan.accounts.models import ApiToken, AuditEntry, User, UserSession
+from kervan.accounts import audit, audit_verify, checkpoints, tokens
+from kervan.accounts.audit_rows import StoredEntry
+from kervan.accounts.models import ApiToken, AuditCheckpoint, User, UserSession
 from kervan.accounts.password_policy import check_new_password
 from kervan.accounts.passwords import hash_password
 from kervan.accounts.roles import Permission, Principal, Role
@@ -238,7 +239,7 @@ def search_audit(
     *,
     before_seq: int | None = None,
     limit: int = 50,
-) -> tuple[list[AuditEntry], int | None]:
+) -> tuple[list[StoredEntry], int | None]:
     _require(principal, Permission.AUDIT_READ)
     found = audit.search_entries(session, filters, before_seq=before_seq, limit=limit)
     audit.record(session, principal, "audit.search", details=filters.as_details())
@@ -258,15 +259,37 @@ def export_audit(
     return audit.csv_lines(audit.export_entries(factory, filters))
 
 
-def verify_audit(session: Session, principal: Principal) -> audit.ChainReport:
+def verify_audit(
+    session: Session,
+    principal: Principal,
+    keys: checkpoints.PublicKeys,
+    outside: Sequence[str] = (),
+) -> audit_verify.ChainReport:
+    """Verify the chain against its head and every checkpoint known — stored, and ``outside``
+    (the checkpoint file, one given by the operator) — whose signature ``keys`` verify."""
     _require(principal, Permission.AUDIT_READ)
+    good, refused = checkpoints.known(session, keys, outside)
     # Verify first: the entry recording this check is not part of what it checked.
-    report = audit.verify_chain(session)
+    report = audit_verify.verify_chain(session, good, refused)
     audit.record(
         session,
         principal,
         "audit.verify",
         outcome="ok" if report.intact else "broken",
-        details={"entries": report.entries_checked, "first_bad_seq": report.first_bad_seq},
+        details={
+            "entries": report.entries_checked,
+            "first_bad_seq": report.first_bad_seq,
+            "problems": report.problem_count,
+            "checkpoint_seq": report.checkpoint.seq if report.checkpoint else None,
+        },
     )
     return report
+
+
+def list_checkpoints(
+    session: Session, principal: Principal, limit: int = 100
+) -> list[AuditCheckpoint]:
+    """The latest signed checkpoints, newest first, to keep outside the node."""
+    _require(principal, Permission.AUDIT_READ)
+    audit.record(session, principal, "audit.checkpoints", details={"limit": limit})
+    return checkpoints.stored_tokens(session, limit)

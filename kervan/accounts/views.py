@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from kervan.accounts import audit, service, sessions
+from kervan.accounts import audit, checkpoints, service, sessions
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.errors import KervanError
 from kervan.web.deps import SessionDep, SettingsDep, policy
@@ -297,10 +297,12 @@ def audit_export(
 def audit_verify(
     page: PageDep,
     session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AUDIT_READ),
 ) -> Response:
     # A POST: walking the whole chain is heavy and is itself recorded in the log.
-    chain = service.verify_audit(session, principal)
+    keys, outside = checkpoints.node_sources(settings)
+    chain = service.verify_audit(session, principal, keys, outside)
     values = _filter_values({})
     entries, next_before = service.search_audit(session, principal, _audit_filter(values), limit=50)
     return page.render(

@@ -104,3 +104,30 @@ def test_a_blocked_address_costs_one_hash_too(
         assert "try again after" in sign_in(client, "three", "guess").json()["detail"]
         assert len(hashes) == 1
     app.state.engine.dispose()
+
+
+# ----------------------------------------------------------------------------------------------
+# Ids: a UUIDv7 carries its creation time, and an import's rows get neighbouring ids. Nothing a
+# caller without an account can reach shows a register id (so none shows an import's order).
+
+
+def test_no_public_route_shows_a_register_id(
+    app: FastAPI, app_sessions: sessionmaker[Session]
+) -> None:
+    from fastapi.routing import APIRoute
+
+    from tests.functional.test_policies import is_public
+    from tests.functional.ui_support import seed_person
+
+    person_id, document_id = seed_person(app_sessions)
+    secrets = {str(person_id), person_id.hex, str(document_id), document_id.hex}
+    public = [
+        r
+        for r in app.routes
+        if isinstance(r, APIRoute) and "GET" in r.methods and "{" not in r.path and is_public(r)
+    ]
+    assert public
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        for route in public:
+            body = anonymous.get(route.path).text
+            assert not any(s in body for s in secrets), route.path

@@ -21,7 +21,9 @@ from tests.functional.ui_support import UiClientFactory, post_form, ui_as_fixtur
 def _with_token(sessions: sessionmaker[Session], username: str) -> str:
     make_user(sessions, username)
     with unit_of_work(sessions) as session:
-        _, secret = tokens.create_token(session, service.get_user_by_name(session, username), "gate")
+        _, secret = tokens.create_token(
+            session, service.get_user_by_name(session, username), "gate"
+        )
     return secret
 
 
@@ -37,7 +39,9 @@ def test_a_password_reset_revokes_the_tokens_and_says_so(
     secret = _with_token(app_sessions, "reset.me")
     assert _works(app, secret)
     admin = client_as(Role.ADMIN)
-    user_id = next(u["id"] for u in admin.get("/api/v1/users").json() if u["username"] == "reset.me")
+    user_id = next(
+        u["id"] for u in admin.get("/api/v1/users").json() if u["username"] == "reset.me"
+    )
     reset = admin.post(
         f"/api/v1/users/{user_id}/reset-password", json={"password": "a fresh long passphrase"}
     )
