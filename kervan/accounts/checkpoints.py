@@ -111,7 +111,7 @@ def read_checkpoint(token: str, keys: PublicKeys) -> Checkpoint:
         raise InvalidCheckpoint("the checkpoint lacks its seq, hash or time") from exc
     if seq < 0 or len(entry_hash) != 64 or at.tzinfo is None:
         raise InvalidCheckpoint("the checkpoint's seq, hash or time is not valid")
-    return Checkpoint(str(payload.get("state", "")), seq, entry_hash, at, kid, token)
+    return Checkpoint(str(payload.get("state", "")), seq, entry_hash, at, str(kid), token)
 
 
 def tokens_in(text: str) -> list[str]:

@@ -62,7 +62,7 @@ def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     verify = PasswordHasher.verify
 
-    def counting(self: PasswordHasher, hash: str, password: str) -> bool:  # noqa: A002
+    def counting(self: PasswordHasher, hash: str, password: str) -> bool:
         calls.append(hash)
         return verify(self, hash, password)
 
