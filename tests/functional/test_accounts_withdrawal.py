@@ -89,3 +89,23 @@ def test_the_cli_says_what_a_reset_took_away(
     assert result.exit_code == 0, result.stderr
     assert "1 API tokens revoked" in result.stdout
     assert not _works(app, secret)
+
+
+def test_a_refused_password_is_explained_in_the_officer_s_language(
+    ui_as: UiClientFactory,
+) -> None:
+    admin = ui_as(Role.ADMIN, locale="ru")
+    page = post_form(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        {"username": "new.officer", "role": "migration_officer", "password": "password1234"},
+    )
+    assert "Это один из самых распространённых паролей." in page.text
+    again = post_form(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        {"username": "new.officer", "role": "migration_officer", "password": "caravan-keeper-2020"},
+    )
+    assert "Это пароль демонстрационных учётных записей" in again.text
