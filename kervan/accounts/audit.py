@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.audit_rows import (
+    COLUMNS,
     GENESIS_HASH,
     StoredEntry,
     entry_digest,
@@ -204,22 +205,8 @@ def export_entries(
         after = rows[-1].seq
 
 
-CSV_COLUMNS = (
-    "seq",
-    "at",
-    "username",
-    "role",
-    "state",
-    "action",
-    "outcome",
-    "record_type",
-    "record_id",
-    "purpose",
-    "address",
-    "details",
-    "prev_hash",
-    "entry_hash",
-)
+# The user id is left out: the user name, role and state say who, in a reader's terms.
+CSV_COLUMNS = tuple(c for c in COLUMNS if c != "user_id")
 
 
 def _cell(value: str) -> str:

@@ -25,7 +25,11 @@ GENESIS_HASH = "0" * 64
 # How much of an unreadable value is shown: enough to recognise it, never a flood.
 SHOWN_CHARACTERS = 200
 
-_TEXT_FIELDS = (
+# Every column of an entry, in the order exports show them.
+COLUMNS = (
+    "seq",
+    "at",
+    "user_id",
     "username",
     "role",
     "state",
@@ -35,9 +39,12 @@ _TEXT_FIELDS = (
     "record_id",
     "purpose",
     "address",
+    "details",
     "prev_hash",
     "entry_hash",
 )
+# Read as they are; the others convert (``_CONVERTERS``) and so can fail.
+_TEXT_FIELDS = tuple(c for c in COLUMNS if c not in ("seq", "at", "user_id", "details"))
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,18 @@ if TYPE_CHECKING:
 NAME_MEMORY = dt.timedelta(days=30)
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+def _locked_row(session: Session, model: Any, key_column: str, key: str, **fresh: Any) -> Any:
+    """The counter row of ``key``, locked; inserted first if absent, so that two first
+    failures at once cannot both insert."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(model)
+        .values({key_column: key, **fresh})
+        .on_conflict_do_nothing(index_elements=[key_column])
+    )
+    row = session.get(model, key, with_for_update=True, populate_existing=True)
+    assert row is not None
+    return row
 
 
 def name_digest(username: str) -> str:
@@ -58,13 +68,9 @@ def count_name_failure(username: str, now: dt.datetime, limits: Limits) -> audit
     def apply(session: Session) -> None:
         forgotten = SignInNameLock.last_failed_at < now - NAME_MEMORY
         session.execute(delete(SignInNameLock).where(forgotten))
-        session.execute(
-            _insert(session)(SignInNameLock)
-            .values(name_digest=digest, failed_logins=0, last_failed_at=now)
-            .on_conflict_do_nothing(index_elements=["name_digest"])
+        row = _locked_row(
+            session, SignInNameLock, "name_digest", digest, failed_logins=0, last_failed_at=now
         )
-        row = session.get(SignInNameLock, digest, with_for_update=True, populate_existing=True)
-        assert row is not None
         if row.locked_until is not None and row.locked_until <= now:
             row.failed_logins, row.locked_until = 0, None
         row.failed_logins += 1
@@ -77,14 +83,9 @@ def count_name_failure(username: str, now: dt.datetime, limits: Limits) -> audit
 
 def count_address_failure(address: str, now: dt.datetime, limits: Limits) -> audit.Change:
     def apply(session: Session) -> None:
-        # Insert-if-absent first, so two first failures from one address cannot both insert.
-        session.execute(
-            _insert(session)(SignInThrottle)
-            .values(address=address, failures=0, window_started_at=now)
-            .on_conflict_do_nothing(index_elements=["address"])
+        row = _locked_row(
+            session, SignInThrottle, "address", address, failures=0, window_started_at=now
         )
-        row = session.get(SignInThrottle, address, with_for_update=True, populate_existing=True)
-        assert row is not None
         if row.window_started_at + limits.address_window <= now:
             row.failures, row.window_started_at, row.blocked_until = 0, now, None
         row.failures += 1
