@@ -59,7 +59,16 @@ Change = Callable[[Session], None]
 def _lock_head(session: Session) -> AuditHead:
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
+        # No head: a new log, or one whose head was deleted. Go on from the last entry there is,
+        # so the node keeps working and recording; the verification reports what happened.
+        last = session.execute(
+            select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+        ).first()
+        head = AuditHead(
+            id=1,
+            last_seq=last.seq if last else 0,
+            last_hash=last.entry_hash if last else GENESIS_HASH,
+        )
         session.add(head)
         session.flush()
     return head

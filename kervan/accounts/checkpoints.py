@@ -271,4 +271,8 @@ class CheckpointSchedule:
         if self.next_look is not None and now < self.next_look:
             return None
         self.next_look = now + self.LOOK_EVERY
-        return checkpoint_if_due(self.factory, self.signing, self.settings, now)
+        try:
+            return checkpoint_if_due(self.factory, self.signing, self.settings, now)
+        except KervanError as exc:  # a chain that contradicts its checkpoint: say so, go on
+            log.warning("no audit checkpoint written: %s", exc.detail)
+            return None

@@ -107,6 +107,22 @@ def test_a_cut_tail_with_its_head_is_caught(
     assert f"vouches for {ENTRIES} entries" in report.problem
 
 
+def test_the_node_goes_on_recording_after_its_head_was_deleted(
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    officer: Principal,
+    anchored: checkpoints.Checkpoint,
+) -> None:
+    execute(session_factory, f"DELETE FROM audit_entries WHERE seq > {ENTRIES - 20}")
+    execute(session_factory, "DELETE FROM audit_head")
+    append(session_factory, officer, 2)  # before: every audited action failed on seq 1
+    report = verify(session_factory, settings)
+    assert report.entries_checked == ENTRIES - 18
+    # The new entries chain onto what was left; the checkpoint still shows the cut.
+    assert [p.seq for p in report.problems] == [ENTRIES - 17]
+    assert f"vouches for {ENTRIES} entries" in report.problem
+
+
 def test_a_head_rewritten_to_the_cut_tail_is_caught(
     session_factory: sessionmaker[Session], settings: Settings, anchored: checkpoints.Checkpoint
 ) -> None:
@@ -277,6 +293,13 @@ def test_the_api_lists_exports_and_verifies_unreadable_entries(
         exported = admin_client.get("/api/v1/audit/export")
         verified = admin_client.get("/api/v1/audit/verify")
         anchors = admin_client.get("/api/v1/audit/checkpoints")
+        page = admin_client.get("/admin/audit", params={"before": str(broken[-1] + 1)})
+        checked = admin_client.post("/admin/audit/verify")
+    assert page.status_code == 200
+    assert "unreadable" in page.text or dialect != "sqlite"  # only SQLite stores a bad time
+    assert checked.status_code == 200, checked.text
+    assert f"The chain is broken at entry {broken[0]}." in checked.text
+    assert f"vouches for {ENTRIES} entries" in checked.text
     assert listed.status_code == 200, listed.text
     malformed = {e["seq"]: e["malformed"] for e in listed.json()["items"] if e["malformed"]}
     assert sorted(malformed) == broken
