@@ -33,6 +33,7 @@ def main() -> int:
             server,
         ],
         ["bench.search_bench", "--persons", persons, "--server", server],
+        ["bench.signin_bench", "--attempts", "5" if quick else "15"],
     ]
     for module, *args in runs:
         print(f"== {module} {' '.join(args)}", flush=True)

@@ -6,9 +6,10 @@ Only the entry points (CLI, app factory) read settings; domain code is handed wh
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from kervan.registry.codes import validate_state_code
 
@@ -50,6 +51,23 @@ class Settings(BaseSettings):
         ge=1,
         description="Window for counting an address's failed sign-ins, and how long it is "
         "then blocked",
+    )
+    # NoDecode: read from the environment as "10.0.0.5, 10.1.0.0/16" rather than as JSON.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        [],
+        description="Reverse proxies (IP addresses or CIDR networks, comma-separated) whose "
+        "X-Forwarded-For and X-Forwarded-Proto headers are believed; none by default",
+    )
+    audit_checkpoint_minutes: int = Field(
+        60,
+        ge=0,
+        description="The worker signs a checkpoint of the audit chain this often (when it has "
+        "grown); 0: only `kervan audit checkpoint` makes them",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        None,
+        description="Folder where each audit checkpoint is also appended to a file "
+        "(audit-checkpoints.jws); best on storage the database's users cannot write",
     )
 
     # The exchange between nodes (docs/exchange.md).
@@ -106,6 +124,23 @@ class Settings(BaseSettings):
     @classmethod
     def _state_code(cls, value: str) -> str:
         return validate_state_code(value.upper())
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        try:
+            return [str(ipaddress.ip_network(v.strip(), strict=False)) for v in value]
+        except ValueError as exc:
+            raise ValueError(f"not an IP address or network: {exc}") from exc
 
     @field_validator("secret_key")
     @classmethod

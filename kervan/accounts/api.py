@@ -10,13 +10,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from kervan.accounts import service
+from kervan.accounts import checkpoints, service
 from kervan.accounts.audit import AuditFilter
+from kervan.accounts.audit_verify import ChainReport
 from kervan.accounts.roles import Permission, Principal
 from kervan.accounts.schemas import (
+    AccountChangePublic,
     AuditEntryPublic,
     AuditPage,
+    ChainProblemPublic,
     ChainStatus,
+    CheckpointPublic,
     PasswordReset,
     TokenCreate,
     TokenCreated,
@@ -106,10 +110,11 @@ def disable_user(
     user_id: uuid.UUID,
     session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
-) -> UserPublic:
-    """Disable an account: its sessions end at once and its tokens stop working."""
+) -> AccountChangePublic:
+    """Disable an account: its sessions end at once and its API tokens are revoked (enabling
+    it again does not bring them back); the answer says how many of each."""
     username = service.get_user(session, user_id).username
-    return UserPublic.model_validate(service.set_active(session, principal, username, False))
+    return _account_change(service.set_active(session, principal, username, False))
 
 
 @router.post("/users/{user_id}/enable", operation_id="enable_user", tags=["users"])
@@ -117,9 +122,9 @@ def enable_user(
     user_id: uuid.UUID,
     session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
-) -> UserPublic:
+) -> AccountChangePublic:
     username = service.get_user(session, user_id).username
-    return UserPublic.model_validate(service.set_active(session, principal, username, True))
+    return _account_change(service.set_active(session, principal, username, True))
 
 
 @router.post("/users/{user_id}/reset-password", operation_id="reset_user_password", tags=["users"])
@@ -128,11 +133,18 @@ def reset_user_password(
     body: PasswordReset,
     session: SessionDep,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
-) -> UserPublic:
-    """Set a new password, lift any lockout and end the user's sessions."""
+) -> AccountChangePublic:
+    """Set a new password, lift any lockout, end the user's sessions and revoke their API
+    tokens; the answer says how many of each."""
     username = service.get_user(session, user_id).username
-    user = service.reset_password(session, principal, username, body.password)
-    return UserPublic.model_validate(user)
+    return _account_change(service.reset_password(session, principal, username, body.password))
+
+
+def _account_change(change: service.AccountChange) -> AccountChangePublic:
+    public = UserPublic.model_validate(change.user).model_dump()
+    return AccountChangePublic(
+        **public, sessions_ended=change.sessions_ended, tokens_revoked=change.tokens_revoked
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -222,14 +234,41 @@ def export_audit(
 
 @router.get("/audit/verify", operation_id="verify_audit", tags=["audit"])
 def verify_audit(
-    session: SessionDep, principal: Principal = policy(Permission.AUDIT_READ)
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.AUDIT_READ),
 ) -> ChainStatus:
-    """Check the hash chain; name the first entry altered, inserted or removed."""
-    report = service.verify_audit(session, principal)
+    """Check the hash chain against its head and the node's signed checkpoints; list every
+    entry altered, inserted, removed or unreadable, and say how many entries the latest
+    checkpoint vouches for."""
+    keys, outside = checkpoints.node_sources(settings)
+    return chain_status(service.verify_audit(session, principal, keys, outside))
+
+
+def chain_status(report: ChainReport) -> ChainStatus:
     return ChainStatus(
         intact=report.intact,
         entries_checked=report.entries_checked,
         first_bad_seq=report.first_bad_seq,
         problem=report.problem,
         last_hash=report.last_hash,
+        problems=[ChainProblemPublic.model_validate(p) for p in report.problems],
+        problem_count=report.problem_count,
+        checkpoint_seq=report.checkpoint.seq if report.checkpoint else None,
+        checkpoint_at=report.checkpoint.at if report.checkpoint else None,
+        refused_checkpoints=list(report.refused_checkpoints),
     )
+
+
+@router.get("/audit/checkpoints", operation_id="list_audit_checkpoints", tags=["audit"])
+def list_audit_checkpoints(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    principal: Principal = policy(Permission.AUDIT_READ),
+) -> list[CheckpointPublic]:
+    """The latest signed checkpoints of the audit chain, newest first: keep copies outside
+    the node (`kervan audit verify --against FILE` reads their `token`s, one per line)."""
+    return [
+        CheckpointPublic.model_validate(c)
+        for c in service.list_checkpoints(session, principal, limit)
+    ]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -15,10 +13,17 @@ from typing import Any, Protocol
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kervan.accounts.audit_rows import (
+    COLUMNS,
+    GENESIS_HASH,
+    StoredEntry,
+    entry_digest,
+    hashed_fields,
+    raw_select,
+    stored_entry,
+)
 from kervan.accounts.models import AuditEntry, AuditHead
 from kervan.db.base import utcnow
-
-GENESIS_HASH = "0" * 64
 
 
 class Actor(Protocol):
@@ -51,33 +56,19 @@ class Anonymous:
 Change = Callable[[Session], None]
 
 
-def _entry_digest(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
-
-
-def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "seq": entry.seq,
-        "at": entry.at.isoformat(),
-        "user_id": str(entry.user_id) if entry.user_id else None,
-        "username": entry.username,
-        "role": entry.role,
-        "state": entry.state,
-        "action": entry.action,
-        "outcome": entry.outcome,
-        "record_type": entry.record_type,
-        "record_id": entry.record_id,
-        "purpose": entry.purpose,
-        "address": entry.address,
-        "details": entry.details,
-    }
-
-
 def _lock_head(session: Session) -> AuditHead:
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
+        # No head: a new log, or one whose head was deleted. Go on from the last entry there is,
+        # so the node keeps working and recording; the verification reports what happened.
+        last = session.execute(
+            select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+        ).first()
+        head = AuditHead(
+            id=1,
+            last_seq=last.seq if last else 0,
+            last_hash=last.entry_hash if last else GENESIS_HASH,
+        )
         session.add(head)
         session.flush()
     return head
@@ -117,80 +108,11 @@ def record(
         details=details or {},
         prev_hash=head.last_hash,
     )
-    entry.entry_hash = _entry_digest(entry.prev_hash, _hashed_fields(entry))
+    entry.entry_hash = entry_digest(entry.prev_hash, hashed_fields(entry))
     head.last_seq, head.last_hash = entry.seq, entry.entry_hash
     session.add(entry)
     session.flush()
     return entry
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    entries_checked: int
-    first_bad_seq: int | None = None
-    problem: str = ""
-    # The hash of the last entry checked: an operator who notes it elsewhere (a ticket, a
-    # printout) can later tell that even a fully recomputed chain is not the one they saw.
-    last_hash: str = GENESIS_HASH
-
-    @property
-    def intact(self) -> bool:
-        return self.first_bad_seq is None
-
-
-def _entries(session: Session) -> Iterator[AuditEntry]:
-    yield from session.scalars(
-        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=2000)
-    )
-
-
-def verify_chain(session: Session) -> ChainReport:
-    """Walk the chain in order; name the first entry that was altered, inserted or removed."""
-    expected_seq, prev_hash, before_prev, checked = 1, GENESIS_HASH, GENESIS_HASH, 0
-    for entry in _entries(session):
-        if entry.seq != expected_seq:
-            kind = "removed" if entry.seq > expected_seq else "inserted"
-            return ChainReport(checked, expected_seq, f"entry {expected_seq} was {kind}", prev_hash)
-        if entry.prev_hash != prev_hash:
-            if checked and entry.prev_hash == before_prev:
-                # It follows the entry before the previous one: the previous one was slipped in
-                # (and the later entries renumbered to make room).
-                return ChainReport(
-                    checked, entry.seq - 1, f"entry {entry.seq - 1} was inserted", prev_hash
-                )
-            return ChainReport(
-                checked,
-                entry.seq,
-                f"entry {entry.seq} does not follow entry {entry.seq - 1}: "
-                "an entry before it was removed or inserted",
-                prev_hash,
-            )
-        if _entry_digest(entry.prev_hash, _hashed_fields(entry)) != entry.entry_hash:
-            return ChainReport(checked, entry.seq, f"entry {entry.seq} was altered", prev_hash)
-        before_prev, prev_hash = prev_hash, entry.entry_hash
-        expected_seq, checked = entry.seq + 1, checked + 1
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.last_seq, head.last_hash) != (checked, prev_hash):
-        if head.last_seq < checked:
-            return ChainReport(
-                checked,
-                head.last_seq + 1,
-                f"entry {head.last_seq + 1} was inserted after the chain's recorded head "
-                f"(entry {head.last_seq})",
-                prev_hash,
-            )
-        if head.last_seq > checked:
-            return ChainReport(
-                checked,
-                checked + 1,
-                f"the chain ends at entry {checked} but its head records entry "
-                f"{head.last_seq}: entry {checked + 1} and any after it were removed",
-                prev_hash,
-            )
-        return ChainReport(
-            checked, checked, f"entry {checked} was altered or the chain's head was", prev_hash
-        )
-    return ChainReport(checked, last_hash=prev_hash)
 
 
 _PENDING_KEY = "kervan.audit_on_failure"
@@ -231,8 +153,8 @@ class AuditFilter:
         }
 
 
-def _filtered(f: AuditFilter) -> Select[tuple[AuditEntry]]:
-    query = select(AuditEntry)
+def _filtered(f: AuditFilter) -> Select[Any]:
+    query = raw_select()
     exact = {
         AuditEntry.username: f.username,
         AuditEntry.action: f.action,
@@ -252,20 +174,22 @@ def _filtered(f: AuditFilter) -> Select[tuple[AuditEntry]]:
 
 def search_entries(
     session: Session, f: AuditFilter, *, before_seq: int | None = None, limit: int = 50
-) -> tuple[list[AuditEntry], int | None]:
+) -> tuple[list[StoredEntry], int | None]:
     """Newest first, keyset-paginated on ``seq``: the next page starts below the last seq seen,
-    so paging stays cheap however long the log grows and new entries do not shift pages."""
+    so paging stays cheap however long the log grows and new entries do not shift pages.
+    Entries are read raw (``audit_rows``): a tampered one is shown, never an error."""
     query = _filtered(f)
     if before_seq is not None:
         query = query.where(AuditEntry.seq < before_seq)
-    rows = list(session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit + 1)))
+    result = session.execute(query.order_by(AuditEntry.seq.desc()).limit(limit + 1))
+    rows = [stored_entry(row) for row in result]
     next_before = rows[limit - 1].seq if len(rows) > limit else None
     return rows[:limit], next_before
 
 
 def export_entries(
     factory: sessionmaker[Session], f: AuditFilter, *, batch: int = 1000
-) -> Iterator[AuditEntry]:
+) -> Iterator[StoredEntry]:
     """Oldest first, in short transactions of ``batch`` entries: a long export neither holds a
     transaction open (SQLite would keep its write lock) nor loads the log into memory. It stops
     at the head as it was when the export began."""
@@ -275,36 +199,23 @@ def export_entries(
     after = 0
     while after < last:
         with factory() as session, session.begin():
-            rows = list(
-                session.scalars(
+            rows = [
+                stored_entry(row)
+                for row in session.execute(
                     _filtered(f)
                     .where(AuditEntry.seq > after, AuditEntry.seq <= last)
                     .order_by(AuditEntry.seq)
                     .limit(batch)
                 )
-            )
+            ]
         if not rows:
             return
         yield from rows
         after = rows[-1].seq
 
 
-CSV_COLUMNS = (
-    "seq",
-    "at",
-    "username",
-    "role",
-    "state",
-    "action",
-    "outcome",
-    "record_type",
-    "record_id",
-    "purpose",
-    "address",
-    "details",
-    "prev_hash",
-    "entry_hash",
-)
+# The user id is left out: the user name, role and state say who, in a reader's terms.
+CSV_COLUMNS = tuple(c for c in COLUMNS if c != "user_id")
 
 
 def _cell(value: str) -> str:
@@ -313,7 +224,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
+def csv_lines(entries: Iterable[StoredEntry]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -325,21 +236,5 @@ def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
 
     yield line(CSV_COLUMNS)
     for e in entries:
-        yield line(
-            (
-                str(e.seq),
-                e.at.isoformat(),
-                e.username,
-                e.role,
-                e.state,
-                e.action,
-                e.outcome,
-                e.record_type,
-                e.record_id,
-                e.purpose,
-                e.address,
-                json.dumps(e.details, sort_keys=True, ensure_ascii=False),
-                e.prev_hash,
-                e.entry_hash,
-            )
-        )
+        # ``shown``: a malformed value goes out as the text that was stored.
+        yield line([str(e.seq), *(e.shown(column) for column in CSV_COLUMNS[1:])])

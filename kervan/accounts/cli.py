@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import getpass
 import json
+from pathlib import Path
 
 import typer
 
-from kervan.accounts import audit, service
+from kervan.accounts import audit_verify, checkpoints, service
 from kervan.accounts.roles import Role, system_principal
 from kervan.cli_support import cli_session, fail, load_settings
 from kervan.db.base import utcnow
@@ -64,11 +65,13 @@ def list_users() -> None:
 
 @app.command("disable")
 def disable_user(username: str) -> None:
-    """Disable an account (it can no longer sign in or use its tokens)."""
+    """Disable an account: end its sessions and revoke its API tokens."""
     settings = load_settings()
     with cli_session(settings) as session:
-        service.set_active(session, system_principal(settings.state, "cli"), username, False)
-        typer.echo(f"disabled {username}")
+        change = service.set_active(
+            session, system_principal(settings.state, "cli"), username, False
+        )
+        typer.echo(f"disabled {username}; {_withdrawn(change)}")
 
 
 @app.command("enable")
@@ -85,34 +88,120 @@ def reset_password(
     username: str,
     password: str | None = typer.Option(None, envvar="KERVAN_NEW_PASSWORD"),
 ) -> None:
-    """Set a new password and lift any lockout."""
+    """Set a new password, lift any lockout, end the sessions and revoke the API tokens."""
     settings = load_settings()
     with cli_session(settings) as session:
-        service.reset_password(
+        change = service.reset_password(
             session, system_principal(settings.state, "cli"), username, _password(password)
         )
-        typer.echo(f"password of {username} reset")
+        typer.echo(f"password of {username} reset; {_withdrawn(change)}")
+
+
+def _withdrawn(change: service.AccountChange) -> str:
+    return (
+        f"{change.sessions_ended} sessions ended, {change.tokens_revoked} API tokens revoked "
+        "(enabling the account again does not restore them)"
+    )
 
 
 @audit_app.command("verify")
-def verify_audit(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Check the audit log's hash chain; name the first entry altered, inserted or removed."""
-    with cli_session(load_settings()) as session:
-        report = audit.verify_chain(session)
+def verify_audit(
+    as_json: bool = typer.Option(False, "--json"),
+    against: list[Path] = typer.Option(
+        [],
+        "--against",
+        help="A file of signed checkpoints (one per line, as `kervan audit checkpoints` "
+        "writes them) to hold the chain against; may be repeated",
+    ),
+) -> None:
+    """Check the audit log's hash chain, its head and its signed checkpoints; list every entry
+    altered, inserted, removed or unreadable, and say how many entries the latest checkpoint
+    vouches for. Exits 1 when anything is wrong."""
+    settings = load_settings()
+    keys, outside = checkpoints.node_sources(settings)
+    for path in against:
+        try:
+            given = checkpoints.tokens_in(checkpoints.read_file(path))
+        except OSError as exc:
+            fail(f"cannot read {path}: {exc.strerror}")
+        if not given:
+            fail(f"{path} holds no checkpoint")
+        outside.extend(given)
+    with cli_session(settings) as session:
+        good, refused = checkpoints.known(session, keys, outside)
+        report = audit_verify.verify_chain(session, good, refused)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "intact": report.intact,
-                    "entries": report.entries_checked,
-                    "first_bad_seq": report.first_bad_seq,
-                    "problem": report.problem,
-                    "last_hash": report.last_hash,
-                }
-            )
-        )
+        typer.echo(json.dumps(_report_json(report)))
+    elif report.intact:
+        typer.echo(f"audit chain intact: {report.entries_checked} entries; {_promise(report)}")
+    for problem in report.problems[1:] if not as_json else ():
+        typer.echo(f"  entry {problem.seq}: {problem.problem}", err=True)
+    for reason in report.refused_checkpoints if not as_json else ():
+        typer.echo(f"  checkpoint refused: {reason}", err=True)
     if report.intact:
-        if not as_json:
-            typer.echo(f"audit chain intact: {report.entries_checked} entries")
         return
-    fail(f"audit chain broken at entry {report.first_bad_seq}: {report.problem}")
+    if report.first_bad_seq is None:
+        fail(f"audit checkpoint refused: {report.refused_checkpoints[0]}")
+    more = report.problem_count - 1
+    also = f" (and {more} more problems, listed above)" if more else ""
+    fail(f"audit chain broken at entry {report.first_bad_seq}: {report.problem}{also}")
+
+
+def _promise(report: audit_verify.ChainReport) -> str:
+    if report.checkpoint is None:
+        return "no signed checkpoint to hold it against (run `kervan audit checkpoint`)"
+    at = report.checkpoint.at.isoformat(timespec="seconds")
+    return f"the latest checkpoint ({at}) vouches for {report.checkpoint.seq} of them"
+
+
+def _report_json(report: audit_verify.ChainReport) -> dict[str, object]:
+    return {
+        "intact": report.intact,
+        "entries": report.entries_checked,
+        "first_bad_seq": report.first_bad_seq,
+        "problem": report.problem,
+        "last_hash": report.last_hash,
+        "problems": [{"seq": p.seq, "problem": p.problem} for p in report.problems],
+        "problem_count": report.problem_count,
+        "checkpoint": None
+        if report.checkpoint is None
+        else {"seq": report.checkpoint.seq, "at": report.checkpoint.at.isoformat()},
+        "refused_checkpoints": list(report.refused_checkpoints),
+    }
+
+
+@audit_app.command("checkpoint")
+def make_checkpoint(
+    out: Path | None = typer.Option(None, help="Append the checkpoint to this file"),
+) -> None:
+    """Sign a checkpoint of the audit chain now with the node's key (the worker makes one
+    every KERVAN_AUDIT_CHECKPOINT_MINUTES); print it, or append it to --out."""
+    settings = load_settings()
+    signing = checkpoints.signing_key_or_none(settings)
+    if signing is None:
+        fail("no signing key: run `kervan keys generate` (or set KERVAN_SIGNING_KEY)")
+    with cli_session(settings) as session:
+        checkpoint = checkpoints.write_checkpoint(session, signing, utcnow())
+    checkpoints.keep_outside(checkpoint, settings.audit_checkpoint_dir)
+    if out is None:
+        typer.echo(checkpoint.token)
+        return
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write(checkpoint.token + "\n")
+    typer.echo(f"checkpoint of {checkpoint.seq} entries appended to {out}")
+
+
+@audit_app.command("checkpoints")
+def export_checkpoints(
+    out: Path | None = typer.Option(None, help="Write them to this file instead"),
+) -> None:
+    """Every signed checkpoint stored, oldest first, one per line: the file
+    `kervan audit verify --against` reads."""
+    with cli_session(load_settings()) as session:
+        tokens = [row.token for row in reversed(checkpoints.stored_tokens(session))]
+    text = "".join(token + "\n" for token in tokens)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(tokens)} checkpoints written to {out}")

@@ -47,9 +47,10 @@ def ensure_demo_accounts(db: Session, state: str) -> list[tuple[str, str, str]]:
                 role=role,
                 state=acting_for,
                 full_name=f"Demo {role.value.replace('_', ' ')}",
+                demo=True,
             )
         elif not user.is_active or not verify_password(user.password_hash, password):
-            service.reset_password(db, actor, username, password)
+            service.reset_password(db, actor, username, password, demo=True)
             service.set_active(db, actor, username, True)
         elif user.locked_until is not None:
             user.failed_logins, user.locked_until = 0, None

@@ -88,6 +88,22 @@ class SignInThrottle(Base):
     blocked_until: Mapped[dt.datetime | None] = mapped_column()
 
 
+class SignInNameLock(Base):
+    """Failed sign-ins for a user name that has no account, counted and locked exactly as an
+    account's are (``users.failed_logins``, ``users.locked_until``): otherwise only real
+    accounts would ever answer "too many attempts", which tells who exists. Keyed by a digest,
+    since what people type as a user name is sometimes their password."""
+
+    __tablename__ = "sign_in_name_locks"
+
+    name_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    last_failed_at: Mapped[dt.datetime] = mapped_column()
+
+    __table_args__ = (Index("ix_sign_in_name_locks_last_failed_at", "last_failed_at"),)
+
+
 class AuditEntry(Base):
     """One audited action. ``entry_hash`` covers this entry's fields and the previous entry's
     hash, so altering, inserting or removing an entry breaks the chain from that point on."""
@@ -127,3 +143,20 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed statement of the chain's length and last hash at a moment: a compact JWS by the
+    node's Ed25519 key, which never lives in the database. Copies kept elsewhere (exported,
+    logged) let a verification tell that entries were cut off the end, or the log wiped, even
+    together with ``audit_head`` and this table."""
+
+    __tablename__ = "audit_checkpoints"
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column()
+    kid: Mapped[str] = mapped_column(String(100))
+    token: Mapped[str] = mapped_column(Text)

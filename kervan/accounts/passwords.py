@@ -1,4 +1,4 @@
-"""Password hashing (argon2id) and the password policy."""
+"""Password hashing (argon2id). Which passwords are allowed is ``password_policy``."""
 
 from __future__ import annotations
 
@@ -15,9 +15,6 @@ def use_cheap_hashing_for_tests() -> None:
     _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
-MIN_LENGTH = 12
-
-
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -31,16 +28,3 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
-
-
-def password_problems(password: str, username: str = "") -> list[str]:
-    """Why a new password is refused: long enough, not the user name, more than one kind of
-    character. Length matters most (NIST SP 800-63B), so the rules stay few."""
-    problems = []
-    if len(password) < MIN_LENGTH:
-        problems.append(f"the password must have at least {MIN_LENGTH} characters")
-    if username and username.lower() in password.lower():
-        problems.append("the password must not contain the user name")
-    if len(set(password)) < 5:
-        problems.append("the password must not repeat a few characters over and over")
-    return problems

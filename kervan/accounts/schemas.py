@@ -46,6 +46,14 @@ class UserPublic(BaseModel):
     created_at: dt.datetime
 
 
+class AccountChangePublic(UserPublic):
+    """An account after it was disabled, enabled or given a new password, and the access that
+    took away (a disable or a reset ends every session and revokes every API token)."""
+
+    sessions_ended: int = 0
+    tokens_revoked: int = 0
+
+
 class TokenCreate(BaseModel):
     name: TokenName = Field(description="What the token is for, to tell tokens apart")
     expires_in_days: int | None = Field(
@@ -74,7 +82,7 @@ class AuditEntryPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     seq: int
-    at: dt.datetime
+    at: dt.datetime | None = Field(description="Absent only for a malformed (tampered) entry")
     user_id: uuid.UUID | None
     username: str
     role: str
@@ -88,6 +96,12 @@ class AuditEntryPublic(BaseModel):
     details: dict[str, Any]
     prev_hash: str
     entry_hash: str
+    malformed: list[str] = Field(
+        [],
+        description="Columns whose stored value does not parse (written around the service): "
+        "the entry was tampered with; `raw` holds what is stored",
+    )
+    raw: dict[str, str] = {}
 
 
 class AuditPage(BaseModel):
@@ -97,11 +111,39 @@ class AuditPage(BaseModel):
     )
 
 
+class ChainProblemPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    problem: str
+
+
+class CheckpointPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int = Field(description="Entries the checkpoint vouches for (the last one's number)")
+    entry_hash: str
+    at: dt.datetime
+    kid: str = Field(description="The node key that signed it")
+    token: str = Field(description="The signed checkpoint (compact JWS, EdDSA): keep a copy")
+
+
 class ChainStatus(BaseModel):
     intact: bool
     entries_checked: int
     first_bad_seq: int | None = Field(
-        None, description="The first entry altered, inserted or removed"
+        None, description="The first entry altered, inserted, removed or unreadable"
     )
     problem: str = ""
     last_hash: str = Field(description="Hash of the last entry checked; note it to compare later")
+    problems: list[ChainProblemPublic] = Field(
+        [], description="Every problem found, in order (the first 100)"
+    )
+    problem_count: int = 0
+    checkpoint_seq: int | None = Field(
+        None, description="How many entries the latest valid checkpoint vouches for"
+    )
+    checkpoint_at: dt.datetime | None = None
+    refused_checkpoints: list[str] = Field(
+        [], description="Why each checkpoint whose signature did not verify was refused"
+    )

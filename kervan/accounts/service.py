@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kervan.accounts import audit, tokens
-from kervan.accounts.models import ApiToken, AuditEntry, User, UserSession
-from kervan.accounts.passwords import hash_password, password_problems
+from kervan.accounts import audit, audit_verify, checkpoints, tokens
+from kervan.accounts.audit_rows import StoredEntry
+from kervan.accounts.models import ApiToken, AuditCheckpoint, User, UserSession
+from kervan.accounts.password_policy import check_new_password
+from kervan.accounts.passwords import hash_password
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -35,12 +38,9 @@ def create_user(
     state: str,
     full_name: str = "",
     locale: str = "en",
+    demo: bool = False,
 ) -> User:
-    problems = password_problems(password, username)
-    if problems:
-        raise InvalidInput(
-            "the password is too weak", errors=[FieldError("password", p) for p in problems]
-        )
+    check_new_password(password, username=username, full_name=full_name, allow_demo=demo)
     try:
         validate_state_code(state)
     except ValueError as exc:
@@ -91,43 +91,77 @@ def list_users(session: Session, principal: Principal | None = None) -> list[Use
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def end_sessions(session: Session, user_id: uuid.UUID) -> None:
+@dataclass(frozen=True)
+class AccountChange:
+    """An account after an admin's change, and the access that change took away: the admin
+    is told how many sessions ended and how many API tokens were revoked."""
+
+    user: User
+    sessions_ended: int = 0
+    tokens_revoked: int = 0
+
+
+def end_sessions(session: Session, user_id: uuid.UUID) -> int:
     """Sign a user out everywhere: a disabled account or a reset password takes effect at the
     next request of every browser, not when its session happens to expire."""
-    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    result = session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
-def set_active(session: Session, principal: Principal, username: str, active: bool) -> User:
+def _withdraw_access(session: Session, user: User) -> AccountChange:
+    # Tokens are revoked, not merely refused while the account is disabled: whoever made the
+    # admin disable the account or reset its password may hold a token too, and enabling the
+    # account again must not bring that token back.
+    return AccountChange(
+        user,
+        sessions_ended=end_sessions(session, user.id),
+        tokens_revoked=tokens.revoke_all_tokens(session, user.id),
+    )
+
+
+def set_active(
+    session: Session, principal: Principal, username: str, active: bool
+) -> AccountChange:
     user = get_user_by_name(session, username)
     if not active and user.id == principal.user_id:
         raise Conflict("you cannot disable your own account")
     user.is_active = active
-    if not active:
-        end_sessions(session, user.id)
+    change = AccountChange(user) if active else _withdraw_access(session, user)
     audit.record(
         session,
         principal,
         "user.enable" if active else "user.disable",
         record_type="user",
         record_id=user.id,
+        details=_withdrawn(change),
     )
-    return user
+    return change
 
 
-def reset_password(session: Session, principal: Principal, username: str, password: str) -> User:
+def _withdrawn(change: AccountChange) -> dict[str, int]:
+    return {"sessions_ended": change.sessions_ended, "tokens_revoked": change.tokens_revoked}
+
+
+def reset_password(
+    session: Session, principal: Principal, username: str, password: str, *, demo: bool = False
+) -> AccountChange:
+    """``demo``: only ``kervan demo`` may set the demo accounts' published passwords."""
     user = get_user_by_name(session, username)
-    problems = password_problems(password, username)
-    if problems:
-        raise InvalidInput(
-            "the password is too weak", errors=[FieldError("password", p) for p in problems]
-        )
+    check_new_password(password, username=username, full_name=user.full_name, allow_demo=demo)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.failed_logins = 0
     user.locked_until = None
-    end_sessions(session, user.id)
-    audit.record(session, principal, "user.reset_password", record_type="user", record_id=user.id)
-    return user
+    change = _withdraw_access(session, user)
+    audit.record(
+        session,
+        principal,
+        "user.reset_password",
+        record_type="user",
+        record_id=user.id,
+        details=_withdrawn(change),
+    )
+    return change
 
 
 def principal_for(user: User, address: str = "") -> Principal:
@@ -205,7 +239,7 @@ def search_audit(
     *,
     before_seq: int | None = None,
     limit: int = 50,
-) -> tuple[list[AuditEntry], int | None]:
+) -> tuple[list[StoredEntry], int | None]:
     _require(principal, Permission.AUDIT_READ)
     found = audit.search_entries(session, filters, before_seq=before_seq, limit=limit)
     audit.record(session, principal, "audit.search", details=filters.as_details())
@@ -225,15 +259,37 @@ def export_audit(
     return audit.csv_lines(audit.export_entries(factory, filters))
 
 
-def verify_audit(session: Session, principal: Principal) -> audit.ChainReport:
+def verify_audit(
+    session: Session,
+    principal: Principal,
+    keys: checkpoints.PublicKeys,
+    outside: Sequence[str] = (),
+) -> audit_verify.ChainReport:
+    """Verify the chain against its head and every checkpoint known — stored, and ``outside``
+    (the checkpoint file, one given by the operator) — whose signature ``keys`` verify."""
     _require(principal, Permission.AUDIT_READ)
+    good, refused = checkpoints.known(session, keys, outside)
     # Verify first: the entry recording this check is not part of what it checked.
-    report = audit.verify_chain(session)
+    report = audit_verify.verify_chain(session, good, refused)
     audit.record(
         session,
         principal,
         "audit.verify",
         outcome="ok" if report.intact else "broken",
-        details={"entries": report.entries_checked, "first_bad_seq": report.first_bad_seq},
+        details={
+            "entries": report.entries_checked,
+            "first_bad_seq": report.first_bad_seq,
+            "problems": report.problem_count,
+            "checkpoint_seq": report.checkpoint.seq if report.checkpoint else None,
+        },
     )
     return report
+
+
+def list_checkpoints(
+    session: Session, principal: Principal, limit: int = 100
+) -> list[AuditCheckpoint]:
+    """The latest signed checkpoints, newest first, to keep outside the node."""
+    _require(principal, Permission.AUDIT_READ)
+    audit.record(session, principal, "audit.checkpoints", details={"limit": limit})
+    return checkpoints.stored_tokens(session, limit)

@@ -12,19 +12,16 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fastapi import Request, Response
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from kervan.accounts import audit
-from kervan.accounts.models import SignInThrottle, User, UserSession
+from kervan.accounts import audit, throttle
+from kervan.accounts.models import User, UserSession
 from kervan.accounts.passwords import hash_password, needs_rehash, verify_password
 from kervan.accounts.service import principal_for
 from kervan.config import Settings
@@ -96,53 +93,6 @@ def locked_message(until: dt.datetime) -> str:
     return f"too many failed sign-ins; try again after {until.astimezone(dt.UTC):%H:%M} UTC"
 
 
-# ----------------------------------------------------------------------------------------------
-# Counting failures. Each counter update is a Change: applied in the request's transaction and
-# again, should that roll back, in the transaction that writes the failure's audit entry.
-
-
-def _count_user_failure(user_id: uuid.UUID, now: dt.datetime, rules: SignInRules) -> audit.Change:
-    def apply(session: Session) -> None:
-        user = session.get(User, user_id, with_for_update=True)
-        if user is None:
-            return
-        if user.locked_until is not None and user.locked_until <= now:
-            user.failed_logins, user.locked_until = 0, None  # a lock that ran out starts afresh
-        user.failed_logins += 1
-        if user.failed_logins >= rules.lockout_threshold:
-            user.locked_until = now + rules.lockout
-
-    return apply
-
-
-def _count_address_failure(address: str, now: dt.datetime, rules: SignInRules) -> audit.Change:
-    def apply(session: Session) -> None:
-        # Insert-if-absent first, so two first failures from one address cannot both insert.
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(
-            insert(SignInThrottle)
-            .values(address=address, failures=0, window_started_at=now)
-            .on_conflict_do_nothing(index_elements=["address"])
-        )
-        row = session.get(SignInThrottle, address, with_for_update=True, populate_existing=True)
-        assert row is not None
-        if row.window_started_at + rules.address_window <= now:
-            row.failures, row.window_started_at, row.blocked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= rules.address_max_failures:
-            row.blocked_until = now + rules.address_window
-
-    return apply
-
-
-def _both(*changes: audit.Change) -> audit.Change:
-    def apply(session: Session) -> None:
-        for change in changes:
-            change(session)
-
-    return apply
-
-
 def _fail(
     db: Session,
     actor: audit.Actor,
@@ -151,7 +101,11 @@ def _fail(
     user: User | None = None,
     *,
     locked_until: dt.datetime | None = None,
+    lock_after: Callable[[], dt.datetime | None] | None = None,
 ) -> NoReturn:
+    """Record the failure (and apply ``change``), then answer: "locked until" when the account
+    or name is locked — ``lock_after`` tells whether this very failure locked it — else the
+    one generic message."""
     fields: dict[str, Any] = {
         "outcome": "failed",
         "record_type": "user" if user else "",
@@ -162,18 +116,11 @@ def _fail(
     # and written after the rollback if the error propagates. Exactly one of the two survives.
     audit.record(db, actor, "auth.sign_in", alongside=change, **fields)
     audit.record_on_failure(db, actor, "auth.sign_in", alongside=change, **fields)
-    if reason == "bad_password" and user is not None and user.locked_until is not None:
-        locked_until = user.locked_until  # this failure is the one that locked the account
+    if locked_until is None and lock_after is not None:
+        locked_until = lock_after()
     if locked_until is not None:
         raise SignInFailed(locked_message(locked_until), locked_until=locked_until.isoformat())
     raise SignInFailed(GENERIC_FAILURE)
-
-
-def _address_blocked_until(db: Session, address: str, now: dt.datetime) -> dt.datetime | None:
-    row = db.get(SignInThrottle, address)
-    if row is not None and row.blocked_until is not None and row.blocked_until > now:
-        return row.blocked_until
-    return None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -184,24 +131,36 @@ def sign_in(db: Session, request: Request, username: str, password: str) -> tupl
     """Check the credentials and open a session; return the user and the cookie value.
 
     Raises ``SignInFailed`` with one message for an unknown user, a wrong password and a
-    disabled account alike, and a distinct one naming the time a lockout ends."""
+    disabled account alike, and a distinct one naming the time a lockout ends — for unknown
+    user names too, after as many failures as an account. Every attempt costs exactly one
+    password hash, whatever the outcome, so the time taken tells no more than the answer."""
     rules, now, address = _rules(request), _now(request), _address(request)
     username = username.strip()
     anonymous = audit.Anonymous(username=username[:100], address=address)
-    blocked = _address_blocked_until(db, address, now)
+    user = db.scalar(select(User).where(User.username == username).with_for_update())
+    right = verify_password(user.password_hash if user else _decoy_hash(), password)
+    blocked = throttle.address_blocked_until(db, address, now)
     if blocked is not None:
         _fail(db, anonymous, "address_blocked", None, locked_until=blocked)
-    count_address = _count_address_failure(address, now, rules)
-    user = db.scalar(select(User).where(User.username == username).with_for_update())
+    count_address = throttle.count_address_failure(address, now, rules)
     if user is None:
-        verify_password(_decoy_hash(), password)  # take as long as for a real account
-        _fail(db, anonymous, "unknown_user", count_address)
+        name_lock = throttle.name_locked_until(db, username, now)
+        if name_lock is not None:
+            _fail(db, anonymous, "locked", count_address, locked_until=name_lock)
+        count_name = throttle.count_name_failure(username, now, rules)
+        _fail(
+            db,
+            anonymous,
+            "unknown_user",
+            throttle.both(count_name, count_address),
+            lock_after=lambda: throttle.name_locked_until(db, username, now),
+        )
     actor = principal_for(user, address)
     if user.locked_until is not None and user.locked_until > now:
         _fail(db, actor, "locked", count_address, user, locked_until=user.locked_until)
-    if not verify_password(user.password_hash, password):
-        change = _both(_count_user_failure(user.id, now, rules), count_address)
-        _fail(db, actor, "bad_password", change, user)
+    if not right:
+        change = throttle.both(throttle.count_user_failure(user.id, now, rules), count_address)
+        _fail(db, actor, "bad_password", change, user, lock_after=lambda: user.locked_until)
     if not user.is_active:
         _fail(db, actor, "disabled", None, user)
     user.failed_logins, user.locked_until = 0, None

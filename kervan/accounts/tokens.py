@@ -7,7 +7,7 @@ import hashlib
 import secrets
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from kervan.accounts.models import ApiToken, User
@@ -58,3 +58,19 @@ def revoke_token(session: Session, user: User, token_id: uuid.UUID) -> ApiToken 
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token
+
+
+def revoke_all_tokens(session: Session, user_id: uuid.UUID) -> int:
+    """Revoke every live token of a user; return how many there were."""
+    now = utcnow()
+    result = session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.user_id == user_id,
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

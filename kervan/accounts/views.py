@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from kervan.accounts import audit, service, sessions
+from kervan.accounts import audit, checkpoints, service, sessions
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.errors import KervanError
 from kervan.web.deps import SessionDep, SettingsDep, policy
@@ -151,6 +151,7 @@ def revoke_token(
 def _users_page(page: Page, session: Session, **context: Any) -> Response:
     context.setdefault("values", {})
     context.setdefault("errors", {})
+    context.setdefault("done", "")
     return page.render(
         "accounts/users.html",
         users=service.list_users(session, page.principal),
@@ -207,13 +208,22 @@ def create_user(
 
 @router.post("/admin/users/{username}/active", dependencies=[Depends(csrf_protect)])
 def set_user_active(
+    page: PageDep,
     username: str,
     session: SessionDep,
     active: Annotated[str, Form(max_length=5)] = "",
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> Response:
-    service.set_active(session, principal, username, active == "1")
-    return RedirectResponse("/admin/users", status_code=303)
+    change = service.set_active(session, principal, username, active == "1")
+    if active == "1":
+        return RedirectResponse("/admin/users", status_code=303)
+    done = page.gettext(
+        "%(username)s is disabled: %(sessions)s sessions ended, %(tokens)s API tokens revoked.",
+        username=username,
+        sessions=change.sessions_ended,
+        tokens=change.tokens_revoked,
+    )
+    return _users_page(page, session, done=done)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,10 +297,12 @@ def audit_export(
 def audit_verify(
     page: PageDep,
     session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AUDIT_READ),
 ) -> Response:
     # A POST: walking the whole chain is heavy and is itself recorded in the log.
-    chain = service.verify_audit(session, principal)
+    keys, outside = checkpoints.node_sources(settings)
+    chain = service.verify_audit(session, principal, keys, outside)
     values = _filter_values({})
     entries, next_before = service.search_audit(session, principal, _audit_filter(values), limit=50)
     return page.render(

@@ -155,6 +155,7 @@ def _member_data(settings: Settings, documents: int, seed: int) -> tuple[Account
                     role=Role.CONSULAR_OFFICER,
                     state=settings.state,
                     full_name="Demo consular officer (nationals abroad)",
+                    demo=True,
                 )
                 accounts.append(home_consul)
     finally:
@@ -183,6 +184,7 @@ def _secretariat_accounts(settings: Settings) -> tuple[Account, ...]:
                     role=Role(account.role),
                     state=settings.state,
                     full_name=f"Demo {account.role.replace('_', ' ')}",
+                    demo=True,
                 )
     finally:
         engine.dispose()

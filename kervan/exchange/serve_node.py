@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from kervan.config import Settings
 from kervan.exchange.node import install_app
 from kervan.web.app import create_app
+from kervan.web.proxies import SERVER_OPTIONS
 
 
 def make_app(settings: Settings) -> FastAPI:
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         workers=args.workers,
         log_level=args.log_level,
+        **SERVER_OPTIONS,  # forwarded headers: only from KERVAN_TRUSTED_PROXIES
     )
 
 

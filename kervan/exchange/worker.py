@@ -30,6 +30,7 @@ from sqlalchemy import Table, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kervan.accounts.checkpoints import CheckpointSchedule
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.bulk import bulk_insert
@@ -93,6 +94,7 @@ class Worker:
         self.clock = clock
         self.jitter = jitter
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:64]
+        self.audit_checkpoints = CheckpointSchedule(factory, signing, settings)
 
     # -- one round ---------------------------------------------------------------------------
 
@@ -125,6 +127,9 @@ class Worker:
         while not stop.is_set():
             try:
                 busy = bool(self.run_once().peers)
+                # The worker holds the node's key and runs all the time: it also anchors the
+                # audit log, with a signed checkpoint every audit_checkpoint_minutes.
+                self.audit_checkpoints.tick(self.clock())
             except Exception:  # a bad round must not kill the node's worker thread
                 log.exception("delivery round failed")
                 busy = False

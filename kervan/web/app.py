@@ -25,6 +25,7 @@ from kervan.registry.transfer.api import router as transfer_router
 from kervan.web.deps import Policy
 from kervan.web.pages import install_ui
 from kervan.web.problems import install_problem_handlers
+from kervan.web.proxies import ForwardedHeadersMiddleware
 from kervan.web.security import PreSessionCookieMiddleware, SecurityHeadersMiddleware
 
 
@@ -60,6 +61,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(ui_router)
     app.add_middleware(PreSessionCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost, so that every layer inside sees the same client address and scheme.
+    app.add_middleware(ForwardedHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
 
     @app.get(
         "/healthz",

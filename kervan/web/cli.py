@@ -22,9 +22,10 @@ def serve(
     import uvicorn
 
     from kervan.web.app import create_app
+    from kervan.web.proxies import SERVER_OPTIONS
 
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **SERVER_OPTIONS)
 
 
 def demo(
@@ -73,6 +74,7 @@ def demo(
     from kervan.db.migrate import upgrade
     from kervan.web.app import create_app
     from kervan.web.demo import prepare_demo
+    from kervan.web.proxies import SERVER_OPTIONS
 
     settings = load_settings(state=state, database_url=f"sqlite:///{database}")
     if fresh:
@@ -85,4 +87,6 @@ def demo(
     typer.echo(f"  Web UI:    http://127.0.0.1:{port}/")
     for username, role, password in accounts:
         typer.echo(f"  account:   {username} / {password}  ({role})")
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", **SERVER_OPTIONS
+    )

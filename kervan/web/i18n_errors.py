@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kervan.accounts import password_policy
 from kervan.errors import KervanError
 from kervan.web.i18n import N_, Translator
 
@@ -57,6 +58,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^no (person|stay document) "), N_("No such record in the register.")),
     (re.compile(r"^the role \w+ may not"), N_("Your role does not allow this action.")),
     (re.compile(r"the password is too weak"), N_("The password is too weak.")),
+    (re.compile(r"must have at least (?P<min>\d+) characters"), password_policy.TOO_SHORT),
+    *(
+        (re.compile(re.escape(message)), message)
+        for message in password_policy.MESSAGES
+        if message != password_policy.TOO_SHORT
+    ),
     (
         re.compile(r"a user named '(?P<username>[^']*)' exists"),
         N_("A user named %(username)s exists already."),

@@ -68,7 +68,8 @@ def test_an_admin_adds_and_disables_a_user(ui_as: UiClientFactory) -> None:
     disabled = admin.post(
         "/admin/users/new.officer/active", data={"active": "0", "csrf_token": csrf_from(page.text)}
     )
-    assert disabled.status_code == 303
+    assert disabled.status_code == 200  # the page, saying what the disable took away
+    assert "new.officer is disabled" in disabled.text
     assert "Disabled" in admin.get("/admin/users").text
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from kervan.accounts import audit
+from kervan.accounts import audit, audit_verify
+from kervan.accounts.audit_rows import GENESIS_HASH, entry_digest, hashed_fields
 from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Principal
 from kervan.cli import app as cli_app
@@ -37,9 +38,9 @@ def chain(session_factory: sessionmaker[Session], officer: Principal) -> session
     return session_factory
 
 
-def verify(factory: sessionmaker[Session]) -> audit.ChainReport:
+def verify(factory: sessionmaker[Session]) -> audit_verify.ChainReport:
     with factory() as session:
-        return audit.verify_chain(session)
+        return audit_verify.verify_chain(session)
 
 
 def execute(factory: sessionmaker[Session], sql: str, **params: object) -> None:
@@ -51,11 +52,11 @@ def test_intact_chain_verifies(chain: sessionmaker[Session]) -> None:
     report = verify(chain)
     assert report.intact
     assert report.entries_checked == ENTRIES
-    assert report.last_hash != audit.GENESIS_HASH
+    assert report.last_hash != GENESIS_HASH
 
 
 def test_empty_log_is_intact(session_factory: sessionmaker[Session]) -> None:
-    assert verify(session_factory) == audit.ChainReport(0)
+    assert verify(session_factory) == audit_verify.ChainReport(0)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +108,7 @@ def _forge(session: Session, seq: int, prev_hash: str, template: AuditEntry) -> 
         details={},
         prev_hash=prev_hash,
     )
-    forged.entry_hash = audit._entry_digest(prev_hash, audit._hashed_fields(forged))
+    forged.entry_hash = entry_digest(prev_hash, hashed_fields(forged))
     return forged
 
 
@@ -177,7 +178,7 @@ def test_cli_verify_reports_an_intact_chain(
 ) -> None:
     code, out, _ = run_verify(database_url)
     assert code == 0
-    assert out.strip() == f"audit chain intact: {ENTRIES} entries"
+    assert out.startswith(f"audit chain intact: {ENTRIES} entries; no signed checkpoint")
 
 
 def test_cli_verify_exits_1_with_one_line_naming_the_entry(
@@ -195,12 +196,16 @@ def test_cli_verify_json(chain: sessionmaker[Session], database_url: str) -> Non
     code, out, _ = run_verify(database_url, "--json")
     assert code == 1
     with chain() as session:
-        third = session.get(AuditEntry, 3)
-        assert third is not None
+        last = session.get(AuditEntry, ENTRIES)
+        assert last is not None
     assert json.loads(out.splitlines()[0]) == {
         "intact": False,
-        "entries": 3,
+        "entries": ENTRIES - 1,  # the walk goes on past the gap
         "first_bad_seq": 4,
         "problem": "entry 4 was removed",
-        "last_hash": third.entry_hash,  # the last good entry
+        "last_hash": last.entry_hash,
+        "problems": [{"seq": 4, "problem": "entry 4 was removed"}],
+        "problem_count": 1,
+        "checkpoint": None,
+        "refused_checkpoints": [],
     }

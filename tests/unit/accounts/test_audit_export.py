@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 from kervan.accounts.audit import AuditFilter, _cell, csv_lines
-from kervan.accounts.models import AuditEntry
+from kervan.accounts.audit_rows import StoredEntry
 
 
 def test_filter_details_name_only_what_was_given() -> None:
@@ -27,7 +27,7 @@ def test_formula_cells_are_neutralised() -> None:
 
 
 def test_csv_lines_quote_and_keep_every_field() -> None:
-    entry = AuditEntry(
+    entry = StoredEntry(
         seq=7,
         at=dt.datetime(2020, 5, 1, 12, tzinfo=dt.UTC),
         user_id=None,

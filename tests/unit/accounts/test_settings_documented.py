@@ -7,7 +7,7 @@ from pathlib import Path
 from kervan.config import Settings
 
 OPERATE = Path(__file__).parents[3] / "docs" / "operate.md"
-PREFIXES = ("session_", "signin_", "secret_key")
+PREFIXES = ("session_", "signin_", "secret_key", "trusted_proxies", "audit_")
 
 
 def test_accounts_settings_are_documented() -> None:
