@@ -30,7 +30,7 @@ from kervan.accounts.models import AuditCheckpoint, AuditHead
 from kervan.config import Settings
 from kervan.errors import InvalidInput, KervanError
 from kervan.exchange import compact
-from kervan.exchange.keys import SigningKey, keys_dir, load_signing_key, read_private
+from kervan.exchange.keys import KeySource, SigningKey, keys_dir, load_signing_key, read_private
 from kervan.uow import unit_of_work
 
 log = logging.getLogger("kervan.audit")
@@ -262,8 +262,10 @@ class CheckpointSchedule:
     LOOK_EVERY = dt.timedelta(minutes=1)
 
     def __init__(
-        self, factory: sessionmaker[Session], signing: SigningKey, settings: Settings
+        self, factory: sessionmaker[Session], signing: KeySource, settings: Settings
     ) -> None:
+        # A key source, not a key: after ``kervan keys rotate`` the next checkpoint is signed
+        # with the new key without a restart, as envelopes are.
         self.factory, self.signing, self.settings = factory, signing, settings
         self.next_look: dt.datetime | None = None
 
@@ -272,7 +274,8 @@ class CheckpointSchedule:
             return None
         self.next_look = now + self.LOOK_EVERY
         try:
-            return checkpoint_if_due(self.factory, self.signing, self.settings, now)
+            signing = self.signing.for_signing(None, now)
+            return checkpoint_if_due(self.factory, signing, self.settings, now)
         except KervanError as exc:  # a chain that contradicts its checkpoint: say so, go on
             log.warning("no audit checkpoint written: %s", exc.detail)
             return None
