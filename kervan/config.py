@@ -5,7 +5,9 @@ Only the entry points (CLI, app factory) read settings; domain code is handed wh
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,7 +22,11 @@ class Settings(BaseSettings):
 
     state: str = Field("KAZ", description="ISO 3166-1 alpha-3 code of the state this node serves")
     database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL of the database")
-    environment: str = Field("development", description="development, test or production")
+    environment: Literal["development", "test", "production"] = Field(
+        "development",
+        description="development, test or production (all but development are "
+        "held to production's safety checks)",
+    )
     secret_key: str = Field(
         "development-only-secret",
         description="Key for session cookies and CSRF tokens; must be set outside development",
@@ -83,15 +89,32 @@ class Settings(BaseSettings):
         30, ge=1, description="Peer queries a node answers per requesting state and minute"
     )
 
+    # Running a node (docs/operate.md): proxies, logs, metrics.
+    trusted_proxies: list[str] = []  # reverse proxies whose X-Forwarded-* headers are believed
+    log_format: Literal["json", "console"] = Field("json", description="json or console")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Least severe log level"
+    )
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token /metrics asks for; unset: /metrics is off (404)"
+    )
+
     @field_validator("state")
     @classmethod
     def _state_code(cls, value: str) -> str:
         return validate_state_code(value.upper())
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value
+
     @field_validator("secret_key")
     @classmethod
     def _no_placeholder_secret_in_production(cls, value: str, info: object) -> str:
         data = getattr(info, "data", {})
-        if data.get("environment") == "production" and value == "development-only-secret":
-            raise ValueError("KERVAN_SECRET_KEY must be set to a real secret in production")
+        if data.get("environment") != "development" and value == "development-only-secret":
+            raise ValueError("KERVAN_SECRET_KEY must be set to a real secret outside development")
         return value

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.models import AuditEntry, AuditHead
 from kervan.db.base import utcnow
+from kervan.ops.request_ids import with_request_id
 
 GENESIS_HASH = "0" * 64
 
@@ -114,7 +115,7 @@ def record(
         record_id=str(record_id) if record_id else "",
         purpose=purpose,
         address=principal.address,
-        details=details or {},
+        details=with_request_id(details),  # found again in the request's log lines
         prev_hash=head.last_hash,
     )
     entry.entry_hash = _entry_digest(entry.prev_hash, _hashed_fields(entry))

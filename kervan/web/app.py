@@ -22,6 +22,8 @@ from kervan.measures_ui.pages import router as measures_pages
 from kervan.measures_ui.views import router as measures_views
 from kervan.registry.api import router as register_router
 from kervan.registry.transfer.api import router as transfer_router
+from kervan.ops.web import install as install_ops
+from kervan.web.api_docs import install as install_api_docs
 from kervan.web.deps import Policy
 from kervan.web.pages import install_ui
 from kervan.web.problems import install_problem_handlers
@@ -36,7 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
         title=f"Kervan node {settings.state}",
         version=kervan.__version__,
         description="Register of foreign nationals and their stay documents.",
-        docs_url="/api/docs",
+        docs_url=None,  # served by kervan.web.api_docs from the package, not a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -60,6 +62,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(ui_router)
     app.add_middleware(PreSessionCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    install_api_docs(app)
+    install_ops(app, settings)  # /readyz, /metrics; request ids (outermost middleware)
 
     @app.get(
         "/healthz",

@@ -58,6 +58,13 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^the role \w+ may not"), N_("Your role does not allow this action.")),
     (re.compile(r"the password is too weak"), N_("The password is too weak.")),
     (
+        re.compile(r"a \w+ of this node acts for (?P<node>\w+), not (?P<state>\w+)"),
+        N_(
+            "Accounts of this role act for this node's state (%(node)s), not %(state)s; only a "
+            "consular officer acts for another state."
+        ),
+    ),
+    (
         re.compile(r"a user named '(?P<username>[^']*)' exists"),
         N_("A user named %(username)s exists already."),
     ),
