@@ -28,8 +28,10 @@ def worker(
     from kervan.exchange.keys import load_signing_key
     from kervan.exchange.transport import HttpTransport
     from kervan.exchange.worker import Worker
+    from kervan.ops.serving import refuse_unless_ready
 
     settings = load_settings()
+    refuse_unless_ready(settings)
     try:
         signing = load_signing_key(settings)
     except KervanError as exc:

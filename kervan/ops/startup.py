@@ -25,9 +25,10 @@ class NodeNotReady(KervanError):
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (None for PostgreSQL and in-memory databases)."""
     parsed = make_url(normalise_url(url))
-    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or database in (None, "", ":memory:"):
         return None
-    return Path(parsed.database)
+    return Path(str(database))
 
 
 def missing_database(url: str) -> str | None:

@@ -5,6 +5,7 @@ audit entries) and counts it."""
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
 import time
 from typing import Any
@@ -18,9 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kervan.accounts.roles import Permission
 from kervan.config import Settings
 from kervan.errors import NotFound, Unauthenticated
-from kervan.ops.logs import get_logger
 from kervan.ops.metrics import NodeMetrics
-from kervan.ops.readiness import as_json, readiness
+from kervan.ops.readiness import Check, as_json, readiness
 from kervan.ops.request_ids import choose_request_id, request_id_var
 from kervan.web.deps import Policy
 
@@ -28,7 +28,8 @@ from kervan.web.deps import Policy
 #: (or hammering it) costs the node at most one check per interval.
 READINESS_CACHE_SECONDS = 2.0
 
-access_log = get_logger("kervan.access")
+# The standard library's logger: silent until configure_logging (tests, embedding), then JSON.
+access_log = logging.getLogger("kervan.access")
 
 
 def route_label(scope: Scope) -> str:
@@ -70,10 +71,12 @@ class RequestContextMiddleware:
             self.metrics.observe(scope["method"], route, status, seconds)
             access_log.info(
                 "request",
-                method=scope["method"],
-                route=route,
-                status=status,
-                ms=round(seconds * 1000, 1),
+                extra={
+                    "method": scope["method"],
+                    "route": route,
+                    "status": status,
+                    "ms": round(seconds * 1000, 1),
+                },
             )
             request_id_var.reset(token)
 
@@ -82,9 +85,10 @@ class ReadinessCache:
     def __init__(self, settings: Settings, engine: Any) -> None:
         self.settings, self.engine = settings, engine
         self.lock = threading.Lock()
-        self.at, self.answer = 0.0, (False, [])
+        self.at = 0.0
+        self.answer: tuple[bool, list[Check]] = (False, [])
 
-    def get(self) -> tuple[bool, list[Any]]:
+    def get(self) -> tuple[bool, list[Check]]:
         with self.lock:
             if time.monotonic() - self.at > READINESS_CACHE_SECONDS:
                 self.answer = readiness(self.settings, self.engine)

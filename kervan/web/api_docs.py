@@ -17,6 +17,7 @@ ASSETS = "/static/swagger-ui"
 def install(app: FastAPI) -> None:
     @app.get(
         "/api/docs",
+        operation_id="api_docs",
         include_in_schema=False,
         dependencies=[Depends(Policy(Permission.PUBLIC))],
     )

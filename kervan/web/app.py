@@ -20,9 +20,9 @@ from kervan.measures import install as install_measures
 from kervan.measures.api import router as measures_router
 from kervan.measures_ui.pages import router as measures_pages
 from kervan.measures_ui.views import router as measures_views
+from kervan.ops.web import install as install_ops
 from kervan.registry.api import router as register_router
 from kervan.registry.transfer.api import router as transfer_router
-from kervan.ops.web import install as install_ops
 from kervan.web.api_docs import install as install_api_docs
 from kervan.web.deps import Policy
 from kervan.web.pages import install_ui
