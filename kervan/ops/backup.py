@@ -107,4 +107,15 @@ def restore(source: Path, url: str) -> None:
         raise InvalidInput(missing)
     _require_empty(url)
     uri, env = _libpq(url)
-    _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={uri}", str(source)], env)
+    # --no-comments: COMMENT ON EXTENSION needs its owner (the superuser), not the node.
+    _run(
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-comments",
+            "--exit-on-error",
+            f"--dbname={uri}",
+            str(source),
+        ],
+        env,
+    )

@@ -10,23 +10,27 @@ import threading
 import time
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+from pydantic import SecretStr
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kervan.accounts.roles import Permission
 from kervan.config import Settings
-from kervan.errors import NotFound, Unauthenticated
 from kervan.ops.metrics import NodeMetrics
 from kervan.ops.readiness import Check, as_json, readiness
 from kervan.ops.request_ids import choose_request_id, request_id_var
 from kervan.web.deps import Policy
+from kervan.web.problems import problem_response
 
 #: /readyz reads the database and the keys; answers are reused this long, so that polling it
 #: (or hammering it) costs the node at most one check per interval.
 READINESS_CACHE_SECONDS = 2.0
+METRICS_PATH = "/metrics"
 
 # The standard library's logger: silent until configure_logging (tests, embedding), then JSON.
 access_log = logging.getLogger("kervan.access")
@@ -38,6 +42,8 @@ def route_label(scope: Scope) -> str:
     if route is not None and hasattr(route, "path"):
         return str(route.path)
     path = str(scope.get("path", ""))
+    if path == METRICS_PATH:
+        return path
     return "/static" if path.startswith("/static/") else "unmatched"
 
 
@@ -81,6 +87,42 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
+class MetricsEndpoint:
+    """``/metrics`` for a Prometheus scraper holding KERVAN_METRICS_TOKEN. Answered before the
+    app's routes: the scraper's bearer token is not an officer's API token, and a scrape needs
+    no session or policy (it reads counts only, never a person)."""
+
+    def __init__(self, app: ASGIApp, metrics: NodeMetrics, token: SecretStr | None) -> None:
+        self.app, self.metrics, self.token = app, metrics, token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != METRICS_PATH:
+            await self.app(scope, receive, send)
+            return
+        response: Response
+        given = dict(scope["headers"]).get(b"authorization", b"").removeprefix(b"Bearer ")
+        if self.token is None:
+            response = problem_response(
+                404,
+                "not-found",
+                "Not found",
+                "metrics are off (set KERVAN_METRICS_TOKEN)",
+                METRICS_PATH,
+            )
+        elif not hmac.compare_digest(given.strip(), self.token.get_secret_value().encode()):
+            response = problem_response(
+                401,
+                "unauthenticated",
+                "Not signed in",
+                "the metrics token is missing or wrong",
+                METRICS_PATH,
+            )
+        else:
+            body = await run_in_threadpool(self.metrics.exposition)  # reads the database
+            response = Response(body, media_type=CONTENT_TYPE_LATEST)
+        await response(scope, receive, send)
+
+
 class ReadinessCache:
     def __init__(self, settings: Settings, engine: Any) -> None:
         self.settings, self.engine = settings, engine
@@ -108,15 +150,5 @@ def install(app: FastAPI, settings: Settings) -> None:
         ok, checks = cache.get()
         return JSONResponse(jsonable_encoder(as_json(ok, checks)), status_code=200 if ok else 503)
 
-    @app.get("/metrics", operation_id="metrics", tags=["node"], dependencies=public)
-    def metrics_page(request: Request) -> Response:
-        """Prometheus metrics, for a scraper holding KERVAN_METRICS_TOKEN."""
-        expected = settings.metrics_token
-        if expected is None:
-            raise NotFound("metrics are off on this node (set KERVAN_METRICS_TOKEN)")
-        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), expected.get_secret_value().encode()):
-            raise Unauthenticated("the metrics token is missing or wrong")
-        return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
-
+    app.add_middleware(MetricsEndpoint, metrics=metrics, token=settings.metrics_token)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
