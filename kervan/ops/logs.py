@@ -70,8 +70,10 @@ def configure_logging(log_format: str = "json", level: str = "info") -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
-    # uvicorn's access lines carry query strings (names typed into a search): ours do not.
+    # uvicorn's access lines and httpx's request lines carry query strings (names typed into a
+    # search): ours do not.
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> Any:
