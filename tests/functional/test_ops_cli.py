@@ -168,3 +168,14 @@ def test_backup_never_overwrites_and_restore_never_goes_over_data(tmp_path: Path
     good = tmp_path / "good.dump"
     assert kervan("backup", str(good), KERVAN_DATABASE_URL=url).returncode == 0
     one_line_error(kervan("restore", str(good), KERVAN_DATABASE_URL=url), "exists already")
+
+
+def test_an_account_of_the_wrong_state_is_explained_in_the_officers_language() -> None:
+    from kervan.accounts.roles import Role, state_problem
+    from kervan.web import i18n
+    from kervan.web.i18n_errors import translate_message
+
+    problem = state_problem(Role.MIGRATION_OFFICER, "KAZ", "UZB")
+    assert problem is not None and state_problem(Role.CONSULAR_OFFICER, "KAZ", "UZB") is None
+    text = translate_message(i18n.Translator("ru"), problem)
+    assert text.startswith("Учётные записи этой роли") and "(UZB)" in text and "KAZ" in text
