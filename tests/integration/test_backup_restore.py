@@ -10,19 +10,15 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from kervan.accounts.roles import Role, system_principal
 from kervan.accounts.service import create_user
 from kervan.config import Settings
 from kervan.db.base import utcnow
-from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
+from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.exchange.federation import make_federation
 from kervan.exchange.inbox import receive_batch
 from kervan.exchange.trust_store import install
@@ -72,40 +68,20 @@ def fill_node(url: str, keys: Path) -> str:
     return envelope_id
 
 
-@pytest.fixture
-def fresh_target(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database to restore into: a new SQLite file, or a new PostgreSQL database
-    (made and dropped here)."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    server = make_url(normalise_url(database_url))
-    name = f"kervan_drill_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(
-        server.set(database="postgres").render_as_string(False), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_restore_drill(database_url: str, fresh_target: str, tmp_path: Path) -> None:
+def test_restore_drill(database_url: str, empty_database_url: str, tmp_path: Path) -> None:
     envelope_id = fill_node(database_url, tmp_path / "keys")
     dump = tmp_path / "node.dump"
     made = kervan(database_url, "backup", str(dump))
     assert made.returncode == 0, made.stderr
-    restored = kervan(fresh_target, "restore", str(dump))
+    restored = kervan(empty_database_url, "restore", str(dump))
     assert restored.returncode == 0, restored.stderr
-    audit = kervan(fresh_target, "audit", "verify")
+    audit = kervan(empty_database_url, "audit", "verify")
     assert audit.returncode == 0 and audit.stdout.startswith("audit chain intact"), audit
-    proof = kervan(fresh_target, "exchange", "verify", envelope_id)
+    proof = kervan(empty_database_url, "exchange", "verify", envelope_id)
     assert proof.returncode == 0 and proof.stdout.rstrip().endswith("proven"), proof
-    engine = make_engine(fresh_target)
+    engine = make_engine(empty_database_url)
     with engine.connect() as connection:
         documents = connection.scalar(select(func.count()).select_from(StayDocument))
     engine.dispose()
     assert documents == 40
-    assert kervan(fresh_target, "db", "current").stdout.split() == sorted(migration_heads())
+    assert kervan(empty_database_url, "db", "current").stdout.split() == sorted(migration_heads())
