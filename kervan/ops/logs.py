@@ -26,6 +26,7 @@ def _add_request_id(_logger: Any, _method: str, event: dict[str, Any]) -> dict[s
 
 
 def _redact(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    event.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
     for key in _REDACTED_KEYS & event.keys():
         event[key] = "[redacted]"
     return event
