@@ -33,6 +33,7 @@ def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
             ["bench.measures_bench", "--documents", documents, *postgres, "--postgres-url", server],
         ),
         ("exchange", ["bench.exchange_bench", "--envelopes", envelopes, "--postgres", server]),
+        ("cli", ["bench.cli_bench"]),
     ]
 
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("import", "search", "measures", "exchange"),
+        choices=("import", "search", "measures", "exchange", "cli"),
         help="run only these (repeatable)",
     )
     args = parser.parse_args(argv)

@@ -19,7 +19,7 @@ from kervan.db.engine import make_engine, normalise_url
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ["bench", "bench.import_bench", "bench.search_bench", "bench.measures_bench"]
-MODULES += ["bench.exchange_bench"]
+MODULES += ["bench.exchange_bench", "bench.cli_bench"]
 
 
 def python(*args: str) -> subprocess.CompletedProcess[str]:

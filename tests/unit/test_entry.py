@@ -3,6 +3,9 @@ imports); this keeps that summary equal to the commands the CLI really has."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import typer.main
 
 from kervan.cli import app
@@ -22,3 +25,13 @@ def test_help_and_version_need_no_command_module(capsys: object) -> None:
     assert main(["--version"]) == 0
     assert main(["--help"]) == 0
     assert "Commands:" in top_help() and "backup" in top_help()
+
+
+def test_help_and_version_import_no_command_framework_or_database_library() -> None:
+    probe = (
+        "import sys; from kervan.entry import main; main(['--help']); main(['--version']); "
+        "heavy = {'typer', 'click', 'sqlalchemy', 'fastapi', 'kervan.cli'} & set(sys.modules); "
+        "assert not heavy, heavy"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
