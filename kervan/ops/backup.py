@@ -48,6 +48,8 @@ def back_up(url: str, target: Path) -> int:
     Returns its size in bytes."""
     if target.exists():
         raise Conflict(f"{target} exists already; a backup never overwrites a file")
+    if not target.parent.is_dir():
+        raise InvalidInput(f"the folder {target.parent} does not exist; create it first")
     if (missing := missing_database(url)) is not None:
         raise InvalidInput(missing)
     partial = target.with_name(target.name + ".part")
@@ -93,6 +95,8 @@ def restore(source: Path, url: str) -> None:
             raise InvalidInput(f"{source} is not a SQLite backup (the node's database is SQLite)")
         if path.exists() and path.stat().st_size > 0:
             raise Conflict(f"{path} exists already; restore into a new file")
+        if not path.parent.is_dir():
+            raise InvalidInput(f"the folder {path.parent} does not exist; create it first")
         backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         target = sqlite3.connect(path)
         try:

@@ -175,6 +175,10 @@ def test_backup_never_overwrites_and_restore_never_goes_over_data(tmp_path: Path
     good = tmp_path / "good.dump"
     assert kervan("backup", str(good), KERVAN_DATABASE_URL=url).returncode == 0
     one_line_error(kervan("restore", str(good), KERVAN_DATABASE_URL=url), "exists already")
+    nowhere = f"sqlite:///{tmp_path / 'no' / 'restored.db'}"
+    one_line_error(kervan("restore", str(good), KERVAN_DATABASE_URL=nowhere), "does not exist")
+    elsewhere = str(tmp_path / "no" / "node.dump")
+    one_line_error(kervan("backup", elsewhere, KERVAN_DATABASE_URL=url), "does not exist")
 
 
 def test_an_account_of_the_wrong_state_is_explained_in_the_officers_language() -> None:
