@@ -100,8 +100,11 @@ def consecutive_ports(base_port: int) -> dict[str, int]:
 def check_ports(ports: Mapping[str, int]) -> None:
     """Fail with one line if a port is taken on 127.0.0.1 (bound as uvicorn binds it)."""
     for state, port in ports.items():
-        if (taken := port_taken(port)) is not None:
-            raise FederationError(f"{taken} (for {state}); choose another --base-port")
+        if (reason := port_taken(port)) is not None:
+            raise FederationError(
+                f"port {port} on 127.0.0.1 (for {state}) is not free ({reason}); "
+                "choose another --base-port"
+            )
 
 
 def _configure_benefit_kinds(settings: Settings, today: dt.date) -> None:

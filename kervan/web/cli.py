@@ -93,8 +93,11 @@ def demo(
     from kervan.web.demo import prepare_demo
 
     settings = load_settings(state=state, database_url=f"sqlite:///{database}")
-    if (taken := port_taken(port)) is not None:  # before anything is deleted or generated
-        fail(f"{taken}; is a demo running already? Stop it or choose another --port")
+    if (reason := port_taken(port)) is not None:  # before anything is deleted or generated
+        fail(
+            f"port {port} on 127.0.0.1 is not free ({reason}); is a demo running already? "
+            "Stop it or choose another --port"
+        )
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
