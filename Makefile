@@ -10,11 +10,13 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
 $(STAMP): requirements.lock pyproject.toml
+	@echo "Installing Kervan and its locked dependencies into $(VENV)/ (once; about two minutes) ..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+	@echo "Installed. Next time this step is skipped."
 
 install: $(STAMP)  ## Create .venv with the locked dependencies and Kervan itself
 
@@ -35,7 +37,7 @@ format: $(STAMP)  ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)  ## Run the benchmarks and record their figures in docs/benchmarks.md
+bench: $(STAMP)  ## Run every benchmark (ARGS=--help: options; ARGS=--record: write docs/benchmarks.md)
 	$(BIN)/python -m bench $(ARGS)
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv: pip install uv)

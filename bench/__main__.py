@@ -1,14 +1,16 @@
-"""Run every benchmark at its target size and record the figures in docs/benchmarks.md.
+"""Run every benchmark, one after the other, each in its own process.
 
-    .venv/bin/python -m bench [--quick]
+    .venv/bin/python -m bench [--quick] [--record] [--only NAME ...]     (make bench ARGS=…)
 
-``--quick`` runs each at a tenth of the size (a smoke test of the benchmarks themselves; the
-figures it writes say so by their sizes). PostgreSQL must be reachable at
-``KERVAN_BENCH_DATABASE_URL`` (default: the local server as ``postgres``).
+Each benchmark makes its own uniquely named scratch databases and drops only those. Figures
+are printed; ``--record`` also writes them to docs/benchmarks.md. PostgreSQL must be reachable
+at ``KERVAN_BENCH_DATABASE_URL`` (default: the local server as ``postgres``); each benchmark
+has its own ``--help`` (``python -m bench.import_bench --help``).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -16,28 +18,46 @@ import sys
 from bench.common import DEFAULT_POSTGRES
 
 
-def main() -> int:
-    quick = "--quick" in sys.argv[1:]
-    server = os.environ.get("KERVAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES)
+def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
     rows = "100000" if quick else "1000000"
-    persons = "100000" if quick else "1000000"
-    runs = [
-        ["bench.import_bench", "--rows", rows, "--database", "sqlite"],
-        [
-            "bench.import_bench",
-            "--rows",
-            rows,
-            "--database",
-            "postgresql",
-            "--postgres-url",
-            server,
-        ],
-        ["bench.search_bench", "--persons", persons, "--server", server],
-        ["bench.signin_bench", "--attempts", "5" if quick else "15"],
+    documents = "100000" if quick else "1000000"
+    envelopes = "2000" if quick else "20000"
+    postgres = ["--database", "postgresql"]
+    return [
+        ("import", ["bench.import_bench", "--rows", rows, "--database", "sqlite"]),
+        ("import", ["bench.import_bench", "--rows", rows, *postgres, "--postgres-url", server]),
+        ("search", ["bench.search_bench", "--persons", rows, "--server", server]),
+        ("measures", ["bench.measures_bench", "--documents", documents, "--database", "sqlite"]),
+        (
+            "measures",
+            ["bench.measures_bench", "--documents", documents, *postgres, "--postgres-url", server],
+        ),
+        ("exchange", ["bench.exchange_bench", "--envelopes", envelopes, "--postgres", server]),
+        ("cli", ["bench.cli_bench"]),
+        ("signin", ["bench.signin_bench", "--attempts", "5" if quick else "15"]),
     ]
-    for module, *args in runs:
-        print(f"== {module} {' '.join(args)}", flush=True)
-        done = subprocess.run([sys.executable, "-m", module, *args], check=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.split("\n\n")[0] if __doc__ else ""
+    )
+    parser.add_argument("--quick", action="store_true", help="a tenth of each size (a smoke run)")
+    parser.add_argument("--record", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=("import", "search", "measures", "exchange", "cli", "signin"),
+        help="run only these (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    server = os.environ.get("KERVAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES)
+    for name, (module, *rest) in runs(args.quick, server):
+        if args.only and name not in args.only:
+            continue
+        command = [module, *rest, *(["--record"] if args.record else [])]
+        print(f"== {' '.join(command)}", flush=True)
+        done = subprocess.run([sys.executable, "-m", *command], check=False)
         if done.returncode != 0:
             return done.returncode
     return 0

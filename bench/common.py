@@ -3,6 +3,8 @@ sections of ``docs/benchmarks.md`` each benchmark owns."""
 
 from __future__ import annotations
 
+import argparse
+import atexit
 import datetime as dt
 import json
 import os
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kervan.exchange.loadtest import fresh_database
+from kervan.exchange.loadtest import drop_database, fresh_database
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCHMARKS_DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -35,14 +37,39 @@ class Timer:
             self.seconds += time.perf_counter() - start
 
 
+#: The scratch databases this process created: the only ones it ever drops (at exit).
+_created: list[str] = []
+
+
+def _drop_created() -> None:
+    while _created:
+        drop_database(_created.pop())
+
+
+atexit.register(_drop_created)
+
+
 def fresh_sqlite(directory: Path, name: str) -> str:
-    """A migrated SQLite database file of its own."""
-    return fresh_database(f"sqlite:///{directory}", name)
+    """A migrated SQLite file of its own (``name`` plus a unique suffix), removed at exit."""
+    url = fresh_database(f"sqlite:///{directory}", name)
+    _created.append(url)
+    return url
 
 
 def fresh_postgres(server_url: str, name: str) -> str:
-    """Drop and re-create database ``name`` on the server of ``server_url``; migrate it."""
-    return fresh_database(server_url, name)
+    """A new migrated database on the server of ``server_url``, named ``name`` plus a unique
+    suffix, dropped at exit. No database that existed before is touched."""
+    url = fresh_database(server_url, name)
+    _created.append(url)
+    return url
+
+
+def add_record_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="write the figures to docs/benchmarks.md (default: print them only)",
+    )
 
 
 def machine() -> dict[str, Any]:

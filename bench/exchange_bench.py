@@ -32,7 +32,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from bench.common import DEFAULT_POSTGRES, machine, update_doc_section
+from bench.common import DEFAULT_POSTGRES, add_record_argument, machine, update_doc_section
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=None, help="envelopes per request")
-    parser.add_argument("--no-record", action="store_true", help="print, leave the docs alone")
+    add_record_argument(parser)
     parser.add_argument(
         "--postgres", default=os.environ.get("KERVAN_BENCH_POSTGRES", DEFAULT_POSTGRES)
     )
@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
     }
     _say(json.dumps(result))
-    if args.no_record:
+    if not args.record:
         return 0
     key = f"postgresql-{args.envelopes}-batch{pair.sender.exchange_batch_size}"
     update_doc_section(SECTION, render, key, result)

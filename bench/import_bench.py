@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from bench.common import (
     DEFAULT_POSTGRES,
     Timer,
+    add_record_argument,
     fresh_postgres,
     fresh_sqlite,
     machine,
@@ -204,7 +205,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("KERVAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES),
-        help="a server to create the kervan_bench databases on",
+        help="a server to create the scratch databases on (unique names, dropped after)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -214,7 +215,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="where the generated CSV files are kept between runs",
     )
     parser.add_argument("--profile", action="store_true", help="print where the import spends")
-    parser.add_argument("--no-docs", action="store_true", help="do not update the docs page")
+    add_record_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -262,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{import_rate:,.0f} rows/s; baseline {baseline_seconds:.1f} s = "
         f"{baseline_rate:,.0f} rows/s; ratio {result['ratio']:.2f}; peak RSS {rss:,.0f} MiB"
     )
-    if not args.no_docs:
+    if args.record:
         page = update_doc_section(SECTION, render, args.database, result)
         _say(f"updated {page}")
 

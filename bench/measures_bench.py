@@ -2,10 +2,12 @@
 ``UPDATE`` of the same rows' end dates on the same database in the same run.
 
     .venv/bin/python -m bench.measures_bench --documents 1000000 --database sqlite|postgresql
+        [--database-url URL] [--record]
 
 1. A register of N documents is generated "as of" 2020-05-01 (about a tenth of the documents
    are active and expire within the measure's period), in a child process so that the peak
-   memory reported is that of applying alone. ``--reuse`` keeps an existing database.
+   memory reported is that of applying alone, in a scratch database of its own (a unique
+   name, dropped at the end); ``--database-url`` uses a database of yours instead (kept).
 2. Baseline: ``UPDATE stay_documents SET valid_until = '2020-06-14' WHERE status = 'active'
    AND valid_until BETWEEN '2020-03-16' AND '2020-05-15'``, committed and timed, then undone
    from a saved copy outside the timing (PostgreSQL is vacuumed after it so the measure does
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,7 @@ from sqlalchemy import Engine, func, inspect, select, text
 
 from bench.common import (
     DEFAULT_POSTGRES,
+    add_record_argument,
     fresh_postgres,
     fresh_sqlite,
     machine,
@@ -41,7 +45,7 @@ from bench.common import (
 )
 from kervan.accounts.roles import system_principal
 from kervan.db.base import utcnow
-from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
+from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
 from kervan.exchange import trust_store
 from kervan.measures import service
@@ -69,22 +73,15 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _url(database: str, documents: int, directory: Path) -> str:
-    name = f"kervan_bench_measures_{documents}"
-    if database == "sqlite":
-        return f"sqlite:///{directory / name}.db"
-    from sqlalchemy.engine import make_url
+def _scratch(args: argparse.Namespace) -> str:
+    """A new migrated database of the benchmark's own, dropped when it ends."""
+    name = f"kervan_bench_measures_{args.documents}"
+    if args.database == "sqlite":
+        return fresh_sqlite(args.directory, name)
+    return fresh_postgres(args.postgres_url, name)
 
-    return make_url(normalise_url(DEFAULT_POSTGRES)).set(database=name).render_as_string(False)
 
-
-def fill(database: str, documents: int, directory: Path) -> None:
-    name = f"kervan_bench_measures_{documents}"
-    url = (
-        fresh_sqlite(directory, name)
-        if database == "sqlite"
-        else fresh_postgres(DEFAULT_POSTGRES, name)
-    )
+def fill(url: str, documents: int) -> None:
     engine = make_engine(url)
     started = time.perf_counter()
     load(engine, generate(documents, seed=1, host_state="KAZ", today=AS_OF))
@@ -246,18 +243,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--directory", type=Path, default=Path("/tmp"))
-    parser.add_argument("--reuse", action="store_true", help="keep an existing register")
+    parser.add_argument("--directory", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("KERVAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES),
+        help="a server to create the scratch database on (a unique name, dropped after)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="a database to use instead of a scratch one (filled if empty; never dropped)",
+    )
     parser.add_argument("--chunk-persons", type=int, default=200_000)
-    parser.add_argument("--fill-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--fill-only", help=argparse.SUPPRESS)
+    add_record_argument(parser)
     args = parser.parse_args(argv)
     if args.fill_only:
-        fill(args.database, args.documents, args.directory)
+        fill(args.fill_only, args.documents)
         return 0
-    url = _url(args.database, args.documents, args.directory)
-    if not (args.reuse and _ready(url, args.documents)):
-        fill_args = ["--fill-only", "--documents", str(args.documents)]
-        fill_args += ["--database", args.database, "--directory", str(args.directory)]
+    url = args.database_url or _scratch(args)
+    if not _ready(url, args.documents):
+        fill_args = ["--fill-only", url, "--documents", str(args.documents)]
         subprocess.run([sys.executable, "-m", "bench.measures_bench", *fill_args], check=True)
     upgrade(url)
     engine = make_engine(url)
@@ -276,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         machine=machine(),
     )
     _say(str(result))
-    update_doc_section(SECTION, render, f"{args.database}-{args.documents}", result)
+    if args.record:
+        update_doc_section(SECTION, render, f"{args.database}-{args.documents}", result)
     return 0
 
 

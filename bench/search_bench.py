@@ -26,7 +26,13 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from bench.common import DEFAULT_POSTGRES, fresh_postgres, machine, update_doc_section
+from bench.common import (
+    DEFAULT_POSTGRES,
+    add_record_argument,
+    fresh_postgres,
+    machine,
+    update_doc_section,
+)
 from kervan.accounts.roles import Principal, Role
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.identity.translit import detect_script
@@ -162,25 +168,26 @@ def render(results: dict[str, Any]) -> str:
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--server", default=DEFAULT_POSTGRES)
-    parser.add_argument("--reuse", action="store_true", help="Keep an already filled database")
-    args = parser.parse_args()
-    name = f"kervan_bench_search_{args.persons}"
-    if args.reuse:
-        from sqlalchemy.engine import make_url
-
-        url = make_url(args.server).set(database=name).render_as_string(False)
+    parser.add_argument(
+        "--database-url", help="an already filled database to search (kept; default: a scratch one)"
+    )
+    add_record_argument(parser)
+    args = parser.parse_args(argv)
+    if args.database_url:
+        url = args.database_url
     else:
-        url = fresh_postgres(args.server, name)
+        url = fresh_postgres(args.server, "kervan_bench_search")
         _fill(url, args.persons, args.seed)
     result = run(url, args.queries, args.seed)
     print(render({"postgresql": result}))
-    update_doc_section(SECTION, render, "postgresql", result)
+    if args.record:
+        update_doc_section(SECTION, render, "postgresql", result)
 
 
 if __name__ == "__main__":

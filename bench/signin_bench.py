@@ -20,7 +20,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from bench.common import fresh_sqlite, machine, update_doc_section
+from bench.common import add_record_argument, fresh_sqlite, machine, update_doc_section
 from kervan.accounts.roles import Role, system_principal
 from kervan.accounts.service import create_user
 from kervan.config import Settings
@@ -121,11 +121,13 @@ def render(results: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--attempts", type=int, default=15)
+    add_record_argument(parser)
     args = parser.parse_args()
     result = run(args.attempts)
     for kind, ratio in result["ratio"].items():
         print(f"{kind}: {result['median_ms'][kind]} ms ({ratio}x baseline)")
-    update_doc_section("signin-bench", render, "sqlite", result)
+    if args.record:
+        update_doc_section("signin-bench", render, "sqlite", result)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,6 @@
 
 import sys
 
-from kervan.cli import main
+from kervan.entry import main
 
 sys.exit(main())

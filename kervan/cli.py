@@ -20,6 +20,7 @@ from kervan.exchange.routing import install as install_exchange_routing
 from kervan.identity.cli import register as register_identity
 from kervan.measures import install as install_measures
 from kervan.measures.cli import register as register_measures
+from kervan.ops.cli import register as register_ops
 from kervan.registry.cli import register as register_registry
 from kervan.web.cli import register as register_web
 from kervan.web.i18n_cli import register as register_i18n
@@ -36,6 +37,7 @@ app.add_typer(audit_app, name="audit")
 register_identity(app)
 register_registry(app)
 register_web(app)
+register_ops(app)  # backup, restore
 register_i18n(app)
 register_benefits(app)
 register_measures(app)

@@ -5,8 +5,9 @@ Only the entry points (CLI, app factory) read settings; domain code is handed wh
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -21,7 +22,11 @@ class Settings(BaseSettings):
 
     state: str = Field("KAZ", description="ISO 3166-1 alpha-3 code of the state this node serves")
     database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL of the database")
-    environment: str = Field("development", description="development, test or production")
+    environment: Literal["development", "test", "production"] = Field(
+        "development",
+        description="development, test or production (all but development are "
+        "held to production's safety checks)",
+    )
     secret_key: str = Field(
         "development-only-secret",
         description="Key for session cookies and CSRF tokens; must be set outside development",
@@ -120,6 +125,15 @@ class Settings(BaseSettings):
         "requests are answered 429 until the minute has passed",
     )
 
+    # Running a node (docs/operate.md): proxies, logs, metrics.
+    log_format: Literal["json", "console"] = Field("json", description="json or console")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Least severe log level"
+    )
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token /metrics asks for; unset: /metrics is off (404)"
+    )
+
     @field_validator("state")
     @classmethod
     def _state_code(cls, value: str) -> str:
@@ -135,8 +149,6 @@ class Settings(BaseSettings):
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_are_networks(cls, value: list[str]) -> list[str]:
-        import ipaddress
-
         try:
             return [str(ipaddress.ip_network(v.strip(), strict=False)) for v in value]
         except ValueError as exc:
@@ -146,6 +158,6 @@ class Settings(BaseSettings):
     @classmethod
     def _no_placeholder_secret_in_production(cls, value: str, info: object) -> str:
         data = getattr(info, "data", {})
-        if data.get("environment") == "production" and value == "development-only-secret":
-            raise ValueError("KERVAN_SECRET_KEY must be set to a real secret in production")
+        if data.get("environment") != "development" and value == "development-only-secret":
+            raise ValueError("KERVAN_SECRET_KEY must be set to a real secret outside development")
         return value

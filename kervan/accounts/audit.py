@@ -24,6 +24,7 @@ from kervan.accounts.audit_rows import (
 )
 from kervan.accounts.models import AuditEntry, AuditHead
 from kervan.db.base import utcnow
+from kervan.ops.request_ids import with_request_id
 
 
 class Actor(Protocol):
@@ -105,7 +106,7 @@ def record(
         record_id=str(record_id) if record_id else "",
         purpose=purpose,
         address=principal.address,
-        details=details or {},
+        details=with_request_id(details),  # found again in the request's log lines
         prev_hash=head.last_hash,
     )
     entry.entry_hash = entry_digest(entry.prev_hash, hashed_fields(entry))

@@ -37,7 +37,10 @@ def add_user(
     ),
 ) -> None:
     """Create an account."""
+    from kervan.ops.serving import refuse_unless_ready
+
     settings = load_settings()
+    refuse_unless_ready(settings)  # the database is this node's, so the node's state is right
     with cli_session(settings) as session:
         user = service.create_user(
             session,

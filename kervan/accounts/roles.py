@@ -94,6 +94,14 @@ class Principal:
         return self.state if self.role is Role.CONSULAR_OFFICER else None
 
 
+def state_problem(role: Role, state: str, node_state: str) -> str | None:
+    """Accounts of a node act for its state; only a consular officer acts for another (the
+    home state of the mission they serve). None when ``state`` is right for ``role``."""
+    if role is Role.CONSULAR_OFFICER or state == node_state:
+        return None
+    return f"a {role.value} of this node acts for {node_state}, not {state}"
+
+
 def system_principal(state: str, name: str = "system") -> Principal:
     """The node acting on its own behalf: CLI commands run by the operator, background jobs."""
     return Principal(user_id=None, username=name, role=Role.MIGRATION_OFFICER, state=state)

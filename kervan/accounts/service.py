@@ -16,7 +16,7 @@ from kervan.accounts.audit_rows import StoredEntry
 from kervan.accounts.models import ApiToken, AuditCheckpoint, User, UserSession
 from kervan.accounts.password_policy import check_new_password
 from kervan.accounts.passwords import hash_password
-from kervan.accounts.roles import Permission, Principal, Role
+from kervan.accounts.roles import Permission, Principal, Role, state_problem
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kervan.registry.codes import validate_state_code
@@ -45,6 +45,8 @@ def create_user(
         validate_state_code(state)
     except ValueError as exc:
         raise InvalidInput(str(exc), errors=[FieldError("state", str(exc))]) from exc
+    if (wrong_state := state_problem(role, state, principal.state)) is not None:
+        raise InvalidInput(wrong_state, errors=[FieldError("state", wrong_state)])
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"a user named {username!r} exists already")
     user = User(

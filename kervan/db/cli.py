@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kervan.cli_support import load_settings
+from kervan.cli_support import fail, load_settings
 from kervan.db.engine import make_engine
 
 app = typer.Typer(help="The node's database.", no_args_is_help=True)
@@ -14,8 +14,14 @@ app = typer.Typer(help="The node's database.", no_args_is_help=True)
 def upgrade_command(revision: str = typer.Argument("head")) -> None:
     """Bring the database schema up to date (creates the SQLite file if needed)."""
     from kervan.db.migrate import upgrade
+    from kervan.ops.startup import missing_database, sqlite_path
 
     settings = load_settings()
+    path = sqlite_path(settings.database_url)
+    if path is not None and not path.parent.is_dir():
+        fail(f"the folder {path.parent} of the SQLite database does not exist; create it first")
+    if path is None and (missing := missing_database(settings.database_url)) is not None:
+        fail(missing)
     upgrade(settings.database_url, revision)
     typer.echo(f"database at revision {revision}")
 

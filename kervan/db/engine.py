@@ -40,6 +40,8 @@ def _begin_immediate(connection: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
+    # An error's message reaches the log; its SQL parameters may be a person's data.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)

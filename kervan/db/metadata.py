@@ -6,6 +6,7 @@ import kervan.accounts.models
 import kervan.benefits.models
 import kervan.exchange.models
 import kervan.measures.models
+import kervan.ops.models
 import kervan.registry.models  # noqa: F401
 from kervan.db.base import Base
 

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from kervan.db.migrate import upgrade
 from kervan.errors import KervanError
 from kervan.exchange.federation import make_federation
 from kervan.exchange.trust_store import install
+from kervan.ops.ports import port_taken
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
 from kervan.web.demo_example import example_kinds, example_measure
@@ -100,15 +100,11 @@ def consecutive_ports(base_port: int) -> dict[str, int]:
 def check_ports(ports: Mapping[str, int]) -> None:
     """Fail with one line if a port is taken on 127.0.0.1 (bound as uvicorn binds it)."""
     for state, port in ports.items():
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError as exc:
-                raise FederationError(
-                    f"port {port} on 127.0.0.1 (for {state}) is not free ({exc.strerror}); "
-                    "choose another --base-port"
-                ) from None
+        if (reason := port_taken(port)) is not None:
+            raise FederationError(
+                f"port {port} on 127.0.0.1 (for {state}) is not free ({reason}); "
+                "choose another --base-port"
+            )
 
 
 def _configure_benefit_kinds(settings: Settings, today: dt.date) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -44,19 +45,20 @@ def free_port() -> int:
 
 
 def fresh_database(server_url: str, name: str) -> str:
-    """A migrated database: a PostgreSQL one named ``name`` on the server, or a SQLite file."""
+    """A new migrated database named ``name`` plus a unique suffix — a PostgreSQL one on the
+    server of ``server_url``, or a SQLite file in the folder it names. Nothing that exists is
+    ever dropped or replaced: the caller drops what it got (``drop_database``)."""
+    unique = f"{name}_{secrets.token_hex(4)}"
     if server_url.startswith("sqlite"):
-        path = Path(server_url.removeprefix("sqlite:///")) / f"{name}.db"
-        path.unlink(missing_ok=True)
+        path = Path(server_url.removeprefix("sqlite:///")) / f"{unique}.db"
         url = f"sqlite:///{path}"
     else:
         admin_url = make_url(normalise_url(server_url)).set(database="postgres")
         admin = make_engine(admin_url.render_as_string(False), isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{unique}"'))
         admin.dispose()
-        url = admin_url.set(database=name).render_as_string(False)
+        url = admin_url.set(database=unique).render_as_string(False)
     upgrade(url)
     return url
 
@@ -97,6 +99,7 @@ class Pair:
             "KERVAN_DATABASE_URL": self.receiver.database_url,
             "KERVAN_KEYS_DIR": str(self.receiver.keys_dir),
             "KERVAN_ENVIRONMENT": "test",
+            "KERVAN_SECRET_KEY": secrets.token_urlsafe(32),  # outside development, a real one
             **(extra_env or {}),
         }
         log = (self.folder / "receiver.log").open("ab")

@@ -29,9 +29,11 @@ def worker(
     from kervan.exchange.keys import NodeKeys
     from kervan.exchange.transport import HttpTransport
     from kervan.exchange.worker import Worker
+    from kervan.ops.serving import refuse_unless_ready
 
     settings = load_settings()
     signing = NodeKeys(settings)  # re-read as keys rotate: no restart needed
+    refuse_unless_ready(settings)
     try:
         signing.for_signing(None, utcnow())
     except KervanError as exc:

@@ -20,8 +20,10 @@ from kervan.measures import install as install_measures
 from kervan.measures.api import router as measures_router
 from kervan.measures_ui.pages import router as measures_pages
 from kervan.measures_ui.views import router as measures_views
+from kervan.ops.web import install as install_ops
 from kervan.registry.api import router as register_router
 from kervan.registry.transfer.api import router as transfer_router
+from kervan.web.api_docs import install as install_api_docs
 from kervan.web.deps import Policy
 from kervan.web.pages import install_ui
 from kervan.web.problems import install_problem_handlers
@@ -37,7 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
         title=f"Kervan node {settings.state}",
         version=kervan.__version__,
         description="Register of foreign nationals and their stay documents.",
-        docs_url="/api/docs",
+        docs_url=None,  # served by kervan.web.api_docs from the package, not a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -63,6 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     # Outermost, so that every layer inside sees the same client address and scheme.
     app.add_middleware(ForwardedHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
+    install_api_docs(app)
+    install_ops(app, settings)  # /readyz, /metrics; request ids (outermost middleware)
 
     @app.get(
         "/healthz",

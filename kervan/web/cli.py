@@ -16,16 +16,31 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),
-    port: int = typer.Option(8000, help="Port to listen on"),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on"),
+    workers: int = typer.Option(1, min=1, max=64, help="HTTP worker processes"),
+    root_path: str = typer.Option(
+        "", help="Path prefix the reverse proxy serves the node under (e.g. /kervan)"
+    ),
+    ssl_certfile: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="TLS certificate chain (PEM), to serve HTTPS"
+    ),
+    ssl_keyfile: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="TLS private key (PEM) of --ssl-certfile"
+    ),
 ) -> None:
-    """Serve the node's API and UI (migrate the database first: `kervan db upgrade`)."""
-    import uvicorn
+    """Serve the node's API and UI on a database at the head revision."""
+    from kervan.ops.serving import serve_node
 
-    from kervan.web.app import create_app
-    from kervan.web.proxies import SERVER_OPTIONS
-
-    settings = load_settings()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **SERVER_OPTIONS)
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        fail("--ssl-certfile and --ssl-keyfile go together")
+    serve_node(
+        load_settings(),
+        host=host,
+        port=port,
+        workers=workers,
+        root_path=root_path,
+        tls=(ssl_certfile, ssl_keyfile) if ssl_certfile and ssl_keyfile else None,
+    )
 
 
 def demo(
@@ -72,15 +87,23 @@ def demo(
     import uvicorn
 
     from kervan.db.migrate import upgrade
+    from kervan.ops.ports import port_taken
+    from kervan.ops.serving import refuse_unless_ready
     from kervan.web.app import create_app
     from kervan.web.demo import prepare_demo
     from kervan.web.proxies import SERVER_OPTIONS
 
     settings = load_settings(state=state, database_url=f"sqlite:///{database}")
+    if (reason := port_taken(port)) is not None:  # before anything is deleted or generated
+        fail(
+            f"port {port} on 127.0.0.1 is not free ({reason}); is a demo running already? "
+            "Stop it or choose another --port"
+        )
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
     upgrade(settings.database_url)
+    refuse_unless_ready(settings)  # a demo database is one state's: --state must match it
     accounts = prepare_demo(settings, documents=documents, seed=seed)
     typer.echo(f"\nKervan demo node for {settings.state}")
     typer.echo(f"  API docs:  http://127.0.0.1:{port}/api/docs")

@@ -65,6 +65,13 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         if message != password_policy.TOO_SHORT
     ),
     (
+        re.compile(r"a \w+ of this node acts for (?P<node>\w+), not (?P<state>\w+)"),
+        N_(
+            "Accounts of this role act for this node's state (%(node)s), not %(state)s; only a "
+            "consular officer acts for another state."
+        ),
+    ),
+    (
         re.compile(r"a user named '(?P<username>[^']*)' exists"),
         N_("A user named %(username)s exists already."),
     ),

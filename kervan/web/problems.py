@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kervan.errors import KervanError
+from kervan.ops.request_ids import current_request_id
 
 log = logging.getLogger("kervan.web")
 
@@ -32,6 +33,8 @@ def problem_response(
         "instance": instance,
         **extra,
     }
+    if "request_id" not in body and (request_id := current_request_id()) is not None:
+        body["request_id"] = request_id  # the same id as the log lines and audit entries
     return JSONResponse(jsonable_encoder(body), status_code=status, media_type=MEDIA_TYPE)
 
 
@@ -97,7 +100,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    # Outside the request middleware by now: the id it chose travels in the scope.
+    request_id = request.scope.get("kervan.request_id")
+    log.exception("unexpected error", extra={"request_id": request_id})
     if (page := _html_error(request, 500, "internal-error", "")) is not None:
         return page
     return problem_response(
@@ -106,6 +111,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
         "Internal error",
         "The node failed to handle this request; the operator has the details in the log.",
         request.url.path,
+        **({"request_id": request_id} if request_id else {}),
     )
 
 

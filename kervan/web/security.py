@@ -159,9 +159,8 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# FastAPI's Swagger UI page loads its assets from this CDN and starts them with an inline script;
-# that one page gets the CDN and the hash of exactly that script, never 'unsafe-inline' scripts.
-DOCS_ASSETS = "https://cdn.jsdelivr.net"
+# The Swagger UI page (its assets are the node's own, kervan.web.api_docs) starts them with an
+# inline script: that one page gets the hash of exactly that script, never 'unsafe-inline'.
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
 _CACHEABLE_TYPES = ("text/css", "text/javascript", "application/javascript", "image/", "font/")
 
@@ -172,8 +171,8 @@ def docs_policy(html: bytes) -> str:
         for m in _INLINE_SCRIPT.finditer(html)
     )
     return (
-        f"default-src 'self'; script-src 'self' {DOCS_ASSETS} {hashes}; "
-        f"style-src 'self' {DOCS_ASSETS} 'unsafe-inline'; img-src 'self' data: https:; "
+        f"default-src 'self'; script-src 'self' {hashes}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     )
 

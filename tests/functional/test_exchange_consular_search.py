@@ -21,12 +21,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import Date, Integer, String, Uuid, column, insert, table, text
-from sqlalchemy.engine import make_url
 
 from kervan.accounts.roles import Principal, Role
 from kervan.config import Settings
 from kervan.db.base import UTCDateTime, utcnow
-from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
+from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
 from kervan.exchange import consular
 from kervan.exchange.keys import SigningKey
@@ -251,27 +250,9 @@ def test_any_spelling_that_folds_alike_finds_the_stored_name(
 # The migration: documents received before the keys existed are found once it has run.
 
 
-@pytest.fixture
-def unmigrated_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the same kind, migrated by the test itself."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'before.db'}"
-        return
-    name = f"kervan_test_keys_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    server = make_url(normalise_url(database_url))
-    admin = make_engine(server.set(database="postgres").render_as_string(False))
-    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_the_migration_keys_documents_received_before_it(unmigrated_url: str) -> None:
-    upgrade(unmigrated_url, "0006")
-    engine = make_engine(unmigrated_url)
+def test_the_migration_keys_documents_received_before_it(empty_database_url: str) -> None:
+    upgrade(empty_database_url, "0006")
+    engine = make_engine(empty_database_url)
     letters = "BCDFGKLMNPRSTVZ"
     filler = [f"TEST{a}{b}{c}" for a in letters for b in "AEIOU" for c in letters][:2100]
     surnames = ["RAKHIMOV", "MAMMADOV", "KARIMOV", *filler]
@@ -324,8 +305,8 @@ def test_the_migration_keys_documents_received_before_it(unmigrated_url: str) ->
             ],
         )
     engine.dispose()
-    upgrade(unmigrated_url)  # backfills in batches of 1,000: three here
-    engine = make_engine(unmigrated_url)
+    upgrade(empty_database_url)  # backfills in batches of 1,000: three here
+    engine = make_engine(empty_database_url)
     with engine.connect() as connection:
         unkeyed = connection.scalar(
             text("SELECT count(*) FROM exchange_nationals_abroad WHERE name_folded = ''")

@@ -39,7 +39,7 @@ def make_user(
     with unit_of_work(sessions) as session:
         create_user(
             session,
-            system_principal("KAZ", "test"),
+            system_principal(state, "test"),  # as by the node of the user's state
             username=username,
             password=PASSWORD,
             role=role,

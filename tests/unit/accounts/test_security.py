@@ -39,4 +39,4 @@ def test_docs_policy_hashes_inline_scripts_only() -> None:
     }
     assert expected <= set(script_src)
     assert "'unsafe-inline'" not in script_src
-    assert len(script_src) == 3 + len(expected)  # script-src, 'self', the CDN, the hashes
+    assert len(script_src) == 2 + len(expected)  # script-src, 'self', the hashes

@@ -1,0 +1,1 @@
+"""Running a node: start-up checks, readiness, metrics, structured logs, backups."""
