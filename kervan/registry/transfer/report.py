@@ -51,6 +51,7 @@ class ImportReport:
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
     outcome: Outcome = "imported"
+    initial: bool = False  # a first load (``first_load``)
 
     def add_errors(self, errors: list[RowError]) -> None:
         self.error_count += len(errors)
