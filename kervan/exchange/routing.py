@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Uuid, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from kervan.db.base import utcnow
@@ -91,6 +92,14 @@ def violation_waived(session: Session, violation: Any, host_state: str, reason: 
     )
 
 
+def _one_of_ids(session: Session, document_ids: list[Any]) -> ColumnElement[bool]:
+    # On PostgreSQL one array parameter: an IN list of a chunk's 5,000 ids is 5,000 parameters
+    # to render, bind and plan (a sixth of a first load's time was spent there).
+    if session.get_bind().dialect.name == "postgresql":
+        return StayDocument.id == any_(bindparam(None, document_ids, type_=ARRAY(Uuid())))
+    return StayDocument.id.in_(document_ids)
+
+
 def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
     """One message per imported document, for a chunk at a time (three columns read, one bulk
     insert), never an object per row."""
@@ -99,7 +108,7 @@ def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
         return
     rows = session.execute(
         select(StayDocument.id, StayDocument.person_id, StayDocument.nationality).where(
-            StayDocument.id.in_(document_ids),
+            _one_of_ids(session, document_ids),
             StayDocument.nationality.in_(recipients),
             StayDocument.nationality != StayDocument.host_state,
         )

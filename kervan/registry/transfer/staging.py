@@ -69,11 +69,9 @@ class Staging:
 
     def _replace(self, table: Table, rows: list[dict[str, Any]]) -> None:
         self.connection.exec_driver_sql(f"DELETE FROM {table.name}")
+        # Not analysed: never-analysed tables are planned from their size on disk, which is
+        # enough for the planner to probe the register's unique indexes once per staged key.
         bulk_insert(self.connection, table, rows)
-        if self.connection.dialect.name == "postgresql":
-            # Temporary tables have no statistics until analysed, and without them the planner
-            # may join a chunk's keys with the register by scanning the register.
-            self.connection.exec_driver_sql(f"ANALYZE {table.name}")
 
     def load_keys(self, chunk: list[ParsedRow]) -> None:
         """The chunk's passports and documents, each once, to join the register with."""
