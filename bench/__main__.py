@@ -22,7 +22,7 @@ def main() -> int:
     rows = "100000" if quick else "1000000"
     persons = "100000" if quick else "1000000"
     runs = [
-        ["bench.import_bench", "--rows", rows, "--database", "sqlite"],
+        ["bench.import_bench", "--rows", rows, "--database", "sqlite", "--record"],
         [
             "bench.import_bench",
             "--rows",
@@ -31,6 +31,7 @@ def main() -> int:
             "postgresql",
             "--postgres-url",
             server,
+            "--record",
         ],
         ["bench.search_bench", "--persons", persons, "--server", server],
     ]

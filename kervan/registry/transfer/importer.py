@@ -4,7 +4,8 @@ The rows are written inside a savepoint as they are reconciled, so that later ro
 persons and documents of earlier ones in the database rather than in an ever-growing dict: memory
 stays bounded by the chunk size whatever the file's length. At the end the savepoint is kept, or
 rolled back for a dry run and for an all-or-nothing import with bad rows; either way the report
-lists every bad row and counts exactly what the import does (or would do)."""
+lists every bad row and counts exactly what the import does (or would do). A first load
+(``first_load``) is the same import with the indexes built after and history per batch."""
 
 from __future__ import annotations
 
