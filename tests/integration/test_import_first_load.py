@@ -24,30 +24,15 @@ from kervan.registry.models import (
 )
 from kervan.registry.transfer import first_load
 from kervan.registry.transfer.bulk_load import TABLES
-from kervan.registry.transfer.importer import import_file
 from kervan.registry.transfer.models import ImportBatch
-from kervan.registry.transfer.report import ImportReport
 from kervan.registry.transfer.samples import SampleRow, repeated_rows, sample_rows, write_rows
 from kervan.uow import unit_of_work
-
-HOST = "KAZ"
+from tests.integration.import_support import HOST, run_import, write_csv
 
 
 @pytest.fixture(scope="module")
 def rows() -> list[SampleRow]:
     return list(sample_rows(40, seed=11, host_state=HOST))
-
-
-def run_import(
-    factory: sessionmaker[Session], principal: Principal, path: Path, **options: Any
-) -> ImportReport:
-    with unit_of_work(factory) as session:
-        return import_file(session, principal, path, host_state=HOST, **options)
-
-
-def csv_file(path: Path, rows: list[SampleRow]) -> Path:
-    write_rows(path, rows, "csv")
-    return path
 
 
 def indexes(engine: Engine) -> dict[str, set[str]]:
@@ -73,7 +58,7 @@ def test_a_first_load_writes_what_an_import_writes_but_one_history_entry_per_bat
     rows: list[SampleRow],
 ) -> None:
     before = indexes(engine), foreign_keys(engine)
-    path = csv_file(tmp_path / "first.csv", rows)
+    path = write_csv(tmp_path / "first.csv", rows)
     report = run_import(session_factory, officer, path, initial=True, chunk_rows=15)
     passports = {(r["passport_issuing_state"], r["passport_number"]) for r in rows}
     assert (report.outcome, report.initial, report.rows, report.documents_created) == (
@@ -106,9 +91,9 @@ def test_histories_begin_with_the_batch_entry_and_keep_later_changes(
     tmp_path: Path,
     rows: list[SampleRow],
 ) -> None:
-    run_import(session_factory, officer, csv_file(tmp_path / "first.csv", rows), initial=True)
+    run_import(session_factory, officer, write_csv(tmp_path / "first.csv", rows), initial=True)
     changed = {**rows[3], "valid_until": "2031-12-31"}
-    report = run_import(session_factory, officer, csv_file(tmp_path / "fix.csv", [changed]))
+    report = run_import(session_factory, officer, write_csv(tmp_path / "fix.csv", [changed]))
     assert (report.initial, report.documents_corrected) == (False, 1)
     with unit_of_work(session_factory) as session:
         document = session.scalars(
@@ -140,8 +125,8 @@ def test_records_made_after_a_first_load_have_their_own_history_only(
     tmp_path: Path,
     rows: list[SampleRow],
 ) -> None:
-    run_import(session_factory, officer, csv_file(tmp_path / "a.csv", rows[:20]), initial=True)
-    run_import(session_factory, officer, csv_file(tmp_path / "b.csv", rows[20:]))
+    run_import(session_factory, officer, write_csv(tmp_path / "a.csv", rows[:20]), initial=True)
+    run_import(session_factory, officer, write_csv(tmp_path / "b.csv", rows[20:]))
     with unit_of_work(session_factory) as session:
         later = session.scalars(
             select(StayDocument).where(StayDocument.number == rows[30]["document_number"])
@@ -156,9 +141,9 @@ def test_a_first_load_needs_an_empty_register(
     tmp_path: Path,
     rows: list[SampleRow],
 ) -> None:
-    run_import(session_factory, officer, csv_file(tmp_path / "a.csv", rows[:5]))
+    run_import(session_factory, officer, write_csv(tmp_path / "a.csv", rows[:5]))
     with pytest.raises(Conflict, match="needs an empty register"):
-        run_import(session_factory, officer, csv_file(tmp_path / "b.csv", rows[5:]), initial=True)
+        run_import(session_factory, officer, write_csv(tmp_path / "b.csv", rows[5:]), initial=True)
     assert count(session_factory, StayDocument) == 5
 
 
@@ -174,7 +159,7 @@ def test_a_dry_or_rejected_first_load_leaves_the_schema_and_register_untouched(
     before = indexes(engine), foreign_keys(engine)
     bad = [*rows[:10], {**rows[10], "valid_from": "not a date"}, *rows[11:]]
     report = run_import(
-        session_factory, officer, csv_file(tmp_path / "bad.csv", bad), initial=True, **options
+        session_factory, officer, write_csv(tmp_path / "bad.csv", bad), initial=True, **options
     )
     assert report.outcome == ("dry_run" if options else "rejected")
     assert [(e.row, e.column) for e in report.errors] == [(12, "valid_from")]
@@ -188,7 +173,7 @@ def test_a_large_file_into_an_empty_register_is_a_first_load(
 ) -> None:
     path = tmp_path / "large.csv"
     write_rows(path, repeated_rows(first_load.MIN_ROWS), "csv")
-    small = csv_file(tmp_path / "small.csv", list(repeated_rows(10, first=10**7)))
+    small = write_csv(tmp_path / "small.csv", list(repeated_rows(10, first=10**7)))
     with session_factory() as session:
         assert first_load.decide(session, path, "csv", None)
         assert not first_load.decide(session, small, "csv", None)

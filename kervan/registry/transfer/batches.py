@@ -58,6 +58,19 @@ def _values_at_creation(current: dict[str, Any], events: Sequence[Any]) -> dict[
     return values
 
 
+def _with_first_entry(
+    session: Session,
+    record: Any,
+    events: list[Any],
+    snapshot: Callable[[Any], dict[str, Any]],
+    entry: Callable[[ImportBatch, dict[str, Any]], Any],
+) -> list[Any]:
+    batch = batch_of(session, record.id)
+    if batch is None:
+        return events
+    return [entry(batch, _values_at_creation(snapshot(record), events)), *events]
+
+
 def document_history(
     session: Session,
     document: StayDocument,
@@ -65,21 +78,21 @@ def document_history(
     snapshot: Callable[[StayDocument], dict[str, Any]],
 ) -> list[StayDocumentEvent]:
     """``events`` preceded by the "issued" entry of the batch that loaded ``document``."""
-    batch = batch_of(session, document.id)
-    if batch is None:
-        return events
-    issued = StayDocumentEvent(
-        id=batch.id,
-        document_id=document.id,
-        kind=StayEventKind.ISSUED,
-        at=batch.at,
-        actor=batch.actor,
-        reason=batch.reason,
-        measure_id=None,
-        old_values={},
-        new_values=_values_at_creation(snapshot(document), events),
-    )
-    return [issued, *events]
+
+    def issued(batch: ImportBatch, values: dict[str, Any]) -> StayDocumentEvent:
+        return StayDocumentEvent(
+            id=batch.id,
+            document_id=document.id,
+            kind=StayEventKind.ISSUED,
+            at=batch.at,
+            actor=batch.actor,
+            reason=batch.reason,
+            measure_id=None,
+            old_values={},
+            new_values=values,
+        )
+
+    return _with_first_entry(session, document, events, snapshot, issued)
 
 
 def person_history(
@@ -89,17 +102,17 @@ def person_history(
     snapshot: Callable[[Person], dict[str, Any]],
 ) -> list[PersonEvent]:
     """``events`` preceded by the "created" entry of the batch that loaded ``person``."""
-    batch = batch_of(session, person.id)
-    if batch is None:
-        return events
-    created = PersonEvent(
-        id=batch.id,
-        person_id=person.id,
-        kind="created",
-        at=batch.at,
-        actor=batch.actor,
-        reason=batch.reason,
-        old_values={},
-        new_values=_values_at_creation(snapshot(person), events),
-    )
-    return [created, *events]
+
+    def created(batch: ImportBatch, values: dict[str, Any]) -> PersonEvent:
+        return PersonEvent(
+            id=batch.id,
+            person_id=person.id,
+            kind="created",
+            at=batch.at,
+            actor=batch.actor,
+            reason=batch.reason,
+            old_values={},
+            new_values=values,
+        )
+
+    return _with_first_entry(session, person, events, snapshot, created)
