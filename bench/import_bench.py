@@ -227,6 +227,15 @@ def render(results: dict[str, Any]) -> str:
             f"| {r['peak_rss_mib']:,.0f} MiB | {r['load_before']:.1f} → {r['load_after']:.1f} "
             f"| {r['date']} |"
         )
+    figures = [Figure(**{k: r[k] for k in Figure.__dataclass_fields__}) for r in results.values()]
+    lines += ["", "Targets (issue 14), judged on the figures above, under the load shown:", ""]
+    lines += [f"- {verdict}" for verdict in verdicts(figures)]
+    sizes = {f.rows for f in figures if f.what == "first load"}
+    if 3_000_000 not in sizes:
+        lines.append(
+            "- not measured: a first load of 3 M rows and the delta into a 3 M register "
+            "(`--rows 3000000`); growth is judged between the sizes measured."
+        )
     any_result = next(iter(results.values()), None)
     if any_result:
         m = any_result["machine"]
