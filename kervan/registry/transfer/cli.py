@@ -63,6 +63,7 @@ def import_command(
     initial: bool | None = typer.Option(
         None,
         "--initial/--no-initial",
+        show_default=False,
         help="First load into an empty register: indexes built after, history per batch "
         "(default: when the register is empty and the file has 20,000 rows or more)",
     ),
