@@ -75,8 +75,10 @@ class Staging:
 
     def load_keys(self, chunk: list[ParsedRow]) -> None:
         """The chunk's passports and documents, each once, to join the register with."""
-        passports = {(r.passport_issuing_state, r.passport_number) for r in chunk}
-        documents = {(r.document_kind, r.document_number) for r in chunk}
+        # Sorted, so that the joins probe the unique indexes in their own order (neighbouring
+        # keys share pages) rather than jumping across them.
+        passports = sorted({(r.passport_issuing_state, r.passport_number) for r in chunk})
+        documents = sorted({(r.document_kind, r.document_number) for r in chunk})
         self._replace(PASSPORTS, [{"issuing_state": s, "number": n} for s, n in passports])
         self._replace(DOCUMENTS, [{"kind": k, "number": n} for k, n in documents])
 
