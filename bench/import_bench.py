@@ -167,7 +167,8 @@ def verdicts(figures: list[Figure]) -> list[str]:
                 _verdict(
                     f"{database} rate at {large.rows:,} within 25 % of rate at {small.rows:,}",
                     abs(change) <= TARGET_GROWTH or change > 0,
-                    f"{change:+.0%}",
+                    f"{change:+.0%}; the import process's own CPU time per row changed "
+                    f"{_cpu_per_row(large) / _cpu_per_row(small) - 1:+.0%}",
                 )
             )
     if figures:
@@ -178,6 +179,10 @@ def verdicts(figures: list[Figure]) -> list[str]:
             )
         )
     return lines
+
+
+def _cpu_per_row(figure: Figure) -> float:
+    return figure.cpu_seconds / figure.rows
 
 
 def _verdict(target: str, met: bool, value: str) -> str:
