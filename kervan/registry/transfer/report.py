@@ -81,6 +81,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "all_or_nothing": self.all_or_nothing,
             "outcome": self.outcome,
+            "initial": self.initial,
             **self.counts(),
             "errors_truncated": self.errors_truncated,
             "errors": [e.as_dict() for e in self.errors],
