@@ -6,12 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Uuid,
+    any_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from kervan.db.base import utcnow
-from kervan.db.bulk import bulk_insert
-from kervan.db.ids import uuid7
+from kervan.db.base import UTCDateTime, utcnow
+from kervan.db.ids import uuid7, uuid7_sql
 from kervan.exchange import trust_store
 from kervan.exchange.models import OutboxMessage
 from kervan.registry import hooks
@@ -91,37 +102,64 @@ def violation_waived(session: Session, violation: Any, host_state: str, reason: 
     )
 
 
+def _one_of_ids(session: Session, document_ids: list[Any]) -> ColumnElement[bool]:
+    # On PostgreSQL one array parameter: an IN list of a chunk's 5,000 ids is 5,000 parameters
+    # to render, bind and plan (a sixth of a first load's time was spent there).
+    if session.get_bind().dialect.name == "postgresql":
+        return StayDocument.id == any_(bindparam(None, document_ids, type_=ARRAY(Uuid())))
+    return StayDocument.id.in_(document_ids)
+
+
+def _uuid_text(dialect_name: str, column: Any) -> ColumnElement[str]:
+    """A uuid column as ``str(uuid)`` writes it (SQLite stores 32 hex digits, unhyphenated)."""
+    text = cast(column, String)
+    if dialect_name == "postgresql":
+        return text
+    parts = [func.substr(text, start, length) for start, length in _UUID_GROUPS]
+    joined: ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        joined = joined + "-" + part
+    return func.lower(joined)
+
+
+_UUID_GROUPS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+
+
 def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
-    """One message per imported document, for a chunk at a time (three columns read, one bulk
-    insert), never an object per row."""
+    """One message per imported document, for a chunk at a time, in one ``INSERT … SELECT``:
+    the messages (ids and bodies included) are made by the database, none passes through
+    Python."""
     recipients = home_states(session)
     if not document_ids or not recipients:
         return
-    rows = session.execute(
-        select(StayDocument.id, StayDocument.person_id, StayDocument.nationality).where(
-            StayDocument.id.in_(document_ids),
-            StayDocument.nationality.in_(recipients),
-            StayDocument.nationality != StayDocument.host_state,
-        )
-    ).all()
+    dialect = session.get_bind().dialect
+    json_object = func.json_build_object if dialect.name == "postgresql" else func.json_object
+    json_array = func.json_build_array if dialect.name == "postgresql" else func.json_array
     now = utcnow()
-    bulk_insert(
-        session.connection(),
-        OutboxMessage.__table__,  # type: ignore[arg-type]
-        [
-            {
-                "id": uuid7(),
-                "type": "stay.issued",
-                "to_state": nationality,
-                "subject_type": "person",
-                "subject_id": person_id,
-                "body": {"documents": [{"document_id": str(document_id)}], "event_kind": "issued"},
-                "created_at": now,
-                "status": "pending",
-                "attempts": 0,
-            }
-            for document_id, person_id, nationality in rows
-        ],
+    body = json_object(
+        "documents",
+        json_array(json_object("document_id", _uuid_text(dialect.name, StayDocument.id))),
+        "event_kind",
+        "issued",
+    )
+    rows = select(
+        uuid7_sql(dialect, now),
+        literal("stay.issued"),
+        StayDocument.nationality,
+        literal("person"),
+        StayDocument.person_id,
+        body,
+        literal(now, UTCDateTime()),
+        literal("pending"),
+        literal(0),
+    ).where(
+        _one_of_ids(session, document_ids),
+        StayDocument.nationality.in_(recipients),
+        StayDocument.nationality != StayDocument.host_state,
+    )
+    columns = ["id", "type", "to_state", "subject_type", "subject_id", "body", "created_at"]
+    session.execute(
+        insert(OutboxMessage).from_select([*columns, "status", "attempts"], rows),
     )
 
 

@@ -36,6 +36,7 @@ from kervan.registry.schemas import (
     ViolationCreate,
 )
 from kervan.registry.scoping import in_scope, require
+from kervan.registry.transfer import batches
 
 # ----------------------------------------------------------------------------------------------
 # Persons
@@ -247,13 +248,14 @@ def person_history(
     session: Session, principal: Principal, person_id: uuid.UUID
 ) -> list[PersonEvent]:
     require(principal, Permission.REGISTER_READ)
-    _load_person(session, principal, person_id, "person.history")
+    person = _load_person(session, principal, person_id, "person.history")
     audit.record(session, principal, "person.history", record_type="person", record_id=person_id)
-    return list(
+    events = list(
         session.scalars(
             select(PersonEvent).where(PersonEvent.person_id == person_id).order_by(PersonEvent.id)
         )
     )
+    return batches.person_history(session, person, events, _person_snapshot)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -494,13 +496,14 @@ def document_history(
         record_type="stay_document",
         record_id=document.id,
     )
-    return list(
+    events = list(
         session.scalars(
             select(StayDocumentEvent)
             .where(StayDocumentEvent.document_id == document.id)
             .order_by(StayDocumentEvent.id)
         )
     )
+    return batches.document_history(session, document, events, _document_snapshot)
 
 
 # ----------------------------------------------------------------------------------------------

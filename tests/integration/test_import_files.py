@@ -24,12 +24,9 @@ from kervan.registry.models import (
 )
 from kervan.registry.naming import name_columns
 from kervan.registry.transfer.columns import COLUMNS
-from kervan.registry.transfer.importer import import_file
-from kervan.registry.transfer.report import ImportReport
 from kervan.registry.transfer.samples import SampleRow, sample_rows, write_rows
-from kervan.uow import unit_of_work
+from tests.integration.import_support import HOST, run_import, write_csv
 
-HOST = "KAZ"
 TABLES = (Person, TravelDocument, PersonEvent, StayDocument, StayDocumentEvent)
 
 
@@ -38,24 +35,12 @@ def rows() -> list[SampleRow]:
     return list(sample_rows(60, seed=7, host_state=HOST))
 
 
-def run_import(
-    factory: sessionmaker[Session], principal: Principal, path: Path, **options: Any
-) -> ImportReport:
-    with unit_of_work(factory) as session:
-        return import_file(session, principal, path, host_state=HOST, **options)
-
-
 def counts(factory: sessionmaker[Session]) -> dict[str, int]:
     with factory() as session:
         return {
             m.__tablename__: session.scalar(select(func.count()).select_from(m)) or 0
             for m in TABLES
         }
-
-
-def write_csv(path: Path, rows: list[SampleRow]) -> Path:
-    write_rows(path, rows, "csv")
-    return path
 
 
 @pytest.mark.parametrize("file_format", ["csv", "json", "jsonl", "xlsx"])

@@ -1,9 +1,13 @@
 """Import and export of the register: CSV, JSON (array or lines) and XLSX in, CSV and JSON out.
 
 - ``columns``: the row format; ``formats``: streaming readers; ``validation``: per-row checks;
-- ``importer``: ``import_file``, chunk by chunk in a savepoint, with ``lookups`` (what the
-  register holds), ``reconcile`` (what each row does), ``storage`` (values in storage form) and
-  ``planner`` (PostgreSQL statistics during large imports); ``report``: what it tells;
+- ``importer``: ``import_file``, chunk by chunk in a savepoint, with ``pipeline`` (the next
+  chunk read in a thread while the previous one is written), ``staging`` (each chunk's keys and
+  corrections in temporary tables), ``lookups`` (what the register holds, by joins with them),
+  ``reconcile`` (what each row does), ``storage`` (values in storage form) and ``planner``
+  (PostgreSQL statistics during large imports); ``report``: what it tells;
+- ``first_load``: loading an empty register, with ``bulk_load`` (indexes built after, foreign
+  keys checked once) and ``batches`` + ``models`` (one history entry per batch);
 - ``exporter``: the register back out in the same row format;
 - ``api`` and ``cli``: the HTTP routes and the ``kervan import`` / ``kervan export`` commands;
 - ``samples``: import files from the synthetic register (demo, tests, benchmark)."""

@@ -40,6 +40,10 @@ class ImportReportPublic(BaseModel):
     dry_run: bool
     all_or_nothing: bool
     outcome: Literal["imported", "rejected", "dry_run"]
+    initial: bool = Field(
+        description="A first load: an empty register and a file of 20,000 rows or more "
+        "(indexes built after, history per batch)"
+    )
     rows: int
     persons_created: int
     documents_created: int

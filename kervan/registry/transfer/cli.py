@@ -60,6 +60,13 @@ def import_command(
     partial: bool = typer.Option(
         False, "--partial", help="Import the good rows even if some are bad (default: all or none)"
     ),
+    initial: bool | None = typer.Option(
+        None,
+        "--initial/--no-initial",
+        show_default=False,
+        help="First load into an empty register: indexes built after, history per batch "
+        "(default: when the register is empty and the file has 20,000 rows or more)",
+    ),
 ) -> None:
     """Import persons and stay documents from a CSV, JSON, JSON Lines or XLSX file.
 
@@ -78,6 +85,7 @@ def import_command(
                 all_or_nothing=not partial,
                 file_format=fmt,
                 progress=progress,
+                initial=initial,
             )
     except ImportFileError as exc:
         fail(f"{file.name}: {exc.detail}")

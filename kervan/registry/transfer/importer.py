@@ -4,17 +4,17 @@ The rows are written inside a savepoint as they are reconciled, so that later ro
 persons and documents of earlier ones in the database rather than in an ever-growing dict: memory
 stays bounded by the chunk size whatever the file's length. At the end the savepoint is kept, or
 rolled back for a dry run and for an all-or-nothing import with bad rows; either way the report
-lists every bad row and counts exactly what the import does (or would do)."""
+lists every bad row and counts exactly what the import does (or would do). A first load
+(``first_load``) is the same import with the indexes built after and history per batch."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import ExitStack, closing
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,11 +32,16 @@ from kervan.registry.models import (
 )
 from kervan.registry.naming import name_columns
 from kervan.registry.scoping import require
+from kervan.registry.transfer import first_load
+from kervan.registry.transfer.batches import RecordIds
+from kervan.registry.transfer.bulk_load import without_upkeep
 from kervan.registry.transfer.formats import Row, detect_format, read_rows
 from kervan.registry.transfer.lookups import fetch_documents, fetch_persons
+from kervan.registry.transfer.pipeline import Prefetched
 from kervan.registry.transfer.planner import StatisticsKeeper
 from kervan.registry.transfer.reconcile import ChunkWrites, ImportContext, reconcile_row
 from kervan.registry.transfer.report import ImportFileError, ImportReport, RowError
+from kervan.registry.transfer.staging import Staging
 from kervan.registry.transfer.storage import as_uuid, timestamp_form, uuid7_hex
 from kervan.registry.transfer.validation import ParsedRow, parse_row
 
@@ -54,17 +59,6 @@ _TABLES: tuple[tuple[str, Any], ...] = (
     ("travel_documents", TravelDocument),
     ("stay_documents", StayDocument),
     ("events", StayDocumentEvent),
-)
-_CORRECT = (
-    update(cast(Table, StayDocument.__table__))
-    .where(StayDocument.__table__.c.id == bindparam("b_id"))
-    .values(
-        purpose=bindparam("b_purpose"),
-        valid_from=bindparam("b_valid_from"),
-        valid_until=bindparam("b_valid_until"),
-        status=bindparam("b_status"),
-        updated_at=bindparam("b_updated_at"),
-    )
 )
 
 
@@ -90,18 +84,22 @@ def import_file(
     progress: Progress | None = None,
     file_name: str | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    initial: bool | None = None,
 ) -> ImportReport:
     """Import ``path`` into the register of ``host_state`` on the caller's transaction.
 
     ``file_name`` is the name to report and audit (an upload's own name rather than the temporary
-    file's). Raises ``ImportFileError`` if the file as a whole cannot be read; bad rows never
-    raise, they are in the report (``outcome`` says whether anything was written)."""
+    file's). ``initial`` asks for a first load (``first_load``): True insists on it (the
+    register must be empty), None lets a large file into an empty register be one, False never.
+    Raises ``ImportFileError`` if the file as a whole cannot be read; bad rows never raise,
+    they are in the report (``outcome`` says whether anything was written)."""
     require(principal, Permission.REGISTER_IMPORT)
     name = file_name or path.name
     report = ImportReport(name, "", dry_run, all_or_nothing)
     try:
         fmt = detect_format(name, file_format)
         report.file_format = fmt
+        report.initial = first_load.decide(session, path, fmt, initial)
         with closing(read_rows(path, fmt)) as rows:
             _import_in_savepoint(session, principal, rows, host_state, report, progress, chunk_rows)
     except ImportFileError as exc:
@@ -133,40 +131,62 @@ def _import_in_savepoint(
     progress: Progress | None,
     chunk_rows: int,
 ) -> None:
+    ids = RecordIds(uuid7_hex())
     ctx = ImportContext(
         host_state,
         principal.actor,
         f"import of {report.file_name}",
         _name_deriver(),
-        uuid7_hex(),
+        ids,
         timestamp_form(session.get_bind().dialect.name),
+        batch_history=report.initial,
     )
     statistics = StatisticsKeeper.for_session(session, first_at=chunk_rows)
     savepoint = session.begin_nested()
     try:
-        for read, chunk, chunk_errors in _chunks(rows, report, chunk_rows):
-            _import_chunk(session, ctx, chunk, chunk_errors, report)
-            statistics.after_chunk(session, report.persons_created + report.documents_created)
-            if progress is not None:
-                progress(read)
+        with ExitStack() as stack:
+            load = (
+                stack.enter_context(without_upkeep(session.connection()))
+                if report.initial
+                else None
+            )
+            staging = Staging.create(session.connection())
+            chunks = stack.enter_context(closing(Prefetched(_chunks(rows, chunk_rows))))
+            for read, chunk, chunk_errors in chunks:
+                report.rows += read
+                ids.start_batch()
+                before = (report.persons_created, report.documents_created)
+                _import_chunk(session, ctx, staging, chunk, chunk_errors, report)
+                if report.initial:
+                    first_load.record_batch(session, ctx, ids, chunk, before, report)
+                statistics.after_chunk(session, report.persons_created + report.documents_created)
+                if progress is not None:
+                    progress(read)
+            staging.drop()
+            _decide_outcome(report)
+            if load is not None and report.outcome == "imported":
+                load.rebuild()
     except IntegrityError as exc:
         savepoint.rollback()
         raise Conflict("the register changed while the file was imported; import it again") from exc
     except BaseException:
         savepoint.rollback()
         raise
-    if report.dry_run:
-        report.outcome = "dry_run"
-    elif report.all_or_nothing and report.error_count:
-        report.outcome = "rejected"
     if report.outcome == "imported":
         savepoint.commit()
     else:
         savepoint.rollback()
 
 
+def _decide_outcome(report: ImportReport) -> None:
+    if report.dry_run:
+        report.outcome = "dry_run"
+    elif report.all_or_nothing and report.error_count:
+        report.outcome = "rejected"
+
+
 def _chunks(
-    rows: Iterator[Row], report: ImportReport, size: int
+    rows: Iterator[Row], size: int
 ) -> Iterator[tuple[int, list[ParsedRow], list[RowError]]]:
     """Valid rows in chunks of at most ``size`` rows read: (rows read, valid rows, problems)."""
     chunk: list[ParsedRow] = []
@@ -180,10 +200,8 @@ def _chunks(
         else:
             errors.extend(parsed)
         if read == size:
-            report.rows += read
             yield read, chunk, errors
             chunk, errors, read = [], [], 0
-    report.rows += read
     if read:
         yield read, chunk, errors
 
@@ -191,32 +209,34 @@ def _chunks(
 def _import_chunk(
     session: Session,
     ctx: ImportContext,
+    staging: Staging,
     chunk: list[ParsedRow],
     errors: list[RowError],
     report: ImportReport,
 ) -> None:
     rejected = {e.row for e in errors}
     if chunk:
-        persons = fetch_persons(session, chunk)
-        documents = fetch_documents(session, ctx.host_state, chunk)
+        staging.load_keys(chunk)
+        persons = fetch_persons(session)
+        documents = fetch_documents(session, ctx.host_state)
         writes = ChunkWrites.for_chunk(ctx)
         for row in chunk:
             problems = reconcile_row(row, ctx, persons, documents, writes, report)
             if problems:
                 errors.extend(problems)
                 rejected.add(row.row)
-        _write(session, writes, notify=not report.dry_run)
+        _write(session, staging, writes, notify=not report.dry_run)
     errors.sort(key=lambda e: e.row)  # stable: a row's problems stay in column order
     report.rows_rejected += len(rejected)
     report.add_errors(errors)
 
 
-def _write(session: Session, writes: ChunkWrites, *, notify: bool) -> None:
+def _write(session: Session, staging: Staging, writes: ChunkWrites, *, notify: bool) -> None:
     connection = session.connection()
     for attribute, model in _TABLES:
         bulk_insert(connection, model.__table__, getattr(writes, attribute))
     if writes.updates:
-        connection.execute(_CORRECT, list(writes.updates.values()))
+        staging.correct_documents(list(writes.updates.values()))
     if notify and writes.changed_ids:
         hooks.documents_bulk_changed(session, [as_uuid(i) for i in writes.changed_ids])
 
@@ -228,5 +248,6 @@ def _audit_details(report: ImportReport) -> dict[str, Any]:
         "dry_run": report.dry_run,
         "all_or_nothing": report.all_or_nothing,
         "outcome": report.outcome,
+        "initial": report.initial,
         **report.counts(),
     }

@@ -1,5 +1,6 @@
 """What the register already holds for a chunk of rows: the persons behind its passports and its
-stay documents, one query each, read as plain values rather than ORM objects."""
+stay documents, one join with the chunk's staged keys each, read as plain values rather than
+ORM objects."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, any_, bindparam, select, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kervan.registry.models import Person, StayDocument, TravelDocument
-from kervan.registry.transfer.validation import Birth, ParsedRow
+from kervan.registry.transfer.staging import DOCUMENTS, PASSPORTS
+from kervan.registry.transfer.validation import Birth
 
 PassportKey = tuple[str, str]  # (issuing state, number)
 DocumentKey = tuple[str, str]  # (kind, number) within the host state
@@ -54,8 +55,9 @@ class KnownDocument:
     pending: dict[str, Any] | None = None
 
 
-def fetch_persons(session: Session, rows: list[ParsedRow]) -> dict[PassportKey, KnownPerson]:
-    wanted = {(r.passport_issuing_state, r.passport_number) for r in rows}
+def fetch_persons(session: Session) -> dict[PassportKey, KnownPerson]:
+    """The persons holding the staged passports (``staging.load_keys``)."""
+    staged = PASSPORTS.c
     query = (
         select(
             TravelDocument.issuing_state,
@@ -73,86 +75,73 @@ def fetch_persons(session: Session, rows: list[ParsedRow]) -> dict[PassportKey, 
             Person.birth_day,
             Person.sex,
         )
+        .select_from(PASSPORTS)
+        # An exact probe of the (issuing_state, number) unique index per staged passport.
+        .join(
+            TravelDocument,
+            (TravelDocument.issuing_state == staged.issuing_state)
+            & (TravelDocument.number == staged.number),
+        )
         .join(Person, Person.id == TravelDocument.person_id)
-        .where(_one_of(session, TravelDocument.number, {number for _, number in wanted}))
     )
-    found: dict[PassportKey, KnownPerson] = {}
-    for (
-        state,
-        number,
-        expiry,
-        pid,
-        pn,
-        sn,
-        pat,
-        pi,
-        si,
-        nat,
-        year,
-        month,
-        day,
-        sex,
-    ) in session.execute(query):
-        if (state, number) in wanted:
-            found[state, number] = KnownPerson(
-                pid.hex, pn, sn, pat, pi, si, nat, (year, month, day), str(sex), expiry
-            )
-    return found
+    return {
+        (state, number): KnownPerson(
+            pid.hex, pn, sn, pat, pi, si, nat, (year, month, day), str(sex), expiry
+        )
+        for (
+            state,
+            number,
+            expiry,
+            pid,
+            pn,
+            sn,
+            pat,
+            pi,
+            si,
+            nat,
+            year,
+            month,
+            day,
+            sex,
+        ) in session.execute(query)
+    }
 
 
-def fetch_documents(
-    session: Session, host_state: str, rows: list[ParsedRow]
-) -> dict[DocumentKey, KnownDocument]:
-    wanted = {(r.document_kind, r.document_number) for r in rows}
-    numbers_by_kind: dict[str, set[str]] = {}
-    for kind, number in wanted:
-        numbers_by_kind.setdefault(kind, set()).add(number)
-    columns = (
-        StayDocument.id,
-        StayDocument.kind,
-        StayDocument.number,
-        StayDocument.person_id,
-        StayDocument.purpose,
-        StayDocument.valid_from,
-        StayDocument.valid_until,
-        StayDocument.status,
-    )
-    # One branch per kind, each an exact probe of the (host_state, kind, number) unique index
-    # per number: a kind list crossed with a number list would probe every kind for each number.
-    query = union_all(
-        *(
-            select(*columns).where(
-                StayDocument.host_state == host_state,
-                StayDocument.kind == kind,
-                _one_of(session, StayDocument.number, numbers),
-            )
-            for kind, numbers in sorted(numbers_by_kind.items())
+def fetch_documents(session: Session, host_state: str) -> dict[DocumentKey, KnownDocument]:
+    """The host state's stay documents with the staged kinds and numbers."""
+    staged = DOCUMENTS.c
+    query = (
+        select(
+            StayDocument.id,
+            StayDocument.kind,
+            StayDocument.number,
+            StayDocument.person_id,
+            StayDocument.purpose,
+            StayDocument.valid_from,
+            StayDocument.valid_until,
+            StayDocument.status,
+        )
+        .select_from(DOCUMENTS)
+        # An exact probe of the (host_state, kind, number) unique index per staged document.
+        .join(
+            StayDocument,
+            (StayDocument.host_state == host_state)
+            & (StayDocument.kind == staged.kind)
+            & (StayDocument.number == staged.number),
         )
     )
-    found: dict[DocumentKey, KnownDocument] = {}
-    for (
-        doc_id,
-        kind,
-        number,
-        person_id,
-        purpose,
-        valid_from,
-        valid_until,
-        status,
-    ) in session.execute(query):
-        key = (str(kind), number)
-        if key in wanted:
-            found[key] = KnownDocument(
-                doc_id.hex, person_id.hex, str(purpose), valid_from, valid_until, str(status)
-            )
-    return found
-
-
-def _one_of(
-    session: Session, column: InstrumentedAttribute[str], values: set[str]
-) -> ColumnElement[bool]:
-    """``column IN values``: on PostgreSQL as one array parameter (``= ANY``), since an IN list
-    of 5,000 items is 5,000 parameters to render, send and plan; on SQLite as an IN list."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, sorted(values), type_=ARRAY(String())))
-    return column.in_(sorted(values))
+    return {
+        (str(kind), number): KnownDocument(
+            doc_id.hex, person_id.hex, str(purpose), valid_from, valid_until, str(status)
+        )
+        for (
+            doc_id,
+            kind,
+            number,
+            person_id,
+            purpose,
+            valid_from,
+            valid_until,
+            status,
+        ) in session.execute(query)
+    }

@@ -16,7 +16,7 @@ from typing import Any
 from kervan.db.base import utcnow
 from kervan.registry.transfer.lookups import DocumentKey, KnownDocument, KnownPerson, PassportKey
 from kervan.registry.transfer.report import ImportReport, RowError
-from kervan.registry.transfer.storage import as_uuid, encode_flat
+from kervan.registry.transfer.storage import encode_flat
 from kervan.registry.transfer.validation import ParsedRow, birth_text
 
 NameDeriver = Callable[[str, str, str | None, str | None], dict[str, str]]
@@ -30,6 +30,8 @@ class ImportContext:
     names: NameDeriver
     ids: Iterator[str]  # new ids, hex (``storage.uuid7_hex``)
     timestamp: Callable[[dt.datetime], str]  # the database's storage form of a timestamp
+    # A first load: creations are recorded once per batch (``batches``), not per record.
+    batch_history: bool = False
 
 
 @dataclass
@@ -173,18 +175,19 @@ def _create_person(row: ParsedRow, ctx: ImportContext, writes: ChunkWrites) -> K
             "updated_at": stamp,
         }
     )
-    writes.person_events.append(
-        {
-            "id": next(ctx.ids),
-            "person_id": person.id,
-            "kind": "created",
-            "at": stamp,
-            "actor": ctx.actor,
-            "reason": ctx.reason,
-            "old_values": "{}",
-            "new_values": encode_flat(_person_snapshot(person)),
-        }
-    )
+    if not ctx.batch_history:
+        writes.person_events.append(
+            {
+                "id": next(ctx.ids),
+                "person_id": person.id,
+                "kind": "created",
+                "at": stamp,
+                "actor": ctx.actor,
+                "reason": ctx.reason,
+                "old_values": "{}",
+                "new_values": encode_flat(_person_snapshot(person)),
+            }
+        )
     expiry = row.passport_expiry
     writes.travel_documents.append(
         {
@@ -267,6 +270,9 @@ def _create_document(
         "updated_at": writes.stamp,
     }
     writes.stay_documents.append(document.pending)
+    writes.changed_ids.add(document.id)
+    if ctx.batch_history:
+        return document
     # ``_document_snapshot`` as JSON, written out: every value is a validated number, code or
     # ISO date, with nothing to escape, and this runs once per imported document.
     issued = (
@@ -274,7 +280,6 @@ def _create_document(
         f'"valid_from":"{valid_from}","valid_until":"{valid_until}","status":"{status}"}}'
     )
     _event(writes, ctx, document.id, "issued", "{}", issued)
-    writes.changed_ids.add(document.id)
     return document
 
 
@@ -306,14 +311,14 @@ def _correct_document(
             valid_until=after["valid_until"],
             status=status,
         )
-    else:  # parameters of the importer's UPDATE statement, bound through SQLAlchemy's types
+    else:  # a row of the staged corrections (``staging.correct_documents``)
         writes.updates[document.id] = {
-            "b_id": as_uuid(document.id),
-            "b_purpose": row.purpose,
-            "b_valid_from": row.valid_from,
-            "b_valid_until": row.valid_until,
-            "b_status": status,
-            "b_updated_at": writes.now,
+            "id": document.id,
+            "purpose": row.purpose,
+            "valid_from": row.valid_from,
+            "valid_until": row.valid_until,
+            "status": status,
+            "updated_at": writes.stamp,
         }
     writes.changed_ids.add(document.id)
     return True

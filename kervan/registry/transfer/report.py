@@ -51,6 +51,7 @@ class ImportReport:
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
     outcome: Outcome = "imported"
+    initial: bool = False  # a first load (``first_load``)
 
     def add_errors(self, errors: list[RowError]) -> None:
         self.error_count += len(errors)
@@ -80,6 +81,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "all_or_nothing": self.all_or_nothing,
             "outcome": self.outcome,
+            "initial": self.initial,
             **self.counts(),
             "errors_truncated": self.errors_truncated,
             "errors": [e.as_dict() for e in self.errors],

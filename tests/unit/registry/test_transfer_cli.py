@@ -127,3 +127,22 @@ def test_progress_bar_only_for_a_terminal(
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     with _progress_bar(path, "csv") as progress:
         assert progress is None
+
+
+def test_initial_into_a_register_that_is_not_empty_is_one_line_and_exit_1(
+    cli: typer.Typer, tmp_path: Path, rows: list[SampleRow], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kervan.cli import main
+
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    write_rows(first, rows[:10], "csv")
+    write_rows(second, rows[10:], "csv")
+    code, out, err = invoke(cli, "import", "--initial", str(first))
+    assert code == 0, err
+    assert "10 documents created" in out
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(["import", "--initial", str(second)])
+    assert exited.value.code == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kervan: error: a first load (--initial)")
