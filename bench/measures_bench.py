@@ -41,7 +41,7 @@ from bench.common import (
 )
 from kervan.accounts.roles import system_principal
 from kervan.db.base import utcnow
-from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
+from kervan.db.engine import make_engine, normalise_url
 from kervan.db.migrate import upgrade
 from kervan.exchange import trust_store
 from kervan.measures import service
@@ -51,6 +51,7 @@ from kervan.registry.codes import MEMBER_STATES, SECRETARIAT
 from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
+from kervan.wiring import node_session_factory
 
 SECTION = "measures-bench"
 AS_OF = dt.date(2020, 5, 1)
@@ -185,7 +186,7 @@ def _trust_every_member(factory: Any) -> None:
 
 
 def _apply(engine: Engine, chunk_persons: int) -> dict[str, Any]:
-    factory = make_sessionmaker(engine)
+    factory = node_session_factory(engine)
     officer = system_principal("KAZ", "bench")
     _trust_every_member(factory)
     with unit_of_work(factory) as session:

@@ -1,0 +1,18 @@
+"""Accounts: users, roles and permissions, sessions, API tokens, the audit log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kervan.wiring import Wiring
+
+
+def install(app: Wiring) -> None:
+    """The accounts API and pages (sign-in, users, tokens, audit)."""
+    if app.web is not None:
+        from kervan.accounts.api import router
+        from kervan.accounts.views import router as views
+
+        app.include_router(router)
+        app.include_router(views)

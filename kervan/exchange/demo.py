@@ -32,7 +32,7 @@ from kervan.accounts.demo import DEMO_ACCOUNTS, ensure_demo_accounts
 from kervan.accounts.roles import Role, system_principal
 from kervan.config import Settings
 from kervan.db.base import utcnow
-from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.db.engine import make_engine
 from kervan.db.migrate import upgrade
 from kervan.errors import KervanError
 from kervan.exchange.federation import make_federation
@@ -40,6 +40,7 @@ from kervan.exchange.trust_store import install
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
 from kervan.web.demo_example import example_kinds, example_measure
+from kervan.wiring import node_session_factory
 
 STATES = ("OTS", "KAZ", "UZB", "TUR")
 SECRETARIAT = "OTS"
@@ -119,7 +120,7 @@ def _configure_benefit_kinds(settings: Settings, today: dt.date) -> None:
     kinds = example_kinds(settings.state, today)
     engine = make_engine(settings.database_url)
     try:
-        with unit_of_work(make_sessionmaker(engine)) as session:
+        with unit_of_work(node_session_factory(engine)) as session:
             principal = system_principal(settings.state, "demo")
             benefits.load_kinds(session, principal, kinds, state=settings.state)
     finally:
@@ -135,7 +136,7 @@ def _member_data(settings: Settings, documents: int, seed: int) -> tuple[Account
     engine = make_engine(settings.database_url)
     try:
         load(engine, generate(documents, seed=seed, host_state=settings.state, today=_today()))
-        with unit_of_work(make_sessionmaker(engine)) as session:
+        with unit_of_work(node_session_factory(engine)) as session:
             accounts = [
                 Account(username, password, role, username.rpartition(".")[2].upper())
                 for username, role, password in ensure_demo_accounts(session, settings.state)
@@ -173,7 +174,7 @@ def _secretariat_accounts(settings: Settings) -> tuple[Account, ...]:
     )
     engine = make_engine(settings.database_url)
     try:
-        with unit_of_work(make_sessionmaker(engine)) as session:
+        with unit_of_work(node_session_factory(engine)) as session:
             for account in accounts:
                 create_user(
                     session,
@@ -216,7 +217,7 @@ def prepare(folder: Path, ports: Mapping[str, int], documents: int, seed: int) -
     for state in STATES:
         settings = settings_of[state]
         engine = make_engine(settings.database_url)
-        with unit_of_work(make_sessionmaker(engine)) as session:
+        with unit_of_work(node_session_factory(engine)) as session:
             install(session, document, utcnow(), bootstrap=True)
         engine.dispose()
         if state == SECRETARIAT:

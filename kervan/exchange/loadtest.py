@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.bulk import bulk_insert
-from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
+from kervan.db.engine import make_engine, normalise_url
 from kervan.db.ids import uuid7_at
 from kervan.db.migrate import upgrade
 from kervan.exchange.federation import make_federation
@@ -34,6 +34,7 @@ from kervan.exchange.trust_store import install
 from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
+from kervan.wiring import node_session_factory
 
 
 def free_port() -> int:
@@ -157,7 +158,7 @@ def make_pair(folder: Path, server_url: str, tag: str) -> Pair:
         url = fresh_database(server_url, f"kervan_{tag}_{state.lower()}")
         nodes[state] = Settings(state=state, database_url=url, keys_dir=folder / "keys" / state)
         engine = make_engine(url)
-        with unit_of_work(make_sessionmaker(engine)) as session:
+        with unit_of_work(node_session_factory(engine)) as session:
             install(session, document, utcnow(), bootstrap=True)
         engine.dispose()
     return Pair(folder, nodes["KAZ"], nodes["UZB"], port, signers, document)

@@ -4,7 +4,7 @@ secretariat. Written to the outbox in the transaction of the change itself."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from kervan.registry.codes import SECRETARIAT
 from kervan.registry.enums import StayEventKind
 from kervan.registry.models import StayDocument
 
+if TYPE_CHECKING:
+    from kervan.wiring import Wiring
+
 MESSAGE_FOR_EVENT = {
     StayEventKind.ISSUED: "stay.issued",
     StayEventKind.EXTENDED: "stay.extended",
@@ -29,11 +32,11 @@ MESSAGE_FOR_EVENT = {
 }
 
 
-def install() -> None:
-    """Register the listeners; called once by the app factory and the CLI (idempotent)."""
-    hooks.on_document_changed(document_changed)
-    hooks.on_documents_bulk_changed(documents_bulk_changed)
-    hooks.on_violation_waived(violation_waived)
+def install(app: Wiring) -> None:
+    """The listeners that write the outbox in the transaction of the change."""
+    app.listeners.on(hooks.DOCUMENT_CHANGED, document_changed)
+    app.listeners.on(hooks.DOCUMENTS_BULK_CHANGED, documents_bulk_changed)
+    app.listeners.on(hooks.VIOLATION_WAIVED, violation_waived)
 
 
 def home_states(session: Session) -> frozenset[str]:

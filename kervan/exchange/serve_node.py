@@ -1,10 +1,9 @@
 """Serve one node with the exchange installed: ``python -m kervan.exchange.serve_node``.
 
-What ``kervan serve`` does, plus ``--workers``; the exchange is installed whether or not the
-app factory did it already. ``kervan demo --federation`` and the multi-process tests start their
-nodes with it, as separate OS processes. Settings come from ``KERVAN_*`` variables (with
-``KERVAN_EXCHANGE_WORKER=true`` the delivery worker runs in the process); it listens on
-127.0.0.1 only."""
+What ``kervan serve`` does, plus ``--workers``. ``kervan demo --federation`` and the
+multi-process tests start their nodes with it, as separate OS processes. Settings come from
+``KERVAN_*`` variables (with ``KERVAN_EXCHANGE_WORKER=true`` the node's jobs run in the
+process); it listens on 127.0.0.1 only."""
 
 from __future__ import annotations
 
@@ -14,15 +13,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from kervan.config import Settings
-from kervan.exchange.node import install_app
 from kervan.web.app import create_app
 
 
 def make_app(settings: Settings) -> FastAPI:
-    app = create_app(settings)
-    if not any(getattr(r, "path", "") == "/api/v1/exchange/inbox" for r in app.routes):
-        install_app(app)
-    return app
+    return create_app(settings)
 
 
 def app_from_environment() -> FastAPI:

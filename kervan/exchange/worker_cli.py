@@ -19,30 +19,29 @@ def register_worker(app: typer.Typer, exchange_app: typer.Typer) -> None:
 
 
 def worker(
-    once: bool = typer.Option(False, help="Deliver what is due, then exit"),
+    once: bool = typer.Option(False, help="Do what is due, then exit"),
     idle: float = typer.Option(0.5, min=0.05, help="Seconds to wait when nothing is due"),
 ) -> None:
-    """Deliver the outbox to the other nodes (several may run at once on PostgreSQL)."""
-    from kervan.db.engine import make_engine, make_sessionmaker
+    """Run the node's background jobs: deliver the outbox to the other nodes, apply measures
+    brought into force to the whole register (several may run at once on PostgreSQL)."""
+    from kervan.db.engine import make_engine
     from kervan.errors import KervanError
     from kervan.exchange.keys import load_signing_key
-    from kervan.exchange.transport import HttpTransport
-    from kervan.exchange.worker import Worker
+    from kervan.jobs import JobRunner
+    from kervan.wiring import session_factory, wire
 
     settings = load_settings()
     try:
-        signing = load_signing_key(settings)
+        load_signing_key(settings)  # refuse to start half a worker
     except KervanError as exc:
         fail(exc.detail)
     engine = make_engine(settings.database_url)
-    transport = HttpTransport()
-    runner = Worker(settings, make_sessionmaker(engine), signing, transport)
+    wiring = wire(settings)
+    runner = JobRunner(session_factory(engine, wiring), wiring.jobs)
     try:
         if once:
-            result = runner.drain()
-            typer.echo(
-                f"delivered {result.delivered}, rejected {result.rejected}, failed {result.failed}"
-            )
+            runner.drain()
+            typer.echo("done: nothing left to do")
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -50,7 +49,7 @@ def worker(
         typer.echo(f"worker for {settings.state} running; Ctrl-C to stop")
         runner.run_forever(stop, idle)
     finally:
-        transport.close()
+        runner.close()
         engine.dispose()
 
 

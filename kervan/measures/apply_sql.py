@@ -31,13 +31,11 @@ from sqlalchemy import (
     Select,
     and_,
     exists,
-    false,
     func,
     insert,
     literal,
     or_,
     select,
-    true,
     union_all,
     update,
 )
@@ -48,40 +46,12 @@ from kervan.db.ids import uuid7_sql
 from kervan.exchange.models import OutboxMessage
 from kervan.measures.actions import Extend, Waive
 from kervan.measures.models import MeasureEffect
+from kervan.measures.reach import Slice, bases_subquery
 from kervan.measures.scope import compile_person_scope, compile_scope
 from kervan.measures.scope_terms import Scope
 from kervan.measures.sqlparts import add_days_sql, json_array_agg_sql, json_object_sql
 from kervan.registry.enums import StayStatus, ViolationStatus
 from kervan.registry.models import Person, StayDocument, StayDocumentEvent, Violation
-
-
-@dataclass(frozen=True)
-class Slice:
-    """The part of the register one pass covers: everything, a range of person ids (chunks on
-    PostgreSQL: a person's documents are always in one chunk, so they get one message), or
-    given documents (new, imported or corrected ones), or given violations (newly recorded
-    ones: no document is touched then)."""
-
-    person_from: uuid.UUID | None = None
-    person_to: uuid.UUID | None = None  # exclusive
-    document_ids: tuple[uuid.UUID, ...] | None = None
-    violation_ids: tuple[uuid.UUID, ...] | None = None
-
-    def on(
-        self, person_id: Any, document_id: Any, violation_id: Any | None = None
-    ) -> ColumnElement[bool]:
-        parts: list[ColumnElement[bool]] = []
-        if self.violation_ids is not None:
-            parts.append(
-                violation_id.in_(self.violation_ids) if violation_id is not None else false()
-            )
-        if self.person_from is not None:
-            parts.append(person_id >= self.person_from)
-        if self.person_to is not None:
-            parts.append(person_id < self.person_to)
-        if self.document_ids is not None:
-            parts.append(document_id.in_(self.document_ids))
-        return and_(*parts) if parts else true()
 
 
 @dataclass(frozen=True)
@@ -196,11 +166,7 @@ def persons_in_scope(scope: Scope, today: dt.date) -> Select[Any]:
     if not scope.has_document_clauses:
         return select(Person.id).where(compile_person_scope(scope, today=today))
     doc = StayDocument
-    bases = (
-        select(MeasureEffect.document_id, func.min(MeasureEffect.old_until).label("base"))
-        .group_by(MeasureEffect.document_id)
-        .subquery("bases")
-    )
+    bases = bases_subquery()
     base = func.coalesce(bases.c.base, doc.valid_until)
     query = select(doc.person_id).outerjoin(bases, bases.c.document_id == doc.id)
     if scope.needs_person_columns:

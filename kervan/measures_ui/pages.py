@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import KervanError
 from kervan.exchange.foreign_measures import list_foreign
-from kervan.measures import service
+from kervan.measures import jobs, service
 from kervan.measures.loader import load_measure
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures.schemas import MeasureIn
@@ -49,7 +49,7 @@ STATUS_LABELS = {
 DONE_MESSAGES = {
     "created": N_("The draft was saved."),
     "previewed": N_("The preview is ready. Check it before bringing the measure into force."),
-    "in_force": N_("The measure is in force and was applied to the register."),
+    "in_force": N_("The measure is in force; the worker is applying it to the register."),
     "lifted": N_("The measure was lifted."),
 }
 DONE_BY_STEP = {"preview": "previewed", "activate": "in_force", "lift": "lifted"}
@@ -218,8 +218,6 @@ def measure_page(
     page: PageDep,
     session: SessionDep,
     done: Annotated[str, Query(max_length=20)] = "",
-    extended: int | None = None,
-    waived: int | None = None,
     principal: Principal = policy(Permission.MEASURES_READ),
 ) -> Response:
     measure = service.get_measure(session, principal, measure_id)
@@ -236,7 +234,7 @@ def measure_page(
         ),
         next_steps=NEXT_STEPS[measure.status] if principal.can(Permission.MEASURES_MANAGE) else (),
         done=page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else "",
-        applied={"extended": extended, "waived": waived} if done == "in_force" else None,
+        progress=jobs.progress(session, measure),
         **_measure_context(),
     )
 
@@ -297,14 +295,10 @@ def step_submit(
         return _step_page(page, measure, step, shown, errors, reason, status)
     try:
         with session.begin_nested():  # a refused step is undone; the audited read is kept
-            counts = lifecycle.decide(
-                session, principal, measure_id, step, text, today=dt.date.today()
-            )
+            lifecycle.decide(session, principal, measure_id, step, text, today=dt.date.today())
     except KervanError as exc:
         errors.update(forms.problems_from_error(page.translator, exc).errors)
         session.refresh(measure)
         return _step_page(page, measure, step, "form", errors, reason, exc.status)
     target = f"/measures/{measure_id}?done={DONE_BY_STEP[step]}"
-    if counts is not None:
-        target += f"&extended={counts.documents}&waived={counts.violations}"
     return RedirectResponse(target, status_code=303)

@@ -9,18 +9,19 @@ from sqlalchemy import func, select
 
 from kervan.accounts.demo import ensure_demo_accounts
 from kervan.config import Settings
-from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.db.engine import make_engine
 from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
 from kervan.web.demo_example import bring_example_into_force
+from kervan.wiring import node_session_factory
 
 
 def prepare_demo(settings: Settings, *, documents: int, seed: int) -> list[tuple[str, str, str]]:
     """Fill an empty demo database; leave a filled one as it is. Returns the accounts."""
     engine = make_engine(settings.database_url)
     try:
-        factory = make_sessionmaker(engine)
+        factory = node_session_factory(engine)
         with factory() as session:
             present = session.scalar(select(func.count()).select_from(StayDocument)) or 0
         if present == 0:

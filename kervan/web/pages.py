@@ -122,10 +122,7 @@ class CachedStaticFiles(StaticFiles):
 
 
 def install_ui(app: FastAPI) -> None:
-    from kervan.accounts.views import router as accounts_router
-    from kervan.exchange_ui.pages import router as exchange_router
-    from kervan.registry.views import router as registry_router
-
+    """The frame every package's pages share; the packages add their own routers."""
     app.state.templates = make_environment()
     app.state.html_error_renderer = render_error_page
     # Only static files are compressed: compressing pages that carry a CSRF token next to
@@ -136,6 +133,3 @@ def install_ui(app: FastAPI) -> None:
         name="static",
     )
     app.include_router(router)
-    app.include_router(accounts_router)
-    app.include_router(registry_router)
-    app.include_router(exchange_router)

@@ -17,7 +17,6 @@ from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.exchange.trust_store import install as install_trust_list
-from kervan.measures import install
 from kervan.measures.loader import example_path
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
@@ -29,7 +28,6 @@ from tests.unit.exchange.support import federation
 @pytest.fixture
 def app(settings: Settings) -> Iterator[FastAPI]:
     app = create_app(settings)
-    install()
     yield app
     app.state.engine.dispose()
 
