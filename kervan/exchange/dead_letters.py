@@ -10,8 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kervan.exchange.models import ExchangeMessage, OutboxMessage
-
-DEAD_STATUSES = ("dead", "rejected")
+from kervan.exchange.outbox import DEAD_STATUSES, OutboxStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +67,7 @@ def retry(session: Session, ids: list[uuid.UUID] | None = None, peer: str | None
     statement = (
         update(OutboxMessage)
         .where(OutboxMessage.status.in_(DEAD_STATUSES))
-        .values(status="pending", attempts=0, next_attempt_at=None)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
     if ids is not None:

@@ -30,6 +30,7 @@ from kervan.db.migrate import upgrade
 from kervan.exchange.federation import make_federation
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import OutboxMessage
+from kervan.exchange.outbox import OutboxStatus
 from kervan.exchange.trust_store import install
 from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
@@ -209,7 +210,7 @@ def fill_outbox(
                     "event_kind": "extended",
                 },
                 "created_at": now + (skew or {}).get(number, dt.timedelta()),
-                "status": "pending",
+                "status": OutboxStatus.PENDING.value,
                 "attempts": 0,
             }
         )

@@ -10,10 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.db.base import utcnow
-from kervan.db.bulk import bulk_insert
-from kervan.db.ids import uuid7
-from kervan.exchange import trust_store
-from kervan.exchange.models import OutboxMessage
+from kervan.exchange import outbox, trust_store
 from kervan.registry import hooks
 from kervan.registry.codes import SECRETARIAT
 from kervan.registry.enums import StayEventKind
@@ -51,18 +48,12 @@ def document_changed(session: Session, document: Any, event_kind: Any) -> None:
     if document.nationality not in home_states(session):
         return
     kind = StayEventKind(event_kind)
-    session.add(
-        OutboxMessage(
-            id=uuid7(),
-            type=MESSAGE_FOR_EVENT[kind],
-            to_state=document.nationality,
-            subject_type="person",
-            subject_id=document.person_id,
-            body={"documents": [{"document_id": str(document.id)}], "event_kind": kind.value},
-            created_at=utcnow(),
-            status="pending",
-            attempts=0,
-        )
+    outbox.add(
+        session,
+        MESSAGE_FOR_EVENT[kind],
+        document.nationality,
+        ("person", document.person_id),
+        {"documents": [{"document_id": str(document.id)}], "event_kind": kind.value},
     )
 
 
@@ -73,24 +64,18 @@ def violation_waived(session: Session, violation: Any, host_state: str, reason: 
         return
     if violation.nationality not in home_states(session):
         return
-    session.add(
-        OutboxMessage(
-            id=uuid7(),
-            type="violation.waived",
-            to_state=violation.nationality,
-            subject_type="person",
-            subject_id=violation.person_id,
-            body={
-                "person_id": str(violation.person_id),
-                "violations": [{"violation_id": str(violation.id)}],
-                "measure_id": None,
-                "measure": None,
-                "reason": reason,
-            },
-            created_at=utcnow(),
-            status="pending",
-            attempts=0,
-        )
+    outbox.add(
+        session,
+        "violation.waived",
+        violation.nationality,
+        ("person", violation.person_id),
+        {
+            "person_id": str(violation.person_id),
+            "violations": [{"violation_id": str(violation.id)}],
+            "measure_id": None,
+            "measure": None,
+            "reason": reason,
+        },
     )
 
 
@@ -108,23 +93,18 @@ def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
         )
     ).all()
     now = utcnow()
-    bulk_insert(
+    outbox.add_rows(
         session.connection(),
-        OutboxMessage.__table__,  # type: ignore[arg-type]
-        [
-            {
-                "id": uuid7(),
-                "type": "stay.issued",
-                "to_state": nationality,
-                "subject_type": "person",
-                "subject_id": person_id,
-                "body": {"documents": [{"document_id": str(document_id)}], "event_kind": "issued"},
-                "created_at": now,
-                "status": "pending",
-                "attempts": 0,
-            }
+        (
+            outbox.row(
+                "stay.issued",
+                nationality,
+                ("person", person_id),
+                {"documents": [{"document_id": str(document_id)}], "event_kind": "issued"},
+                at=now,
+            )
             for document_id, person_id, nationality in rows
-        ],
+        ),
     )
 
 
@@ -155,18 +135,6 @@ def announce_measure(session: Session, measure: Any, own_state: str) -> int:
     now = utcnow()
     recipients = sorted(set(listed.nodes) - {own_state})
     for state in recipients:
-        session.add(
-            OutboxMessage(
-                id=uuid7(),
-                type="measure.announced",
-                to_state=state,
-                subject_type="measure",
-                subject_id=measure.id,
-                body=body,
-                created_at=now,
-                status="pending",
-                attempts=0,
-            )
-        )
+        outbox.add(session, "measure.announced", state, ("measure", measure.id), body, at=now)
     session.flush()
     return len(recipients)

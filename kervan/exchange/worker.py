@@ -39,6 +39,7 @@ from kervan.exchange.envelopes import envelope_payload, sha256_hex, sign_envelop
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.lanes import in_lane
 from kervan.exchange.models import DeliveryLease, ExchangeMessage, ExchangePeer, OutboxMessage
+from kervan.exchange.outbox import OutboxStatus
 from kervan.exchange.render import render_bodies
 from kervan.exchange.transport import Transport, TransportError
 from kervan.uow import unit_of_work
@@ -137,7 +138,7 @@ class Worker:
             pending = set(
                 session.scalars(
                     select(OutboxMessage.to_state)
-                    .where(OutboxMessage.status == "pending")
+                    .where(OutboxMessage.status == OutboxStatus.PENDING)
                     .distinct()
                 )
             )
@@ -191,7 +192,7 @@ class Worker:
                     session.execute(
                         select(*OUTBOX_COLUMNS)
                         .where(
-                            OutboxMessage.status == "pending",
+                            OutboxMessage.status == OutboxStatus.PENDING,
                             OutboxMessage.to_state == peer,
                             in_lane(session.get_bind().dialect.name, lane, lanes),
                         )
@@ -257,7 +258,7 @@ class Worker:
             session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(gone))
-                .values(status="dead", last_error="the records it reports are gone")
+                .values(status=OutboxStatus.DEAD, last_error="the records it reports are gone")
             )
         return logged
 

@@ -12,11 +12,11 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.measures import explain, preview, service
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures.schemas import (
-    MeasureEventPublic,
     ApplyResult,
     Explanation,
     LegalBasis,
     LiftRequest,
+    MeasureEventPublic,
     MeasureIn,
     MeasurePublic,
 )

@@ -43,7 +43,7 @@ from sqlalchemy.engine import Dialect
 
 from kervan.db.base import UTCDateTime
 from kervan.db.ids import uuid7_sql
-from kervan.exchange.models import OutboxMessage
+from kervan.exchange import outbox
 from kervan.measures.actions import Extend, Waive
 from kervan.measures.models import MeasureEffect
 from kervan.measures.reach import Slice, bases_subquery
@@ -346,15 +346,11 @@ def _insert_person_messages(
             person_id,
             body,
             literal(run_at, UTCDateTime()),
-            literal("pending"),
-            literal(0),
         )
         .where(where, nationality.in_(recipients))
         .group_by(person_id, nationality)
     )
-    columns = ["id", "type", "to_state", "subject_type", "subject_id", "body", "created_at"]
-    statement = insert(OutboxMessage).from_select([*columns, "status", "attempts"], rows)
-    return _rowcount(connection, statement)
+    return outbox.insert_from_select(connection, rows)
 
 
 def _rowcount(connection: Connection, statement: Any) -> int:
