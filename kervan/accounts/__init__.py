@@ -9,7 +9,11 @@ if TYPE_CHECKING:
 
 
 def install(app: Wiring) -> None:
-    """The accounts API and pages (sign-in, users, tokens, audit)."""
+    """The accounts' codes, API and pages (sign-in, users, tokens, audit)."""
+    from kervan.accounts.messages import MESSAGES
+    from kervan.messages import add_messages
+
+    add_messages(MESSAGES)
     if app.web is not None:
         from kervan.accounts.api import router
         from kervan.accounts.views import router as views

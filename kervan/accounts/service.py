@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts import audit, tokens
+from kervan.accounts.messages import PASSWORD_WEAK, ROLE_MAY_NOT, USERNAME_TAKEN
 from kervan.accounts.models import ApiToken, AuditEntry, User, UserSession
 from kervan.accounts.passwords import hash_password, password_problems
 from kervan.accounts.roles import Permission, Principal, Role
@@ -22,7 +23,9 @@ from kervan.registry.codes import validate_state_code
 def _require(principal: Principal, permission: Permission) -> None:
     # Routes declare the same policy; checking again here means a route that forgot cannot leak.
     if not principal.can(permission):
-        raise Forbidden(f"the role {principal.role.value} may not {permission.value}")
+        raise Forbidden(
+            f"the role {principal.role.value} may not {permission.value}", code=ROLE_MAY_NOT
+        )
 
 
 def create_user(
@@ -39,14 +42,20 @@ def create_user(
     problems = password_problems(password, username)
     if problems:
         raise InvalidInput(
-            "the password is too weak", errors=[FieldError("password", p) for p in problems]
+            "the password is too weak",
+            code=PASSWORD_WEAK,
+            errors=[FieldError("password", p) for p in problems],
         )
     try:
         validate_state_code(state)
     except ValueError as exc:
         raise InvalidInput(str(exc), errors=[FieldError("state", str(exc))]) from exc
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"a user named {username!r} exists already")
+        raise Conflict(
+            f"a user named {username!r} exists already",
+            code=USERNAME_TAKEN,
+            params={"username": username},
+        )
     user = User(
         username=username,
         full_name=full_name,
@@ -119,7 +128,9 @@ def reset_password(session: Session, principal: Principal, username: str, passwo
     problems = password_problems(password, username)
     if problems:
         raise InvalidInput(
-            "the password is too weak", errors=[FieldError("password", p) for p in problems]
+            "the password is too weak",
+            code=PASSWORD_WEAK,
+            errors=[FieldError("password", p) for p in problems],
         )
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()

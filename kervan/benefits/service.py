@@ -20,7 +20,7 @@ from kervan.benefits.enums import DECIDABLE_STATUSES, ApplicationStatus
 from kervan.benefits.models import BenefitApplication, BenefitKind
 from kervan.benefits.schemas import BenefitKindIn, BenefitKindsFile
 from kervan.db.base import utcnow
-from kervan.errors import Conflict, FieldError, InvalidInput, NotFound
+from kervan.errors import Conflict, FieldError, InvalidInput, NotFound, pydantic_field_errors
 from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
 from kervan.registry.models import Person
 from kervan.registry.scoping import in_scope, require
@@ -30,10 +30,7 @@ from kervan.registry.scoping import in_scope, require
 
 
 def _pydantic_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
-    return [
-        FieldError(prefix + ".".join(str(p) for p in e["loc"]) or "file", e["msg"])
-        for e in exc.errors()
-    ]
+    return pydantic_field_errors(exc, prefix, default="file")
 
 
 def save_kind(

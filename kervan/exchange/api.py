@@ -31,6 +31,7 @@ from kervan.exchange import (
 )
 from kervan.exchange.keys import SigningKey, load_signing_key
 from kervan.exchange.message_types import schema_names, schema_text
+from kervan.exchange.messages import NOT_CONFIGURED
 from kervan.exchange.transport import HttpTransport
 from kervan.web.deps import SessionDep, SettingsDep, policy
 
@@ -78,7 +79,7 @@ def receive(
 ) -> InboxReceipts:
     signing = node_key(request)
     if trust_store.current(session) is None:
-        raise NotConfigured("this node has no trust list yet")
+        raise NotConfigured("this node has no trust list yet", code=NOT_CONFIGURED)
     outcomes = inbox.receive_batch(session, settings, signing, batch.envelopes)
     return InboxReceipts(receipts=[o.receipt for o in outcomes])
 
@@ -348,7 +349,7 @@ def answer_query(
 ) -> dict[str, Any]:
     signing = node_key(request)
     if trust_store.current(session) is None:
-        raise NotConfigured("this node has no trust list yet")
+        raise NotConfigured("this node has no trust list yet", code=NOT_CONFIGURED)
     return queries.answer(session, settings, signing, body.envelope, utcnow())
 
 

@@ -21,6 +21,7 @@ from joserfc.jwk import OKPKey
 
 from kervan.config import Settings
 from kervan.errors import InvalidInput
+from kervan.exchange.messages import NOT_CONFIGURED
 
 CURRENT_FILE = "current"  # holds the kid of the key this node signs with
 
@@ -125,10 +126,15 @@ def load_signing_key(settings: Settings) -> SigningKey:
         directory = keys_dir(settings)
         kid = current_kid(directory)
         if kid is None:
-            raise InvalidInput(f"no signing key in {directory}; run `kervan keys generate`")
+            raise InvalidInput(
+                f"no signing key in {directory}; run `kervan keys generate`", code=NOT_CONFIGURED
+            )
         signing = read_private(directory / _file_name(kid))
     if signing.state != settings.state:
-        raise InvalidInput(f"the signing key {signing.kid} is not this node's ({settings.state})")
+        raise InvalidInput(
+            f"the signing key {signing.kid} is not this node's ({settings.state})",
+            code=NOT_CONFIGURED,
+        )
     return signing
 
 

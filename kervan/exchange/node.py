@@ -23,7 +23,10 @@ INBOX_ROUTE = "/api/v1/exchange/inbox"
 
 def install(app: Wiring) -> None:
     from kervan.exchange import routing
+    from kervan.exchange.messages import MESSAGES
+    from kervan.messages import add_messages
 
+    add_messages(MESSAGES)
     routing.install(app)
     if app.settings is not None:
         app.add_job("exchange.deliver", Delivery(app.settings))

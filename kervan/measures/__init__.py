@@ -14,7 +14,11 @@ def install(app: Wiring) -> None:
     force; the worker applies measures brought into force to the whole register; the API and
     the pages."""
     from kervan.measures import jobs, listeners
+    from kervan.measures.messages import MESSAGES
+    from kervan.messages import add_messages
     from kervan.registry import hooks
+
+    add_messages(MESSAGES)
 
     app.listeners.on(hooks.DOCUMENT_CHANGED, listeners.document_changed)
     app.listeners.on(hooks.DOCUMENTS_BULK_CHANGED, listeners.documents_bulk_changed)

@@ -19,6 +19,7 @@ from kervan.measures.apply_sql import (
     target_sql,
     waiver_condition,
 )
+from kervan.measures.messages import WRONG_STATUS
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures.reach import Slice, bases_subquery, in_force
 from kervan.measures.scope import compile_scope
@@ -41,7 +42,11 @@ def preview_measure(
     require(principal, Permission.MEASURES_MANAGE)
     measure = service.get_measure(session, principal, measure_id)
     if measure.status not in (MeasureStatus.DRAFT, MeasureStatus.PREVIEWED):
-        raise Conflict(f"cannot preview a measure that is {measure.status.value}")
+        raise Conflict(
+            f"cannot preview a measure that is {measure.status.value}",
+            code=WRONG_STATUS,
+            params={"action": "preview", "status": measure.status.value},
+        )
     plan = service.plan_for(measure, today)
     result: dict[str, Any] = {"as_of": today.isoformat(), **_extensions(session, plan)}
     result["violations"] = _violations(session, plan)

@@ -19,6 +19,7 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, ErrorCollector, NotFound
 from kervan.exchange import routing
+from kervan.measures import messages
 from kervan.measures.actions import actions_to_data, combined, parse_actions
 from kervan.measures.apply_sql import PassCounts, Plan, apply_pass
 from kervan.measures.models import Measure, MeasureEvent, MeasureEventKind, MeasureStatus
@@ -43,7 +44,7 @@ def _validate(data: MeasureIn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not is_state_code(data.issuing_state):
         errors.add("issuing_state", f"{data.issuing_state!r} is not a state code")
     if data.period.end < data.period.start:
-        errors.add("period.to", "the period ends before it begins")
+        errors.add("period.to", "the period ends before it begins", messages.PERIOD_REVERSED)
     scope: dict[str, Any] = {}
     actions: list[dict[str, Any]] = []
     try:
@@ -54,7 +55,7 @@ def _validate(data: MeasureIn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         actions = actions_to_data(parse_actions(data.actions))
     except ScopeError as exc:
         errors.errors.extend(exc.errors)
-    errors.raise_if_any("The measure has invalid fields")
+    errors.raise_if_any("The measure has invalid fields", code=messages.INVALID_FIELDS)
     return scope, actions
 
 
@@ -81,7 +82,11 @@ def create_measure(session: Session, principal: Principal, data: MeasureIn) -> M
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"a measure with reference {data.reference} already exists") from exc
+        raise Conflict(
+            f"a measure with reference {data.reference} already exists",
+            code=messages.REFERENCE_TAKEN,
+            params={"reference": data.reference},
+        ) from exc
     record_event(session, measure, MeasureEventKind.CREATED, principal.actor)
     _audit(session, principal, "measure.create", measure)
     return measure
@@ -136,7 +141,11 @@ def list_measures(
 
 def _expect(measure: Measure, allowed: set[MeasureStatus], action: str) -> None:
     if measure.status not in allowed:
-        raise Conflict(f"cannot {action} a measure that is {measure.status.value}")
+        raise Conflict(
+            f"cannot {action} a measure that is {measure.status.value}",
+            code=messages.WRONG_STATUS,
+            params={"action": action, "status": measure.status.value},
+        )
 
 
 def _audit(

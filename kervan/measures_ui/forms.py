@@ -19,8 +19,8 @@ import yaml
 from kervan.errors import KervanError
 from kervan.measures.loader import example_path, parse_measure_data
 from kervan.measures.schemas import MeasureIn
-from kervan.web.i18n import N_, Translator
-from kervan.web.i18n_errors import FormErrors, translate_message
+from kervan.web.i18n import Translator
+from kervan.web.i18n_errors import FormErrors, error_message, field_message
 
 # The fields of the form, in the order a measure file writes them.
 FIELDS = (
@@ -47,22 +47,6 @@ _PATH_FIELDS = {
     "period.end": "period_to",
 }
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-# The measures service's refusals an officer can meet, re-worded in their language (the
-# register's are in ``kervan.web.i18n_errors``; anything else is shown as the service wrote it).
-_MEASURE_ERRORS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"cannot .+ a measure that is \w+"),
-        N_("This step is not possible in the measure's current status; open its page again."),
-    ),
-    (
-        re.compile(r"a measure with reference (?P<reference>\S+) already exists"),
-        N_("A measure with the reference %(reference)s exists already."),
-    ),
-    (re.compile(r"^the period ends before it begins"), N_("The period ends before it begins.")),
-    (re.compile(r"^Field required"), N_("This field is required.")),
-    (re.compile(r"^invalid scope: "), N_("The scope or the actions are not valid.")),
-    (re.compile(r"^The measure has invalid fields"), N_("Some of the input is not valid")),
-]
 MAX_YAML = 200_000  # characters: a measure file is a page of text, not a data set
 
 
@@ -217,20 +201,9 @@ def problems_from_error(tr: Translator, exc: KervanError) -> Problems:
     problems = Problems()
     for error in exc.errors:
         name = field_for_path(error.field)
-        problems.paths.setdefault(name, []).append(
-            (error.field, measure_message(tr, error.message))
-        )
+        problems.paths.setdefault(name, []).append((error.field, field_message(tr, error)))
     for name, found in problems.paths.items():
         problems.errors[name] = _count_message(tr, len(found))
     if not exc.errors or "_" in problems.paths:
-        problems.errors["_"] = measure_message(tr, exc.detail)
+        problems.errors["_"] = error_message(tr, exc)
     return problems
-
-
-def measure_message(tr: Translator, message: str) -> str:
-    """A service's English message in the officer's language, where it is a known one."""
-    for pattern, msgid in _MEASURE_ERRORS:
-        match = pattern.search(message)
-        if match:
-            return tr.gettext(msgid, **match.groupdict())
-    return translate_message(tr, message)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, true
 
+from kervan.accounts.messages import ROLE_MAY_NOT
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import Forbidden
 
@@ -13,7 +14,9 @@ from kervan.errors import Forbidden
 def require(principal: Principal, permission: Permission) -> None:
     """Services check the permission again: a route that forgot its policy still cannot leak."""
     if not principal.can(permission):
-        raise Forbidden(f"the role {principal.role.value} may not {permission.value}")
+        raise Forbidden(
+            f"the role {principal.role.value} may not {permission.value}", code=ROLE_MAY_NOT
+        )
 
 
 def nationality_scope(principal: Principal, nationality_column: Any) -> ColumnElement[bool]:

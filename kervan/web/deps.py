@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts import audit
+from kervan.accounts.messages import ROLE_MAY_NOT
 from kervan.accounts.roles import Permission, Principal
 from kervan.accounts.service import principal_for
 from kervan.accounts.tokens import user_for_token
@@ -105,7 +106,10 @@ class Policy:
                     "method": request.method,
                 },
             )
-            raise Forbidden(f"the role {principal.role.value} may not {self.permission.value}")
+            raise Forbidden(
+                f"the role {principal.role.value} may not {self.permission.value}",
+                code=ROLE_MAY_NOT,
+            )
         return principal
 
 

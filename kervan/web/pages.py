@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from kervan.accounts.models import User
 from kervan.accounts.roles import Permission, Principal
+from kervan.errors import KervanError
 from kervan.web import i18n
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n_errors import error_explanation, error_title
@@ -87,7 +88,9 @@ def set_language_cookie(response: Response, code: str, *, secure: bool) -> None:
     )
 
 
-def render_error_page(request: Request, status: int, slug: str, detail: str) -> Response:
+def render_error_page(
+    request: Request, status: int, slug: str, detail: str, exc: KervanError | None = None
+) -> Response:
     """The HTML face of an error (``kervan.web.problems`` calls it for browsers)."""
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -107,7 +110,7 @@ def render_error_page(request: Request, status: int, slug: str, detail: str) -> 
         status_code=status,
         status=status,
         title=error_title(translator, slug),
-        explanation=error_explanation(translator, slug, detail),
+        explanation=error_explanation(translator, slug, detail, exc),
     )
 
 

@@ -94,11 +94,13 @@ def _state_name(context: Context, code: str) -> str:
 
 
 @pass_context
-def _explain(context: Context, message: str) -> str:
-    """A service's English message in the officer's language, where it is a known one."""
-    from kervan.web.i18n_errors import translate_message
+def _explain(context: Context, problem: Any) -> str:
+    """A coded problem (``code``, ``params``, English ``message``) in the officer's language."""
+    from kervan.messages import render
 
-    return translate_message(_translator(context), message)
+    english = str(getattr(problem, "message", problem))
+    params = getattr(problem, "params", {}) or {}
+    return render(_translator(context), getattr(problem, "code", ""), params, english)
 
 
 def make_environment() -> Environment:
