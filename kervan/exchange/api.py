@@ -33,6 +33,7 @@ from kervan.exchange.keys import SigningKey, load_signing_key
 from kervan.exchange.message_types import schema_names, schema_text
 from kervan.exchange.messages import NOT_CONFIGURED
 from kervan.exchange.transport import HttpTransport
+from kervan.uow import commit_now
 from kervan.web.deps import SessionDep, SettingsDep, policy
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["exchange"])
@@ -81,6 +82,7 @@ def receive(
     if trust_store.current(session) is None:
         raise NotConfigured("this node has no trust list yet", code=NOT_CONFIGURED)
     outcomes = inbox.receive_batch(session, settings, signing, batch.envelopes)
+    commit_now(session)  # a receipt says "kept": never for an envelope not yet committed
     return InboxReceipts(receipts=[o.receipt for o in outcomes])
 
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import Role
 from kervan.accounts.service import get_user_by_name
-from kervan.web import i18n, i18n_catalogs
 from kervan.errors import Conflict
 from kervan.registry.messages import NUMBER_TAKEN
+from kervan.web import i18n, i18n_catalogs
 from kervan.web.i18n_errors import error_message
 from kervan.wiring import wire
 from tests.functional.ui_support import (

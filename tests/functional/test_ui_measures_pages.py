@@ -11,9 +11,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from kervan.accounts.roles import Role
 from kervan.accounts import audit
-from kervan.accounts.roles import system_principal
+from kervan.accounts.roles import Role, system_principal
 from kervan.measures import jobs
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures_ui.pages import router as measures_pages

@@ -26,14 +26,10 @@ def test_every_package_adds_its_codes(catalog: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("language", [code for code in i18n.LANGUAGES if code != "en"])
-def test_every_code_is_translated_in_every_language(
-    catalog: dict[str, str], language: str
-) -> None:
+def test_every_code_is_translated_in_every_language(catalog: dict[str, str], language: str) -> None:
     translator = i18n.Translator(language)
     missing = [
-        code
-        for code, msgid in catalog.items()
-        if translator.translations.gettext(msgid) == msgid
+        code for code, msgid in catalog.items() if translator.translations.gettext(msgid) == msgid
     ]
     assert missing == [], f"{language}: no translation for {missing}"
 
