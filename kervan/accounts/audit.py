@@ -231,7 +231,7 @@ class AuditFilter:
         }
 
 
-def _filtered(f: AuditFilter) -> Select[tuple[AuditEntry]]:
+def _filtered(f: AuditFilter) -> Select[AuditEntry]:
     query = select(AuditEntry)
     exact = {
         AuditEntry.username: f.username,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from kervan.exchange.models import ExchangeMessage, OutboxMessage
@@ -75,4 +76,4 @@ def retry(session: Session, ids: list[uuid.UUID] | None = None, peer: str | None
     if peer is not None:
         statement = statement.where(OutboxMessage.to_state == peer)
     result = session.execute(statement, execution_options={"preserve_rowcount": True})
-    return int(result.rowcount)
+    return int(cast("CursorResult[Any]", result).rowcount)

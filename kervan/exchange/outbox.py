@@ -84,7 +84,7 @@ SELECTED_COLUMNS: Sequence[str] = (
 )
 
 
-def insert_from_select(connection: Connection, rows: Select[Any]) -> int:
+def insert_from_select(connection: Connection, rows: Select[*tuple[Any, ...]]) -> int:
     """``INSERT INTO outbox_messages … SELECT``: ``rows`` selects ``SELECTED_COLUMNS``; every
     message is pending. Returns how many were written."""
     pending = rows.add_columns(literal(OutboxStatus.PENDING.value), literal(0))

@@ -88,7 +88,7 @@ def target_sql(plan: Plan, dialect: Dialect, base: Any) -> Any:
     return add_days_sql(dialect, base, plan.extend.by_days or 0)
 
 
-def extension_candidates(plan: Plan, dialect: Dialect, where: Slice) -> Select[Any]:
+def extension_candidates(plan: Plan, dialect: Dialect, where: Slice) -> Select[*tuple[Any, ...]]:
     """document_id, person_id, nationality, old_until, new_until, base_until of every document
     this measure would extend now. Two branches, so that the common case (no measure touched
     the document yet) is a plain indexed range on ``valid_until``."""
@@ -125,7 +125,7 @@ def extension_candidates(plan: Plan, dialect: Dialect, where: Slice) -> Select[A
     return union_all(fresh, touched)  # type: ignore[return-value]
 
 
-def _branch(plan: Plan, dialect: Dialect, where: Slice, base: Any) -> Select[Any]:
+def _branch(plan: Plan, dialect: Dialect, where: Slice, base: Any) -> Select[*tuple[Any, ...]]:
     doc = StayDocument
     target = target_sql(plan, dialect, base)
     query = select(
@@ -160,7 +160,7 @@ def waiver_condition(plan: Plan, waive: Waive, scope: Scope, where: Slice) -> Co
     return condition
 
 
-def persons_in_scope(scope: Scope, today: dt.date) -> Select[Any]:
+def persons_in_scope(scope: Scope, today: dt.date) -> Select[*tuple[Any, ...]]:
     """Ids of persons in scope. A scope that speaks of documents holds for a person with one
     matching document, judged (like extensions) by its end date before any measure."""
     if not scope.has_document_clauses:

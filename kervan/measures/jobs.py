@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import system_principal
@@ -76,7 +77,7 @@ def _claim(factory: sessionmaker[Session]) -> tuple[uuid.UUID, str, str] | None:
                 .values(apply_lease_until=now + LEASE),
                 execution_options={"preserve_rowcount": True},
             )
-            if taken.rowcount == 1:
+            if cast("CursorResult[Any]", taken).rowcount == 1:
                 return measure_id, state, officer or "system"
     return None
 

@@ -92,7 +92,7 @@ class _Candidate:
     birth_day: int | None
 
 
-def _rows(session: Session, query: Select[Any]) -> list[_Candidate]:
+def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[_Candidate]:
     return [_Candidate(*row) for row in session.execute(query)]
 
 

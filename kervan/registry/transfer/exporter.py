@@ -41,7 +41,9 @@ def export_format(name: str) -> ExportFormat:
     return value  # type: ignore[return-value]
 
 
-def _query(principal: Principal, host_state: str, filters: DocumentFilter) -> Select[Any]:
+def _query(
+    principal: Principal, host_state: str, filters: DocumentFilter
+) -> Select[*tuple[Any, ...]]:
     # A person may hold several travel documents; the row carries the first one registered
     # (UUIDv7 ids sort by creation), which is the one an import of the row would create.
     other = aliased(TravelDocument)

@@ -98,7 +98,7 @@ def test_tampered_payload_is_refused(fed: tuple) -> None:
 
 
 def test_unknown_sender_and_unknown_key(fed: tuple) -> None:
-    _, signers, trust_list = fed
+    _, _signers, trust_list = fed
     stranger = keys.new_key("KGZ")
     assert _rejection(envelope(stranger), context(trust_list)) == "unknown-sender"
     impostor = keys.new_key("KAZ")

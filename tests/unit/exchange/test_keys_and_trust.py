@@ -88,7 +88,7 @@ def test_new_version_needs_secretariat_and_threshold_of_members(federation: tupl
 
 
 def test_older_or_same_version_is_refused(federation: tuple) -> None:
-    document, signers = federation
+    document, _signers = federation
     current = trust.verify(document, None, utcnow()).trust
     assert "not newer" in trust.verify(document, current, utcnow()).explain()
 
