@@ -247,19 +247,6 @@ def correct_person(
     return person
 
 
-def person_history(
-    session: Session, principal: Principal, person_id: uuid.UUID
-) -> list[PersonEvent]:
-    require(principal, Permission.REGISTER_READ)
-    _load_person(session, principal, person_id, "person.history")
-    audit.record(session, principal, "person.history", record_type="person", record_id=person_id)
-    return list(
-        session.scalars(
-            select(PersonEvent).where(PersonEvent.person_id == person_id).order_by(PersonEvent.id)
-        )
-    )
-
-
 # ----------------------------------------------------------------------------------------------
 # Stay documents
 
