@@ -16,6 +16,7 @@ from kervan.benefits.enums import ApplicationStatus
 from kervan.benefits.models import BenefitApplication, BenefitKind
 from kervan.measures import service
 from kervan.measures.loader import example_path, load_measure, read_measure_file
+from kervan.measures.models import Measure
 from kervan.measures.preview import preview_measure
 from kervan.registry.codes import MEMBER_STATES
 from kervan.registry.models import StayDocument
@@ -36,16 +37,22 @@ def _granted(session: Session) -> list[BenefitApplication]:
     )
 
 
-def test_measure_grants_the_benefit_it_names_once(
-    engine: Engine, session_factory: sessionmaker[Session], officer: Principal
-) -> None:
-    load(engine, generate(800, seed=11, host_state="KAZ", today=TODAY))
-    with unit_of_work(session_factory) as session:
+def _example_in_force(factory: sessionmaker[Session], officer: Principal) -> Measure:
+    """The worked example with its benefit kinds, in force and applied to the register."""
+    with unit_of_work(factory) as session:
         benefits.load_kinds(session, officer, yaml.safe_load(KINDS.read_text()), state="KAZ")
         measure = load_measure(session, officer, read_measure_file(example_path()))
         preview_measure(session, officer, measure.id, today=TODAY)
         service.activate_measure(session, officer, measure.id)
         service.apply_measure(session, officer, measure.id, today=TODAY)
+    return measure
+
+
+def test_measure_grants_the_benefit_it_names_once(
+    engine: Engine, session_factory: sessionmaker[Session], officer: Principal
+) -> None:
+    load(engine, generate(800, seed=11, host_state="KAZ", today=TODAY))
+    measure = _example_in_force(session_factory, officer)
     with unit_of_work(session_factory) as session:
         granted = _granted(session)
         kind = session.scalar(
@@ -75,12 +82,7 @@ def test_a_person_imported_after_the_measure_gets_its_benefit_too(
     """Regression (issue 11, bug 1): the listener on new data ran the measure's SQL but not the
     pass listeners, so a newcomer was extended but granted nothing until a full re-apply."""
     load(engine, generate(50, seed=12, host_state="KAZ", today=TODAY))
-    with unit_of_work(session_factory) as session:
-        benefits.load_kinds(session, officer, yaml.safe_load(KINDS.read_text()), state="KAZ")
-        measure = load_measure(session, officer, read_measure_file(example_path()))
-        preview_measure(session, officer, measure.id, today=TODAY)
-        service.activate_measure(session, officer, measure.id)
-        service.apply_measure(session, officer, measure.id, today=TODAY)
+    measure = _example_in_force(session_factory, officer)
     row = next(sample_rows(1, seed=99, host_state="KAZ", today=TODAY))
     row.update(
         nationality="UZB",
