@@ -174,7 +174,7 @@ def _baseline(engine: Engine) -> tuple[float, int]:
 def _trust_every_member(factory: Any) -> None:
     """A trust list naming a node for every member state and the secretariat, so that the
     measure reports to every home state (messages go only to states with a node)."""
-    from kervan.exchange.federation import make_federation
+    from kervan.demo.trust_setup import make_federation
     from kervan.exchange.trust_store import install
 
     endpoints = {state: "https://127.0.0.1:9" for state in (*MEMBER_STATES, SECRETARIAT)}

@@ -68,6 +68,7 @@ class Wiring:
     web: FastAPI | None = None
     listeners: Listeners = field(default_factory=Listeners)
     jobs: list[tuple[str, Job]] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)  # packages with a templates/ folder
     installed: list[str] = field(default_factory=list)
 
     def include_router(self, router: APIRouter) -> None:
@@ -77,6 +78,11 @@ class Wiring:
 
     def add_job(self, name: str, job: Job) -> None:
         self.jobs.append((name, job))
+
+    def add_templates(self, package: str) -> None:
+        """A package whose ``templates/`` folder the pages render from."""
+        if self.web is not None and package not in self.templates:
+            self.templates.append(package)
 
 
 def wire(

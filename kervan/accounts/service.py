@@ -11,21 +11,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts import audit, tokens
-from kervan.accounts.messages import PASSWORD_WEAK, ROLE_MAY_NOT, USERNAME_TAKEN
+from kervan.accounts.messages import PASSWORD_WEAK, USERNAME_TAKEN
 from kervan.accounts.models import ApiToken, AuditEntry, User, UserSession
 from kervan.accounts.passwords import hash_password, password_problems
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kervan.registry.codes import validate_state_code
-
-
-def _require(principal: Principal, permission: Permission) -> None:
-    # Routes declare the same policy; checking again here means a route that forgot cannot leak.
-    if not principal.can(permission):
-        raise Forbidden(
-            f"the role {principal.role.value} may not {permission.value}", code=ROLE_MAY_NOT
-        )
 
 
 def create_user(
@@ -95,7 +88,7 @@ def list_users(session: Session, principal: Principal | None = None) -> list[Use
     """All accounts (a node has dozens, not thousands). Audited when an admin asks over the
     API; the operator's ``kervan users list`` passes no principal."""
     if principal is not None:
-        _require(principal, Permission.ACCOUNTS_MANAGE)
+        require(principal, Permission.ACCOUNTS_MANAGE)
         audit.record(session, principal, "user.list", record_type="user")
     return list(session.scalars(select(User).order_by(User.username)))
 
@@ -217,7 +210,7 @@ def search_audit(
     before_seq: int | None = None,
     limit: int = 50,
 ) -> tuple[list[AuditEntry], int | None]:
-    _require(principal, Permission.AUDIT_READ)
+    require(principal, Permission.AUDIT_READ)
     found = audit.search_entries(session, filters, before_seq=before_seq, limit=limit)
     audit.record(session, principal, "audit.search", details=filters.as_details())
     return found
@@ -231,13 +224,13 @@ def export_audit(
 ) -> Iterator[str]:
     """CSV lines of the matching entries. The export is recorded in the caller's transaction,
     before any line is produced; the lines are read in transactions of their own as they go."""
-    _require(principal, Permission.AUDIT_READ)
+    require(principal, Permission.AUDIT_READ)
     audit.record(session, principal, "audit.export", details=filters.as_details())
     return audit.csv_lines(audit.export_entries(factory, filters))
 
 
 def verify_audit(session: Session, principal: Principal) -> audit.ChainReport:
-    _require(principal, Permission.AUDIT_READ)
+    require(principal, Permission.AUDIT_READ)
     # Verify first: the entry recording this check is not part of what it checked.
     report = audit.verify_chain(session)
     audit.record(

@@ -25,3 +25,4 @@ def install(app: Wiring) -> None:
 
         app.include_router(router)
         app.include_router(views)
+        app.add_templates("kervan.benefits")

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.benefits.eligibility import evaluate
 from kervan.benefits.enums import DECIDABLE_STATUSES, ApplicationStatus
@@ -23,7 +24,6 @@ from kervan.db.base import utcnow
 from kervan.errors import Conflict, FieldError, InvalidInput, NotFound, pydantic_field_errors
 from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
 from kervan.registry.models import Person
-from kervan.registry.scoping import in_scope, require
 
 # ----------------------------------------------------------------------------------------------
 # Kinds

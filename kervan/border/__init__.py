@@ -16,3 +16,4 @@ def install(app: Wiring) -> None:
 
         app.include_router(router)
         app.include_router(views)
+        app.add_templates("kervan.border")

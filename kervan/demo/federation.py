@@ -2,7 +2,7 @@
 own OS process with its own SQLite database and keys, all trusting one co-signed trust list.
 
 ``prepare`` makes the databases, keys, trust list, demo data and accounts; ``start`` runs the
-nodes (``python -m kervan.exchange.serve_node``, with the in-process delivery worker);
+nodes (``python -m kervan.demo.serve_node``, with the in-process delivery worker);
 ``wait_ready`` waits until each answers; ``bring_measure_into_force`` brings the worked example
 of an emergency regime into force on KAZ through KAZ's own API, signed in as its migration
 officer, so that UZB's and TUR's consulates receive their nationals' extended documents. The
@@ -28,18 +28,18 @@ import httpx
 import typer
 import yaml
 
-from kervan.accounts.demo import DEMO_ACCOUNTS, ensure_demo_accounts
 from kervan.accounts.roles import Role, system_principal
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine
 from kervan.db.migrate import upgrade
+from kervan.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
+from kervan.demo.example import example_kinds, example_measure
+from kervan.demo.trust_setup import make_federation
 from kervan.errors import KervanError
-from kervan.exchange.federation import make_federation
 from kervan.exchange.trust_store import install
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
-from kervan.web.demo_example import example_kinds, example_measure
 from kervan.wiring import node_session_factory
 
 STATES = ("OTS", "KAZ", "UZB", "TUR")
@@ -242,7 +242,7 @@ def start(nodes: list[DemoNode], log_folder: Path) -> list[subprocess.Popen[byte
         with (log_folder / f"{node.state.lower()}.log").open("wb") as log:
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "kervan.exchange.serve_node", "--port", str(node.port)],
+                    [sys.executable, "-m", "kervan.demo.serve_node", "--port", str(node.port)],
                     env=node.environment(),
                     stdout=log,
                     stderr=subprocess.STDOUT,

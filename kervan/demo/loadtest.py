@@ -27,7 +27,7 @@ from kervan.db.bulk import bulk_insert
 from kervan.db.engine import make_engine, normalise_url
 from kervan.db.ids import uuid7_at
 from kervan.db.migrate import upgrade
-from kervan.exchange.federation import make_federation
+from kervan.demo.trust_setup import make_federation
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import OutboxMessage
 from kervan.exchange.outbox import OutboxStatus
@@ -106,7 +106,7 @@ class Pair:
             [
                 sys.executable,
                 "-m",
-                "kervan.exchange.serve_node",
+                "kervan.demo.serve_node",
                 "--port",
                 str(self.receiver_port),
                 "--workers",

@@ -7,13 +7,13 @@ import datetime as dt
 import typer
 from sqlalchemy import func, select
 
-from kervan.accounts.demo import ensure_demo_accounts
 from kervan.config import Settings
 from kervan.db.engine import make_engine
+from kervan.demo.accounts import ensure_demo_accounts
+from kervan.demo.example import bring_example_into_force
 from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
-from kervan.web.demo_example import bring_example_into_force
 from kervan.wiring import node_session_factory
 
 

@@ -1,4 +1,4 @@
-"""Serve one node with the exchange installed: ``python -m kervan.exchange.serve_node``.
+"""Serve one node with the exchange installed: ``python -m kervan.demo.serve_node``.
 
 What ``kervan serve`` does, plus ``--workers``. ``kervan demo --federation`` and the
 multi-process tests start their nodes with it, as separate OS processes. Settings come from
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
     uvicorn.run(
-        "kervan.exchange.serve_node:app_from_environment",
+        "kervan.demo.serve_node:app_from_environment",
         factory=True,
         host="127.0.0.1",
         port=args.port,

@@ -407,7 +407,10 @@ def get_dead_letters(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> list[DeadLetterPublic]:
-    return [DeadLetterPublic(**asdict(d)) for d in dead_letters.list_dead(session, peer, limit)]
+    return [
+        DeadLetterPublic(**asdict(d))
+        for d in dead_letters.list_dead(session, principal, peer, limit)
+    ]
 
 
 @router.post(
@@ -420,7 +423,7 @@ def retry_dead_letters(
     session: SessionDep,
     principal: Principal = policy(Permission.EXCHANGE_MANAGE),
 ) -> dict[str, int]:
-    count = dead_letters.retry(session, body.ids, body.peer)
+    count = dead_letters.retry(session, principal, body.ids, body.peer)
     audit.record(
         session,
         principal,

@@ -10,6 +10,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
+from kervan.accounts.policy import require
+from kervan.accounts.roles import Permission, Principal
 from kervan.exchange.models import ExchangeMessage, OutboxMessage
 from kervan.exchange.outbox import DEAD_STATUSES, OutboxStatus
 
@@ -26,7 +28,10 @@ class DeadLetter:
     has_receipt: bool
 
 
-def list_dead(session: Session, peer: str | None = None, limit: int = 100) -> list[DeadLetter]:
+def list_dead(
+    session: Session, principal: Principal, peer: str | None = None, limit: int = 100
+) -> list[DeadLetter]:
+    require(principal, Permission.EXCHANGE_READ)
     query = (
         select(OutboxMessage, ExchangeMessage.receipt)
         .outerjoin(ExchangeMessage, ExchangeMessage.id == OutboxMessage.id)
@@ -51,8 +56,9 @@ def list_dead(session: Session, peer: str | None = None, limit: int = 100) -> li
     ]
 
 
-def count_by_peer(session: Session) -> dict[str, int]:
+def count_by_peer(session: Session, principal: Principal) -> dict[str, int]:
     """How many dead letters each peer has, for a page that lists them peer by peer."""
+    require(principal, Permission.EXCHANGE_READ)
     query = (
         select(OutboxMessage.to_state, func.count())
         .where(OutboxMessage.status.in_(DEAD_STATUSES))
@@ -62,9 +68,15 @@ def count_by_peer(session: Session) -> dict[str, int]:
     return {state: int(count) for state, count in session.execute(query)}
 
 
-def retry(session: Session, ids: list[uuid.UUID] | None = None, peer: str | None = None) -> int:
+def retry(
+    session: Session,
+    principal: Principal,
+    ids: list[uuid.UUID] | None = None,
+    peer: str | None = None,
+) -> int:
     """Back to pending with a fresh attempt count. A message the peer refused keeps its signed
     envelope and is resent as is: fix the cause (a trust list, a peer's bug) first."""
+    require(principal, Permission.EXCHANGE_MANAGE)
     statement = (
         update(OutboxMessage)
         .where(OutboxMessage.status.in_(DEAD_STATUSES))

@@ -32,10 +32,11 @@ def install(app: Wiring) -> None:
         app.add_job("exchange.deliver", Delivery(app.settings))
     if app.web is not None:
         from kervan.exchange.api import router
-        from kervan.exchange_ui.pages import router as pages
+        from kervan.exchange.views.pages import router as pages
 
         app.include_router(router)
         app.include_router(pages)
+        app.add_templates("kervan.exchange.views")
 
 
 class Delivery:

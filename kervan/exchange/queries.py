@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.messages import ROLE_MAY_NOT
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, system_principal
 from kervan.config import Settings
 from kervan.db.ids import uuid7
@@ -89,8 +91,12 @@ def ask(
     now: dt.datetime,
 ) -> dict[str, Any]:
     """Sign and send the question, check and keep the signed answer; returns its body."""
-    if not principal.can(Permission.PEER_QUERY) or principal.state != settings.state:
-        raise Forbidden("only this state's consular officers may ask peers about its nationals")
+    require(principal, Permission.PEER_QUERY)
+    if principal.state != settings.state:
+        raise Forbidden(
+            "only this state's consular officers may ask peers about its nationals",
+            code=ROLE_MAY_NOT,
+        )
     trust = trust_store.require_current(session)
     endpoint = trust.endpoint(question.host_state)
     if endpoint is None or question.host_state == settings.state:

@@ -8,9 +8,15 @@ import uuid
 
 import typer
 
+from kervan.accounts.roles import Principal, Role
 from kervan.cli_support import cli_session, fail, load_settings
 
 dead_app = typer.Typer(help="Messages a peer refused or that failed too often.")
+
+
+def operator() -> Principal:
+    """Whoever runs the command on the node's machine acts as its administrator."""
+    return Principal(user_id=None, username="cli", role=Role.ADMIN, state=load_settings().state)
 
 
 def register_worker(app: typer.Typer, exchange_app: typer.Typer) -> None:
@@ -62,7 +68,7 @@ def dead_list(
     from kervan.exchange.dead_letters import list_dead
 
     with cli_session(load_settings()) as session:
-        letters = list_dead(session, peer, limit)
+        letters = list_dead(session, operator(), peer, limit)
     for d in letters:
         typer.echo(
             f"{d.id}  {d.type}  → {d.to_state}  {d.status}  attempts {d.attempts}  "
@@ -84,5 +90,5 @@ def dead_retry(
     except ValueError as exc:
         fail(f"not a message id: {exc}")
     with cli_session(load_settings()) as session:
-        count = retry(session, wanted, peer)
+        count = retry(session, operator(), wanted, peer)
     typer.echo(f"{count} messages queued again")

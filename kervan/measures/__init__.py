@@ -26,9 +26,10 @@ def install(app: Wiring) -> None:
     app.add_job("measures.apply_requested", jobs.apply_requested)
     if app.web is not None:
         from kervan.measures.api import router
-        from kervan.measures_ui.pages import router as pages
-        from kervan.measures_ui.views import router as views
+        from kervan.measures.views.applies import router as views
+        from kervan.measures.views.pages import router as pages
 
         app.include_router(router)
         app.include_router(views)
         app.include_router(pages)
+        app.add_templates("kervan.measures.views")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.measures.actions import combined, parse_actions
 from kervan.measures.models import Measure, MeasureEffect, MeasureStatus
@@ -19,7 +20,6 @@ from kervan.measures.scope import explain_scope, parse_scope
 from kervan.registry import service as registry
 from kervan.registry.enums import StayStatus, ViolationStatus
 from kervan.registry.models import Person, StayDocument, Violation
-from kervan.registry.scoping import require
 
 EXPLAINED = (MeasureStatus.IN_FORCE, MeasureStatus.LIFTED, MeasureStatus.PREVIEWED)
 

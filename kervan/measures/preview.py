@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import Conflict
 from kervan.measures import service
@@ -25,7 +26,6 @@ from kervan.measures.reach import Slice, bases_subquery, in_force
 from kervan.measures.scope import compile_scope
 from kervan.registry.enums import StayStatus
 from kervan.registry.models import Person, StayDocument, Violation
-from kervan.registry.scoping import require
 
 SAMPLE_SIZE = 10
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts import audit
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, ErrorCollector, NotFound
@@ -28,7 +29,6 @@ from kervan.measures.schemas import MeasureIn
 from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
 from kervan.registry.codes import is_state_code
 from kervan.registry.models import Person
-from kervan.registry.scoping import require
 from kervan.uow import unit_of_work
 from kervan.wiring import wiring_of
 

@@ -18,11 +18,11 @@ from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.registry.models import Person, StayDocument
-from kervan.registry.scoping import nationality_scope, require
 
 DocumentSort = Literal["valid_until", "-valid_until", "valid_from", "-valid_from", "created"]
 PersonSort = Literal["name", "created"]

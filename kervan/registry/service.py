@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from kervan.accounts import audit
+from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import Conflict, ErrorCollector, FieldError, InvalidInput, NotFound
 from kervan.registry import hooks, messages
@@ -35,7 +36,6 @@ from kervan.registry.schemas import (
     TravelDocumentIn,
     ViolationCreate,
 )
-from kervan.registry.scoping import in_scope, require
 
 # ----------------------------------------------------------------------------------------------
 # Persons

@@ -33,9 +33,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     install_problem_handlers(app)
     app.state.session_user_resolver = resolve_session_user
-    install_ui(app)  # the officer UI's frame: templates, static files, HTML error pages
-    # Every capability, in the order of kervan.wiring.PACKAGES: routes, pages, listeners, jobs.
+    # Every capability, in the order of kervan.wiring.PACKAGES: routes, pages, templates,
+    # listeners, jobs, codes; then the officer UI's frame (static files, HTML error pages).
     wiring = wire(settings, web=app, packages=PACKAGES)
+    install_ui(app, wiring.templates)
     app.state.wiring = wiring
     app.state.session_factory = session_factory(engine, wiring)
     if settings.exchange_worker:

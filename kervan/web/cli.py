@@ -59,8 +59,8 @@ def demo(
     """Run a demo node on SQLite with realistic generated data, or with --federation four
     nodes on localhost."""
     if federation:
+        from kervan.demo.federation import run
         from kervan.errors import KervanError
-        from kervan.exchange.demo import run
 
         try:
             run(folder, base_port, documents, seed, with_measure=with_measure)
@@ -71,8 +71,8 @@ def demo(
     import uvicorn
 
     from kervan.db.migrate import upgrade
+    from kervan.demo.node import prepare_demo
     from kervan.web.app import create_app
-    from kervan.web.demo import prepare_demo
 
     settings = load_settings(state=state, database_url=f"sqlite:///{database}")
     if fresh:

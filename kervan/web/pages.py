@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -124,9 +125,10 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
-def install_ui(app: FastAPI) -> None:
-    """The frame every package's pages share; the packages add their own routers."""
-    app.state.templates = make_environment()
+def install_ui(app: FastAPI, template_packages: Sequence[str]) -> None:
+    """The frame every package's pages share; the packages add their own routers, and their
+    template folders (``template_packages``) in their ``install``."""
+    app.state.templates = make_environment(template_packages)
     app.state.html_error_renderer = render_error_page
     # Only static files are compressed: compressing pages that carry a CSRF token next to
     # reflected input would open them to BREACH-style guessing.

@@ -9,6 +9,7 @@ at once).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
@@ -103,17 +104,11 @@ def _explain(context: Context, problem: Any) -> str:
     return render(_translator(context), getattr(problem, "code", ""), params, english)
 
 
-def make_environment() -> Environment:
+def make_environment(packages: Sequence[str] = ()) -> Environment:
+    """The node's templates: the frame's (``kervan.web``), then each installed package's
+    ``templates`` folder, in install order (``Wiring.add_templates``)."""
     loader = ChoiceLoader(
-        [
-            PackageLoader("kervan.web", "templates"),
-            PackageLoader("kervan.registry", "templates"),
-            PackageLoader("kervan.accounts", "templates"),
-            PackageLoader("kervan.benefits", "templates"),
-            PackageLoader("kervan.border", "templates"),
-            PackageLoader("kervan.measures_ui", "templates"),
-            PackageLoader("kervan.exchange_ui", "templates"),
-        ]
+        [PackageLoader(package, "templates") for package in ("kervan.web", *packages)]
     )
     env = Environment(
         loader=loader,

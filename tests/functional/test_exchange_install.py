@@ -1,6 +1,6 @@
 """The exchange is part of every node: the app factory installs its routes and, with
 ``KERVAN_EXCHANGE_WORKER``, its worker (what ``kervan serve`` runs); installing it again, as
-``python -m kervan.exchange.serve_node`` does, adds nothing; and register changes made from the
+``python -m kervan.demo.serve_node`` does, adds nothing; and register changes made from the
 command line write the outbox as the app's do. The role × route matrix of ``test_policies``
 walks these routes on the factory's app."""
 
@@ -16,9 +16,9 @@ from sqlalchemy import select
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.demo.serve_node import make_app
 from kervan.exchange import keys
 from kervan.exchange.models import OutboxMessage
-from kervan.exchange.serve_node import make_app
 from kervan.exchange.trust_store import install
 from kervan.registry.models import StayDocument
 from kervan.registry.transfer.samples import sample_rows, write_rows

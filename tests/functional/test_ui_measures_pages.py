@@ -15,7 +15,7 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Role, system_principal
 from kervan.measures import jobs
 from kervan.measures.models import Measure, MeasureStatus
-from kervan.measures_ui.pages import router as measures_pages
+from kervan.measures.views.pages import router as measures_pages
 from kervan.registry.enums import ViolationStatus
 from kervan.registry.models import StayDocument, Violation
 from kervan.uow import unit_of_work

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from kervan.db.engine import make_engine
-from kervan.exchange.demo import (
+from kervan.demo.federation import (
     STATES,
     DemoNode,
     NodeSession,

@@ -21,8 +21,8 @@ from kervan.db.base import utcnow
 from kervan.errors import Forbidden, KervanError
 from kervan.exchange import queries
 from kervan.exchange.api import node_key, query_transport
-from kervan.exchange_ui import labels
-from kervan.exchange_ui.nationals import label_context, peer_states
+from kervan.exchange.views import labels
+from kervan.exchange.views.nationals import label_context, peer_states
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
@@ -121,7 +121,7 @@ def _render(page: Page, session: Session, settings: Settings, **context: Any) ->
     context.setdefault("values", dict.fromkeys(FIELDS, ""))
     context.setdefault("errors", FormErrors())
     return page.render(
-        "exchange_ui/ask.html",
+        "exchange/ask.html",
         hosts=peer_states(session, settings.state),
         foreign=_foreign(page.principal, settings),
         nav="peer-query",

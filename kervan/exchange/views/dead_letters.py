@@ -16,7 +16,7 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
 from kervan.exchange import dead_letters
-from kervan.exchange_ui import labels
+from kervan.exchange.views import labels
 from kervan.web.deps import SessionDep, policy
 from kervan.web.security import csrf_protect
 from kervan.web.templating import PageDep
@@ -36,13 +36,13 @@ def dead_letters_page(
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> Response:
     chosen = peer.upper() if _STATE.match(peer.upper()) else ""
-    counts = dead_letters.count_by_peer(session)
-    letters = dead_letters.list_dead(session, chosen or None, SHOWN)
+    counts = dead_letters.count_by_peer(session, principal)
+    letters = dead_letters.list_dead(session, principal, chosen or None, SHOWN)
     by_peer: dict[str, list[dead_letters.DeadLetter]] = {}
     for letter in letters:
         by_peer.setdefault(letter.to_state, []).append(letter)
     return page.render(
-        "exchange_ui/dead_letters.html",
+        "exchange/dead_letters.html",
         counts=counts,
         by_peer=by_peer,
         chosen=chosen,
@@ -71,7 +71,7 @@ def retry_dead_letters(
     if ids is None and not _STATE.match(peer):
         raise InvalidInput("name the message or the peer to retry")
     chosen_peer = peer if ids is None else None
-    count = dead_letters.retry(session, ids, chosen_peer)
+    count = dead_letters.retry(session, principal, ids, chosen_peer)
     audit.record(
         session,
         principal,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
 from kervan.exchange import consular, evidence, trust_store
-from kervan.exchange_ui import labels
+from kervan.exchange.views import labels
 from kervan.registry.codes import SECRETARIAT
 from kervan.registry.enums import StayStatus
 from kervan.web.deps import SessionDep, SettingsDep, policy
@@ -107,9 +107,9 @@ def nationals_abroad(
     filters = {k: v for k, v in (("q", q), ("host_state", host), ("status", chosen)) if v}
     more = urlencode({**filters, "cursor": next_cursor}) if next_cursor else ""
     template = (
-        "exchange_ui/_nationals.html"
+        "exchange/_nationals.html"
         if page.request.headers.get("hx-request")
-        else "exchange_ui/nationals.html"
+        else "exchange/nationals.html"
     )
     return page.render(
         template,
@@ -147,7 +147,7 @@ def national_abroad(
         (d for d in body.get("documents") or [] if d.get("id") == str(document_id)), None
     )
     return page.render(
-        "exchange_ui/national.html",
+        "exchange/national.html",
         item=item,
         payload=payload,
         reported=reported,
@@ -171,7 +171,7 @@ def national_abroad_evidence(
     item, _, _ = consular.detail(session, principal, settings.state, host_state, document_id)
     proof = evidence.verify_message(session, item.envelope_id)
     return page.render(
-        "exchange_ui/evidence.html",
+        "exchange/evidence.html",
         proof=proof,
         item=item,
         back=f"/nationals-abroad/{item.host_state}/{item.document_id}",
@@ -190,7 +190,7 @@ def message_evidence(
     """Any logged envelope's proof, for the node administrator (a dead letter's, say)."""
     proof = evidence.read_evidence(session, principal, message_id)
     return page.render(
-        "exchange_ui/evidence.html",
+        "exchange/evidence.html",
         proof=proof,
         item=None,
         back="/exchange/dead-letters",

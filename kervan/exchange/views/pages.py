@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kervan.exchange_ui import ask, dead_letters, nationals
+from kervan.exchange.views import ask, dead_letters, nationals
 
 router = APIRouter(include_in_schema=False)
 for part in (nationals.router, ask.router, dead_letters.router):

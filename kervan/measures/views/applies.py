@@ -11,8 +11,8 @@ from fastapi.responses import Response
 
 from kervan.accounts.roles import Permission, Principal
 from kervan.measures.explain import explain_person
-from kervan.measures_ui.explain import group_verdicts
-from kervan.measures_ui.pages import STATUS_LABELS
+from kervan.measures.views.explain import group_verdicts
+from kervan.measures.views.pages import STATUS_LABELS
 from kervan.registry.models import Person
 from kervan.web.deps import SessionDep, policy
 from kervan.web.templating import PageDep
@@ -34,8 +34,8 @@ def applies_panel(
     assert person is not None
     groups = group_verdicts(session, explanation, person)
     template = (
-        "measures_ui/_applies.html"
+        "measures/_applies.html"
         if page.request.headers.get("hx-request")
-        else "measures_ui/applies.html"
+        else "measures/applies.html"
     )
     return page.render(template, person=person, groups=groups, status_labels=STATUS_LABELS)

@@ -12,12 +12,12 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.measures import preview, service
 from kervan.measures.actions import parse_actions
 from kervan.measures.models import Measure, MeasureEventKind, MeasureStatus
 from kervan.registry.enums import StayKind, ViolationKind
-from kervan.registry.scoping import require
 
 Step = Literal["preview", "activate", "lift"]
 # Which steps each status offers (the service refuses the others; the page does not show them).

@@ -24,8 +24,8 @@ from kervan.measures import jobs, service
 from kervan.measures.loader import load_measure
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures.schemas import MeasureIn
-from kervan.measures_ui import forms, lifecycle
-from kervan.measures_ui.lifecycle import NEXT_STEPS, Step
+from kervan.measures.views import forms, lifecycle
+from kervan.measures.views.lifecycle import NEXT_STEPS, Step
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationKind
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import LANGUAGES, N_
@@ -84,7 +84,7 @@ def measures_list(
     known = {s.value: s for s in MeasureStatus}
     foreign = [(m, known.get(m.status)) for m in list_foreign(session, principal)]
     return page.render(
-        "measures_ui/list.html",
+        "measures/list.html",
         measures=measures,
         foreign=foreign,
         chosen=chosen,
@@ -113,7 +113,7 @@ def _new_form(
     status_code: int = 200,
 ) -> Response:
     return page.render(
-        "measures_ui/new.html",
+        "measures/new.html",
         values=values,
         errors=problems.errors,
         paths=problems.paths,
@@ -222,7 +222,7 @@ def measure_page(
 ) -> Response:
     measure = service.get_measure(session, principal, measure_id)
     return page.render(
-        "measures_ui/measure.html",
+        "measures/measure.html",
         measure=measure,
         steps=lifecycle.lifecycle(session, principal, measure),
         preview=lifecycle.preview_view(measure.preview),
@@ -249,7 +249,7 @@ def _step_page(
     status_code: int = 200,
 ) -> Response:
     return page.render(
-        "measures_ui/step.html",
+        "measures/step.html",
         measure=measure,
         action=step,
         step=shown,

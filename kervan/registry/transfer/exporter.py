@@ -14,11 +14,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from kervan.accounts import audit
+from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
 from kervan.registry.models import Person, StayDocument, TravelDocument
 from kervan.registry.queries import DocumentFilter, apply_document_filters
-from kervan.registry.scoping import nationality_scope, require
 from kervan.registry.transfer.columns import COLUMNS
 from kervan.registry.transfer.validation import birth_text
 

@@ -15,6 +15,7 @@ from joserfc.errors import BadSignatureError
 from joserfc.jwk import OKPKey
 
 from kervan.db.base import utcnow
+from kervan.demo.trust_setup import key_entry, trust_content
 from kervan.exchange import keys, trust
 from kervan.exchange.envelopes import (
     Rejected,
@@ -23,7 +24,6 @@ from kervan.exchange.envelopes import (
     sha256_hex,
     sign_receipt,
 )
-from kervan.exchange.federation import key_entry, trust_content
 from kervan.exchange.message_types import schema_names, schema_text
 from tests.unit.exchange.support import ENDPOINTS, context, envelope, federation, stay_body
 

@@ -11,9 +11,9 @@ import pytest
 
 from kervan.config import Settings
 from kervan.db.base import utcnow
+from kervan.demo.trust_setup import key_entry, make_federation, signed, trust_content
 from kervan.errors import InvalidInput
 from kervan.exchange import keys, trust
-from kervan.exchange.federation import key_entry, make_federation, signed, trust_content
 
 ENDPOINTS = {
     s: f"http://127.0.0.1:{8100 + i}" for i, s in enumerate(["OTS", "KAZ", "UZB", "TUR", "KGZ"])
