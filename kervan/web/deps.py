@@ -37,7 +37,10 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the request's transaction commits when the route function returns, before
+# the response is sent (FastAPI 0.118+ otherwise ends a yield dependency after the response,
+# where a failed commit would be lost silently and the client would read before it lands).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def client_address(request: Request) -> str:
