@@ -24,6 +24,7 @@ from kervan.registry.models import StayDocument
 from kervan.registry.transfer.samples import sample_rows, write_rows
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
+from tests.functional.routes_support import served_routes
 from tests.functional.test_cli import kervan
 from tests.unit.exchange.support import federation
 
@@ -37,7 +38,9 @@ EXCHANGE_ROUTES = {
 
 
 def _api_routes(app: FastAPI) -> list[tuple[str, tuple[str, ...]]]:
-    return sorted((r.path, tuple(sorted(r.methods))) for r in app.routes if isinstance(r, APIRoute))
+    return sorted(
+        (r.path, tuple(sorted(r.methods))) for r in served_routes(app) if isinstance(r, APIRoute)
+    )
 
 
 def test_the_app_factory_serves_the_exchange_once(app: FastAPI, settings: Settings) -> None:
