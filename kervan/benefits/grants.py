@@ -61,7 +61,7 @@ def _without_benefit(principal: Principal, kind: BenefitKind, today: dt.date) ->
 
 
 def _counts(session: Session, query: Select[*tuple[Any, ...]]) -> dict[str, int]:
-    return {nationality: count for nationality, count in session.execute(query).tuples()}
+    return {nationality: count for nationality, count in session.execute(query)}
 
 
 def insert_approved(

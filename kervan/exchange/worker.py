@@ -217,7 +217,7 @@ class Worker:
         already = select(ExchangeMessage.id, ExchangeMessage.envelope).where(
             ExchangeMessage.id.in_([m.id for m in batch])
         )
-        logged = {i: envelope for i, envelope in session.execute(already).tuples()}
+        logged = {i: envelope for i, envelope in session.execute(already)}
         unsigned = [m for m in batch if m.id not in logged]
         bodies = render_bodies(session, unsigned) if unsigned else {}
         rows, gone = [], []

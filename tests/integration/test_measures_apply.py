@@ -132,13 +132,14 @@ def _one_message_per_person(session: Session, measure_id: uuid.UUID) -> int:
     messages = [m for m in queued if m.type != "measure.announced"]
     assert {m.type for m in messages} == {"stay.extended", "violation.waived"}
     assert all(m.to_state in PEERS for m in messages)
-    extended_people = set(
-        session.execute(
+    extended_people = {
+        tuple(row)
+        for row in session.execute(
             select(MeasureEffect.person_id, MeasureEffect.nationality)
             .where(MeasureEffect.nationality.in_(PEERS))
             .distinct()
-        ).tuples()
-    )
+        )
+    }
     stays = [m for m in messages if m.type == "stay.extended"]
     assert {(m.subject_id, m.to_state) for m in stays} == extended_people
     assert len(stays) == len(extended_people) > 0
