@@ -35,8 +35,7 @@ def main() -> int:
     behind = [
         (p["name"], pins[key], p["latest_version"])
         for p in json.loads(listed.stdout)
-        if (key := p["name"].lower().replace("_", "-")) in pins
-        and pins[key] != p["latest_version"]
+        if (key := p["name"].lower().replace("_", "-")) in pins and pins[key] != p["latest_version"]
     ]
     for name, have, latest in sorted(behind):
         print(f"{name}: pinned {have}, current {latest}")
