@@ -23,8 +23,11 @@ install: $(STAMP)  ## Create .venv with the locked dependencies and Kervan itsel
 demo: $(STAMP)  ## Run a demo node (KAZ, SQLite, generated data) on http://127.0.0.1:8000
 	$(BIN)/kervan demo $(ARGS)
 
-test: $(STAMP)  ## Run the whole test suite (PostgreSQL half needs KERVAN_TEST_DATABASE_URL)
+test: $(STAMP)  ## Run the whole test suite, slow tests included, as CI does (PostgreSQL half needs KERVAN_TEST_DATABASE_URL)
 	$(BIN)/pytest $(ARGS)
+
+test-fast: $(STAMP)  ## The suite without the tests marked slow (and without Chromium): for development
+	$(BIN)/pytest -m "not slow and not browser" $(ARGS)
 
 lint: $(STAMP)  ## ruff (lint and format check), mypy, migrations and translations up to date
 	$(BIN)/ruff check .
@@ -40,7 +43,10 @@ format: $(STAMP)  ## Apply ruff's formatting and safe fixes
 bench: $(STAMP)  ## Run every benchmark (ARGS=--help: options; ARGS=--record: write docs/benchmarks.md)
 	$(BIN)/python -m bench $(ARGS)
 
+outdated: $(STAMP)  ## List the pinned dependencies that are behind their current release (run it monthly)
+	$(BIN)/python .ci/outdated.py
+
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv: pip install uv)
 	uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
 
-.PHONY: help install demo test lint format bench lock
+.PHONY: help install demo test test-fast lint format bench outdated lock

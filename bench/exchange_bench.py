@@ -36,8 +36,7 @@ from bench.common import DEFAULT_POSTGRES, add_record_argument, machine, update_
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
-from kervan.exchange.keys import NodeKeys
-from kervan.exchange.loadtest import (
+from kervan.demo.loadtest import (
     Pair,
     drop_database,
     fill_outbox,
@@ -45,6 +44,7 @@ from kervan.exchange.loadtest import (
     make_pair,
     seed_register,
 )
+from kervan.exchange.keys import NodeKeys
 from kervan.exchange.models import ExchangeMessage, OutboxMessage
 from kervan.exchange.transport import HttpTransport
 from kervan.exchange.worker import Worker

@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url
 
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
-from kervan.exchange.federation import make_federation
-from kervan.exchange.loadtest import drop_database, fresh_database
+from kervan.demo.loadtest import drop_database, fresh_database
+from kervan.demo.trust_setup import make_federation
 from kervan.exchange.trust_store import install
 from kervan.uow import unit_of_work
 

@@ -45,7 +45,7 @@ from bench.common import (
 )
 from kervan.accounts.roles import system_principal
 from kervan.db.base import utcnow
-from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.db.engine import make_engine
 from kervan.db.migrate import upgrade
 from kervan.exchange import trust_store
 from kervan.measures import service
@@ -55,6 +55,7 @@ from kervan.registry.codes import MEMBER_STATES, SECRETARIAT
 from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
+from kervan.wiring import node_session_factory
 
 SECTION = "measures-bench"
 AS_OF = dt.date(2020, 5, 1)
@@ -170,7 +171,7 @@ def _baseline(engine: Engine) -> tuple[float, int]:
 def _trust_every_member(factory: Any) -> None:
     """A trust list naming a node for every member state and the secretariat, so that the
     measure reports to every home state (messages go only to states with a node)."""
-    from kervan.exchange.federation import make_federation
+    from kervan.demo.trust_setup import make_federation
     from kervan.exchange.trust_store import install
 
     endpoints = {state: "https://127.0.0.1:9" for state in (*MEMBER_STATES, SECRETARIAT)}
@@ -182,7 +183,7 @@ def _trust_every_member(factory: Any) -> None:
 
 
 def _apply(engine: Engine, chunk_persons: int) -> dict[str, Any]:
-    factory = make_sessionmaker(engine)
+    factory = node_session_factory(engine)
     officer = system_principal("KAZ", "bench")
     _trust_every_member(factory)
     with unit_of_work(factory) as session:

@@ -34,7 +34,7 @@ from bench.common import (
     update_doc_section,
 )
 from kervan.accounts.roles import Principal, Role
-from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.db.engine import make_engine
 from kervan.identity.translit import detect_script
 from kervan.registry.models import Person
 from kervan.registry.naming import part_tokens
@@ -42,6 +42,7 @@ from kervan.registry.schemas import BirthDate
 from kervan.registry.search import search_persons
 from kervan.registry.synthetic import generate, load, spelling_variants
 from kervan.uow import unit_of_work
+from kervan.wiring import node_session_factory
 
 SECTION = "search-bench"
 DOCUMENTS_PER_PERSON = 1.68  # measured ratio of the generator's mix, to size the load
@@ -86,7 +87,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def run(url: str, queries: int, seed: int) -> dict[str, Any]:
     engine = make_engine(url)
-    factory = make_sessionmaker(engine)
+    factory = node_session_factory(engine)
     officer = Principal(user_id=None, username="bench", role=Role.MIGRATION_OFFICER, state="KAZ")
     rng = random.Random(seed)
     with factory() as session:

@@ -11,14 +11,11 @@ from pydantic import ValidationError
 
 from kervan.accounts.cli import app as users_app
 from kervan.accounts.cli import audit_app
-from kervan.benefits import install as install_benefits
 from kervan.benefits.cli import register as register_benefits
 from kervan.db.cli import app as db_app
 from kervan.errors import KervanError
 from kervan.exchange.cli import register as register_exchange
-from kervan.exchange.routing import install as install_exchange_routing
 from kervan.identity.cli import register as register_identity
-from kervan.measures import install as install_measures
 from kervan.measures.cli import register as register_measures
 from kervan.ops.cli import register as register_ops
 from kervan.registry.cli import register as register_registry
@@ -42,9 +39,6 @@ register_i18n(app)
 register_benefits(app)
 register_measures(app)
 register_exchange(app)
-install_measures()  # imports and corrections from the CLI come under measures too
-install_benefits()
-install_exchange_routing()  # and write the exchange's outbox, as they do in the app
 
 
 def main(argv: list[str] | None = None) -> Any:

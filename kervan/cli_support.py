@@ -11,8 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kervan.config import Settings
-from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.db.engine import make_engine
 from kervan.uow import unit_of_work
+from kervan.wiring import node_session_factory
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -32,7 +33,7 @@ def load_settings(**overrides: object) -> Settings:
 def cli_session(settings: Settings) -> Iterator[Session]:
     engine = make_engine(settings.database_url)
     try:
-        with unit_of_work(make_sessionmaker(engine)) as session:
+        with unit_of_work(node_session_factory(engine)) as session:
             yield session
     finally:
         engine.dispose()

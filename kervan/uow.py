@@ -13,6 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from kervan.accounts import audit
 
 
+def commit_now(session: Session) -> None:
+    """Commit the request's transaction before the response leaves, where a reply must never
+    claim what is not yet durable (the inbox's receipts). Explicit in the route, because when
+    FastAPI runs the exit of a ``yield`` dependency — before or after the response is sent —
+    has changed between releases (0.118); the boundary's own commit then finds nothing to do."""
+    session.commit()
+
+
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     session = factory()

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.passwords import use_cheap_hashing_for_tests
 from kervan.accounts.roles import Principal, Role, system_principal
-from kervan.db.engine import make_engine, make_sessionmaker, normalise_url
+from kervan.db.engine import make_engine, normalise_url
 from kervan.db.metadata import metadata
 from kervan.db.migrate import upgrade
+from kervan.wiring import node_session_factory
 
 PG_ENV = "KERVAN_TEST_DATABASE_URL"
 
@@ -116,7 +117,8 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return make_sessionmaker(engine)
+    """Sessions of a node wired with every capability, as the app's and the CLI's are."""
+    return node_session_factory(engine)
 
 
 @pytest.fixture

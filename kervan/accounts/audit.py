@@ -154,7 +154,7 @@ class AuditFilter:
         }
 
 
-def _filtered(f: AuditFilter) -> Select[Any]:
+def _filtered(f: AuditFilter) -> Select[*tuple[Any, ...]]:
     query = raw_select()
     exact = {
         AuditEntry.username: f.username,

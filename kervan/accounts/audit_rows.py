@@ -122,7 +122,7 @@ _COLUMNS = [
 ]
 
 
-def raw_select() -> Select[Any]:
+def raw_select() -> Select[*tuple[Any, ...]]:
     """``SELECT`` of every column, unconverted: filter and order it like ``select(AuditEntry)``."""
     return select(*_COLUMNS)
 

@@ -279,3 +279,25 @@ class CheckpointSchedule:
         except KervanError as exc:  # a chain that contradicts its checkpoint: say so, go on
             log.warning("no audit checkpoint written: %s", exc.detail)
             return None
+
+
+class CheckpointJob:
+    """The node's background job (``kervan.wiring.Job``) that anchors the audit log: a signed
+    checkpoint every ``audit_checkpoint_minutes``, with the node's key as it is now (the keys
+    folder, re-read as keys rotate). Never "busy": checkpoints are rare."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.schedule: CheckpointSchedule | None = None
+
+    def __call__(self, factory: sessionmaker[Session]) -> bool:
+        from kervan.db.base import utcnow
+        from kervan.exchange.keys import NodeKeys
+
+        if self.schedule is None:
+            self.schedule = CheckpointSchedule(factory, NodeKeys(self.settings), self.settings)
+        try:
+            self.schedule.tick(utcnow())
+        except KervanError as exc:  # no key yet: the node says so, and tries again later
+            log.warning("no audit checkpoint written: %s", exc.detail)
+        return False

@@ -9,7 +9,7 @@ composition rules (a digit, a capital…): NIST advises against them, and the es
 scores what they were meant to reach.
 
 Messages are the catalogs' msgids; services raise them in English and the UI shows them in the
-officer's language (``kervan.web.i18n_errors``).
+officer's language from their codes (``CODES``, ``kervan.messages``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import pycountry
 from babel import Locale
 from zxcvbn import zxcvbn
 
+from kervan.accounts.messages import PASSWORD_WEAK
 from kervan.errors import FieldError, InvalidInput
 from kervan.registry.codes import MEMBER_STATES
 from kervan.web.i18n import LANGUAGES, N_
@@ -52,7 +53,18 @@ GUESSABLE = N_(
     "The password is easy to guess: avoid common words, names, dates, keyboard patterns and "
     "sequences; a passphrase of several unrelated words is best."
 )
-MESSAGES = (TOO_SHORT, HAS_USERNAME, REPEATS, CONTROL_CHARACTERS, COMMON, DEMO, CONTEXT, GUESSABLE)
+# Stable codes of the reasons (``kervan.messages``): the UI words them in the officer's language.
+CODES = {
+    TOO_SHORT: "accounts.password.too-short",
+    HAS_USERNAME: "accounts.password.has-username",
+    REPEATS: "accounts.password.repeats",
+    CONTROL_CHARACTERS: "accounts.password.control-characters",
+    COMMON: "accounts.password.common",
+    DEMO: "accounts.password.demo",
+    CONTEXT: "accounts.password.context",
+    GUESSABLE: "accounts.password.guessable",
+}
+MESSAGES = {code: msgid for msgid, code in CODES.items()}
 
 
 @functools.cache
@@ -86,7 +98,7 @@ def _context_words(username: str, full_name: str) -> list[str]:
 def _demo_passwords() -> frozenset[str]:
     # Imported here: the demo module creates its accounts through the service, which uses
     # this policy (with the demo's own passwords allowed).
-    from kervan.accounts.demo import DEMO_ACCOUNTS
+    from kervan.demo.accounts import DEMO_ACCOUNTS
 
     return frozenset(password for _, _, password in DEMO_ACCOUNTS)
 
@@ -141,5 +153,13 @@ def check_new_password(
     problems = password_problems(password, username, full_name=full_name, allow_demo=allow_demo)
     if problems:
         raise InvalidInput(
-            "the password is too weak", errors=[FieldError("password", p) for p in problems]
+            "the password is too weak",
+            code=PASSWORD_WEAK,
+            errors=[_field_error(problem) for problem in problems],
         )
+
+
+def _field_error(problem: str) -> FieldError:
+    if problem == TOO_SHORT % {"min": MIN_LENGTH}:
+        return FieldError("password", problem, code=CODES[TOO_SHORT], params={"min": MIN_LENGTH})
+    return FieldError("password", problem, code=CODES.get(problem, ""))

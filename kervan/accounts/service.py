@@ -13,19 +13,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts import audit, audit_verify, checkpoints, tokens
 from kervan.accounts.audit_rows import StoredEntry
+from kervan.accounts.messages import STATE_OF_NODE, USERNAME_TAKEN
 from kervan.accounts.models import ApiToken, AuditCheckpoint, User, UserSession
 from kervan.accounts.password_policy import check_new_password
 from kervan.accounts.passwords import hash_password
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, Role, state_problem
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kervan.registry.codes import validate_state_code
-
-
-def _require(principal: Principal, permission: Permission) -> None:
-    # Routes declare the same policy; checking again here means a route that forgot cannot leak.
-    if not principal.can(permission):
-        raise Forbidden(f"the role {principal.role.value} may not {permission.value}")
 
 
 def create_user(
@@ -46,9 +42,19 @@ def create_user(
     except ValueError as exc:
         raise InvalidInput(str(exc), errors=[FieldError("state", str(exc))]) from exc
     if (wrong_state := state_problem(role, state, principal.state)) is not None:
-        raise InvalidInput(wrong_state, errors=[FieldError("state", wrong_state)])
+        params = {"node": principal.state, "state": state}
+        raise InvalidInput(
+            wrong_state,
+            code=STATE_OF_NODE,
+            params=params,
+            errors=[FieldError("state", wrong_state, code=STATE_OF_NODE, params=params)],
+        )
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"a user named {username!r} exists already")
+        raise Conflict(
+            f"a user named {username!r} exists already",
+            code=USERNAME_TAKEN,
+            params={"username": username},
+        )
     user = User(
         username=username,
         full_name=full_name,
@@ -88,7 +94,7 @@ def list_users(session: Session, principal: Principal | None = None) -> list[Use
     """All accounts (a node has dozens, not thousands). Audited when an admin asks over the
     API; the operator's ``kervan users list`` passes no principal."""
     if principal is not None:
-        _require(principal, Permission.ACCOUNTS_MANAGE)
+        require(principal, Permission.ACCOUNTS_MANAGE)
         audit.record(session, principal, "user.list", record_type="user")
     return list(session.scalars(select(User).order_by(User.username)))
 
@@ -242,7 +248,7 @@ def search_audit(
     before_seq: int | None = None,
     limit: int = 50,
 ) -> tuple[list[StoredEntry], int | None]:
-    _require(principal, Permission.AUDIT_READ)
+    require(principal, Permission.AUDIT_READ)
     found = audit.search_entries(session, filters, before_seq=before_seq, limit=limit)
     audit.record(session, principal, "audit.search", details=filters.as_details())
     return found
@@ -256,7 +262,7 @@ def export_audit(
 ) -> Iterator[str]:
     """CSV lines of the matching entries. The export is recorded in the caller's transaction,
     before any line is produced; the lines are read in transactions of their own as they go."""
-    _require(principal, Permission.AUDIT_READ)
+    require(principal, Permission.AUDIT_READ)
     audit.record(session, principal, "audit.export", details=filters.as_details())
     return audit.csv_lines(audit.export_entries(factory, filters))
 
@@ -269,7 +275,7 @@ def verify_audit(
 ) -> audit_verify.ChainReport:
     """Verify the chain against its head and every checkpoint known — stored, and ``outside``
     (the checkpoint file, one given by the operator) — whose signature ``keys`` verify."""
-    _require(principal, Permission.AUDIT_READ)
+    require(principal, Permission.AUDIT_READ)
     good, refused = checkpoints.known(session, keys, outside)
     # Verify first: the entry recording this check is not part of what it checked.
     report = audit_verify.verify_chain(session, good, refused)
@@ -292,6 +298,6 @@ def list_checkpoints(
     session: Session, principal: Principal, limit: int = 100
 ) -> list[AuditCheckpoint]:
     """The latest signed checkpoints, newest first, to keep outside the node."""
-    _require(principal, Permission.AUDIT_READ)
+    require(principal, Permission.AUDIT_READ)
     audit.record(session, principal, "audit.checkpoints", details={"limit": limit})
     return checkpoints.stored_tokens(session, limit)

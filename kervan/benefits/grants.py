@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Select, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.benefits.eligibility import eligibility_scope
 from kervan.benefits.enums import BLOCKING_STATUSES, ApplicationStatus
@@ -21,7 +22,6 @@ from kervan.db.ids import uuid7_sql
 from kervan.errors import Conflict, FieldError, InvalidInput
 from kervan.measures.scope import compile_person_scope
 from kervan.registry.models import Person
-from kervan.registry.scoping import nationality_scope, require
 
 SAMPLE_SIZE = 10
 
@@ -60,8 +60,8 @@ def _without_benefit(principal: Principal, kind: BenefitKind, today: dt.date) ->
     )
 
 
-def _counts(session: Session, query: Select[Any]) -> dict[str, int]:
-    return {nationality: count for nationality, count in session.execute(query).tuples()}
+def _counts(session: Session, query: Select[*tuple[Any, ...]]) -> dict[str, int]:
+    return {nationality: count for nationality, count in session.execute(query)}
 
 
 def insert_approved(

@@ -19,22 +19,11 @@ from kervan.benefits.grants import insert_approved
 from kervan.benefits.models import BenefitApplication, BenefitKind
 from kervan.db.base import utcnow
 from kervan.measures.actions import GrantBenefit, combined, parse_actions
-from kervan.measures.apply_sql import Plan, Slice
+from kervan.measures.apply_sql import Plan
 from kervan.measures.models import Measure
+from kervan.measures.reach import Slice
 from kervan.measures.scope import compile_person_scope, parse_scope
-from kervan.registry.models import Person, StayDocument
-
-
-def _in_slice(where: Slice) -> Any:
-    condition: Any = Person.id.is_not(None)
-    if where.person_from is not None:
-        condition = condition & (Person.id >= where.person_from)
-    if where.person_to is not None:
-        condition = condition & (Person.id < where.person_to)
-    if where.document_ids is not None:
-        holders = select(StayDocument.person_id).where(StayDocument.id.in_(where.document_ids))
-        condition = condition & Person.id.in_(holders)
-    return condition
+from kervan.registry.models import Person
 
 
 def _entitlement(grant: GrantBenefit, kind: BenefitKind, plan: Plan) -> tuple[dt.date, dt.date]:
@@ -83,13 +72,13 @@ def _grant(session: Session, measure: Measure, plan: Plan, where: Slice, grant: 
             compile_person_scope(scope, today=plan.today),
             compile_person_scope(eligibility_scope(kind), today=plan.today),
             ~has_one,
-            _in_slice(where),
+            where.persons(Person.id),
         ],
         measure_id=measure.id,
     )
 
 
 def grant_by_measure(session: Session, measure: Measure, plan: Plan, where: Slice) -> None:
-    """The measures context calls this after each pass (``on_measure_pass``)."""
+    """The measures context calls this after each pass (``MEASURE_PASSED``)."""
     for grant in parse_actions(measure.actions).benefits:
         _grant(session, measure, plan, where, grant)

@@ -14,26 +14,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.benefits.eligibility import evaluate
 from kervan.benefits.enums import DECIDABLE_STATUSES, ApplicationStatus
 from kervan.benefits.models import BenefitApplication, BenefitKind
 from kervan.benefits.schemas import BenefitKindIn, BenefitKindsFile
 from kervan.db.base import utcnow
-from kervan.errors import Conflict, FieldError, InvalidInput, NotFound
+from kervan.errors import Conflict, FieldError, InvalidInput, NotFound, pydantic_field_errors
 from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
 from kervan.registry.models import Person
-from kervan.registry.scoping import in_scope, require
 
 # ----------------------------------------------------------------------------------------------
 # Kinds
 
 
 def _pydantic_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
-    return [
-        FieldError(prefix + ".".join(str(p) for p in e["loc"]) or "file", e["msg"])
-        for e in exc.errors()
-    ]
+    return pydantic_field_errors(exc, prefix, default="file")
 
 
 def save_kind(

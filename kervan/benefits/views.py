@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.benefits import grants, service, terms  # noqa: F401 - status labels
+from kervan.benefits import grants, service
 from kervan.errors import KervanError
 from kervan.registry import service as registry
 from kervan.web.deps import SessionDep, SettingsDep, policy

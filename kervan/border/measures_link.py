@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.border.schemas import MeasureCitation
-from kervan.measures.models import Measure, MeasureEffect, MeasureStatus
+from kervan.measures.models import Measure, MeasureEffect
 from kervan.registry.models import Person, StayDocument
 
 
@@ -63,13 +63,3 @@ def overstay_waiver(
 
     measure = waiving_measure(session, person, document, since=since, today=today)
     return cite(measure, "waives") if measure is not None else None
-
-
-def in_force(session: Session) -> list[Measure]:
-    return list(
-        session.scalars(
-            select(Measure)
-            .where(Measure.status == MeasureStatus.IN_FORCE)
-            .order_by(Measure.in_force_at)
-        )
-    )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kervan.accounts import audit
+from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.border import measures_link
 from kervan.border.schemas import (
@@ -22,7 +23,6 @@ from kervan.errors import FieldError, InvalidInput, NotFound
 from kervan.identity.mrz import MRZError, parse_mrz
 from kervan.registry.enums import StayStatus, ViolationStatus
 from kervan.registry.models import Person, StayDocument, TravelDocument, Violation
-from kervan.registry.scoping import in_scope, require
 
 # Violations that still carry a penalty; paid ones are settled, waived ones are forgiven.
 OPEN_VIOLATIONS = (ViolationStatus.RECORDED, ViolationStatus.APPEALED)

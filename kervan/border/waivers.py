@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kervan.measures.actions import combined, parse_actions
-from kervan.measures.models import Measure, MeasureEffect, MeasureStatus
+from kervan.measures.models import Measure
+from kervan.measures.reach import base_until, in_force
 from kervan.measures.scope import ScopeError, explain_scope, parse_scope
 from kervan.registry.enums import ViolationKind
 from kervan.registry.models import Person, StayDocument
@@ -25,10 +25,8 @@ def as_before_measures(session: Session, document: StayDocument | None) -> StayD
     """A detached copy of the document with its end date before any measure extended it."""
     if document is None:
         return None
-    original = session.scalar(
-        select(func.min(MeasureEffect.old_until)).where(MeasureEffect.document_id == document.id)
-    )
-    if original is None or original == document.valid_until:
+    original = base_until(session, document)
+    if original == document.valid_until:
         return document
     return StayDocument(
         id=document.id,
@@ -53,12 +51,7 @@ def waiving_measure(
     today: dt.date,
 ) -> Measure | None:
     evaluated = as_before_measures(session, document)
-    measures = session.scalars(
-        select(Measure)
-        .where(Measure.status == MeasureStatus.IN_FORCE)
-        .order_by(Measure.in_force_at, Measure.id)
-    )
-    for measure in measures:
+    for measure in in_force(session):
         try:
             measure_scope = parse_scope(measure.scope or None)
             actions = parse_actions(measure.actions)

@@ -97,7 +97,10 @@ def _json_text(value: Any) -> str | None:
 def _aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value} given where a UTC time is required")
-    return value
+    # In UTC, as UTCDateTime binds it: a local time a DST change skips (02:00 on the day
+    # clocks go forward) would otherwise reach COPY as an instant Python and PostgreSQL read
+    # differently.
+    return value.astimezone(dt.UTC)
 
 
 def _uuid_bytes(value: Any) -> bytes | None:
@@ -115,8 +118,7 @@ def _uuid_bytes(value: Any) -> bytes | None:
 
 
 def _sqlite_utc_text(value: dt.datetime) -> str:
-    if _aware(value).utcoffset():
-        value = value.astimezone(dt.UTC)
+    value = _aware(value)
     # The first 26 characters are the naive part, without "+00:00": faster than replace().
     return value.isoformat(" ", "microseconds")[:26]
 

@@ -33,8 +33,10 @@ from kervan.exchange import (
 from kervan.exchange.keys import NodeKeys, SigningKey
 from kervan.exchange.limits import PayloadTooLarge, refusal_budget
 from kervan.exchange.message_types import schema_names, schema_text
+from kervan.exchange.messages import NOT_CONFIGURED
 from kervan.exchange.transport import HttpTransport
 from kervan.exchange.trust import TrustList
+from kervan.uow import commit_now
 from kervan.web.deps import SessionDep, SettingsDep, policy
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["exchange"])
@@ -98,9 +100,10 @@ def receive(
         )
     listed = trust_store.current(session)
     if listed is None:
-        raise NotConfigured("this node has no trust list yet")
+        raise NotConfigured("this node has no trust list yet", code=NOT_CONFIGURED)
     signing = signing_key(request, listed)
     outcomes = inbox.receive_batch(session, settings, signing, batch.envelopes, source=source)
+    commit_now(session)  # a receipt says "kept": never for an envelope not yet committed
     return InboxReceipts(receipts=[o.receipt for o in outcomes])
 
 
@@ -370,7 +373,7 @@ def answer_query(
 ) -> dict[str, Any]:
     listed = trust_store.current(session)
     if listed is None:
-        raise NotConfigured("this node has no trust list yet")
+        raise NotConfigured("this node has no trust list yet", code=NOT_CONFIGURED)
     signing = signing_key(request, listed)
     return queries.answer(session, settings, signing, body.envelope, utcnow(), source=source)
 
@@ -433,7 +436,10 @@ def get_dead_letters(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> list[DeadLetterPublic]:
-    return [DeadLetterPublic(**asdict(d)) for d in dead_letters.list_dead(session, peer, limit)]
+    return [
+        DeadLetterPublic(**asdict(d))
+        for d in dead_letters.list_dead(session, principal, peer, limit)
+    ]
 
 
 @router.post(
@@ -446,7 +452,7 @@ def retry_dead_letters(
     session: SessionDep,
     principal: Principal = policy(Permission.EXCHANGE_MANAGE),
 ) -> dict[str, int]:
-    count = dead_letters.retry(session, body.ids, body.peer)
+    count = dead_letters.retry(session, principal, body.ids, body.peer)
     audit.record(
         session,
         principal,

@@ -17,8 +17,9 @@ from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true, tupl
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
-from kervan.errors import Forbidden, InvalidInput, NotFound
+from kervan.errors import InvalidInput, NotFound
 from kervan.exchange.models import ExchangeMessage, NationalAbroadDocument, NationalAbroadWaiver
 from kervan.identity.names import fold, skeleton
 from kervan.registry.naming import mrz_form
@@ -46,8 +47,7 @@ class NationalAbroad:
 def _in_scope(principal: Principal, node_state: str) -> bool:
     """The view holds this node's nationals only; a consul of another state sees none of them
     (an empty list, a 404 — as for any record out of scope)."""
-    if not principal.can(Permission.NATIONALS_ABROAD_READ):
-        raise Forbidden(f"the role {principal.role.value} may not read nationals abroad")
+    require(principal, Permission.NATIONALS_ABROAD_READ)
     return principal.state == node_state
 
 

@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import CursorResult, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from kervan.accounts.policy import require
+from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.db.ids import uuid7_sql
 from kervan.exchange.models import ExchangeMessage, OutboxMessage, ReplacedEnvelope
+from kervan.exchange.outbox import DEAD_STATUSES, OutboxStatus
 
-DEAD_STATUSES = ("dead", "rejected")
 # Refusals of the key an envelope was signed with, not of what it says: retried, the message
 # is signed again with the key in force (same id, a new envelope).
 RESIGNED_REASONS = ("key-not-valid", "unknown-key")
@@ -33,7 +35,10 @@ class DeadLetter:
     has_receipt: bool
 
 
-def list_dead(session: Session, peer: str | None = None, limit: int = 100) -> list[DeadLetter]:
+def list_dead(
+    session: Session, principal: Principal, peer: str | None = None, limit: int = 100
+) -> list[DeadLetter]:
+    require(principal, Permission.EXCHANGE_READ)
     query = (
         select(OutboxMessage, ExchangeMessage.receipt)
         .outerjoin(ExchangeMessage, ExchangeMessage.id == OutboxMessage.id)
@@ -58,8 +63,9 @@ def list_dead(session: Session, peer: str | None = None, limit: int = 100) -> li
     ]
 
 
-def count_by_peer(session: Session) -> dict[str, int]:
+def count_by_peer(session: Session, principal: Principal) -> dict[str, int]:
     """How many dead letters each peer has, for a page that lists them peer by peer."""
+    require(principal, Permission.EXCHANGE_READ)
     query = (
         select(OutboxMessage.to_state, func.count())
         .where(OutboxMessage.status.in_(DEAD_STATUSES))
@@ -71,6 +77,7 @@ def count_by_peer(session: Session) -> dict[str, int]:
 
 def retry(
     session: Session,
+    principal: Principal,
     ids: list[uuid.UUID] | None = None,
     peer: str | None = None,
     now: dt.datetime | None = None,
@@ -80,6 +87,7 @@ def retry(
     first. One refused for its key (``RESIGNED_REASONS``: the key was revoked, expired or not
     yet listed) is signed again with the key in force when the worker sends it — same id, a
     new envelope dated now — and the refused envelope is kept with its receipt as evidence."""
+    require(principal, Permission.EXCHANGE_MANAGE)
     now = now or utcnow()
     chosen: list[Any] = [OutboxMessage.status.in_(DEAD_STATUSES)]
     if ids is not None:
@@ -90,11 +98,11 @@ def retry(
     statement = (
         update(OutboxMessage)
         .where(*chosen)
-        .values(status="pending", attempts=0, next_attempt_at=None)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
     result = session.execute(statement, execution_options={"preserve_rowcount": True})
-    return int(result.rowcount)
+    return int(cast("CursorResult[Any]", result).rowcount)
 
 
 def _set_aside_for_resigning(session: Session, chosen: list[Any], now: dt.datetime) -> None:
@@ -106,7 +114,7 @@ def _set_aside_for_resigning(session: Session, chosen: list[Any], now: dt.dateti
         .join(OutboxMessage, OutboxMessage.id == ExchangeMessage.id)
         .where(
             *chosen,
-            OutboxMessage.status == "rejected",
+            OutboxMessage.status == OutboxStatus.REJECTED,
             ExchangeMessage.direction == "out",
             ExchangeMessage.receipt_reason.in_(RESIGNED_REASONS),
         )

@@ -18,6 +18,7 @@ from kervan.config import Settings
 from kervan.exchange import trust_store
 from kervan.exchange.envelopes import BadReceipt, open_receipt, sha256_hex
 from kervan.exchange.models import ExchangeMessage, ExchangePeer, OutboxMessage
+from kervan.exchange.outbox import OutboxStatus
 
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
@@ -39,7 +40,7 @@ def _failed_attempt(message: OutboxMessage, settings: Settings, error: str) -> N
     message.attempts += 1
     message.last_error = error[:2000]
     if message.attempts >= settings.exchange_max_attempts:
-        message.status = "dead"
+        message.status = OutboxStatus.DEAD
 
 
 def _peer(session: Session, state: str) -> ExchangePeer:
@@ -110,13 +111,13 @@ def record_receipts(
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(delivered_ids))
-            .values(status="delivered", delivered_at=now, last_error=None),
+            .values(status=OutboxStatus.DELIVERED, delivered_at=now, last_error=None),
             execution_options={"synchronize_session": False},
         )
     failing = {**refused, **bad}
     for message in _messages(session, list(failing)).values():
         if message.id in refused:
-            message.status, message.last_error = "rejected", refused[message.id]
+            message.status, message.last_error = OutboxStatus.REJECTED, refused[message.id]
         else:
             _failed_attempt(message, settings, bad[message.id])
     peer = _peer(session, peer_state)

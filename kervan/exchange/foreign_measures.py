@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import NotFound
 from kervan.exchange.models import ExchangeMessage, ForeignMeasure
-from kervan.registry.scoping import require
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from joserfc.jwk import OKPKey
 
 from kervan.config import Settings
 from kervan.errors import InvalidInput
+from kervan.exchange.messages import NOT_CONFIGURED
 
 if TYPE_CHECKING:
     from kervan.exchange.trust import TrustList
@@ -136,10 +137,15 @@ def load_signing_key(settings: Settings) -> SigningKey:
         directory = keys_dir(settings)
         kid = current_kid(directory)
         if kid is None:
-            raise InvalidInput(f"no signing key in {directory}; run `kervan keys generate`")
+            raise InvalidInput(
+                f"no signing key in {directory}; run `kervan keys generate`", code=NOT_CONFIGURED
+            )
         signing = read_private(directory / _file_name(kid))
     if signing.state != settings.state:
-        raise InvalidInput(f"the signing key {signing.kid} is not this node's ({settings.state})")
+        raise InvalidInput(
+            f"the signing key {signing.kid} is not this node's ({settings.state})",
+            code=NOT_CONFIGURED,
+        )
     return signing
 
 

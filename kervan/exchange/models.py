@@ -1,5 +1,7 @@
-"""The transactional outbox: messages for other nodes, written in the same transaction as the
-change they report, delivered later by the exchange worker (a later issue)."""
+"""The exchange's tables: the transactional outbox (messages for other nodes, written in the
+same transaction as the change they report through ``kervan.exchange.outbox``, delivered by
+the worker), trust lists, the message log of signed envelopes and receipts, peers and their
+delivery leases, refusals, and what a home state received about its nationals abroad."""
 
 from __future__ import annotations
 

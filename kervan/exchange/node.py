@@ -1,14 +1,20 @@
-"""Plugging the exchange into a node: ``install_app(app)`` from the app factory adds the routes
-and, when ``exchange_worker`` is set, runs the delivery worker in a thread of ``kervan serve``."""
+"""Plugging the exchange into a node: ``install(app)`` (see ``kervan.wiring``) adds the
+listeners that write the outbox, the delivery job, and the routes and pages."""
 
 from __future__ import annotations
 
 import logging
-import threading
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.errors import KervanError
+
+if TYPE_CHECKING:
+    from kervan.config import Settings
+    from kervan.exchange.transport import HttpTransport
+    from kervan.exchange.worker import Worker
+    from kervan.wiring import Wiring
 
 log = logging.getLogger("kervan.exchange")
 
@@ -18,54 +24,65 @@ QUERY_ROUTE = "/api/v1/exchange/query"
 QUERY_OVERHEAD_BYTES = 1024
 
 
-def install_app(app: FastAPI) -> None:
+def install(app: Wiring) -> None:
     from kervan.exchange import routing
-    from kervan.exchange.api import router
-    from kervan.exchange.limits import BodyLimit
+    from kervan.exchange.messages import MESSAGES
+    from kervan.messages import add_messages
 
-    routing.install()
-    # Idempotent: installed twice, the routes would repeat their operation ids.
-    if any(getattr(route, "path", "") == INBOX_ROUTE for route in app.routes):
-        return
-    app.include_router(router)
-    settings = app.state.settings
-    limits = {
-        INBOX_ROUTE: settings.exchange_max_request_bytes,
-        QUERY_ROUTE: settings.exchange_max_envelope_bytes + QUERY_OVERHEAD_BYTES,
-    }
-    app.add_middleware(BodyLimit, limits=limits)
-    if app.state.settings.exchange_worker:
-        app.router.on_startup.append(lambda: _start_worker(app))
-        app.router.on_shutdown.append(lambda: _stop_worker(app))
+    add_messages(MESSAGES)
+    routing.install(app)
+    if app.settings is not None:
+        app.add_job("exchange.deliver", Delivery(app.settings))
+    if app.web is not None:
+        from kervan.exchange.api import router
+        from kervan.exchange.limits import BodyLimit
+        from kervan.exchange.views.pages import router as pages
 
-
-def _start_worker(app: FastAPI) -> None:
-    from kervan.db.base import utcnow
-    from kervan.exchange.keys import NodeKeys
-    from kervan.exchange.transport import HttpTransport
-    from kervan.exchange.worker import Worker
-
-    keys = NodeKeys(app.state.settings)
-    try:
-        keys.for_signing(None, utcnow())
-    except KervanError as exc:
-        log.warning("exchange worker not started: %s", exc.detail)
-        return
-    stop = threading.Event()
-    transport = HttpTransport()
-    worker = Worker(app.state.settings, app.state.session_factory, keys, transport)
-    thread = threading.Thread(
-        target=worker.run_forever, args=(stop, 0.2), name="kervan-exchange-worker", daemon=True
-    )
-    app.state.exchange_worker = (thread, stop, transport)
-    thread.start()
+        app.include_router(router)
+        app.include_router(pages)
+        app.add_templates("kervan.exchange.views")
+        settings = app.web.state.settings
+        # The public endpoints' bodies are bounded while they are read (413 before parsing).
+        limits = {
+            INBOX_ROUTE: settings.exchange_max_request_bytes,
+            QUERY_ROUTE: settings.exchange_max_envelope_bytes + QUERY_OVERHEAD_BYTES,
+        }
+        app.web.add_middleware(BodyLimit, limits=limits)
 
 
-def _stop_worker(app: FastAPI) -> None:
-    running = getattr(app.state, "exchange_worker", None)
-    if running is None:
-        return
-    thread, stop, transport = running
-    stop.set()
-    thread.join(timeout=10)
-    transport.close()
+class Delivery:
+    """The delivery worker as a job: built on first use (it needs the node's signing key; a
+    node without one delivers nothing and says so once)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.worker: Worker | None = None
+        self.transport: HttpTransport | None = None
+        self.unavailable = False
+
+    def __call__(self, factory: sessionmaker[Session]) -> bool:
+        worker = self._worker(factory)
+        return bool(worker.run_once().peers) if worker is not None else False
+
+    def _worker(self, factory: sessionmaker[Session]) -> Worker | None:
+        if self.worker is None and not self.unavailable:
+            from kervan.db.base import utcnow
+            from kervan.exchange.keys import NodeKeys
+            from kervan.exchange.transport import HttpTransport
+            from kervan.exchange.worker import Worker
+
+            # The keys folder, re-read as keys rotate and trust lists change: no restart.
+            signing = NodeKeys(self.settings)
+            try:
+                signing.for_signing(None, utcnow())
+            except KervanError as exc:
+                log.warning("exchange delivery not started: %s", exc.detail)
+                self.unavailable = True
+                return None
+            self.transport = HttpTransport()
+            self.worker = Worker(self.settings, factory, signing, self.transport)
+        return self.worker
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()

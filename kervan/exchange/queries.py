@@ -16,11 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.messages import ROLE_MAY_NOT
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, system_principal
 from kervan.config import Settings
 from kervan.db.ids import uuid7
 from kervan.errors import Forbidden, InvalidInput, KervanError
-from kervan.exchange import inbox, trust_store
+from kervan.exchange import inbox, messages, trust_store
 from kervan.exchange.envelopes import (
     Envelope,
     Rejected,
@@ -89,12 +91,18 @@ def ask(
     now: dt.datetime,
 ) -> dict[str, Any]:
     """Sign and send the question, check and keep the signed answer; returns its body."""
-    if not principal.can(Permission.PEER_QUERY) or principal.state != settings.state:
-        raise Forbidden("only this state's consular officers may ask peers about its nationals")
+    require(principal, Permission.PEER_QUERY)
+    if principal.state != settings.state:
+        raise Forbidden(
+            "only this state's consular officers may ask peers about its nationals",
+            code=ROLE_MAY_NOT,
+        )
     trust = trust_store.require_current(session)
     endpoint = trust.endpoint(question.host_state)
     if endpoint is None or question.host_state == settings.state:
-        raise InvalidInput(f"{question.host_state} is not a peer on the trust list")
+        raise InvalidInput(
+            f"{question.host_state} is not a peer on the trust list", code=messages.NOT_A_PEER
+        )
     request_id = uuid7()
     payload = envelope_payload(
         id=request_id,
@@ -132,7 +140,11 @@ def ask(
         audit.record_on_failure(session, principal, "peer_query.ask", outcome="failed", **trace)
         if isinstance(exc, QueryFailed):
             raise
-        raise QueryFailed(f"{question.host_state} did not answer: {exc}") from exc
+        raise QueryFailed(
+            f"{question.host_state} did not answer: {exc}",
+            code=messages.PEER_SILENT,
+            params={"state": question.host_state},
+        ) from exc
     _log(session, response, "in", now)
     message = session.get_one(ExchangeMessage, request_id)
     message.receipt, message.receipt_status = answer.get("receipt"), "accepted"
@@ -148,19 +160,30 @@ def _check_answer(
     now: dt.datetime,
 ) -> Envelope:
     if answer.get("rejected"):
-        raise QueryFailed(f"{request.to_state} refused the query: {str(answer['rejected'])[:64]}")
+        reason = str(answer["rejected"])[:64]  # the peer's words, bounded
+        raise QueryFailed(
+            f"{request.to_state} refused the query: {reason}",
+            code=messages.QUERY_RATE_LIMITED
+            if reason == "rate-limited"
+            else messages.QUERY_REFUSED,
+            params={"state": request.to_state, "reason": reason},
+        )
     try:
         response = open_envelope(
             str(answer.get("response")), inbox.receiver_context(session, settings, now)
         )
     except Rejected as exc:
-        raise QueryFailed(f"the answer does not verify: {exc}") from exc
+        raise QueryFailed(
+            f"the answer does not verify: {exc}", code=messages.ANSWER_UNVERIFIED
+        ) from exc
     if (
         response.type != "query.response"
         or response.from_state != request.to_state
         or response.body["request_id"] != str(request.id)
     ):
-        raise QueryFailed("the answer is not the answer to this question")
+        raise QueryFailed(
+            "the answer is not the answer to this question", code=messages.ANSWER_UNVERIFIED
+        )
     return response
 
 

@@ -4,7 +4,7 @@ secretariat. Written to the outbox in the transaction of the change itself."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -14,7 +14,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    insert,
     literal,
     select,
 )
@@ -22,13 +21,15 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from kervan.db.base import UTCDateTime, utcnow
-from kervan.db.ids import uuid7, uuid7_sql
-from kervan.exchange import trust_store
-from kervan.exchange.models import OutboxMessage
+from kervan.db.ids import uuid7_sql
+from kervan.exchange import outbox, trust_store
 from kervan.registry import hooks
 from kervan.registry.codes import SECRETARIAT
 from kervan.registry.enums import StayEventKind
 from kervan.registry.models import StayDocument
+
+if TYPE_CHECKING:
+    from kervan.wiring import Wiring
 
 MESSAGE_FOR_EVENT = {
     StayEventKind.ISSUED: "stay.issued",
@@ -40,11 +41,11 @@ MESSAGE_FOR_EVENT = {
 }
 
 
-def install() -> None:
-    """Register the listeners; called once by the app factory and the CLI (idempotent)."""
-    hooks.on_document_changed(document_changed)
-    hooks.on_documents_bulk_changed(documents_bulk_changed)
-    hooks.on_violation_waived(violation_waived)
+def install(app: Wiring) -> None:
+    """The listeners that write the outbox in the transaction of the change."""
+    app.listeners.on(hooks.DOCUMENT_CHANGED, document_changed)
+    app.listeners.on(hooks.DOCUMENTS_BULK_CHANGED, documents_bulk_changed)
+    app.listeners.on(hooks.VIOLATION_WAIVED, violation_waived)
 
 
 def home_states(session: Session) -> frozenset[str]:
@@ -59,18 +60,12 @@ def document_changed(session: Session, document: Any, event_kind: Any) -> None:
     if document.nationality not in home_states(session):
         return
     kind = StayEventKind(event_kind)
-    session.add(
-        OutboxMessage(
-            id=uuid7(),
-            type=MESSAGE_FOR_EVENT[kind],
-            to_state=document.nationality,
-            subject_type="person",
-            subject_id=document.person_id,
-            body={"documents": [{"document_id": str(document.id)}], "event_kind": kind.value},
-            created_at=utcnow(),
-            status="pending",
-            attempts=0,
-        )
+    outbox.add(
+        session,
+        MESSAGE_FOR_EVENT[kind],
+        document.nationality,
+        ("person", document.person_id),
+        {"documents": [{"document_id": str(document.id)}], "event_kind": kind.value},
     )
 
 
@@ -81,24 +76,18 @@ def violation_waived(session: Session, violation: Any, host_state: str, reason: 
         return
     if violation.nationality not in home_states(session):
         return
-    session.add(
-        OutboxMessage(
-            id=uuid7(),
-            type="violation.waived",
-            to_state=violation.nationality,
-            subject_type="person",
-            subject_id=violation.person_id,
-            body={
-                "person_id": str(violation.person_id),
-                "violations": [{"violation_id": str(violation.id)}],
-                "measure_id": None,
-                "measure": None,
-                "reason": reason,
-            },
-            created_at=utcnow(),
-            status="pending",
-            attempts=0,
-        )
+    outbox.add(
+        session,
+        "violation.waived",
+        violation.nationality,
+        ("person", violation.person_id),
+        {
+            "person_id": str(violation.person_id),
+            "violations": [{"violation_id": str(violation.id)}],
+            "measure_id": None,
+            "measure": None,
+            "reason": reason,
+        },
     )
 
 
@@ -150,17 +139,12 @@ def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
         StayDocument.person_id,
         body,
         literal(now, UTCDateTime()),
-        literal("pending"),
-        literal(0),
     ).where(
         _one_of_ids(session, document_ids),
         StayDocument.nationality.in_(recipients),
         StayDocument.nationality != StayDocument.host_state,
     )
-    columns = ["id", "type", "to_state", "subject_type", "subject_id", "body", "created_at"]
-    session.execute(
-        insert(OutboxMessage).from_select([*columns, "status", "attempts"], rows),
-    )
+    outbox.insert_from_select(session.connection(), rows)
 
 
 def announce_measure(session: Session, measure: Any, own_state: str) -> int:
@@ -190,18 +174,6 @@ def announce_measure(session: Session, measure: Any, own_state: str) -> int:
     now = utcnow()
     recipients = sorted(set(listed.nodes) - {own_state})
     for state in recipients:
-        session.add(
-            OutboxMessage(
-                id=uuid7(),
-                type="measure.announced",
-                to_state=state,
-                subject_type="measure",
-                subject_id=measure.id,
-                body=body,
-                created_at=now,
-                status="pending",
-                attempts=0,
-            )
-        )
+        outbox.add(session, "measure.announced", state, ("measure", measure.id), body, at=now)
     session.flush()
     return len(recipients)

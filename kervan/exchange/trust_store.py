@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kervan.errors import Conflict, NotFound
 from kervan.exchange import trust
+from kervan.exchange.messages import NOT_CONFIGURED
 from kervan.exchange.models import TrustListVersion
 from kervan.exchange.trust import TrustDecision, TrustList
 
@@ -60,14 +61,16 @@ def current(session: Session) -> TrustList | None:
 def require_current(session: Session) -> TrustList:
     found = current(session)
     if found is None:
-        raise NotFound("this node has no trust list yet; run `kervan trust install`")
+        raise NotFound(
+            "this node has no trust list yet; run `kervan trust install`", code=NOT_CONFIGURED
+        )
     return found
 
 
 def current_document(session: Session) -> dict[str, Any]:
     row = current_row(session)
     if row is None:
-        raise NotFound("this node has no trust list yet")
+        raise NotFound("this node has no trust list yet", code=NOT_CONFIGURED)
     document: dict[str, Any] = json.loads(row.document)
     return document
 

@@ -30,7 +30,6 @@ from sqlalchemy import Table, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kervan.accounts.checkpoints import CheckpointSchedule
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.bulk import bulk_insert
@@ -40,6 +39,7 @@ from kervan.exchange.envelopes import envelope_payload, sha256_hex, sign_envelop
 from kervan.exchange.keys import KeySource, SigningKey
 from kervan.exchange.lanes import in_lane
 from kervan.exchange.models import DeliveryLease, ExchangeMessage, ExchangePeer, OutboxMessage
+from kervan.exchange.outbox import OutboxStatus
 from kervan.exchange.render import render_bodies
 from kervan.exchange.transport import Transport, TransportError
 from kervan.uow import unit_of_work
@@ -94,7 +94,6 @@ class Worker:
         self.clock = clock
         self.jitter = jitter
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:64]
-        self.audit_checkpoints = CheckpointSchedule(factory, signing, settings)
 
     # -- one round ---------------------------------------------------------------------------
 
@@ -127,9 +126,6 @@ class Worker:
         while not stop.is_set():
             try:
                 busy = bool(self.run_once().peers)
-                # The worker holds the node's key and runs all the time: it also anchors the
-                # audit log, with a signed checkpoint every audit_checkpoint_minutes.
-                self.audit_checkpoints.tick(self.clock())
             except Exception:  # a bad round must not kill the node's worker thread
                 log.exception("delivery round failed")
                 busy = False
@@ -144,7 +140,7 @@ class Worker:
             pending = set(
                 session.scalars(
                     select(OutboxMessage.to_state)
-                    .where(OutboxMessage.status == "pending")
+                    .where(OutboxMessage.status == OutboxStatus.PENDING)
                     .distinct()
                 )
             )
@@ -198,7 +194,7 @@ class Worker:
                     session.execute(
                         select(*OUTBOX_COLUMNS)
                         .where(
-                            OutboxMessage.status == "pending",
+                            OutboxMessage.status == OutboxStatus.PENDING,
                             OutboxMessage.to_state == peer,
                             in_lane(session.get_bind().dialect.name, lane, lanes),
                         )
@@ -230,7 +226,7 @@ class Worker:
         already = select(ExchangeMessage.id, ExchangeMessage.envelope).where(
             ExchangeMessage.id.in_([m.id for m in batch])
         )
-        logged = {i: envelope for i, envelope in session.execute(already).tuples()}
+        logged = {i: envelope for i, envelope in session.execute(already)}
         unsigned = [m for m in batch if m.id not in logged]
         bodies = render_bodies(session, unsigned) if unsigned else {}
         rows, gone = [], []
@@ -271,7 +267,7 @@ class Worker:
             session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(gone))
-                .values(status="dead", last_error="the records it reports are gone")
+                .values(status=OutboxStatus.DEAD, last_error="the records it reports are gone")
             )
         return logged
 

@@ -8,9 +8,15 @@ import uuid
 
 import typer
 
+from kervan.accounts.roles import Principal, Role
 from kervan.cli_support import cli_session, fail, load_settings
 
 dead_app = typer.Typer(help="Messages a peer refused or that failed too often.")
+
+
+def operator() -> Principal:
+    """Whoever runs the command on the node's machine acts as its administrator."""
+    return Principal(user_id=None, username="cli", role=Role.ADMIN, state=load_settings().state)
 
 
 def register_worker(app: typer.Typer, exchange_app: typer.Typer) -> None:
@@ -19,34 +25,31 @@ def register_worker(app: typer.Typer, exchange_app: typer.Typer) -> None:
 
 
 def worker(
-    once: bool = typer.Option(False, help="Deliver what is due, then exit"),
+    once: bool = typer.Option(False, help="Do what is due, then exit"),
     idle: float = typer.Option(0.5, min=0.05, help="Seconds to wait when nothing is due"),
 ) -> None:
-    """Deliver the outbox to the other nodes (several may run at once on PostgreSQL)."""
-    from kervan.db.base import utcnow
-    from kervan.db.engine import make_engine, make_sessionmaker
+    """Run the node's background jobs: deliver the outbox to the other nodes, apply measures
+    brought into force to the whole register (several may run at once on PostgreSQL)."""
+    from kervan.db.engine import make_engine
     from kervan.errors import KervanError
-    from kervan.exchange.keys import NodeKeys
-    from kervan.exchange.transport import HttpTransport
-    from kervan.exchange.worker import Worker
+    from kervan.exchange.keys import load_signing_key
+    from kervan.jobs import JobRunner
     from kervan.ops.serving import refuse_unless_ready
+    from kervan.wiring import session_factory, wire
 
     settings = load_settings()
-    signing = NodeKeys(settings)  # re-read as keys rotate: no restart needed
     refuse_unless_ready(settings)
     try:
-        signing.for_signing(None, utcnow())
+        load_signing_key(settings)  # refuse to start half a worker
     except KervanError as exc:
         fail(exc.detail)
     engine = make_engine(settings.database_url)
-    transport = HttpTransport()
-    runner = Worker(settings, make_sessionmaker(engine), signing, transport)
+    wiring = wire(settings)
+    runner = JobRunner(session_factory(engine, wiring), wiring.jobs)
     try:
         if once:
-            result = runner.drain()
-            typer.echo(
-                f"delivered {result.delivered}, rejected {result.rejected}, failed {result.failed}"
-            )
+            runner.drain()
+            typer.echo("done: nothing left to do")
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -54,7 +57,7 @@ def worker(
         typer.echo(f"worker for {settings.state} running; Ctrl-C to stop")
         runner.run_forever(stop, idle)
     finally:
-        transport.close()
+        runner.close()
         engine.dispose()
 
 
@@ -67,7 +70,7 @@ def dead_list(
     from kervan.exchange.dead_letters import list_dead
 
     with cli_session(load_settings()) as session:
-        letters = list_dead(session, peer, limit)
+        letters = list_dead(session, operator(), peer, limit)
     for d in letters:
         typer.echo(
             f"{d.id}  {d.type}  → {d.to_state}  {d.status}  attempts {d.attempts}  "
@@ -89,5 +92,5 @@ def dead_retry(
     except ValueError as exc:
         fail(f"not a message id: {exc}")
     with cli_session(load_settings()) as session:
-        count = retry(session, wanted, peer)
+        count = retry(session, operator(), wanted, peer)
     typer.echo(f"{count} messages queued again")

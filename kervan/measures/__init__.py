@@ -3,14 +3,33 @@ register in set-based SQL, and explained per person. See docs/measures.md."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def install() -> None:
-    """Register the listeners that bring new and corrected documents, and newly recorded
-    violations, under the measures in force. Called once by the app factory and the CLI; safe
-    to call again."""
-    from kervan.measures import listeners
+if TYPE_CHECKING:
+    from kervan.wiring import Wiring
+
+
+def install(app: Wiring) -> None:
+    """New and corrected documents, and newly recorded violations, come under the measures in
+    force; the worker applies measures brought into force to the whole register; the API and
+    the pages."""
+    from kervan.measures import jobs, listeners
+    from kervan.measures.messages import MESSAGES
+    from kervan.messages import add_messages
     from kervan.registry import hooks
 
-    hooks.on_document_changed(listeners.document_changed)
-    hooks.on_documents_bulk_changed(listeners.documents_bulk_changed)
-    hooks.on_violation_recorded(listeners.violation_recorded)
+    add_messages(MESSAGES)
+
+    app.listeners.on(hooks.DOCUMENT_CHANGED, listeners.document_changed)
+    app.listeners.on(hooks.DOCUMENTS_BULK_CHANGED, listeners.documents_bulk_changed)
+    app.listeners.on(hooks.VIOLATION_RECORDED, listeners.violation_recorded)
+    app.add_job("measures.apply_requested", jobs.apply_requested)
+    if app.web is not None:
+        from kervan.measures.api import router
+        from kervan.measures.views.applies import router as views
+        from kervan.measures.views.pages import router as pages
+
+        app.include_router(router)
+        app.include_router(views)
+        app.include_router(pages)
+        app.add_templates("kervan.measures.views")

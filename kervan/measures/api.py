@@ -16,6 +16,7 @@ from kervan.measures.schemas import (
     Explanation,
     LegalBasis,
     LiftRequest,
+    MeasureEventPublic,
     MeasureIn,
     MeasurePublic,
 )
@@ -52,6 +53,7 @@ def measure_public(measure: Measure) -> MeasurePublic:
         lifted_by=measure.lifted_by,
         lift_reason=measure.lift_reason,
         applied_at=measure.applied_at,
+        apply_requested_at=measure.apply_requested_at,
     )
 
 
@@ -108,6 +110,22 @@ def activate_measure(
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> MeasurePublic:
     return measure_public(service.activate_measure(session, principal, measure_id))
+
+
+@router.get("/measures/{measure_id}/events", operation_id="list_measure_events")
+def list_measure_events(
+    measure_id: uuid.UUID,
+    session: SessionDep,
+    principal: Principal = policy(Permission.MEASURES_READ),
+) -> list[MeasureEventPublic]:
+    """The measure's decisions, oldest first: created, previewed, activated, applied, lifted."""
+    service.get_measure(session, principal, measure_id)
+    return [
+        MeasureEventPublic(
+            kind=e.kind.value, at=e.at, actor=e.actor, reason=e.reason, details=e.details
+        )
+        for e in service.events_of(session, measure_id)
+    ]
 
 
 @router.post("/measures/{measure_id}/apply", operation_id="apply_measure")

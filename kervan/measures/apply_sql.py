@@ -31,13 +31,11 @@ from sqlalchemy import (
     Select,
     and_,
     exists,
-    false,
     func,
     insert,
     literal,
     or_,
     select,
-    true,
     union_all,
     update,
 )
@@ -45,43 +43,15 @@ from sqlalchemy.engine import Dialect
 
 from kervan.db.base import UTCDateTime
 from kervan.db.ids import uuid7_sql
-from kervan.exchange.models import OutboxMessage
+from kervan.exchange import outbox
 from kervan.measures.actions import Extend, Waive
 from kervan.measures.models import MeasureEffect
+from kervan.measures.reach import Slice, bases_subquery
 from kervan.measures.scope import compile_person_scope, compile_scope
 from kervan.measures.scope_terms import Scope
 from kervan.measures.sqlparts import add_days_sql, json_array_agg_sql, json_object_sql
 from kervan.registry.enums import StayStatus, ViolationStatus
 from kervan.registry.models import Person, StayDocument, StayDocumentEvent, Violation
-
-
-@dataclass(frozen=True)
-class Slice:
-    """The part of the register one pass covers: everything, a range of person ids (chunks on
-    PostgreSQL: a person's documents are always in one chunk, so they get one message), or
-    given documents (new, imported or corrected ones), or given violations (newly recorded
-    ones: no document is touched then)."""
-
-    person_from: uuid.UUID | None = None
-    person_to: uuid.UUID | None = None  # exclusive
-    document_ids: tuple[uuid.UUID, ...] | None = None
-    violation_ids: tuple[uuid.UUID, ...] | None = None
-
-    def on(
-        self, person_id: Any, document_id: Any, violation_id: Any | None = None
-    ) -> ColumnElement[bool]:
-        parts: list[ColumnElement[bool]] = []
-        if self.violation_ids is not None:
-            parts.append(
-                violation_id.in_(self.violation_ids) if violation_id is not None else false()
-            )
-        if self.person_from is not None:
-            parts.append(person_id >= self.person_from)
-        if self.person_to is not None:
-            parts.append(person_id < self.person_to)
-        if self.document_ids is not None:
-            parts.append(document_id.in_(self.document_ids))
-        return and_(*parts) if parts else true()
 
 
 @dataclass(frozen=True)
@@ -118,7 +88,7 @@ def target_sql(plan: Plan, dialect: Dialect, base: Any) -> Any:
     return add_days_sql(dialect, base, plan.extend.by_days or 0)
 
 
-def extension_candidates(plan: Plan, dialect: Dialect, where: Slice) -> Select[Any]:
+def extension_candidates(plan: Plan, dialect: Dialect, where: Slice) -> Select[*tuple[Any, ...]]:
     """document_id, person_id, nationality, old_until, new_until, base_until of every document
     this measure would extend now. Two branches, so that the common case (no measure touched
     the document yet) is a plain indexed range on ``valid_until``."""
@@ -155,7 +125,7 @@ def extension_candidates(plan: Plan, dialect: Dialect, where: Slice) -> Select[A
     return union_all(fresh, touched)  # type: ignore[return-value]
 
 
-def _branch(plan: Plan, dialect: Dialect, where: Slice, base: Any) -> Select[Any]:
+def _branch(plan: Plan, dialect: Dialect, where: Slice, base: Any) -> Select[*tuple[Any, ...]]:
     doc = StayDocument
     target = target_sql(plan, dialect, base)
     query = select(
@@ -190,17 +160,13 @@ def waiver_condition(plan: Plan, waive: Waive, scope: Scope, where: Slice) -> Co
     return condition
 
 
-def persons_in_scope(scope: Scope, today: dt.date) -> Select[Any]:
+def persons_in_scope(scope: Scope, today: dt.date) -> Select[*tuple[Any, ...]]:
     """Ids of persons in scope. A scope that speaks of documents holds for a person with one
     matching document, judged (like extensions) by its end date before any measure."""
     if not scope.has_document_clauses:
         return select(Person.id).where(compile_person_scope(scope, today=today))
     doc = StayDocument
-    bases = (
-        select(MeasureEffect.document_id, func.min(MeasureEffect.old_until).label("base"))
-        .group_by(MeasureEffect.document_id)
-        .subquery("bases")
-    )
+    bases = bases_subquery()
     base = func.coalesce(bases.c.base, doc.valid_until)
     query = select(doc.person_id).outerjoin(bases, bases.c.document_id == doc.id)
     if scope.needs_person_columns:
@@ -380,15 +346,11 @@ def _insert_person_messages(
             person_id,
             body,
             literal(run_at, UTCDateTime()),
-            literal("pending"),
-            literal(0),
         )
         .where(where, nationality.in_(recipients))
         .group_by(person_id, nationality)
     )
-    columns = ["id", "type", "to_state", "subject_type", "subject_id", "body", "created_at"]
-    statement = insert(OutboxMessage).from_select([*columns, "status", "attempts"], rows)
-    return _rowcount(connection, statement)
+    return outbox.insert_from_select(connection, rows)
 
 
 def _rowcount(connection: Connection, statement: Any) -> int:

@@ -90,8 +90,9 @@ def apply_command(
     today: str | None = typer.Option(None, help="Judge ages as of this day (YYYY-MM-DD)"),
 ) -> None:
     """Apply to the whole register; on PostgreSQL chunk by chunk, resuming a killed run."""
-    from kervan.db.engine import make_engine, make_sessionmaker
+    from kervan.db.engine import make_engine
     from kervan.measures import service
+    from kervan.wiring import node_session_factory
 
     settings = load_settings()
     principal = system_principal(settings.state, "cli")
@@ -99,7 +100,7 @@ def apply_command(
         measure_id: uuid.UUID = service.find_measure(session, principal, measure).id
     engine = make_engine(settings.database_url)
     try:
-        factory = make_sessionmaker(engine)
+        factory = node_session_factory(engine)
         counts, chunks = service.apply_chunked(
             factory,
             principal,

@@ -7,18 +7,19 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.measures.actions import combined, parse_actions
 from kervan.measures.models import Measure, MeasureEffect, MeasureStatus
+from kervan.measures.reach import base_until, bases_of
 from kervan.measures.schemas import ClausePublic, Explanation, MeasureVerdict, OutcomeCode
 from kervan.measures.scope import explain_scope, parse_scope
 from kervan.registry import service as registry
 from kervan.registry.enums import StayStatus, ViolationStatus
 from kervan.registry.models import Person, StayDocument, Violation
-from kervan.registry.scoping import require
 
 EXPLAINED = (MeasureStatus.IN_FORCE, MeasureStatus.LIFTED, MeasureStatus.PREVIEWED)
 
@@ -67,7 +68,9 @@ def _measure_verdicts(
             out.append(_extension_verdict(session, measure, reach, person, document, today))
     for waive in actions.waivers:
         reach = combined(scope, waive.scope)
-        results = explain_scope(reach, person, None, today=today, bases=bases_of(session, person))
+        results = explain_scope(
+            reach, person, None, today=today, bases=bases_of(session, person.id)
+        )
         waived = session.scalars(
             select(Violation.id).where(
                 Violation.person_id == person.id,
@@ -93,24 +96,6 @@ def _measure_verdicts(
     return out
 
 
-def base_until(session: Session, document: StayDocument) -> dt.date:
-    """The document's end date before any measure, by which scopes judge it."""
-    found = session.scalar(
-        select(func.min(MeasureEffect.old_until)).where(MeasureEffect.document_id == document.id)
-    )
-    return found or document.valid_until
-
-
-def bases_of(session: Session, person: Person) -> dict[uuid.UUID, dt.date]:
-    """End dates before any measure of the person's documents that measures extended."""
-    rows = session.execute(
-        select(MeasureEffect.document_id, func.min(MeasureEffect.old_until))
-        .where(MeasureEffect.person_id == person.id)
-        .group_by(MeasureEffect.document_id)
-    ).all()
-    return {document_id: until for document_id, until in rows}
-
-
 def _extension_verdict(
     session: Session,
     measure: Measure,
@@ -120,7 +105,7 @@ def _extension_verdict(
     today: dt.date,
 ) -> MeasureVerdict:
     base = base_until(session, document)
-    bases = bases_of(session, person)
+    bases = bases_of(session, person.id)
     results = explain_scope(reach, person, document, today=today, valid_until=base, bases=bases)
     extend = parse_actions(measure.actions).extend
     assert extend is not None

@@ -13,7 +13,7 @@ from kervan.accounts import audit
 from kervan.accounts.roles import system_principal
 from kervan.exchange import routing
 from kervan.measures import service
-from kervan.measures.apply_sql import Slice, apply_pass
+from kervan.measures.reach import Slice, in_force
 
 
 def document_changed(session: Session, document: Any, event_kind: Any) -> None:
@@ -37,21 +37,17 @@ def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
 
 def _apply_in_force(session: Session, where: Slice, trigger: str) -> int:
     """Returns how many documents were extended plus violations waived."""
-    measures = service.in_force(session)
+    measures = in_force(session)
     if not measures:
         return 0
     today, changed = dt.date.today(), 0
     peers = sorted(routing.home_states(session))
     for measure in measures:
         node_state = measure.issuing_state  # a node applies its own state's measures
-        plan = service.plan_for(measure, today)
-        counts = apply_pass(
-            session.connection(),
-            plan,
-            where,
-            run_at=service.utcnow(),
-            node_state=node_state,
-            peers=peers,
+        # The same pipeline as a whole-register pass, listeners included: a newcomer gets the
+        # measure's benefits as well as its extension.
+        counts = service.run_pass(
+            session, measure, where, today=today, node_state=node_state, peers=peers
         )
         if counts.documents or counts.violations:
             actor = system_principal(node_state, f"measure:{measure.id}")

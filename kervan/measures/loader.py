@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Principal
-from kervan.errors import FieldError, InvalidInput
+from kervan.errors import InvalidInput, pydantic_field_errors
 from kervan.measures import service
+from kervan.measures.messages import INVALID_FIELDS
 from kervan.measures.models import Measure
 from kervan.measures.schemas import MeasureIn
 
@@ -43,11 +44,10 @@ def parse_measure_data(data: Any, *, source: str = "measure") -> MeasureIn:
     try:
         return MeasureIn.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            FieldError(".".join(str(p) for p in e["loc"]) or "measure", e["msg"])
-            for e in exc.errors()
-        ]
-        raise InvalidInput(f"{source}: the measure has invalid fields", errors=errors) from exc
+        errors = pydantic_field_errors(exc, default="measure")
+        raise InvalidInput(
+            f"{source}: the measure has invalid fields", code=INVALID_FIELDS, errors=errors
+        ) from exc
 
 
 def load_measure(session: Session, principal: Principal, data: MeasureIn) -> Measure:

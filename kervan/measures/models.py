@@ -64,11 +64,50 @@ class Measure(IdMixin, Base):
     # Chunked apply on PostgreSQL: the last stay document id done, so a killed run resumes.
     applied_through: Mapped[uuid.UUID | None] = mapped_column()
     applied_at: Mapped[dt.datetime | None] = mapped_column()
+    # Bringing into force asks for the whole register to be applied by the worker (a job, off
+    # the request): asked when, and leased by one worker until when.
+    apply_requested_at: Mapped[dt.datetime | None] = mapped_column()
+    apply_lease_until: Mapped[dt.datetime | None] = mapped_column()
 
     __table_args__ = (Index("ix_measures_status", "status"),)
 
     def display_title(self, lang: str = "en") -> str:
         return self.title.get(lang) or next(iter(self.title.values()), None) or self.reference
+
+
+class MeasureEventKind(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    PREVIEWED = "previewed"
+    ACTIVATED = "activated"
+    APPLIED = "applied"
+    LIFTED = "lifted"
+
+
+class MeasureEvent(IdMixin, Base):
+    """A decision on a measure — who took it, when and why — kept with the measure itself (the
+    audit log also records it, but the log is shared by every import chunk and is no place to
+    rebuild a measure's story from)."""
+
+    __tablename__ = "measure_events"
+
+    measure_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"))
+    kind: Mapped[MeasureEventKind] = mapped_column(
+        Enum(
+            MeasureEventKind,
+            name="measure_event_kind",
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+        )
+    )
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_measure_events_measure_id", "measure_id", "at"),)
 
 
 class MeasureEffect(Base):

@@ -10,42 +10,52 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import Conflict
 from kervan.measures import service
 from kervan.measures.apply_sql import (
     Plan,
-    Slice,
     extension_candidates,
     target_sql,
     waiver_condition,
 )
-from kervan.measures.models import Measure, MeasureEffect, MeasureStatus
+from kervan.measures.messages import WRONG_STATUS
+from kervan.measures.models import Measure, MeasureStatus
+from kervan.measures.reach import Slice, bases_subquery, in_force
 from kervan.measures.scope import compile_scope
 from kervan.registry.enums import StayStatus
 from kervan.registry.models import Person, StayDocument, Violation
-from kervan.registry.scoping import require
 
 SAMPLE_SIZE = 10
 
 
 def preview_measure(
-    session: Session, principal: Principal, measure_id: uuid.UUID, *, today: dt.date
+    session: Session,
+    principal: Principal,
+    measure_id: uuid.UUID,
+    *,
+    today: dt.date,
+    reason: str = "",
 ) -> dict[str, Any]:
     """Counts by nationality and document kind, a sample, overlaps; marks it previewed."""
     require(principal, Permission.MEASURES_MANAGE)
     measure = service.get_measure(session, principal, measure_id)
     if measure.status not in (MeasureStatus.DRAFT, MeasureStatus.PREVIEWED):
-        raise Conflict(f"cannot preview a measure that is {measure.status.value}")
+        raise Conflict(
+            f"cannot preview a measure that is {measure.status.value}",
+            code=WRONG_STATUS,
+            params={"action": "preview", "status": measure.status.value},
+        )
     plan = service.plan_for(measure, today)
     result: dict[str, Any] = {"as_of": today.isoformat(), **_extensions(session, plan)}
     result["violations"] = _violations(session, plan)
     result["overlaps"] = [
         _overlap(session, plan, other, today)
-        for other in service.in_force(session)
+        for other in in_force(session)
         if other.id != measure.id
     ]
-    service.mark_previewed(session, principal, measure, result)
+    service.mark_previewed(session, principal, measure, result, reason)
     return result
 
 
@@ -113,11 +123,7 @@ def _overlap(session: Session, plan: Plan, other: Measure, today: dt.date) -> di
         return {**summary, "documents": 0, "this_wins": 0, "other_wins": 0}
     dialect = session.get_bind().dialect
     doc = StayDocument
-    bases = (
-        select(MeasureEffect.document_id, func.min(MeasureEffect.old_until).label("base"))
-        .group_by(MeasureEffect.document_id)
-        .subquery()
-    )
+    bases = bases_subquery()
     base = func.coalesce(bases.c.base, doc.valid_until)
     mine, other_target = target_sql(plan, dialect, base), target_sql(theirs, dialect, base)
     this_wins = (mine > other_target) | (

@@ -64,6 +64,18 @@ class MeasurePublic(BaseModel):
     lifted_by: str | None
     lift_reason: str | None
     applied_at: dt.datetime | None
+    # Set while the worker's whole-register apply waits or runs (bringing into force asks it).
+    apply_requested_at: dt.datetime | None = None
+
+
+class MeasureEventPublic(BaseModel):
+    """A decision on the measure: who took it, when, why."""
+
+    kind: str
+    at: dt.datetime
+    actor: str
+    reason: str
+    details: dict[str, Any]
 
 
 class LiftRequest(BaseModel):

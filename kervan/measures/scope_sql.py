@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true
 from sqlalchemy.orm import aliased
 
-from kervan.measures.models import MeasureEffect
+from kervan.measures.reach import base_until_sql
 from kervan.measures.scope_terms import (
     ELDERLY_FROM,
     MINOR_BELOW,
@@ -117,20 +117,9 @@ def _present_on(day: dt.date, cols: _Columns) -> ColumnElement[bool]:
             other.person_id == cols.person_id,
             other.status == StayStatus.ACTIVE,
             other.valid_from <= day,
-            _base_until(other) >= day,
+            base_until_sql(other) >= day,
         )
     )
-
-
-def _base_until(document: Any) -> ColumnElement[Any]:
-    """A document's end date before any measure, so that a measure's extensions never bring
-    anyone into the scope of "present on" (that would make applying order-dependent)."""
-    before = (
-        select(func.min(MeasureEffect.old_until))
-        .where(MeasureEffect.document_id == document.id)
-        .scalar_subquery()
-    )
-    return func.coalesce(before, document.valid_until)
 
 
 def _born_on_or_before(day: dt.date) -> ColumnElement[bool]:

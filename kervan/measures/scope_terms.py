@@ -29,7 +29,11 @@ class ScopeError(InvalidInput):
     def __init__(self, errors: list[FieldError]):
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        super().__init__(f"invalid scope: {first.field}: {first.message}{more}", errors=errors)
+        super().__init__(
+            f"invalid scope: {first.field}: {first.message}{more}",
+            code="measures.invalid-scope",  # kervan.measures.messages.INVALID_SCOPE
+            errors=errors,
+        )
 
 
 @dataclass(frozen=True)

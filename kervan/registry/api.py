@@ -14,6 +14,7 @@ from kervan.errors import FieldError, InvalidInput
 from kervan.identity.mrz import MRZError, parse_mrz
 from kervan.registry import queries, search, service
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
+from kervan.registry.messages import SEARCH_EMPTY
 from kervan.registry.models import Person
 from kervan.registry.schemas import (
     BirthDate,
@@ -101,7 +102,9 @@ def _search(session: Session, principal: Principal, body: SearchRequest) -> Sear
         raise InvalidInput(str(exc), errors=[FieldError("birth_date", str(exc))]) from exc
     text = "\n".join(body.mrz) if body.mrz else body.q
     if not text.strip() and not body.document_number:
-        raise InvalidInput("give a name, a document number or an MRZ to search for")
+        raise InvalidInput(
+            "give a name, a document number or an MRZ to search for", code=SEARCH_EMPTY
+        )
     hits = search.search_persons(
         session,
         principal,

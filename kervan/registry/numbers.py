@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
+from kervan.errors import Coded
 from kervan.registry.enums import StayKind
+from kervan.registry.messages import NUMBER_FORM
 
 NUMBER_PATTERNS: dict[StayKind, re.Pattern[str]] = {
     StayKind.VISA: re.compile(r"V[A-Z]?[0-9]{7,9}"),
@@ -32,11 +34,13 @@ def normalise_number(number: str) -> str:
     return re.sub(r"[\s-]", "", number).upper()
 
 
-def number_problem(kind: StayKind, number: str) -> str | None:
+def number_problem(kind: StayKind, number: str) -> Coded | None:
     """Why ``number`` cannot be a ``kind`` number, or None if it can."""
     if NUMBER_PATTERNS[kind].fullmatch(number):
         return None
-    return (
+    return Coded(
         f"{number!r} is not a {kind.value} number: expected the form {NUMBER_EXAMPLES[kind]} "
-        f"(pattern {NUMBER_PATTERNS[kind].pattern})"
+        f"(pattern {NUMBER_PATTERNS[kind].pattern})",
+        NUMBER_FORM,
+        {"number": number, "example": NUMBER_EXAMPLES[kind]},
     )

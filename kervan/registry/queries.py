@@ -18,11 +18,11 @@ from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.registry.models import Person, StayDocument
-from kervan.registry.scoping import nationality_scope, require
 
 DocumentSort = Literal["valid_until", "-valid_until", "valid_from", "-valid_from", "created"]
 PersonSort = Literal["name", "created"]
@@ -55,7 +55,9 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
     return [str(v) for v in values]
 
 
-def apply_document_filters(query: Select[Any], f: DocumentFilter) -> Select[Any]:
+def apply_document_filters(
+    query: Select[*tuple[Any, ...]], f: DocumentFilter
+) -> Select[*tuple[Any, ...]]:
     """Narrow any query that selects from ``stay_documents`` by the list filters."""
     conditions = {
         StayDocument.nationality: f.nationality,
@@ -75,8 +77,8 @@ def apply_document_filters(query: Select[Any], f: DocumentFilter) -> Select[Any]
 
 
 def _keyset(
-    query: Select[Any], key: Any, descending: bool, cursor: str | None, parse: Any
-) -> Select[Any]:
+    query: Select[*tuple[Any, ...]], key: Any, descending: bool, cursor: str | None, parse: Any
+) -> Select[*tuple[Any, ...]]:
     if cursor:
         raw_key, raw_id = decode_cursor(cursor, 2)
         try:

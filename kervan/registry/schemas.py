@@ -9,6 +9,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from kervan.errors import CodedValueError
 from kervan.registry.codes import validate_state_code
 from kervan.registry.enums import (
     Sex,
@@ -20,6 +21,7 @@ from kervan.registry.enums import (
     ViolationKind,
     ViolationStatus,
 )
+from kervan.registry.messages import BIRTH_DATE
 
 T = TypeVar("T")
 
@@ -58,13 +60,17 @@ class BirthDate(BaseModel):
         """Read ``1990-05-17``, ``1990-05-XX``, ``1990-XX-XX`` or ``1990``."""
         parts = text.strip().split("-")
         if not parts[0].isdigit() or len(parts) > 3:
-            raise ValueError(f"{text!r} is not a date of birth (YYYY-MM-DD, XX for unknown)")
+            raise CodedValueError(
+                f"{text!r} is not a date of birth (YYYY-MM-DD, XX for unknown)", BIRTH_DATE
+            )
 
         def part(i: int) -> int | None:
             if len(parts) <= i or parts[i].upper() in ("XX", "00", ""):
                 return None
             if not parts[i].isdigit():
-                raise ValueError(f"{text!r} is not a date of birth (YYYY-MM-DD, XX for unknown)")
+                raise CodedValueError(
+                    f"{text!r} is not a date of birth (YYYY-MM-DD, XX for unknown)", BIRTH_DATE
+                )
             return int(parts[i])
 
         return cls(year=int(parts[0]), month=part(1), day=part(2))

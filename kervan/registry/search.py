@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.identity.mrz import MRZError, parse_mrz
 from kervan.identity.names import match_score
@@ -26,7 +27,6 @@ from kervan.registry.models import Person, StayDocument, TravelDocument
 from kervan.registry.naming import part_tokens, token_skeleton
 from kervan.registry.numbers import normalise_number
 from kervan.registry.schemas import BirthDate
-from kervan.registry.scoping import nationality_scope, require
 
 CANDIDATE_LIMIT = 1000
 MIN_SCORE = 60.0
@@ -92,7 +92,7 @@ class _Candidate:
     birth_day: int | None
 
 
-def _rows(session: Session, query: Select[Any]) -> list[_Candidate]:
+def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[_Candidate]:
     return [_Candidate(*row) for row in session.execute(query)]
 
 

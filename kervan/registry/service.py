@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from kervan.accounts import audit
+from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import Conflict, ErrorCollector, FieldError, InvalidInput, NotFound
-from kervan.registry import hooks
+from kervan.registry import hooks, messages
 from kervan.registry.enums import StayEventKind, StayStatus, ViolationKind, ViolationStatus
 from kervan.registry.models import (
     Person,
@@ -35,7 +36,6 @@ from kervan.registry.schemas import (
     TravelDocumentIn,
     ViolationCreate,
 )
-from kervan.registry.scoping import in_scope, require
 from kervan.registry.transfer import batches
 
 # ----------------------------------------------------------------------------------------------
@@ -54,6 +54,8 @@ def _document_conflicts(session: Session, documents: list[TravelDocumentIn]) -> 
             raise Conflict(
                 f"travel document {doc.issuing_state} {doc.number} already belongs to a person "
                 "in the register",
+                code=messages.TRAVEL_DOCUMENT_TAKEN,
+                params={"state": doc.issuing_state, "number": doc.number},
                 person_id=str(existing),
             )
 
@@ -131,7 +133,7 @@ def _refuse(
         outcome="not_found",
         purpose=purpose,
     )
-    raise NotFound(f"no {record_type.replace('_', ' ')} {record_id}")
+    raise NotFound(f"no {record_type.replace('_', ' ')} {record_id}", code=messages.NOT_FOUND)
 
 
 def _load_person(
@@ -220,7 +222,9 @@ def correct_person(
             document.nationality = person.nationality
     after = _person_snapshot(person)
     if after == before:
-        raise InvalidInput("the correction changes nothing")
+        raise InvalidInput(
+            "the correction changes nothing", code=messages.CORRECTION_CHANGES_NOTHING
+        )
     changed = {k for k in after if after[k] != before[k]}
     session.add(
         PersonEvent(
@@ -276,11 +280,14 @@ def _check_document(kind: Any, number: str, valid_from: dt.date, valid_until: dt
     errors = ErrorCollector()
     problem = number_problem(kind, number)
     if problem:
-        errors.add("number", problem)
+        errors.add("number", problem.text, problem.code, **problem.params)
     if valid_until < valid_from:
         errors.add(
             "valid_until",
             f"the document ends ({valid_until}) before it begins ({valid_from})",
+            messages.DOCUMENT_ENDS_BEFORE_START,
+            until=valid_until,
+            start=valid_from,
         )
     errors.raise_if_any()
 
@@ -338,7 +345,10 @@ def issue_document(
     )
     if duplicate is not None:
         raise Conflict(
-            f"a {data.kind.value} numbered {number} already exists", document_id=str(duplicate)
+            f"a {data.kind.value} numbered {number} already exists",
+            code=messages.NUMBER_TAKEN,
+            params={"number": number},
+            document_id=str(duplicate),
         )
     document = StayDocument(
         person_id=person.id,
@@ -355,7 +365,11 @@ def issue_document(
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent issue of the same number won the race
-        raise Conflict(f"a {data.kind.value} numbered {number} already exists") from exc
+        raise Conflict(
+            f"a {data.kind.value} numbered {number} already exists",
+            code=messages.NUMBER_TAKEN,
+            params={"number": number},
+        ) from exc
     _add_event(session, principal, document, StayEventKind.ISSUED, data.reason, {})
     return document
 
@@ -387,7 +401,11 @@ def get_document(session: Session, principal: Principal, document_id: uuid.UUID)
 
 def _active(document: StayDocument, action: str) -> None:
     if document.status is not StayStatus.ACTIVE:
-        raise Conflict(f"cannot {action} a {document.status.value} document")
+        raise Conflict(
+            f"cannot {action} a {document.status.value} document",
+            code=messages.DOCUMENT_NOT_ACTIVE,
+            params={"action": action, "status": document.status.value},
+        )
 
 
 def extend_document(
@@ -403,10 +421,13 @@ def extend_document(
     if new_until <= document.valid_until:
         raise InvalidInput(
             "the extension does not extend the document",
+            code=messages.EXTENSION_NOT_LATER,
             errors=[
                 FieldError(
                     "valid_until",
                     f"{new_until} is not after the current end {document.valid_until}",
+                    messages.END_NOT_AFTER_CURRENT,
+                    {"new": new_until.isoformat(), "current": document.valid_until.isoformat()},
                 )
             ],
         )
@@ -475,11 +496,17 @@ def correct_document(
     if data.purpose is not None:
         document.purpose = data.purpose
     if _document_snapshot(document) == before:
-        raise InvalidInput("the correction changes nothing")
+        raise InvalidInput(
+            "the correction changes nothing", code=messages.CORRECTION_CHANGES_NOTHING
+        )
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"a {document.kind.value} numbered {number} already exists") from exc
+        raise Conflict(
+            f"a {document.kind.value} numbered {number} already exists",
+            code=messages.NUMBER_TAKEN,
+            params={"number": number},
+        ) from exc
     _add_event(session, principal, document, StayEventKind.CORRECTED, data.reason, before)
     return document
 
@@ -517,7 +544,11 @@ def record_violation(
     person = _load_person(session, principal, person_id)
     errors = ErrorCollector()
     if data.period_end is not None and data.period_end < data.period_start:
-        errors.add("period_end", "the violation ends before it begins")
+        errors.add(
+            "period_end",
+            "the violation ends before it begins",
+            messages.VIOLATION_ENDS_BEFORE_START,
+        )
     if (data.fine_amount is None) != (data.fine_currency is None):
         errors.add("fine_currency", "a fine needs both an amount and an ISO 4217 currency")
     if data.document_id is not None:

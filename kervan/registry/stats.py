@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.registry.enums import StayStatus, ViolationStatus
 from kervan.registry.models import Person, StayDocument, Violation
-from kervan.registry.scoping import nationality_scope, require
 
 EXPIRY_HORIZON_DAYS = 30
 OPEN_VIOLATION_STATUSES = (ViolationStatus.RECORDED, ViolationStatus.APPEALED)

@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import Depends, FastAPI
 
 import kervan
-from kervan.accounts.api import router as accounts_router
 from kervan.accounts.roles import Permission
 from kervan.accounts.sessions import resolve_session_user
-from kervan.benefits import install as install_benefits
-from kervan.benefits.api import router as benefits_router
-from kervan.benefits.views import router as benefits_views
-from kervan.border.api import router as border_router
-from kervan.border.views import router as border_views
 from kervan.config import Settings
-from kervan.db.engine import make_engine, make_sessionmaker
-from kervan.exchange.node import install_app as install_exchange
-from kervan.measures import install as install_measures
-from kervan.measures.api import router as measures_router
-from kervan.measures_ui.pages import router as measures_pages
-from kervan.measures_ui.views import router as measures_views
+from kervan.db.engine import make_engine
+from kervan.jobs import JobRunner
 from kervan.ops.web import install as install_ops
-from kervan.registry.api import router as register_router
-from kervan.registry.transfer.api import router as transfer_router
 from kervan.web.api_docs import install as install_api_docs
 from kervan.web.deps import Policy
 from kervan.web.pages import install_ui
 from kervan.web.problems import install_problem_handlers
 from kervan.web.proxies import ForwardedHeadersMiddleware
 from kervan.web.security import PreSessionCookieMiddleware, SecurityHeadersMiddleware
+from kervan.wiring import PACKAGES, session_factory, wire
 
 
 def create_app(settings: Settings) -> FastAPI:
-    install_measures()  # new and corrected documents come under the measures in force
-    install_benefits()  # measures in force grant the benefits they name
     engine = make_engine(settings.database_url)
     app = FastAPI(
         title=f"Kervan node {settings.state}",
@@ -45,25 +34,20 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_sessionmaker(engine)
     install_problem_handlers(app)
-    for api_router in (
-        register_router,
-        transfer_router,
-        accounts_router,
-        benefits_router,
-        border_router,
-        measures_router,
-    ):
-        app.include_router(api_router)
-    install_exchange(app)  # inbox, queries, consular view; the worker if exchange_worker is set
     app.state.session_user_resolver = resolve_session_user
-    install_ui(app)  # the officer UI: pages, static files, HTML error pages
-    for ui_router in (benefits_views, border_views, measures_views, measures_pages):
-        app.include_router(ui_router)
+    # Every capability, in the order of kervan.wiring.PACKAGES: routes, pages, templates,
+    # listeners, jobs, codes; then the officer UI's frame (static files, HTML error pages).
+    wiring = wire(settings, web=app, packages=PACKAGES)
+    install_ui(app, wiring.templates)
+    app.state.wiring = wiring
+    app.state.session_factory = session_factory(engine, wiring)
+    if settings.exchange_worker:
+        app.router.on_startup.append(lambda: _start_jobs(app))
+        app.router.on_shutdown.append(lambda: _stop_jobs(app))
     app.add_middleware(PreSessionCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
-    # Outermost, so that every layer inside sees the same client address and scheme.
+    # Outermost but for ops, so that every layer inside sees the same client address and scheme.
     app.add_middleware(ForwardedHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
     install_api_docs(app)
     install_ops(app, settings)  # /readyz, /metrics; request ids (outermost middleware)
@@ -78,3 +62,24 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok", "state": settings.state}
 
     return app
+
+
+def _start_jobs(app: FastAPI) -> None:
+    """The node's background jobs (delivery, measures' whole-register apply) in a thread."""
+    stop = threading.Event()
+    runner = JobRunner(app.state.session_factory, app.state.wiring.jobs)
+    thread = threading.Thread(
+        target=runner.run_forever, args=(stop, 0.2), name="kervan-jobs", daemon=True
+    )
+    app.state.jobs = (thread, stop, runner)
+    thread.start()
+
+
+def _stop_jobs(app: FastAPI) -> None:
+    running = getattr(app.state, "jobs", None)
+    if running is None:
+        return
+    thread, stop, runner = running
+    stop.set()
+    thread.join(timeout=10)
+    runner.close()

@@ -75,8 +75,8 @@ def demo(
     """Run a demo node on SQLite with realistic generated data, or with --federation four
     nodes on localhost."""
     if federation:
+        from kervan.demo.federation import run
         from kervan.errors import KervanError
-        from kervan.exchange.demo import run
 
         try:
             run(folder, base_port, documents, seed, with_measure=with_measure)
@@ -87,10 +87,10 @@ def demo(
     import uvicorn
 
     from kervan.db.migrate import upgrade
+    from kervan.demo.node import prepare_demo
     from kervan.ops.ports import port_taken
     from kervan.ops.serving import refuse_unless_ready
     from kervan.web.app import create_app
-    from kervan.web.demo import prepare_demo
     from kervan.web.proxies import SERVER_OPTIONS
 
     settings = load_settings(state=state, database_url=f"sqlite:///{database}")

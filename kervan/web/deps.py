@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts import audit
+from kervan.accounts.messages import ROLE_MAY_NOT
 from kervan.accounts.roles import Permission, Principal
 from kervan.accounts.service import principal_for
 from kervan.accounts.tokens import user_for_token
@@ -36,7 +37,10 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the request's transaction commits when the route function returns, before
+# the response is sent (FastAPI 0.118+ otherwise ends a yield dependency after the response,
+# where a failed commit would be lost silently and the client would read before it lands).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def client_address(request: Request) -> str:
@@ -105,7 +109,10 @@ class Policy:
                     "method": request.method,
                 },
             )
-            raise Forbidden(f"the role {principal.role.value} may not {self.permission.value}")
+            raise Forbidden(
+                f"the role {principal.role.value} may not {self.permission.value}",
+                code=ROLE_MAY_NOT,
+            )
         return principal
 
 

@@ -1,81 +1,16 @@
 """Officer-facing wording of the errors a user can meet, in their language.
 
 Services raise errors in English for the API and the log (``KervanError.detail`` and field
-messages). The UI shows each in the officer's language: a known message is recognised by its
-pattern and re-worded from a catalog msgid with the same named values; an unknown one is shown
-as the service wrote it, under a translated title, so nothing is ever hidden.
+messages), each with a stable code and named params. The UI words the code from the catalog
+(``kervan.messages``) in the officer's language; an error whose code is not in the catalog is
+shown as the service wrote it, under a translated title, so nothing is ever hidden.
 """
 
 from __future__ import annotations
 
-import re
-
-from kervan.accounts import password_policy
-from kervan.errors import KervanError
+from kervan.errors import FieldError, KervanError
+from kervan.messages import render
 from kervan.web.i18n import N_, Translator
-
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"cannot (?P<action>\w+) a (?P<status>\w+) document"),
-        N_("This document is no longer active and cannot be changed."),
-    ),
-    (
-        re.compile(r"the extension does not extend the document"),
-        N_("The new end date must be after the current one."),
-    ),
-    (
-        re.compile(r"(?P<new>\S+) is not after the current end (?P<current>\S+)"),
-        N_("%(new)s is not after the current end date %(current)s."),
-    ),
-    (
-        re.compile(r"the document ends \((?P<until>[^)]+)\) before it begins \((?P<start>[^)]+)\)"),
-        N_("The document ends (%(until)s) before it begins (%(start)s)."),
-    ),
-    (
-        re.compile(r"'(?P<number>[^']*)' is not a \w+ number: expected the form (?P<example>\w+)"),
-        N_(
-            "%(number)s is not a valid number for this kind of document; expected a number "
-            "like %(example)s."
-        ),
-    ),
-    (
-        re.compile(r"a \w+ numbered (?P<number>\w+) already exists"),
-        N_("A document of this kind numbered %(number)s already exists."),
-    ),
-    (
-        re.compile(r"travel document (?P<state>\w+) (?P<number>\w+) already belongs"),
-        N_("The travel document %(state)s %(number)s already belongs to a person in the register."),
-    ),
-    (re.compile(r"the correction changes nothing"), N_("The correction changes nothing.")),
-    (
-        re.compile(r"give a name, a document number or an MRZ"),
-        N_("Type a name, a document number or an MRZ to search for."),
-    ),
-    (
-        re.compile(r"is not a date of birth"),
-        N_("Give the date of birth as YYYY-MM-DD; write XX for an unknown month or day."),
-    ),
-    (re.compile(r"^no (person|stay document) "), N_("No such record in the register.")),
-    (re.compile(r"^the role \w+ may not"), N_("Your role does not allow this action.")),
-    (re.compile(r"the password is too weak"), N_("The password is too weak.")),
-    (re.compile(r"must have at least (?P<min>\d+) characters"), password_policy.TOO_SHORT),
-    *(
-        (re.compile(re.escape(message)), message)
-        for message in password_policy.MESSAGES
-        if message != password_policy.TOO_SHORT
-    ),
-    (
-        re.compile(r"a \w+ of this node acts for (?P<node>\w+), not (?P<state>\w+)"),
-        N_(
-            "Accounts of this role act for this node's state (%(node)s), not %(state)s; only a "
-            "consular officer acts for another state."
-        ),
-    ),
-    (
-        re.compile(r"a user named '(?P<username>[^']*)' exists"),
-        N_("A user named %(username)s exists already."),
-    ),
-]
 
 # Titles of error pages, by the problem type a service or the framework raised.
 TITLES: dict[str, str] = {
@@ -110,22 +45,26 @@ EXPLANATIONS: dict[str, str] = {
 }
 
 
-def translate_message(translator: Translator, message: str) -> str:
-    for pattern, msgid in _PATTERNS:
-        match = pattern.search(message)
-        if match:
-            return translator.gettext(msgid, **match.groupdict())
-    return message
+def error_message(translator: Translator, exc: KervanError) -> str:
+    return render(translator, exc.code, exc.params, exc.detail)
+
+
+def field_message(translator: Translator, error: FieldError) -> str:
+    return render(translator, error.code, error.params, error.message)
 
 
 def error_title(translator: Translator, slug: str) -> str:
     return translator.gettext(TITLES.get(slug, TITLES["bad-request"]))
 
 
-def error_explanation(translator: Translator, slug: str, detail: str) -> str:
+def error_explanation(
+    translator: Translator, slug: str, detail: str, exc: KervanError | None = None
+) -> str:
     if slug in EXPLANATIONS:
         return translator.gettext(EXPLANATIONS[slug])
-    return translate_message(translator, detail) if detail else ""
+    if exc is not None:
+        return error_message(translator, exc)
+    return detail
 
 
 class FormErrors(dict[str, str]):
@@ -134,6 +73,6 @@ class FormErrors(dict[str, str]):
 
     def from_error(self, translator: Translator, exc: KervanError) -> FormErrors:
         for error in exc.errors:
-            self[error.field] = translate_message(translator, error.message)
-        self["_"] = translate_message(translator, exc.detail)
+            self[error.field] = field_message(translator, error)
+        self["_"] = error_message(translator, exc)
         return self

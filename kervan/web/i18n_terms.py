@@ -73,6 +73,11 @@ TERMS: dict[tuple[type[enum.Enum], str], str] = {
 }
 
 
+def add_terms(labels: dict[tuple[type[enum.Enum], str], str]) -> None:
+    """Labels of another package's vocabulary, added by its ``install(app)``."""
+    TERMS.update(labels)
+
+
 def term(value: object) -> str:
     """The English label (a msgid) of a vocabulary value; the value itself if it has none."""
     if isinstance(value, enum.Enum):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from starlette.types import Scope
 
 from kervan.accounts.models import User
 from kervan.accounts.roles import Permission, Principal
+from kervan.errors import KervanError
 from kervan.web import i18n
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n_errors import error_explanation, error_title
@@ -87,7 +89,9 @@ def set_language_cookie(response: Response, code: str, *, secure: bool) -> None:
     )
 
 
-def render_error_page(request: Request, status: int, slug: str, detail: str) -> Response:
+def render_error_page(
+    request: Request, status: int, slug: str, detail: str, exc: KervanError | None = None
+) -> Response:
     """The HTML face of an error (``kervan.web.problems`` calls it for browsers)."""
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -107,7 +111,7 @@ def render_error_page(request: Request, status: int, slug: str, detail: str) -> 
         status_code=status,
         status=status,
         title=error_title(translator, slug),
-        explanation=error_explanation(translator, slug, detail),
+        explanation=error_explanation(translator, slug, detail, exc),
     )
 
 
@@ -121,12 +125,10 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
-def install_ui(app: FastAPI) -> None:
-    from kervan.accounts.views import router as accounts_router
-    from kervan.exchange_ui.pages import router as exchange_router
-    from kervan.registry.views import router as registry_router
-
-    app.state.templates = make_environment()
+def install_ui(app: FastAPI, template_packages: Sequence[str]) -> None:
+    """The frame every package's pages share; the packages add their own routers, and their
+    template folders (``template_packages``) in their ``install``."""
+    app.state.templates = make_environment(template_packages)
     app.state.html_error_renderer = render_error_page
     # Only static files are compressed: compressing pages that carry a CSRF token next to
     # reflected input would open them to BREACH-style guessing.
@@ -136,6 +138,3 @@ def install_ui(app: FastAPI) -> None:
         name="static",
     )
     app.include_router(router)
-    app.include_router(accounts_router)
-    app.include_router(registry_router)
-    app.include_router(exchange_router)

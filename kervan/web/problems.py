@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kervan.errors import KervanError
+from kervan.errors import KervanError, pydantic_field_errors
 from kervan.ops.request_ids import current_request_id
 
 log = logging.getLogger("kervan.web")
@@ -38,7 +38,9 @@ def problem_response(
     return JSONResponse(jsonable_encoder(body), status_code=status, media_type=MEDIA_TYPE)
 
 
-def _html_error(request: Request, status: int, slug: str, detail: str) -> Response | None:
+def _html_error(
+    request: Request, status: int, slug: str, detail: str, exc: KervanError | None = None
+) -> Response | None:
     """An HTML error page for a browser on the UI; None for the API and for other clients."""
     renderer = getattr(request.app.state, "html_error_renderer", None)
     wants_html = "text/html" in request.headers.get("accept", "") or (
@@ -46,21 +48,15 @@ def _html_error(request: Request, status: int, slug: str, detail: str) -> Respon
     )
     if renderer is None or request.url.path.startswith("/api/") or not wants_html:
         return None
-    page: Response = renderer(request, status, slug, detail)
+    page: Response = renderer(request, status, slug, detail, exc)
     return page
-
-
-def _location(loc: tuple[Any, ...]) -> str:
-    # ("body", "birth_date", "month") -> "birth_date.month": the client knows where it sent it.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "request"
 
 
 async def _kervan_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KervanError)
-    if (page := _html_error(request, exc.status, exc.type_slug, exc.detail)) is not None:
+    if (page := _html_error(request, exc.status, exc.type_slug, exc.detail, exc)) is not None:
         return page
-    extra: dict[str, Any] = dict(exc.extra)
+    extra: dict[str, Any] = {"code": exc.code, "params": exc.params, **exc.extra}
     if exc.errors:
         extra["errors"] = [e.as_dict() for e in exc.errors]
     return problem_response(
@@ -72,7 +68,8 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if (page := _html_error(request, 422, "invalid-input", "")) is not None:
         return page
-    errors = [{"field": _location(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    skip = ("body", "query", "path", "header")
+    errors = [e.as_dict() for e in pydantic_field_errors(exc, skip=skip)]
     return problem_response(
         422,
         "invalid-input",

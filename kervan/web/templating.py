@@ -9,6 +9,7 @@ at once).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
@@ -94,24 +95,20 @@ def _state_name(context: Context, code: str) -> str:
 
 
 @pass_context
-def _explain(context: Context, message: str) -> str:
-    """A service's English message in the officer's language, where it is a known one."""
-    from kervan.web.i18n_errors import translate_message
+def _explain(context: Context, problem: Any) -> str:
+    """A coded problem (``code``, ``params``, English ``message``) in the officer's language."""
+    from kervan.messages import render
 
-    return translate_message(_translator(context), message)
+    english = str(getattr(problem, "message", problem))
+    params = getattr(problem, "params", {}) or {}
+    return render(_translator(context), getattr(problem, "code", ""), params, english)
 
 
-def make_environment() -> Environment:
+def make_environment(packages: Sequence[str] = ()) -> Environment:
+    """The node's templates: the frame's (``kervan.web``), then each installed package's
+    ``templates`` folder, in install order (``Wiring.add_templates``)."""
     loader = ChoiceLoader(
-        [
-            PackageLoader("kervan.web", "templates"),
-            PackageLoader("kervan.registry", "templates"),
-            PackageLoader("kervan.accounts", "templates"),
-            PackageLoader("kervan.benefits", "templates"),
-            PackageLoader("kervan.border", "templates"),
-            PackageLoader("kervan.measures_ui", "templates"),
-            PackageLoader("kervan.exchange_ui", "templates"),
-        ]
+        [PackageLoader(package, "templates") for package in ("kervan.web", *packages)]
     )
     env = Environment(
         loader=loader,

@@ -6,12 +6,12 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from kervan.accounts.demo import ensure_demo_accounts
 from kervan.accounts.roles import Role, system_principal
 from kervan.accounts.service import create_user
 from kervan.config import Settings
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
+from kervan.demo.accounts import ensure_demo_accounts
 from kervan.registry import service
 from kervan.registry.enums import Sex, StayKind, StayPurpose, ViolationKind
 from kervan.registry.schemas import (

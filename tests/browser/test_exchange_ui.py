@@ -25,7 +25,7 @@ from kervan.accounts.service import create_user
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.migrate import upgrade
-from kervan.exchange.federation import make_federation
+from kervan.demo.trust_setup import make_federation
 from kervan.exchange.transport import HttpTransport
 from kervan.exchange.trust_store import install
 from kervan.exchange.worker import Worker

@@ -262,7 +262,7 @@ def test_sign_in_upgrades_an_outdated_password_hash(
 
 
 def test_the_demo_has_one_account_per_role(app_sessions: sessionmaker[Session]) -> None:
-    from kervan.accounts.demo import ensure_demo_accounts
+    from kervan.demo.accounts import ensure_demo_accounts
 
     with unit_of_work(app_sessions) as session:
         first = ensure_demo_accounts(session, "KAZ")

@@ -105,7 +105,7 @@ def test_exchange_verify_proves_a_received_envelope(
     from kervan.config import Settings
     from kervan.db.base import utcnow
     from kervan.db.engine import make_engine, make_sessionmaker
-    from kervan.exchange.federation import make_federation
+    from kervan.demo.trust_setup import make_federation
     from kervan.exchange.inbox import receive_batch
     from kervan.exchange.trust_store import install
     from kervan.uow import unit_of_work

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.models import AuditEntry
-from kervan.accounts.roles import Role
+from kervan.accounts.roles import Principal, Role
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.exchange.dead_letters import list_dead, retry
@@ -46,6 +46,8 @@ from tests.functional.exchange_support import (
 )
 from tests.functional.register_data import document_body, person_body
 from tests.unit.exchange.support import ENDPOINTS, federation
+
+NODE_ADMIN = Principal(user_id=None, username="admin", role=Role.ADMIN, state="KAZ")
 
 
 @pytest.fixture
@@ -180,7 +182,7 @@ def test_refused_envelope_becomes_a_dead_letter_and_can_be_retried(
     result = worker.drain(max_rounds=3)
     assert result.rejected == 1
     with app.state.session_factory() as session:
-        (letter,) = list_dead(session)
+        (letter,) = list_dead(session, NODE_ADMIN)
         assert letter.status == "rejected" and letter.last_error.startswith("too-old")
     admin = client_as(Role.ADMIN)
     (listed,) = admin.get("/api/v1/exchange/dead-letters", params={"peer": "UZB"}).json()
@@ -190,7 +192,7 @@ def test_refused_envelope_becomes_a_dead_letter_and_can_be_retried(
     assert retried.json() == {"queued": 1}
     assert [m.status for m in _outbox(app.state.session_factory)] == ["pending"]
     with unit_of_work(app.state.session_factory) as session:
-        assert retry(session, peer="UZB") == 0
+        assert retry(session, NODE_ADMIN, peer="UZB") == 0
 
 
 def test_consular_officer_finds_the_national_with_the_signed_envelope(

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.ids import uuid7
+from kervan.demo.trust_setup import signed
 from kervan.errors import Conflict
 from kervan.exchange import compact
 from kervan.exchange.envelopes import ENVELOPE_TYP, canonical_json, open_receipt
-from kervan.exchange.federation import signed
 from kervan.exchange.inbox import KEPT_HEAD, UNKNOWN_STATE
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import ExchangeMessage, ExchangeRejection, NationalAbroadDocument

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import Role
@@ -214,3 +214,33 @@ def test_an_envelope_logged_meanwhile_by_a_concurrent_delivery_is_not_applied_tw
         kept = session.get(ExchangeMessage, first.id)
         assert kept is not None and kept.receipt == "their-receipt"
     assert _count(app_sessions, ExchangeMessage) == 2
+
+
+def test_no_receipt_leaves_for_an_envelope_that_was_not_committed(
+    app: FastAPI, fed: tuple, app_sessions: sessionmaker[Session]
+) -> None:
+    """The inbox commits in the route, before the receipts are returned: if the commit fails,
+    the sender gets an error and retries, never a receipt for something this node lost."""
+    _, signers, _ = fed
+    sent = envelope(
+        signers["KAZ"], body=stay_body(document_id=uuid.uuid4(), person_id=uuid.uuid4())
+    )
+
+    def refuse(session: Session) -> None:
+        if any(
+            isinstance(o, ExchangeMessage) for o in session.new | set(session.identity_map.values())
+        ):
+            raise RuntimeError("the disk is full")
+
+    event.listen(app_sessions, "before_commit", refuse)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            response = client.post(INBOX, json={"envelopes": [sent]})
+    finally:
+        event.remove(app_sessions, "before_commit", refuse)
+    assert response.status_code == 500
+    assert "receipts" not in response.text
+    assert _count(app_sessions, ExchangeMessage) == 0
+    with TestClient(app) as client:  # the sender's retry is then receipted and kept
+        assert client.post(INBOX, json={"envelopes": [sent]}).status_code == 200
+    assert _count(app_sessions, ExchangeMessage) == 1

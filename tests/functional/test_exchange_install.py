@@ -1,6 +1,6 @@
 """The exchange is part of every node: the app factory installs its routes and, with
 ``KERVAN_EXCHANGE_WORKER``, its worker (what ``kervan serve`` runs); installing it again, as
-``python -m kervan.exchange.serve_node`` does, adds nothing; and register changes made from the
+``python -m kervan.demo.serve_node`` does, adds nothing; and register changes made from the
 command line write the outbox as the app's do. The role × route matrix of ``test_policies``
 walks these routes on the factory's app."""
 
@@ -16,15 +16,15 @@ from sqlalchemy import select
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.demo.serve_node import make_app
 from kervan.exchange import keys
 from kervan.exchange.models import OutboxMessage
-from kervan.exchange.node import install_app
-from kervan.exchange.serve_node import make_app
 from kervan.exchange.trust_store import install
 from kervan.registry.models import StayDocument
 from kervan.registry.transfer.samples import sample_rows, write_rows
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
+from tests.functional.routes_support import served_routes
 from tests.functional.test_cli import kervan
 from tests.unit.exchange.support import federation
 
@@ -38,14 +38,15 @@ EXCHANGE_ROUTES = {
 
 
 def _api_routes(app: FastAPI) -> list[tuple[str, tuple[str, ...]]]:
-    return sorted((r.path, tuple(sorted(r.methods))) for r in app.routes if isinstance(r, APIRoute))
+    return sorted(
+        (r.path, tuple(sorted(r.methods))) for r in served_routes(app) if isinstance(r, APIRoute)
+    )
 
 
 def test_the_app_factory_serves_the_exchange_once(app: FastAPI, settings: Settings) -> None:
     routes = _api_routes(app)
     assert {path for path, _ in routes} >= EXCHANGE_ROUTES
-    install_app(app)  # again: nothing added
-    assert _api_routes(app) == routes
+    assert len(routes) == len(set(routes))  # each capability installed once
     served = make_app(settings)
     try:
         assert _api_routes(served) == routes
@@ -59,13 +60,17 @@ def test_serve_runs_the_worker_only_when_asked(settings: Settings, tmp_path: Pat
         settings.model_copy(update={"exchange_worker": True, "keys_dir": tmp_path / "keys"})
     )
     with TestClient(enabled):
-        thread, stop, _ = enabled.state.exchange_worker
+        thread, stop, runner = enabled.state.jobs
         assert thread.is_alive() and not stop.is_set()
+        assert [name for name, _ in runner.jobs] == [
+            "measures.apply_requested",
+            "exchange.deliver",
+        ]
     assert stop.is_set() and not thread.is_alive()
     enabled.state.engine.dispose()
     disabled = create_app(settings)
     with TestClient(disabled):
-        assert getattr(disabled.state, "exchange_worker", None) is None
+        assert getattr(disabled.state, "jobs", None) is None
     disabled.state.engine.dispose()
 
 

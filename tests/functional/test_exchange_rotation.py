@@ -17,10 +17,10 @@ from sqlalchemy import select
 from kervan.accounts.roles import Role
 from kervan.config import Settings
 from kervan.db.base import utcnow
+from kervan.demo.trust_setup import key_entry, signed, trust_content
 from kervan.exchange import compact, keys
 from kervan.exchange.envelopes import open_receipt
 from kervan.exchange.evidence import verify_message
-from kervan.exchange.federation import key_entry, signed, trust_content
 from kervan.exchange.keys import NodeKeys, SigningKey
 from kervan.exchange.models import ExchangeMessage, OutboxMessage, ReplacedEnvelope
 from kervan.exchange.trust_store import current, install

@@ -17,7 +17,6 @@ from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.exchange.trust_store import install as install_trust_list
-from kervan.measures import install
 from kervan.measures.loader import example_path
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
@@ -29,7 +28,6 @@ from tests.unit.exchange.support import federation
 @pytest.fixture
 def app(settings: Settings) -> Iterator[FastAPI]:
     app = create_app(settings)
-    install()
     yield app
     app.state.engine.dispose()
 
@@ -66,12 +64,27 @@ def test_lifecycle_apply_and_explain(
     assert officer.post(f"/api/v1/measures/{measure_id}/activate").status_code == 409
     preview = officer.post(f"/api/v1/measures/{measure_id}/preview").json()
     assert preview["documents"] == 1 and preview["sample"][0]["would_extend_to"] == "2020-06-14"
-    assert officer.post(f"/api/v1/measures/{measure_id}/activate").json()["status"] == "in_force"
+    activated = officer.post(f"/api/v1/measures/{measure_id}/activate").json()
+    # As in the UI: in force, the whole-register apply asked of the worker, not done here.
+    assert activated["status"] == "in_force" and activated["apply_requested_at"] is not None
+    assert officer.get(f"/api/v1/stay-documents/{document_id}").json()["valid_until"] == (
+        "2020-04-01"
+    )
     applied = officer.post(f"/api/v1/measures/{measure_id}/apply").json()
     assert applied["documents_extended"] == 1
     assert applied["messages_written"] == 1  # UZB has a node on the trust list
     again = officer.post(f"/api/v1/measures/{measure_id}/apply").json()
     assert again["documents_extended"] == 0
+    events = officer.get(f"/api/v1/measures/{measure_id}/events").json()
+    assert [e["kind"] for e in events] == [
+        "created",
+        "previewed",
+        "activated",
+        "applied",
+        "applied",
+    ]
+    assert events[3]["details"]["documents_extended"] == 1
+    assert officer.get(f"/api/v1/measures/{measure_id}").json()["apply_requested_at"] is None
 
     extended = officer.get(f"/api/v1/stay-documents/{document_id}").json()
     assert extended["valid_until"] == "2020-06-14"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
@@ -181,12 +182,26 @@ def test_backup_never_overwrites_and_restore_never_goes_over_data(tmp_path: Path
     one_line_error(kervan("backup", elsewhere, KERVAN_DATABASE_URL=url), "does not exist")
 
 
-def test_an_account_of_the_wrong_state_is_explained_in_the_officers_language() -> None:
-    from kervan.accounts.roles import Role, state_problem
+def test_an_account_of_the_wrong_state_is_explained_in_the_officers_language(
+    session: Session,
+) -> None:
+    from kervan.accounts import service
+    from kervan.accounts.roles import Role, state_problem, system_principal
+    from kervan.errors import InvalidInput
     from kervan.web import i18n
-    from kervan.web.i18n_errors import translate_message
+    from kervan.web.i18n_errors import error_message
+    from kervan.wiring import wire
 
-    problem = state_problem(Role.MIGRATION_OFFICER, "KAZ", "UZB")
-    assert problem is not None and state_problem(Role.CONSULAR_OFFICER, "KAZ", "UZB") is None
-    text = translate_message(i18n.Translator("ru"), problem)
+    wire()  # the codes of every capability
+    assert state_problem(Role.CONSULAR_OFFICER, "KAZ", "UZB") is None
+    with pytest.raises(InvalidInput) as refused:
+        service.create_user(
+            session,
+            system_principal("UZB"),
+            username="officer.kaz",
+            password="correct horse battery staple 42",
+            role=Role.MIGRATION_OFFICER,
+            state="KAZ",
+        )
+    text = error_message(i18n.Translator("ru"), refused.value)
     assert text.startswith("Учётные записи этой роли") and "(UZB)" in text and "KAZ" in text

@@ -23,7 +23,7 @@ from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Role
 from kervan.config import Settings
 from kervan.db.base import utcnow
-from kervan.exchange.federation import key_entry, signed, trust_content
+from kervan.demo.trust_setup import key_entry, signed, trust_content
 from kervan.exchange.keys import generate
 from kervan.exchange.trust_store import install
 from kervan.ops.logs import configure_logging

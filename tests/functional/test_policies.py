@@ -34,6 +34,7 @@ from kervan.web.deps import Policy
 from kervan.web.security import CSRF_HEADER, PRESESSION_COOKIE, csrf_protect, csrf_token_for
 from tests.functional.conftest import NODE_STATE, ClientFactory
 from tests.functional.register_data import document_body, person_body
+from tests.functional.routes_support import served_routes
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 ROLE_STATES = {role: ("UZB" if role is Role.CONSULAR_OFFICER else NODE_STATE) for role in Role}
@@ -70,7 +71,7 @@ def _serves_static_files(app: object) -> bool:
 
 
 def api_routes(app: FastAPI) -> list[APIRoute]:
-    return [r for r in app.routes if isinstance(r, APIRoute)]
+    return [r for r in served_routes(app) if isinstance(r, APIRoute)]
 
 
 def test_every_route_declares_a_policy(app: FastAPI) -> None:
@@ -81,7 +82,7 @@ def test_every_route_declares_a_policy(app: FastAPI) -> None:
         app.swagger_ui_oauth2_redirect_url,
     } - {None}
     problems = []
-    for route in app.routes:
+    for route in served_routes(app):
         if isinstance(route, APIRoute):
             if not policies_of(route):
                 problems.append(f"{sorted(route.methods)} {route.path} declares no policy")

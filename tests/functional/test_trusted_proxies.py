@@ -175,5 +175,5 @@ def test_the_setting_reads_a_comma_separated_list(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("KERVAN_TRUSTED_PROXIES", "")
     assert Settings().trusted_proxies == []
     monkeypatch.setenv("KERVAN_TRUSTED_PROXIES", "10.0.0.5, proxy.example")
-    with pytest.raises(ValidationError, match="proxy.example"):
+    with pytest.raises(ValidationError, match=r"proxy\.example"):
         Settings()

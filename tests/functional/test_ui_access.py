@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kervan.accounts.roles import Role
 from kervan.web.deps import Policy
 from kervan.web.security import csrf_protect
+from tests.functional.routes_support import served_routes
 from tests.functional.ui_support import (
     HTML,
     PASSWORD,
@@ -167,7 +168,7 @@ def test_unknown_page_is_a_translated_html_404(ui_as: UiClientFactory) -> None:
 
 
 def test_every_ui_route_declares_a_policy_and_every_unsafe_one_checks_csrf(app: FastAPI) -> None:
-    for route in app.routes:
+    for route in served_routes(app):
         if not isinstance(route, APIRoute) or not route.path.startswith(UI_PREFIXES):
             continue
         calls = [d.call for d in route.dependant.dependencies]

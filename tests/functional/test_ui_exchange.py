@@ -24,8 +24,8 @@ from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import ExchangeMessage, OutboxMessage, TrustListVersion
+from kervan.exchange.views import nationals
 from kervan.exchange.worker import Worker
-from kervan.exchange_ui import nationals
 from kervan.uow import unit_of_work
 from tests.functional.exchange_support import (
     Loopback,

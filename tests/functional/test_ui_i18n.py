@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import Role
 from kervan.accounts.service import get_user_by_name
+from kervan.errors import Conflict
+from kervan.registry.messages import NUMBER_TAKEN
 from kervan.web import i18n, i18n_catalogs
-from kervan.web.i18n_errors import translate_message
+from kervan.web.i18n_errors import error_message
+from kervan.wiring import wire
 from tests.functional.ui_support import (
     HTML,
     UiClientFactory,
@@ -84,11 +87,17 @@ def test_every_language_translates_navigation_and_errors() -> None:
             assert translator.gettext(message) != message, (code, message)
 
 
-def test_service_errors_are_reworded_with_their_values() -> None:
+def test_service_errors_are_worded_from_their_code_with_their_values() -> None:
+    wire()  # every package's codes in the catalog
     russian = i18n.Translator("ru")
-    text = translate_message(russian, "a work_permit numbered WK1 already exists")
-    assert text == "Документ этого вида с номером WK1 уже существует."
-    assert translate_message(russian, "something new") == "something new"
+    taken = Conflict(
+        "a work_permit numbered WK1 already exists", code=NUMBER_TAKEN, params={"number": "WK1"}
+    )
+    assert error_message(russian, taken) == "Документ этого вида с номером WK1 уже существует."
+    # Rewording the English changes nothing for the officer: the code carries the meaning.
+    reworded = Conflict("duplicate number WK1", code=NUMBER_TAKEN, params={"number": "WK1"})
+    assert error_message(russian, reworded) == error_message(russian, taken)
+    assert error_message(russian, Conflict("something new")) == "something new"
 
 
 def test_the_catalogs_pass_the_ci_check() -> None:

@@ -11,9 +11,11 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from kervan.accounts.roles import Role
+from kervan.accounts import audit
+from kervan.accounts.roles import Role, system_principal
+from kervan.measures import jobs
 from kervan.measures.models import Measure, MeasureStatus
-from kervan.measures_ui.pages import router as measures_pages
+from kervan.measures.views.pages import router as measures_pages
 from kervan.registry.enums import ViolationStatus
 from kervan.registry.models import StayDocument, Violation
 from kervan.uow import unit_of_work
@@ -186,10 +188,21 @@ def test_preview_shows_counts_then_bring_into_force_extends_and_lift_keeps_it(
     assert "counted before the decree" in page.text
 
     location = _step(client, measure, "activate", "decree 123 published")
-    assert location.endswith("done=in_force&extended=1&waived=1")
+    assert location.endswith("done=in_force")
     page = client.get(location)
+    # The whole register is the worker's job, off the request, as for the API.
+    assert "the worker is applying it to the register" in page.text
+    assert "Applying to the register: 0 of 2 persons so far (0%)." in page.text
+    assert 'data-status="in_force"' in page.text and 'data-step="applied"' not in page.text
+    with unit_of_work(app_sessions) as session:
+        waiting = session.get(StayDocument, uuid.UUID(str(document)))
+        assert waiting is not None and waiting.valid_until == TODAY + dt.timedelta(days=10)
+    assert jobs.apply_requested(app_sessions, today=TODAY)
+    assert not jobs.apply_requested(app_sessions, today=TODAY)  # done: nothing waits
+    page = client.get(f"/measures/{measure}")
+    assert "Applying to the register" not in page.text
     assert "Stay documents extended: 1; violations waived: 1." in page.text
-    assert 'data-status="in_force"' in page.text and 'data-step="applied"' in page.text
+    assert 'data-step="applied"' in page.text
     with unit_of_work(app_sessions) as session:
         extended = session.get(StayDocument, uuid.UUID(str(document)))
         assert extended is not None and extended.valid_until == END + dt.timedelta(days=30)
@@ -260,3 +273,33 @@ def test_the_pages_in_russian(ui_as: UiClientFactory) -> None:
     client = ui_as(Role.MIGRATION_OFFICER, locale="ru")
     assert "Новая мера" in client.get("/measures").text
     assert "Меры" in client.get("/").text
+
+
+def test_the_officers_decisions_survive_any_number_of_import_chunks(
+    ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
+) -> None:
+    """Regression (issue 11, bug 2): the page rebuilt the story from the newest 200 audit
+    entries of the measure, and every import chunk adds one; the reasons then vanished and
+    "applied by" became ``measure:<id>``. Decisions are now the measure's own events."""
+    seed_traveller(app_sessions, valid_until=TODAY + dt.timedelta(days=10))
+    client = ui_as(Role.MIGRATION_OFFICER)
+    measure = _create(client)
+    _step(client, measure, "preview", "counted before the decree")
+    _step(client, measure, "activate", "decree 123 published")
+    assert jobs.apply_requested(app_sessions, today=TODAY)
+    chunk_actor = system_principal("KAZ", f"measure:{measure}")
+    with unit_of_work(app_sessions) as session:
+        for chunk in range(205):  # what 205 import chunks leave in the audit log
+            audit.record(
+                session,
+                chunk_actor,
+                "measure.apply",
+                record_type="measure",
+                record_id=uuid.UUID(measure),
+                details={"trigger": "documents_imported", "chunk": chunk},
+            )
+    page = client.get(f"/measures/{measure}").text
+    assert "counted before the decree" in page and "decree 123 published" in page
+    rows = re.findall(r'<tr data-step="(\w+)"><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>', page)
+    assert [step for step, _ in rows] == ["created", "previewed", "in_force", "applied"]
+    assert all(not by.startswith("measure:") for _, by in rows)

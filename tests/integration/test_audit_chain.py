@@ -166,7 +166,7 @@ def test_appending_after_verification_keeps_the_chain(
 
 
 def run_verify(database_url: str, *args: str) -> tuple[int, str, str]:
-    runner = CliRunner(mix_stderr=False)
+    runner = CliRunner()
     result = runner.invoke(
         cli_app, ["audit", "verify", *args], env={"KERVAN_DATABASE_URL": database_url}
     )

@@ -194,7 +194,7 @@ def test_a_forged_checkpoint_is_refused(
 ) -> None:
     stranger = new_key("KAZ")  # a key of the right shape, not one of this node's
     forged = checkpoints.sign_checkpoint(stranger, ENTRIES + 5, "f" * 64, utcnow())
-    header, payload, signature = anchored.token.split(".")
+    header, _payload, signature = anchored.token.split(".")
     altered = f"{header}.{forged.token.split('.')[1]}.{signature}"
     for token in (forged.token, altered, "not.a.checkpoint", "x" * 10_000):
         report = verify(session_factory, settings, token)

@@ -19,7 +19,7 @@ from kervan.accounts.service import create_user
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
-from kervan.exchange.federation import make_federation
+from kervan.demo.trust_setup import make_federation
 from kervan.exchange.inbox import receive_batch
 from kervan.exchange.trust_store import install
 from kervan.ops.startup import migration_heads

@@ -198,7 +198,7 @@ def _found_by_value(connection: Connection, row: dict[str, Any]) -> Any:
 @PROPERTY_SETTINGS
 @given(case=tables_of_rows())
 def test_rows_read_back_as_given(engine: Engine, case: Any) -> None:
-    columns, expected, given_rows = case
+    _columns, expected, given_rows = case
     with engine.connect() as connection:
         connection.begin()
         SAMPLES.create(connection)

@@ -22,10 +22,10 @@ from sqlalchemy import func, select
 
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.demo.loadtest import Pair, drop_database, fill_outbox, make_pair, seed_register
 from kervan.exchange import keys
 from kervan.exchange.envelopes import open_receipt
 from kervan.exchange.evidence import verify_message
-from kervan.exchange.loadtest import Pair, drop_database, fill_outbox, make_pair, seed_register
 from kervan.exchange.models import (
     ExchangeMessage,
     ExchangeRejection,

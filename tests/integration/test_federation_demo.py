@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from kervan.db.engine import make_engine
-from kervan.exchange.demo import (
+from kervan.demo.federation import (
     STATES,
     DemoNode,
     NodeSession,
@@ -159,7 +159,7 @@ def test_a_taken_port_fails_with_one_line(tmp_path: Path) -> None:
         held.bind(("127.0.0.1", 0))
         held.listen()
         port = held.getsockname()[1]
-        result = CliRunner(mix_stderr=False).invoke(
+        result = CliRunner().invoke(
             app,
             ["demo", "--federation", "--base-port", str(port), "--folder", str(tmp_path)],
         )

@@ -14,11 +14,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from kervan.accounts import audit
+from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
 from kervan.registry.models import Person, StayDocument, TravelDocument
 from kervan.registry.queries import DocumentFilter, apply_document_filters
-from kervan.registry.scoping import nationality_scope, require
 from kervan.registry.transfer.columns import COLUMNS
 from kervan.registry.transfer.validation import birth_text
 
@@ -41,7 +41,9 @@ def export_format(name: str) -> ExportFormat:
     return value  # type: ignore[return-value]
 
 
-def _query(principal: Principal, host_state: str, filters: DocumentFilter) -> Select[Any]:
+def _query(
+    principal: Principal, host_state: str, filters: DocumentFilter
+) -> Select[*tuple[Any, ...]]:
     # A person may hold several travel documents; the row carries the first one registered
     # (UUIDv7 ids sort by creation), which is the one an import of the row would create.
     other = aliased(TravelDocument)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.bulk import bulk_insert
 from kervan.errors import Conflict
@@ -31,7 +32,6 @@ from kervan.registry.models import (
     TravelDocument,
 )
 from kervan.registry.naming import name_columns
-from kervan.registry.scoping import require
 from kervan.registry.transfer import first_load
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.bulk_load import without_upkeep

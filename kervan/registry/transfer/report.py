@@ -27,6 +27,8 @@ class RowError:
     row: int
     column: str | None  # None when the problem is the row as a whole
     message: str
+    code: str = ""  # with ``params``: how the officer's page words it (kervan.messages)
+    params: dict[str, Any] = field(default_factory=dict)
 
     def text(self) -> str:
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")

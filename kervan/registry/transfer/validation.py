@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from kervan.errors import CodedValueError
 from kervan.registry.codes import SECRETARIAT, state_codes
 from kervan.registry.enums import Sex, StayKind, StayPurpose, StayStatus
+from kervan.registry.messages import BIRTH_DATE, DOCUMENT_ENDS_BEFORE_START
 from kervan.registry.numbers import normalise_number, number_problem
 from kervan.registry.transfer.formats import ROW_PROBLEM
 from kervan.registry.transfer.report import RowError
@@ -106,7 +108,9 @@ def _birth(text: str) -> Birth:
     value = text.strip().upper()
     match = _BIRTH.fullmatch(value)
     if not match:
-        raise ValueError(f"{value!r} is not a date of birth: expected YYYY-MM-DD, XX for unknown")
+        raise CodedValueError(
+            f"{value!r} is not a date of birth: expected YYYY-MM-DD, XX for unknown", BIRTH_DATE
+        )
     year = int(match[1])
     month = None if match[2] in (None, "XX", "00") else int(match[2])
     day = None if match[3] in (None, "XX", "00") else int(match[3])
@@ -232,7 +236,9 @@ def _cross_checks(row: int, values: list[Any], problems: list[RowError]) -> None
     if kind is not None and number is not None:
         problem = number_problem(_KINDS[kind], number)
         if problem:
-            problems.append(RowError(row, "document_number", problem))
+            problems.append(
+                RowError(row, "document_number", problem.text, problem.code, problem.params)
+            )
     valid_from, valid_until = values[14], values[15]
     if valid_from is not None and valid_until is not None and valid_until < valid_from:
         problems.append(
@@ -240,6 +246,8 @@ def _cross_checks(row: int, values: list[Any], problems: list[RowError]) -> None
                 row,
                 "valid_until",
                 f"the document ends ({valid_until}) before it begins ({valid_from})",
+                DOCUMENT_ENDS_BEFORE_START,
+                {"until": valid_until.isoformat(), "start": valid_from.isoformat()},
             )
         )
 

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kervan.accounts import password_policy as policy
-from kervan.accounts.demo import DEMO_ACCOUNTS
 from kervan.accounts.password_policy import MIN_LENGTH, password_problems
 from kervan.accounts.passwords import hash_password, needs_rehash, verify_password
+from kervan.demo.accounts import DEMO_ACCOUNTS
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from typing import Any
 
 from kervan.db.base import utcnow
 from kervan.db.ids import uuid7
+from kervan.demo.trust_setup import make_federation
 from kervan.exchange import trust
 from kervan.exchange.envelopes import ReceiverContext, envelope_payload, sign_envelope
-from kervan.exchange.federation import make_federation
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.trust import TrustList
 

@@ -15,6 +15,7 @@ from joserfc.errors import BadSignatureError
 from joserfc.jwk import OKPKey
 
 from kervan.db.base import utcnow
+from kervan.demo.trust_setup import key_entry, trust_content
 from kervan.exchange import keys, trust
 from kervan.exchange.envelopes import (
     Rejected,
@@ -23,7 +24,6 @@ from kervan.exchange.envelopes import (
     sha256_hex,
     sign_receipt,
 )
-from kervan.exchange.federation import key_entry, trust_content
 from kervan.exchange.message_types import schema_names, schema_text
 from tests.unit.exchange.support import ENDPOINTS, context, envelope, federation, stay_body
 
@@ -98,7 +98,7 @@ def test_tampered_payload_is_refused(fed: tuple) -> None:
 
 
 def test_unknown_sender_and_unknown_key(fed: tuple) -> None:
-    _, signers, trust_list = fed
+    _, _signers, trust_list = fed
     stranger = keys.new_key("KGZ")
     assert _rejection(envelope(stranger), context(trust_list)) == "unknown-sender"
     impostor = keys.new_key("KAZ")

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from kervan.db.base import utcnow
 from kervan.db.ids import uuid7
+from kervan.demo.trust_setup import key_entry, signed, trust_content
 from kervan.exchange import compact, trust
 from kervan.exchange.envelopes import (
     ENVELOPE_TYP,
@@ -32,7 +33,6 @@ from kervan.exchange.envelopes import (
     sign_envelope,
     sign_receipt,
 )
-from kervan.exchange.federation import key_entry, signed, trust_content
 from kervan.exchange.keys import SigningKey
 from tests.unit.exchange.support import (
     ENDPOINTS,
@@ -278,7 +278,7 @@ def test_a_receipt_by_a_revoked_or_expired_key_is_refused(fed: tuple, kind: str)
         status="accepted",
         now=now,
     )
-    with pytest.raises(BadReceipt, match="revoked|expired"):
+    with pytest.raises(BadReceipt, match=r"revoked|expired"):
         open_receipt(receipt, listed, now)
 
 

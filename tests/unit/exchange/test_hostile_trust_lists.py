@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from kervan.db.base import utcnow
+from kervan.demo.trust_setup import key_entry, signed, trust_content
 from kervan.exchange import trust
-from kervan.exchange.federation import key_entry, signed, trust_content
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.trust import TrustList
 from tests.unit.exchange.support import ENDPOINTS, federation

@@ -11,9 +11,9 @@ import pytest
 
 from kervan.config import Settings
 from kervan.db.base import utcnow
+from kervan.demo.trust_setup import key_entry, make_federation, signed, trust_content
 from kervan.errors import InvalidInput
 from kervan.exchange import keys, trust
-from kervan.exchange.federation import key_entry, make_federation, signed, trust_content
 
 ENDPOINTS = {
     s: f"http://127.0.0.1:{8100 + i}" for i, s in enumerate(["OTS", "KAZ", "UZB", "TUR", "KGZ"])
@@ -88,7 +88,7 @@ def test_new_version_needs_secretariat_and_threshold_of_members(federation: tupl
 
 
 def test_older_or_same_version_is_refused(federation: tuple) -> None:
-    document, signers = federation
+    document, _signers = federation
     current = trust.verify(document, None, utcnow()).trust
     assert "not newer" in trust.verify(document, current, utcnow()).explain()
 

@@ -16,6 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc.jwk import OKPKey
 
+from kervan.demo.trust_setup import key_entry, signed, trust_content
 from kervan.exchange import compact
 from kervan.exchange.envelopes import (
     RECEIPT_TYP,
@@ -24,7 +25,6 @@ from kervan.exchange.envelopes import (
     sha256_hex,
     sign_envelope,
 )
-from kervan.exchange.federation import key_entry, signed, trust_content
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.message_types import RECEIPT
 

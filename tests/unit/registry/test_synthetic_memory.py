@@ -36,6 +36,7 @@ def quick_name_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(generator, "name_columns", lambda *_args: columns)
 
 
+@pytest.mark.slow  # about 70 s on two cores: `make test` (and CI) run it, `make test-fast` not
 @pytest.mark.usefixtures("quick_name_columns")
 def test_generating_200k_documents_keeps_memory_bounded() -> None:
     batches = generate(COUNT, seed=1, host_state="KAZ", today=TODAY, batch_documents=BATCH)

@@ -33,7 +33,7 @@ def rows() -> list[SampleRow]:
 
 
 def invoke(app: typer.Typer, *args: str) -> tuple[int, str, str]:
-    result = CliRunner(mix_stderr=False).invoke(app, list(args))
+    result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -5,6 +5,9 @@ Revises: 0006
 Create Date: 2026-11-27 10:40:00.000000
 """
 
+import itertools
+import re
+import unicodedata
 import uuid
 from collections.abc import Sequence
 
@@ -12,7 +15,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import kervan.db.base  # noqa: F401  (our column types)
-from kervan.exchange.consular import search_keys
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -20,6 +22,78 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 1000
+
+# A frozen copy of kervan.identity.names.fold / skeleton and kervan.exchange.consular.search_keys
+# as they were at this revision: a migration must give the same result whatever the application
+# code becomes. The input is a stored ICAO primary identifier (upper-case A-Z and spaces), so
+# the MRZ transliteration step reduces to keeping those letters.
+_FOLD_RULES: tuple[tuple[str | re.Pattern[str], str], ...] = (
+    ("DZH", "J"),
+    ("DJ", "J"),
+    ("ZH", "J"),
+    ("SHCH", "S"),
+    ("KH", "H"),
+    ("GH", "G"),
+    ("SH", "S"),
+    ("CH", "C"),
+    ("TS", "C"),
+    ("X", "H"),
+    ("Q", "K"),
+    ("W", "V"),
+    ("J", "I"),
+    ("Y", "I"),
+    (re.compile(r"([A-Z])\1+"), r"\1"),
+    ("AE", "A"),
+    ("OE", "O"),
+    ("UE", "U"),
+    (re.compile(r"IE(?=[AEIOU])"), ""),
+    ("IE", "E"),
+    ("IO", "E"),
+    (re.compile(r"(?<=[B-DF-HJ-NP-TV-Z])IU"), "U"),
+)
+_WEAK = frozenset("AEIOUC")
+_CONSONANT_CLASS = str.maketrans("DPFVWGQHX", "TBBBBKKKK")
+
+
+def _icao_letters(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).upper().replace("-", " ")
+    return " ".join("".join(c for c in word if "A" <= c <= "Z") for word in text.split())
+
+
+def _fold_word(word: str) -> str:
+    while True:
+        before = word
+        for rule, replacement in _FOLD_RULES:
+            if isinstance(rule, str):
+                word = word.replace(rule, replacement)
+            else:
+                word = rule.sub(replacement, word)
+        if word == before:
+            return word
+
+
+def _fold(name: str) -> str:
+    return " ".join(w for w in map(_fold_word, _icao_letters(name).split()) if w)
+
+
+def _skeleton(token: str) -> str:
+    folded = _fold(token).replace(" ", "")
+    if len(folded) > 2 and folded.endswith("H"):
+        folded = folded[:-1]
+    if not folded:
+        return ""
+    classes = folded.translate(_CONSONANT_CLASS)
+    out = ["A" if classes[0] in _WEAK else classes[0]]
+    for previous, char in itertools.pairwise(classes):
+        if char not in _WEAK and char != previous:
+            out.append(char)
+    return "".join(out)
+
+
+def search_keys(primary_identifier: str) -> tuple[str, str]:
+    folded = _fold(primary_identifier)[:200]
+    words = folded.split()
+    return folded, (_skeleton(words[0])[:100] if words else "")
 
 
 def upgrade() -> None:

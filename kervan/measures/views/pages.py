@@ -1,0 +1,304 @@
+"""The measures pages of the officer UI: the list, a new draft (from form fields or a whole
+YAML file), the measure page, and its lifecycle steps — preview, bring into force, lift.
+
+Thin like ``api.py``: parse the form, call the measures service, render. Each step takes two
+posts and a reason, as a document's extension does: the first shows what will happen, the
+second does it, so a slip of the finger never changes the register unseen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, Form, Query, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from kervan.accounts.roles import Permission, Principal
+from kervan.errors import KervanError
+from kervan.exchange.foreign_measures import list_foreign
+from kervan.measures import jobs, service
+from kervan.measures.loader import load_measure
+from kervan.measures.models import Measure, MeasureStatus
+from kervan.measures.schemas import MeasureIn
+from kervan.measures.views import forms, lifecycle
+from kervan.measures.views.lifecycle import NEXT_STEPS, Step
+from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationKind
+from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.i18n import LANGUAGES, N_
+from kervan.web.i18n_errors import FormErrors
+from kervan.web.security import csrf_protect
+from kervan.web.templating import Page, PageDep
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=2000)]
+LongText = Annotated[str, Form(max_length=forms.MAX_YAML)]
+MIN_REASON = 3
+
+STATUS_LABELS = {
+    MeasureStatus.DRAFT: N_("Draft"),
+    MeasureStatus.PREVIEWED: N_("Previewed"),
+    MeasureStatus.IN_FORCE: N_("In force"),
+    MeasureStatus.LIFTED: N_("Lifted"),
+}
+# What the measure page says after a step (``?done=``): a fixed set, never reflected text.
+DONE_MESSAGES = {
+    "created": N_("The draft was saved."),
+    "previewed": N_("The preview is ready. Check it before bringing the measure into force."),
+    "in_force": N_("The measure is in force; the worker is applying it to the register."),
+    "lifted": N_("The measure was lifted."),
+}
+DONE_BY_STEP = {"preview": "previewed", "activate": "in_force", "lift": "lifted"}
+
+
+def _measure_context() -> dict[str, Any]:
+    """What every measures template needs to label stored values in the officer's language."""
+    return {
+        "status_labels": STATUS_LABELS,
+        "stay_kind": StayKind,
+        "stay_purpose": StayPurpose,
+        "stay_status": StayStatus,
+        "violation_kind": ViolationKind,
+        "nav": "measures",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+@router.get("/measures")
+def measures_list(
+    page: PageDep,
+    session: SessionDep,
+    status: Annotated[str, Query(max_length=20)] = "",
+    principal: Principal = policy(Permission.MEASURES_READ),
+) -> Response:
+    chosen = MeasureStatus(status) if status in MeasureStatus.__members__.values() else None
+    measures = service.list_measures(session, principal, chosen)
+    # What other states announced (measure.announced): public law, shown beside our own.
+    known = {s.value: s for s in MeasureStatus}
+    foreign = [(m, known.get(m.status)) for m in list_foreign(session, principal)]
+    return page.render(
+        "measures/list.html",
+        measures=measures,
+        foreign=foreign,
+        chosen=chosen,
+        statuses=list(MeasureStatus),
+        **_measure_context(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A new draft
+
+
+def _blank_values() -> dict[str, str]:
+    values = dict.fromkeys(forms.FIELDS, "")
+    example = forms.example_sections()
+    values["scope"], values["actions"] = example.get("scope", ""), example.get("actions", "")
+    return values
+
+
+def _new_form(
+    page: Page,
+    values: dict[str, str],
+    problems: forms.Problems,
+    *,
+    document: str = "",
+    status_code: int = 200,
+) -> Response:
+    return page.render(
+        "measures/new.html",
+        values=values,
+        errors=problems.errors,
+        paths=problems.paths,
+        document=document,
+        language=LANGUAGES.get(page.translator.code, page.translator.code),
+        status_code=status_code,
+        **_measure_context(),
+    )
+
+
+def _save(
+    page: Page, session: Session, principal: Principal, data: MeasureIn, *, replace: bool
+) -> tuple[Measure | None, forms.Problems]:
+    """Create the draft (or, from a file, update the draft with its reference, as the CLI's
+    ``kervan measures load`` does); the service's refusal comes back as form problems."""
+    try:
+        with session.begin_nested():  # a refused draft is undone, nothing else is
+            if replace:
+                return load_measure(session, principal, data), forms.Problems()
+            return service.create_measure(session, principal, data), forms.Problems()
+    except KervanError as exc:
+        return None, forms.problems_from_error(page.translator, exc)
+
+
+@router.get("/measures/new")
+def new_measure_form(
+    page: PageDep, principal: Principal = policy(Permission.MEASURES_MANAGE)
+) -> Response:
+    return _new_form(page, _blank_values(), forms.Problems())
+
+
+@router.post("/measures/new", dependencies=[Depends(csrf_protect)])
+def new_measure_submit(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    reference: Text = "",
+    legal_act: Text = "",
+    legal_number: Text = "",
+    legal_date: Text = "",
+    legal_link: Text = "",
+    title: Text = "",
+    summary: Text = "",
+    period_from: Text = "",
+    period_to: Text = "",
+    scope: LongText = "",
+    actions: LongText = "",
+    principal: Principal = policy(Permission.MEASURES_MANAGE),
+) -> Response:
+    values = {
+        "reference": reference,
+        "legal_act": legal_act,
+        "legal_number": legal_number,
+        "legal_date": legal_date,
+        "legal_link": legal_link,
+        "title": title,
+        "summary": summary,
+        "period_from": period_from,
+        "period_to": period_to,
+        "scope": scope,
+        "actions": actions,
+    }
+    data, problems = forms.measure_from_fields(page.translator, values, state=settings.state)
+    measure = None
+    if data is not None:
+        measure, problems = _save(page, session, principal, data, replace=False)
+    if measure is None:
+        return _new_form(page, values, problems, status_code=422)
+    return RedirectResponse(f"/measures/{measure.id}?done=created", status_code=303)
+
+
+@router.post("/measures/new/file", dependencies=[Depends(csrf_protect)])
+async def new_measure_from_file(
+    page: PageDep,
+    session: SessionDep,
+    document: LongText = "",
+    file: UploadFile | None = None,
+    principal: Principal = policy(Permission.MEASURES_MANAGE),
+) -> Response:
+    if file is not None and file.filename:
+        raw = await file.read(forms.MAX_YAML + 1)
+        document = raw.decode("utf-8", errors="replace")
+    data, problems = forms.measure_from_yaml(page.translator, document)
+    measure = None
+    if data is not None:
+        measure, found = _save(page, session, principal, data, replace=True)
+        problems = forms.on_document(page.translator, found)
+    if measure is None:
+        if not problems:  # an empty form: nothing was pasted or chosen
+            problems.errors["document"] = page.gettext("Paste a measure file or choose one.")
+        return _new_form(page, _blank_values(), problems, document=document, status_code=422)
+    return RedirectResponse(f"/measures/{measure.id}?done=created", status_code=303)
+
+
+# ---------------------------------------------------------------------------------------------
+# The measure page and its steps
+
+
+@router.get("/measures/{measure_id}")
+def measure_page(
+    measure_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    done: Annotated[str, Query(max_length=20)] = "",
+    principal: Principal = policy(Permission.MEASURES_READ),
+) -> Response:
+    measure = service.get_measure(session, principal, measure_id)
+    return page.render(
+        "measures/measure.html",
+        measure=measure,
+        steps=lifecycle.lifecycle(session, principal, measure),
+        preview=lifecycle.preview_view(measure.preview),
+        extend_to=lifecycle.extend_target(measure),
+        source=yaml.safe_dump(
+            {"scope": measure.scope, "actions": measure.actions},
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        next_steps=NEXT_STEPS[measure.status] if principal.can(Permission.MEASURES_MANAGE) else (),
+        done=page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else "",
+        progress=jobs.progress(session, measure),
+        **_measure_context(),
+    )
+
+
+def _step_page(
+    page: Page,
+    measure: Measure,
+    step: Step,
+    shown: str,
+    errors: FormErrors,
+    reason: str,
+    status_code: int = 200,
+) -> Response:
+    return page.render(
+        "measures/step.html",
+        measure=measure,
+        action=step,
+        step=shown,
+        errors=errors,
+        values={"reason": reason},
+        preview=lifecycle.preview_view(measure.preview),
+        status_code=status_code,
+        **_measure_context(),
+    )
+
+
+@router.get("/measures/{measure_id}/{step}")
+def step_form(
+    measure_id: uuid.UUID,
+    step: Step,
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.MEASURES_MANAGE),
+) -> Response:
+    measure = service.get_measure(session, principal, measure_id)
+    return _step_page(page, measure, step, "form", FormErrors(), "")
+
+
+@router.post("/measures/{measure_id}/{step}", dependencies=[Depends(csrf_protect)])
+def step_submit(
+    measure_id: uuid.UUID,
+    step: Step,
+    page: PageDep,
+    session: SessionDep,
+    reason: Text = "",
+    confirm: Text = "review",
+    principal: Principal = policy(Permission.MEASURES_MANAGE),
+) -> Response:
+    measure = service.get_measure(session, principal, measure_id)
+    errors, text = FormErrors(), reason.strip()
+    if len(text) < MIN_REASON:
+        errors["reason"] = page.gettext(
+            "Give the reason for this decision (at least %(min)s characters).", min=MIN_REASON
+        )
+    if errors or confirm != "confirm":
+        shown = "confirm" if not errors and confirm == "review" else "form"
+        status = 422 if errors else 200
+        return _step_page(page, measure, step, shown, errors, reason, status)
+    try:
+        with session.begin_nested():  # a refused step is undone; the audited read is kept
+            lifecycle.decide(session, principal, measure_id, step, text, today=dt.date.today())
+    except KervanError as exc:
+        errors.update(forms.problems_from_error(page.translator, exc).errors)
+        session.refresh(measure)
+        return _step_page(page, measure, step, "form", errors, reason, exc.status)
+    target = f"/measures/{measure_id}?done={DONE_BY_STEP[step]}"
+    return RedirectResponse(target, status_code=303)
