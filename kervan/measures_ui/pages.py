@@ -227,7 +227,7 @@ def measure_page(
         "measures_ui/measure.html",
         measure=measure,
         steps=lifecycle.lifecycle(session, principal, measure),
-        preview=lifecycle.preview_view(measure.preview),
+        preview=lifecycle.preview_view(measure.preview, principal),
         extend_to=lifecycle.extend_target(measure),
         source=yaml.safe_dump(
             {"scope": measure.scope, "actions": measure.actions},
@@ -257,7 +257,10 @@ def _step_page(
         step=shown,
         errors=errors,
         values={"reason": reason},
-        preview=lifecycle.preview_view(measure.preview),
+        # Step pages need MEASURES_MANAGE, so there is always a principal.
+        preview=lifecycle.preview_view(measure.preview, page.principal)
+        if page.principal
+        else None,
         status_code=status_code,
         **_measure_context(),
     )
