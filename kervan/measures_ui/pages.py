@@ -258,9 +258,7 @@ def _step_page(
         errors=errors,
         values={"reason": reason},
         # Step pages need MEASURES_MANAGE, so there is always a principal.
-        preview=lifecycle.preview_view(measure.preview, page.principal)
-        if page.principal
-        else None,
+        preview=lifecycle.preview_view(measure.preview, page.principal) if page.principal else None,
         status_code=status_code,
         **_measure_context(),
     )

@@ -78,6 +78,7 @@ def import_command(
                 all_or_nothing=not partial,
                 file_format=fmt,
                 progress=progress,
+                limits=settings.import_limits(),
             )
     except ImportFileError as exc:
         fail(f"{file.name}: {exc.detail}")

@@ -33,6 +33,7 @@ from kervan.registry.models import (
 from kervan.registry.naming import name_columns
 from kervan.registry.scoping import require
 from kervan.registry.transfer.formats import Row, detect_format, read_rows
+from kervan.registry.transfer.limits import ImportLimits, check_file_size, check_row_count
 from kervan.registry.transfer.lookups import fetch_documents, fetch_persons
 from kervan.registry.transfer.planner import StatisticsKeeper
 from kervan.registry.transfer.reconcile import ChunkWrites, ImportContext, reconcile_row
@@ -45,6 +46,9 @@ Progress = Callable[[int], None]
 #: Rows reconciled and written together: large enough that the per-chunk queries and bulk
 #: inserts amortise, small enough that a chunk's rows and look-ups are a few megabytes.
 CHUNK_ROWS = 5000
+#: The longest file-level error kept in the audit log: the log is append-only and kept for
+#: ever, so what a file says about itself is bounded there too.
+AUDIT_DETAIL_CHARS = 500
 #: Derived name columns kept per import: names repeat (families, common given names).
 NAME_CACHE = 65536
 
@@ -90,6 +94,7 @@ def import_file(
     progress: Progress | None = None,
     file_name: str | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import ``path`` into the register of ``host_state`` on the caller's transaction.
 
@@ -97,22 +102,20 @@ def import_file(
     file's). Raises ``ImportFileError`` if the file as a whole cannot be read; bad rows never
     raise, they are in the report (``outcome`` says whether anything was written)."""
     require(principal, Permission.REGISTER_IMPORT)
+    limits = limits or ImportLimits()
     name = file_name or path.name
-    report = ImportReport(name, "", dry_run, all_or_nothing)
+    report = ImportReport(name[:200], "", dry_run, all_or_nothing)
     try:
         fmt = detect_format(name, file_format)
         report.file_format = fmt
-        with closing(read_rows(path, fmt)) as rows:
-            _import_in_savepoint(session, principal, rows, host_state, report, progress, chunk_rows)
+        check_file_size(path.stat().st_size, limits)
+        with closing(read_rows(path, fmt, limits)) as rows:
+            counted = _counted(rows, limits)
+            _import_in_savepoint(
+                session, principal, counted, host_state, report, progress, chunk_rows
+            )
     except ImportFileError as exc:
-        report.outcome = "rejected"
-        audit.record_on_failure(
-            session,
-            principal,
-            "register.import",
-            outcome="rejected",
-            details={**_audit_details(report), "file_error": exc.detail},
-        )
+        _refused(session, principal, report, exc)
         raise
     audit.record(
         session,
@@ -122,6 +125,33 @@ def import_file(
         details=_audit_details(report),
     )
     return report
+
+
+def refuse_upload(
+    session: Session, principal: Principal, file_name: str, exc: ImportFileError
+) -> None:
+    """Audit an upload refused before it reached ``import_file`` (too large to be saved)."""
+    _refused(session, principal, ImportReport(file_name[:200], "", False, True), exc)
+
+
+def _refused(
+    session: Session, principal: Principal, report: ImportReport, exc: ImportFileError
+) -> None:
+    report.outcome = "rejected"
+    audit.record_on_failure(
+        session,
+        principal,
+        "register.import",
+        outcome="rejected",
+        details={**_audit_details(report), "file_error": exc.detail[:AUDIT_DETAIL_CHARS]},
+    )
+
+
+def _counted(rows: Iterator[Row], limits: ImportLimits) -> Iterator[Row]:
+    """The rows, stopping the import at the first one past the row limit."""
+    for count, row in enumerate(rows, start=1):
+        check_row_count(count, limits)
+        yield row
 
 
 def _import_in_savepoint(
