@@ -19,6 +19,7 @@ import yaml
 from kervan.errors import KervanError
 from kervan.measures.loader import example_path, parse_measure_data
 from kervan.measures.schemas import MeasureIn
+from kervan.untrusted import MAX_CHARS, MAX_DEPTH, RefusedYaml, load_yaml
 from kervan.web.i18n import N_, Translator
 from kervan.web.i18n_errors import FormErrors, translate_message
 
@@ -63,7 +64,12 @@ _MEASURE_ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^invalid scope: "), N_("The scope or the actions are not valid.")),
     (re.compile(r"^The measure has invalid fields"), N_("Some of the input is not valid")),
 ]
-MAX_YAML = 200_000  # characters: a measure file is a page of text, not a data set
+# YAML a measure file may not use (kervan.untrusted), said in the officer's language.
+_REFUSED_YAML = {
+    "alias": N_("aliases (*name) are not accepted in a measure"),
+    "depth": N_("lists and mappings nested more than %(depth)s levels deep"),
+}
+MAX_YAML = MAX_CHARS  # characters: a measure file is a page of text, not a data set
 
 
 @dataclass
@@ -111,11 +117,13 @@ def _dedent(lines: list[str]) -> str:
 
 def _yaml(tr: Translator, problems: Problems, name: str, text: str) -> Any:
     try:
-        return yaml.safe_load(text) if text.strip() else None
+        return load_yaml(text, max_chars=MAX_YAML) if text.strip() else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = str(getattr(exc, "problem", "") or exc)
+        if isinstance(exc, RefusedYaml):
+            problem = tr.gettext(_REFUSED_YAML[exc.reason], depth=MAX_DEPTH)
         problems.errors[name] = tr.gettext(
             "This is not valid YAML (line %(line)s: %(problem)s).", line=line, problem=problem
         )
