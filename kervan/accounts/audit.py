@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.models import AuditEntry, AuditHead
 from kervan.db.base import utcnow
+from kervan.spreadsheet import safe_cell
 
 GENESIS_HASH = "0" * 64
 
@@ -307,12 +308,6 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value: str) -> str:
-    # A cell a spreadsheet would run as a formula (a user name typed at the sign-in form can be
-    # "=HYPERLINK(...)") is quoted, as OWASP's CSV-injection guidance advises.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -320,7 +315,7 @@ def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
     def line(values: Iterable[str]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_cell(v) for v in values])
+        writer.writerow([safe_cell(v) for v in values])
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)

@@ -18,6 +18,7 @@ from kervan.registry.enums import Sex, StayKind, StayPurpose, StayStatus
 from kervan.registry.numbers import normalise_number, number_problem
 from kervan.registry.transfer.formats import ROW_PROBLEM
 from kervan.registry.transfer.report import RowError, echo
+from kervan.spreadsheet import read_cell
 
 Birth = tuple[int, int | None, int | None]
 
@@ -66,14 +67,15 @@ def birth_text(birth: Birth) -> str:
 
 
 def _primary_name(text: str) -> str:
-    value = text.strip()
+    value = read_cell(text.strip())
     if not value:
         raise ValueError("is empty: every person needs a primary name (family name)")
     return _name(value)
 
 
 def _name(text: str) -> str:
-    value = text.strip()
+    # Names are the free text of a row: the only cells an export quotes (kervan.spreadsheet).
+    value = read_cell(text.strip())
     if len(value) > _NAME_MAX:
         raise ValueError(f"is {len(value)} characters long; at most {_NAME_MAX} are allowed")
     return value
