@@ -23,6 +23,7 @@ from kervan.measures_ui.views import router as measures_views
 from kervan.registry.api import router as register_router
 from kervan.registry.transfer.api import router as transfer_router
 from kervan.web.deps import Policy
+from kervan.web.openapi import install_openapi
 from kervan.web.pages import install_ui
 from kervan.web.problems import install_problem_handlers
 from kervan.web.security import PreSessionCookieMiddleware, SecurityHeadersMiddleware
@@ -44,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_sessionmaker(engine)
     install_problem_handlers(app)
+    install_openapi(app)
     for api_router in (
         register_router,
         transfer_router,

@@ -1,0 +1,84 @@
+"""The API against its own OpenAPI document, fuzzed by schemathesis with every check, as each
+role: no request may make the node fail (5xx) or answer a status, content type or body the
+document does not declare.
+
+Part of the normal suite (``make test``), on SQLite, with a bounded number of examples per
+operation so that it stays within a few minutes on a small machine; ``KERVAN_FUZZ_EXAMPLES``
+raises the number for a longer run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, settings
+from sqlalchemy.orm import Session, sessionmaker
+
+from kervan.accounts.roles import Role, system_principal
+from kervan.accounts.service import create_user
+from kervan.accounts.tokens import create_token
+from kervan.uow import unit_of_work
+from tests.functional.conftest import NODE_STATE
+from tests.functional.register_data import document_body, person_body
+
+EXAMPLES = int(os.environ.get("KERVAN_FUZZ_EXAMPLES", "8"))
+ROLE_STATES = {role: ("UZB" if role is Role.CONSULAR_OFFICER else NODE_STATE) for role in Role}
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+    """SQLite only: the contract does not depend on the database, the run time does."""
+    path = tmp_path / "kervan.db"
+    shutil.copyfile(sqlite_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def tokens(app: FastAPI, app_sessions: sessionmaker[Session]) -> dict[Role, str]:
+    """One bearer token per role, and a person with a document for the fuzzer to find."""
+    found: dict[Role, str] = {}
+    with unit_of_work(app_sessions) as session:
+        for role in Role:
+            user = create_user(
+                session,
+                system_principal(NODE_STATE, "test"),
+                username=f"fuzz.{role.value}",
+                password="correct horse battery staple",
+                role=role,
+                state=ROLE_STATES[role],
+            )
+            found[role] = create_token(session, user, "fuzz")[1]
+    return found
+
+
+@pytest.fixture
+def api_schema(app: FastAPI, tokens: dict[Role, str]) -> schemathesis.BaseSchema:
+    from fastapi.testclient import TestClient
+
+    officer = TestClient(app)
+    officer.headers["Authorization"] = f"Bearer {tokens[Role.MIGRATION_OFFICER]}"
+    person = officer.post("/api/v1/persons", json=person_body()).json()
+    officer.post(f"/api/v1/persons/{person['id']}/stay-documents", json=document_body())
+    return schemathesis.openapi.from_asgi("/api/openapi.json", app)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_answers_as_documented_for_every_role(
+    case: schemathesis.Case, tokens: dict[Role, str]
+) -> None:
+    for token in tokens.values():
+        case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
