@@ -74,11 +74,11 @@ def is_public(route: APIRoute) -> bool:
 
 def problem_statuses(route: APIRoute, method: str) -> set[int]:
     """Every problem status the route can answer to ``method``."""
-    statuses = {401, 422}  # a bad token is refused even on a public operation
+    # A bad token is refused even on a public operation; anything may find nothing to answer
+    # with (a record, or the node's trust list).
+    statuses = {401, 404, 422}
     if not is_public(route):
         statuses.add(403)
-    if route.dependant.path_params or not is_public(route):
-        statuses.add(404)
     if method in _UNSAFE:
         statuses |= {403, 409}
     if route.dependant.body_params:

@@ -160,11 +160,13 @@ def test_a_nul_in_a_cell_fails_its_row(
 def _with_part(name: str, content: bytes) -> bytes:
     """A workbook with a header row and one more part, deflated."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(_xlsx([list(COLUMNS)]))) as source:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
-            for item in source.infolist():
-                bomb.writestr(item, source.read(item))
-            bomb.writestr(name, content)
+    with (
+        zipfile.ZipFile(io.BytesIO(_xlsx([list(COLUMNS)]))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item))
+        bomb.writestr(name, content)
     return out.getvalue()
 
 

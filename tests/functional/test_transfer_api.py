@@ -185,6 +185,6 @@ def test_the_register_export_neutralises_formulas_and_imports_back(
     exported = officer_client.get("/api/v1/exports/stay-documents?format=csv").text
     cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'-@SUM(1)" in cells
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells and "'-@SUM(1)" in cells
     again = upload(officer_client, "again.csv", exported.encode())["body"]
     assert (again["unchanged"], again["documents_created"]) == (len(rows), 0)
