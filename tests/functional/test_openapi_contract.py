@@ -92,6 +92,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_documented_for_every_role(
