@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from kervan.registry.codes import validate_state_code
+from kervan.registry.transfer.limits import ImportLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///kervan.db"
 
@@ -133,6 +134,38 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         None, description="Bearer token /metrics asks for; unset: /metrics is off (404)"
     )
+
+    # import limits (docs/import-export.md): a file past any of them is refused (413), checked
+    # while it is read, so a hostile or mistaken file costs at most a limit's worth of work.
+    import_max_bytes: int = Field(
+        100 * 1024 * 1024, ge=1, description="Largest import file, in bytes"
+    )
+    import_max_rows: int = Field(1_000_000, ge=1, description="Most rows in one import file")
+    import_max_columns: int = Field(64, ge=17, description="Most columns in an import's header")
+    import_max_cell_chars: int = Field(
+        1_000, ge=200, description="Longest cell of an import (a longer one fails its row)"
+    )
+    import_xlsx_max_uncompressed_bytes: int = Field(
+        256 * 1024 * 1024,
+        ge=1,
+        description="Largest XLSX workbook once uncompressed, in bytes (all its parts)",
+    )
+    import_xlsx_max_shared_strings_bytes: int = Field(
+        32 * 1024 * 1024,
+        ge=1,
+        description="Largest shared-strings part of an XLSX workbook uncompressed, in bytes "
+        "(it is held in memory while the sheet is read)",
+    )
+
+    def import_limits(self) -> ImportLimits:
+        return ImportLimits(
+            max_bytes=self.import_max_bytes,
+            max_rows=self.import_max_rows,
+            max_columns=self.import_max_columns,
+            max_cell_chars=self.import_max_cell_chars,
+            xlsx_max_uncompressed_bytes=self.import_xlsx_max_uncompressed_bytes,
+            xlsx_max_shared_strings_bytes=self.import_xlsx_max_shared_strings_bytes,
+        )
 
     @field_validator("state")
     @classmethod

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from kervan.accounts import checkpoints, service
 from kervan.accounts.audit import AuditFilter
+from kervan.accounts.audit_params import before_seq, utc_instant
 from kervan.accounts.audit_verify import ChainReport
 from kervan.accounts.roles import Permission, Principal
 from kervan.accounts.schemas import (
@@ -28,7 +29,6 @@ from kervan.accounts.schemas import (
     UserCreate,
     UserPublic,
 )
-from kervan.errors import FieldError, InvalidInput
 from kervan.web.deps import SessionDep, SettingsDep, get_session_factory, policy
 
 router = APIRouter(prefix="/api/v1")
@@ -151,13 +151,6 @@ def _account_change(change: service.AccountChange) -> AccountChangePublic:
 # The audit log
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # A time without an offset is read as UTC, the log's own time zone.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)
-
-
 def audit_filter(
     username: str | None = None,
     action: Annotated[str | None, Query(description="e.g. person.read, auth.sign_in")] = None,
@@ -173,21 +166,12 @@ def audit_filter(
         record_type=record_type,
         record_id=record_id,
         outcome=outcome,
-        since=_aware(since),
-        until=_aware(until),
+        since=utc_instant(since),
+        until=utc_instant(until),
     )
 
 
 AuditFilterDep = Annotated[AuditFilter, Depends(audit_filter)]
-
-
-def _before_seq(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    if not cursor.isdigit():
-        message = "the cursor is not one this server gave out"
-        raise InvalidInput(message, errors=[FieldError("cursor", message)])
-    return int(cursor)
 
 
 @router.get("/audit", operation_id="search_audit", tags=["audit"])
@@ -200,7 +184,7 @@ def search_audit(
 ) -> AuditPage:
     """Entries matching every filter given, newest first."""
     entries, next_before = service.search_audit(
-        session, principal, filters, before_seq=_before_seq(cursor), limit=limit
+        session, principal, filters, before_seq=before_seq(cursor), limit=limit
     )
     return AuditPage(
         items=[AuditEntryPublic.model_validate(e) for e in entries],

@@ -25,6 +25,7 @@ from kervan.accounts.audit_rows import (
 from kervan.accounts.models import AuditEntry, AuditHead
 from kervan.db.base import utcnow
 from kervan.ops.request_ids import with_request_id
+from kervan.spreadsheet import safe_cell
 
 
 class Actor(Protocol):
@@ -219,12 +220,6 @@ def export_entries(
 CSV_COLUMNS = tuple(c for c in COLUMNS if c != "user_id")
 
 
-def _cell(value: str) -> str:
-    # A cell a spreadsheet would run as a formula (a user name typed at the sign-in form can be
-    # "=HYPERLINK(...)") is quoted, as OWASP's CSV-injection guidance advises.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def csv_lines(entries: Iterable[StoredEntry]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -232,7 +227,7 @@ def csv_lines(entries: Iterable[StoredEntry]) -> Iterator[str]:
     def line(values: Iterable[str]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_cell(v) for v in values])
+        writer.writerow([safe_cell(v) for v in values])
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)

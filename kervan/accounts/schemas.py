@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kervan.accounts.roles import Role
+from kervan.plain_text import NO_CONTROL_CHARACTERS
 
 Username = Annotated[
     str,
@@ -16,7 +17,12 @@ Username = Annotated[
         strip_whitespace=True, min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$"
     ),
 ]
-TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+TokenName = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL_CHARACTERS
+    ),
+]
 
 
 class UserCreate(BaseModel):
@@ -24,7 +30,7 @@ class UserCreate(BaseModel):
     password: str = Field(min_length=1, max_length=1000, description="See the password policy")
     role: Role
     state: str = Field(min_length=3, max_length=3, description="ISO 3166-1 alpha-3")
-    full_name: str = Field("", max_length=200)
+    full_name: str = Field("", max_length=200, pattern=NO_CONTROL_CHARACTERS)
     locale: str = Field("en", max_length=8)
 
 

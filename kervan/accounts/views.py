@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit, checkpoints, service, sessions
+from kervan.accounts.audit_params import MAX_SEQ, day_start
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.errors import KervanError
 from kervan.web.deps import SessionDep, SettingsDep, policy
@@ -232,19 +233,12 @@ def set_user_active(
 AUDIT_FILTERS = ("username", "action", "record_type", "record_id", "outcome", "since", "until")
 
 
-def _day(raw: str, *, end: bool = False) -> dt.datetime | None:
-    """A day typed in the filter form, as the UTC instant it starts (or the next one starts)."""
-    try:
-        day = dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-    return dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), dt.UTC)
-
-
 def _audit_filter(values: dict[str, str]) -> audit.AuditFilter:
     text = {k: (values.get(k) or "").strip() or None for k in AUDIT_FILTERS[:5]}
     return audit.AuditFilter(
-        **text, since=_day(values.get("since", "")), until=_day(values.get("until", ""), end=True)
+        **text,
+        since=day_start(values.get("since", "")),
+        until=day_start(values.get("until", ""), end=True),
     )
 
 
@@ -256,7 +250,7 @@ def _filter_values(request_query: Any) -> dict[str, str]:
 def audit_page(
     page: PageDep,
     session: SessionDep,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_SEQ)] = None,
     principal: Principal = policy(Permission.AUDIT_READ),
 ) -> Response:
     values = _filter_values(page.request.query_params)

@@ -12,19 +12,21 @@ import yaml
 from kervan.accounts.roles import system_principal
 from kervan.benefits import grants, service
 from kervan.cli_support import cli_session, fail, load_settings
+from kervan.untrusted import MAX_CHARS, load_yaml
 
 app = typer.Typer(help="Benefits for temporary residence.", no_args_is_help=True)
 
 
 def _read(file: Path) -> object:
     try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot read {file}: {exc.strerror}")
+        with file.open(encoding="utf-8") as stream:
+            text = stream.read(MAX_CHARS + 1)  # a longer file is refused, not read whole
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}")
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
-        fail(f"{file} is not YAML: {exc}")
+        fail(f"{file} is not YAML: {' '.join(str(exc).split())[:300]}")
 
 
 @app.command("load")

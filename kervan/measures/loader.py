@@ -3,7 +3,6 @@ the draft with the file's ``reference``."""
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from kervan.measures import service
 from kervan.measures.messages import INVALID_FIELDS
 from kervan.measures.models import Measure
 from kervan.measures.schemas import MeasureIn
+from kervan.untrusted import MAX_CHARS, load_json, load_yaml
 
 
 def example_path(name: str = "spring-2020.yaml") -> Path:
@@ -28,13 +28,15 @@ def example_path(name: str = "spring-2020.yaml") -> Path:
 
 def read_measure_file(path: Path) -> MeasureIn:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
+        with path.open(encoding="utf-8") as stream:
+            text = stream.read(MAX_CHARS + 1)  # a longer file is refused, not read whole
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
     try:
-        data: Any = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"{path} is not valid YAML/JSON: {exc}") from exc
+        data: Any = load_json(text) if path.suffix == ".json" else load_yaml(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        problem = " ".join(str(exc).split())[:300]
+        raise InvalidInput(f"{path} is not valid YAML/JSON: {problem}") from exc
     return parse_measure_data(data, source=str(path))
 
 

@@ -59,6 +59,10 @@ __all__ = [
 MAX_AGE = 150
 
 
+#: Clauses nested inside each other (``all``, ``any``, ``not``); real scopes use three or four.
+MAX_DEPTH = 32
+
+
 class _Problems(Exception):
     """Raised inside the parser to abandon one branch; the collected errors are reported."""
 
@@ -66,12 +70,24 @@ class _Problems(Exception):
 class _Parser:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
+        self.depth = 0
 
     def fail(self, path: str, message: str) -> _Problems:
         self.errors.append(FieldError(path, message))
         return _Problems()
 
     def node(self, data: Any, path: str) -> Clause:
+        # Compiling, explaining and storing a scope recurse over it: a bounded depth keeps a
+        # hostile one (900 nested ``not``) a clear error rather than a recursion failure.
+        if self.depth >= MAX_DEPTH:
+            raise self.fail(path, f"the scope nests clauses more than {MAX_DEPTH} levels deep")
+        self.depth += 1
+        try:
+            return self._node(data, path)
+        finally:
+            self.depth -= 1
+
+    def _node(self, data: Any, path: str) -> Clause:
         if not isinstance(data, Mapping) or not data:
             raise self.fail(path, "expected a mapping of clauses such as {nationality: [KAZ]}")
         clauses: list[Clause] = []

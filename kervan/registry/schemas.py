@@ -10,6 +10,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from kervan.errors import CodedValueError
+from kervan.plain_text import NO_CONTROL_CHARACTERS
 from kervan.registry.codes import validate_state_code
 from kervan.registry.enums import (
     Sex,
@@ -28,7 +29,9 @@ T = TypeVar("T")
 StateCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=3)
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200, pattern=NO_CONTROL_CHARACTERS)
+]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 
 
@@ -108,6 +111,10 @@ class PersonCreate(BaseModel):
     _check_state = field_validator("nationality")(_state)
 
 
+#: Fields of a correction that may be left out but not sent as null.
+NOT_NULL_CORRECTIONS = ("primary_name", "secondary_name", "patronymic", "nationality", "sex")
+
+
 class PersonCorrection(BaseModel):
     """Fields to correct; omitted fields stay as they are. A reason is required."""
 
@@ -125,6 +132,15 @@ class PersonCorrection(BaseModel):
     @classmethod
     def _check_state(cls, value: str | None) -> str | None:
         return None if value is None else validate_state_code(value)
+
+    @field_validator(*NOT_NULL_CORRECTIONS, mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # The type allows None only so that a field can be left out; sent as null it would
+        # blank a column every person has.
+        if value is None:
+            raise ValueError("may not be null: leave the field out to keep it as it is")
+        return value
 
 
 class PersonSummary(BaseModel):

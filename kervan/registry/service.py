@@ -7,13 +7,14 @@ import datetime as dt
 import uuid
 from typing import Any, NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from kervan.accounts import audit
 from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
+from kervan.db.base import Base
 from kervan.errors import Conflict, ErrorCollector, FieldError, InvalidInput, NotFound
 from kervan.registry import hooks, messages
 from kervan.registry.enums import StayEventKind, StayStatus, ViolationKind, ViolationStatus
@@ -188,6 +189,25 @@ def birth_date_text(person: Person) -> str:
     return BirthDate(year=person.birth_year, month=person.birth_month, day=person.birth_day).text()
 
 
+def copy_nationality(session: Session, person: Person) -> None:
+    """Give every row that keeps a copy of the person's nationality (stay documents,
+    violations, benefit applications: denormalised so that counts by nationality need no join)
+    the person's own, in the caller's transaction. Messages are routed by these copies, so a
+    copy left behind would send the next one about this person to the state they no longer
+    belong to. Found by their columns, so a table another context adds is not forgotten."""
+    session.flush()
+    for table in Base.metadata.sorted_tables:
+        columns = table.c
+        if table.name == "persons" or "person_id" not in columns or "nationality" not in columns:
+            continue
+        session.execute(
+            update(table)
+            .where(columns.person_id == person.id, columns.nationality != person.nationality)
+            .values(nationality=person.nationality)
+        )
+    session.expire_all()  # loaded documents and violations see the new copies
+
+
 def correct_person(
     session: Session, principal: Principal, person_id: uuid.UUID, data: PersonCorrection
 ) -> Person:
@@ -218,8 +238,7 @@ def correct_person(
         for field, value in derived.as_dict().items():
             setattr(person, field, value)
     if "nationality" in changes:
-        for document in person.stay_documents:
-            document.nationality = person.nationality
+        copy_nationality(session, person)
     after = _person_snapshot(person)
     if after == before:
         raise InvalidInput(

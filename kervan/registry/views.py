@@ -8,7 +8,6 @@ that a slip of the finger on a slow line never changes the register unseen.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import time
 import uuid
 from pathlib import Path
@@ -26,7 +25,9 @@ from kervan.registry import search, service
 from kervan.registry.enums import StayKind, StayPurpose
 from kervan.registry.numbers import NUMBER_EXAMPLES
 from kervan.registry.schemas import BirthDate, StayDocumentCreate
-from kervan.registry.transfer.importer import import_file
+from kervan.registry.transfer.importer import import_file, refuse_upload
+from kervan.registry.transfer.limits import save_bounded
+from kervan.registry.transfer.report import ImportFileError
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
@@ -358,9 +359,16 @@ def import_dry_run(
     folder.mkdir(parents=True, exist_ok=True)
     _sweep(folder)
     path = folder / f"{uuid.uuid4()}{suffix}"
-    with path.open("wb") as out:
-        shutil.copyfileobj(file.file, out, 1 << 20)
     name = Path(file.filename).name[:200]
+    try:
+        save_bounded(file.file, path, settings.import_limits())
+    except ImportFileError as exc:
+        path.unlink(missing_ok=True)
+        refuse_upload(session, principal, name, exc)
+        errors = FormErrors().from_error(page.translator, exc)
+        return page.render(
+            "registry/import.html", report=None, upload="", errors=errors, status_code=exc.status
+        )
     return _run_import(page, session, settings, principal, path, dry_run=True, file_name=name)
 
 
@@ -375,7 +383,15 @@ def _run_import(
     file_name: str,
 ) -> Response:
     try:
-        report = import_file(session, principal, path, host_state=settings.state, dry_run=dry_run)
+        report = import_file(
+            session,
+            principal,
+            path,
+            host_state=settings.state,
+            dry_run=dry_run,
+            file_name=file_name,
+            limits=settings.import_limits(),
+        )
     except KervanError as exc:
         path.unlink(missing_ok=True)
         errors = FormErrors().from_error(page.translator, exc)

@@ -15,6 +15,7 @@ from kervan.jobs import JobRunner
 from kervan.ops.web import install as install_ops
 from kervan.web.api_docs import install as install_api_docs
 from kervan.web.deps import Policy
+from kervan.web.openapi import install_openapi
 from kervan.web.pages import install_ui
 from kervan.web.problems import install_problem_handlers
 from kervan.web.proxies import ForwardedHeadersMiddleware
@@ -35,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     install_problem_handlers(app)
+    install_openapi(app)
     app.state.session_user_resolver = resolve_session_user
     # Every capability, in the order of kervan.wiring.PACKAGES: routes, pages, templates,
     # listeners, jobs, codes; then the officer UI's frame (static files, HTML error pages).

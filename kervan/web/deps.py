@@ -105,7 +105,7 @@ class Policy:
                 outcome="denied",
                 details={
                     "permission": self.permission.value,
-                    "path": request.url.path,
+                    "path": request.url.path[:500],  # the log keeps it for ever
                     "method": request.method,
                 },
             )

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kervan.errors import KervanError, pydantic_field_errors
@@ -96,10 +97,36 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> Response:
+async def _unstorable_value(request: Request, exc: Exception) -> Response:
+    """The database refused a value the validation let through (PostgreSQL and a NUL
+    character, a number past a column's range): the client's input, so a 422, never a 500."""
+    log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+    detail = "a value cannot be stored: it holds a character (such as NUL) or a number out of range"
+    if (page := _html_error(request, 422, "invalid-input", detail)) is not None:
+        return page
+    return problem_response(
+        422, "invalid-input", "The input is not valid", detail, request.url.path
+    )
+
+
+#: Set on the request's scope once an unexpected error was logged and answered (by the security
+#: headers middleware, so that the answer carries the headers); the server's own handler, which
+#: sees the error again, then neither logs it twice nor answers twice.
+ANSWERED = "kervan_error_answered"
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """A 500 problem (or HTML page) for an error nothing else handled; logged once."""
     # Outside the request middleware by now: the id it chose travels in the scope.
     request_id = request.scope.get("kervan.request_id")
-    log.exception("unexpected error", extra={"request_id": request_id})
+    if not request.scope.get(ANSWERED):
+        log.exception(
+            "unexpected error on %s %s",
+            request.method,
+            request.url.path,
+            extra={"request_id": request_id},
+        )
+        request.scope[ANSWERED] = True
     if (page := _html_error(request, 500, "internal-error", "")) is not None:
         return page
     return problem_response(
@@ -116,4 +143,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(KervanError, _kervan_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_exception_handler(DataError, _unstorable_value)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kervan.accounts.sessions import COOKIE_NAME, NEW_SESSION_STATE
 from kervan.config import Settings
 from kervan.errors import KervanError
+from kervan.web.problems import unexpected_error
 
 log = logging.getLogger("kervan.web.security")
 
@@ -215,12 +216,25 @@ class SecurityHeadersMiddleware:
             await self._docs(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 self._apply(MutableHeaders(scope=message), scope, CONTENT_SECURITY_POLICY)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            # Starlette answers an unhandled error outside every middleware, so its 500 would
+            # carry none of these headers: answer it here, then let the error go on to the
+            # server's handler and log (which see it answered and do not answer again).
+            if not started:
+                response = await unexpected_error(Request(scope), exc)
+                await response(scope, receive, send_with_headers)
+            raise
 
     async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The page is small: hold it back until its inline scripts can be hashed.

@@ -116,6 +116,7 @@ def test_no_public_route_shows_a_register_id(
 ) -> None:
     from fastapi.routing import APIRoute
 
+    from tests.functional.routes_support import served_routes
     from tests.functional.test_policies import is_public
     from tests.functional.ui_support import seed_person
 
@@ -123,7 +124,7 @@ def test_no_public_route_shows_a_register_id(
     secrets = {str(person_id), person_id.hex, str(document_id), document_id.hex}
     public = [
         r
-        for r in app.routes
+        for r in served_routes(app)
         if isinstance(r, APIRoute) and "GET" in r.methods and "{" not in r.path and is_public(r)
     ]
     assert public

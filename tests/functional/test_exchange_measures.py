@@ -33,6 +33,7 @@ from kervan.exchange.models import (
 from kervan.exchange.render import render_bodies
 from kervan.exchange.transport import INBOX_PATH
 from kervan.exchange.worker import Worker
+from kervan.registry.models import StayDocument, Violation
 from tests.functional.conftest import ClientFactory
 from tests.functional.exchange_support import (
     Loopback,
@@ -512,3 +513,33 @@ def test_an_officer_waives_one_violation_and_the_home_state_sees_why(
     assert waiver["violation_id"] == violation_id != kept_id
     assert waiver["reason"] == reason["reason"] and waiver["measure_id"] is None
     assert (waiver["kind"], waiver["period_end"]) == ("overstay", "2026-02-10")
+
+
+def test_after_a_nationality_correction_the_next_envelope_goes_to_the_new_state_only(
+    officer_client: TestClient, app: FastAPI
+) -> None:
+    """The violation, document and benefit rows keep copies of the person's nationality; a
+    correction changes them all, so a waiver recorded before it is reported to the new state."""
+    person = _person(officer_client, "UZB", "FA1234567")
+    _document(officer_client, person, "WK12345678")
+    violation_id = _violation(officer_client, person, "overstay", "2026-02-01", "2026-02-10")
+    corrected = officer_client.patch(
+        f"/api/v1/persons/{person}",
+        json={"nationality": "TUR", "reason": "the passport was misread"},
+    )
+    assert corrected.status_code == 200, corrected.text
+    waived = officer_client.post(
+        f"/api/v1/violations/{violation_id}/waive", json={"reason": "hospitalised, 2026/44"}
+    )
+    assert waived.status_code == 200, waived.text
+    assert _waivers_by_person(app.state.session_factory) == {(person, "TUR"): {violation_id}}
+    with app.state.session_factory() as session:
+        copies = {
+            *session.scalars(
+                select(Violation.nationality).where(Violation.person_id == uuid.UUID(person))
+            ),
+            *session.scalars(
+                select(StayDocument.nationality).where(StayDocument.person_id == uuid.UUID(person))
+            ),
+        }
+    assert copies == {"TUR"}

@@ -239,3 +239,53 @@ def test_anonymous_caller_is_asked_to_sign_in(
                 assert response.headers["content-type"] == "application/problem+json"
     client.close()
     assert not wrong, "\n".join(wrong)
+
+
+# ----------------------------------------------------------------------------------------------
+# Tables of personal data on pages every role may open
+
+
+def _previewed_measure(officer: TestClient) -> tuple[str, dict[str, str]]:
+    """A measure previewed over two persons of two states; their documents' numbers by state."""
+    numbers = {"UZB": "WK10000001", "TJK": "WK20000002"}
+    for state, number in numbers.items():
+        travel = [{"number": f"P{state}0001", "issuing_state": state, "expiry_date": "2030-01-01"}]
+        person = officer.post(
+            "/api/v1/persons", json=person_body(nationality=state, travel_documents=travel)
+        ).json()
+        body = document_body(number=number, valid_from="2020-01-10", valid_until="2020-04-01")
+        created = officer.post(f"/api/v1/persons/{person['id']}/stay-documents", json=body)
+        assert created.status_code == 201, created.text
+    measure = {
+        "reference": "MATRIX-1",
+        "issuing_state": NODE_STATE,
+        "legal_basis": {"act": "Decree", "date": "2020-03-15"},
+        "title": {"en": "Matrix"},
+        "period": {"from": "2020-03-16", "to": "2020-05-15"},
+        "actions": [{"extend": {"period_end_plus_days": 30}}],
+    }
+    measure_id = officer.post("/api/v1/measures", json=measure).json()["id"]
+    sample = officer.post(f"/api/v1/measures/{measure_id}/preview").json()["sample"]
+    assert {row["number"] for row in sample} == set(numbers.values())
+    return measure_id, numbers
+
+
+def test_the_measure_page_shows_stay_documents_only_to_whom_the_register_shows_them(
+    client_as: ClientFactory,
+) -> None:
+    """Every role may read a measure; its preview's sample names stay documents: the migration
+    officer sees them all, a consul their own nationals', the analyst and the admin none."""
+    measure_id, numbers = _previewed_measure(client_as(Role.MIGRATION_OFFICER))
+    expected = {
+        Role.MIGRATION_OFFICER: {"UZB", "TJK"},
+        Role.CONSULAR_OFFICER: {"UZB"},  # ROLE_STATES: the consul is Uzbek
+        Role.SECRETARIAT_ANALYST: set(),
+        Role.ADMIN: set(),
+    }
+    for role, states in expected.items():
+        page = client_as(role, ROLE_STATES[role]).get(f"/measures/{measure_id}")
+        assert page.status_code == 200, (role, page.status_code)
+        shown = {state for state, number in numbers.items() if number in page.text}
+        assert shown == states, role
+        if role is Role.CONSULAR_OFFICER:  # nor the other state's row in the counts
+            assert "TJK" not in page.text

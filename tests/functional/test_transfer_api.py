@@ -168,3 +168,23 @@ def test_only_roles_that_may_import_and_export(client_as: object, role: Role) ->
 def test_anonymous_callers_are_refused(anonymous_client: TestClient) -> None:
     response = anonymous_client.get("/api/v1/exports/stay-documents")
     assert (response.status_code, response.headers["content-type"]) == (401, PROBLEM)
+
+
+def test_the_register_export_neutralises_formulas_and_imports_back(
+    officer_client: TestClient, rows: list[SampleRow]
+) -> None:
+    """Names are free text: one that a spreadsheet would run is written with an apostrophe,
+    as the audit export does, and an import takes the apostrophe off again."""
+    names = {
+        rows[0]["passport_number"]: {"primary_name": '=HYPERLINK("http://evil.example","x")'},
+        rows[1]["passport_number"]: {"secondary_name": "-@SUM(1)", "patronymic": "+1"},
+    }
+    hostile = [dict(row, **names.get(row["passport_number"], {})) for row in rows]
+    first = upload(officer_client, "hostile.csv", csv_bytes(hostile))
+    assert first["status"] == 200, first["body"]["errors"]
+    exported = officer_client.get("/api/v1/exports/stay-documents?format=csv").text
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells and "'-@SUM(1)" in cells
+    again = upload(officer_client, "again.csv", exported.encode())["body"]
+    assert (again["unchanged"], again["documents_created"]) == (len(rows), 0)

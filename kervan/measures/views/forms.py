@@ -19,7 +19,8 @@ import yaml
 from kervan.errors import KervanError
 from kervan.measures.loader import example_path, parse_measure_data
 from kervan.measures.schemas import MeasureIn
-from kervan.web.i18n import Translator
+from kervan.untrusted import MAX_CHARS, MAX_DEPTH, RefusedYaml, load_yaml
+from kervan.web.i18n import N_, Translator
 from kervan.web.i18n_errors import FormErrors, error_message, field_message
 
 # The fields of the form, in the order a measure file writes them.
@@ -47,7 +48,12 @@ _PATH_FIELDS = {
     "period.end": "period_to",
 }
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-MAX_YAML = 200_000  # characters: a measure file is a page of text, not a data set
+# YAML a measure file may not use (kervan.untrusted), said in the officer's language.
+_REFUSED_YAML = {
+    "alias": N_("aliases (*name) are not accepted in a measure"),
+    "depth": N_("lists and mappings nested more than %(depth)s levels deep"),
+}
+MAX_YAML = MAX_CHARS  # characters: a measure file is a page of text, not a data set
 
 
 @dataclass
@@ -95,11 +101,13 @@ def _dedent(lines: list[str]) -> str:
 
 def _yaml(tr: Translator, problems: Problems, name: str, text: str) -> Any:
     try:
-        return yaml.safe_load(text) if text.strip() else None
+        return load_yaml(text, max_chars=MAX_YAML) if text.strip() else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = str(getattr(exc, "problem", "") or exc)
+        if isinstance(exc, RefusedYaml):
+            problem = tr.gettext(_REFUSED_YAML[exc.reason], depth=MAX_DEPTH)
         problems.errors[name] = tr.gettext(
             "This is not valid YAML (line %(line)s: %(problem)s).", line=line, problem=problem
         )

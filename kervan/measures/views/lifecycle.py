@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from kervan.accounts.policy import require
+from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.measures import preview, service
 from kervan.measures.actions import parse_actions
@@ -77,24 +77,35 @@ def lifecycle(session: Session, principal: Principal, measure: Measure) -> list[
     ]
 
 
-def preview_view(stored: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The stored preview with its vocabulary values as enums, so templates label them in the
-    officer's language, and the totals the page states."""
+def preview_view(stored: dict[str, Any] | None, principal: Principal) -> dict[str, Any] | None:
+    """The stored preview as ``principal`` may see it, with its vocabulary values as enums, so
+    templates label them in the officer's language, and the totals the page states.
+
+    The preview was computed for the whole register by a migration officer, and a measure page
+    is read by every role: the sample names stay documents, so it is kept for roles that read
+    the register (a consul: their own nationals only), and the rows by nationality of a consul
+    are their own state's, as in every other list they see."""
     if not stored:
         return None
     view = dict(stored)
     view["by_nationality_kind"] = [
         {**row, "kind": _member(StayKind, row["kind"])}
-        for row in stored.get("by_nationality_kind", [])
+        for row in _visible(principal, stored.get("by_nationality_kind", []))
     ]
+    sample = stored.get("sample", []) if principal.can(Permission.REGISTER_READ) else []
     view["sample"] = [
-        {**row, "kind": _member(StayKind, row["kind"])} for row in stored.get("sample", [])
+        {**row, "kind": _member(StayKind, row["kind"])} for row in _visible(principal, sample)
     ]
+    violations = _visible(principal, stored.get("violations", []))
     view["violations"] = [
-        {**row, "kind": _member(ViolationKind, row["kind"])} for row in stored.get("violations", [])
+        {**row, "kind": _member(ViolationKind, row["kind"])} for row in violations
     ]
-    view["violations_total"] = sum(row["violations"] for row in stored.get("violations", []))
+    view["violations_total"] = sum(row["violations"] for row in violations)
     return view
+
+
+def _visible(principal: Principal, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [row for row in rows if in_scope(principal, str(row.get("nationality", "")))]
 
 
 def _member(enum: type[StayKind] | type[ViolationKind], value: str) -> object:

@@ -186,15 +186,17 @@ def new_measure_submit(
 
 
 @router.post("/measures/new/file", dependencies=[Depends(csrf_protect)])
-async def new_measure_from_file(
+def new_measure_from_file(
     page: PageDep,
     session: SessionDep,
     document: LongText = "",
     file: UploadFile | None = None,
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
+    # A plain ``def``: FastAPI runs it in a worker thread, so parsing the file (and saving the
+    # draft) never holds up the event loop, and with it every other request.
     if file is not None and file.filename:
-        raw = await file.read(forms.MAX_YAML + 1)
+        raw = file.file.read(forms.MAX_YAML + 1)
         document = raw.decode("utf-8", errors="replace")
     data, problems = forms.measure_from_yaml(page.translator, document)
     measure = None
@@ -225,7 +227,7 @@ def measure_page(
         "measures/measure.html",
         measure=measure,
         steps=lifecycle.lifecycle(session, principal, measure),
-        preview=lifecycle.preview_view(measure.preview),
+        preview=lifecycle.preview_view(measure.preview, principal),
         extend_to=lifecycle.extend_target(measure),
         source=yaml.safe_dump(
             {"scope": measure.scope, "actions": measure.actions},
@@ -255,7 +257,8 @@ def _step_page(
         step=shown,
         errors=errors,
         values={"reason": reason},
-        preview=lifecycle.preview_view(measure.preview),
+        # Step pages need MEASURES_MANAGE, so there is always a principal.
+        preview=lifecycle.preview_view(measure.preview, page.principal) if page.principal else None,
         status_code=status_code,
         **_measure_context(),
     )

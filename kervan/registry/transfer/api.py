@@ -4,7 +4,6 @@ call the importer or the exporter, shape the answer."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePath
@@ -19,8 +18,9 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.registry.queries import DocumentFilter
 from kervan.registry.transfer import exporter
-from kervan.registry.transfer.importer import import_file
-from kervan.registry.transfer.report import ImportReport
+from kervan.registry.transfer.importer import import_file, refuse_upload
+from kervan.registry.transfer.limits import ImportLimits, save_bounded
+from kervan.registry.transfer.report import ImportFileError, ImportReport
 from kervan.uow import unit_of_work
 from kervan.web.deps import SessionDep, SettingsDep, get_session_factory, policy
 from kervan.web.problems import MEDIA_TYPE, problem_response
@@ -58,10 +58,15 @@ class ImportReportPublic(BaseModel):
 _PROBLEM = {"description": "Problem details (RFC 9457)", "content": {MEDIA_TYPE: {}}}
 
 
-def _save_upload(upload: UploadFile, directory: str) -> Path:
+def _save_upload(
+    session: Session, principal: Principal, upload: UploadFile, directory: str, limits: ImportLimits
+) -> Path:
     path = Path(directory) / "upload"
-    with path.open("wb") as out:
-        shutil.copyfileobj(upload.file, out, 1 << 20)
+    try:
+        save_bounded(upload.file, path, limits)
+    except ImportFileError as exc:
+        refuse_upload(session, principal, _display_name(upload), exc)
+        raise
     return path
 
 
@@ -102,16 +107,18 @@ def import_register_file(
     ] = None,
     principal: Principal = policy(Permission.REGISTER_IMPORT),
 ) -> Any:
+    limits = settings.import_limits()
     with tempfile.TemporaryDirectory(prefix="kervan-import-") as directory:
         report = import_file(
             session,
             principal,
-            _save_upload(file, directory),
+            _save_upload(session, principal, file, directory, limits),
             host_state=settings.state,
             dry_run=dry_run,
             all_or_nothing=all_or_nothing,
             file_format=format,
             file_name=_display_name(file),
+            limits=limits,
         )
     if report.outcome == "rejected":
         # Returned rather than raised: the audit entry of the rejected import is committed.

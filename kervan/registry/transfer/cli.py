@@ -86,6 +86,7 @@ def import_command(
                 file_format=fmt,
                 progress=progress,
                 initial=initial,
+                limits=settings.import_limits(),
             )
     except ImportFileError as exc:
         fail(f"{file.name}: {exc.detail}")

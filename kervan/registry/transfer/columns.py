@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from kervan.registry.transfer.report import ImportFileError
+from kervan.registry.transfer.report import ImportFileError, echo
 
 #: Every column, in the order exports write them.
 COLUMNS: tuple[str, ...] = (
@@ -52,11 +52,13 @@ def check_header(columns: Iterable[str]) -> None:
     missing = [c for c in REQUIRED if c not in seen]
     repeated = sorted(c for c, n in Counter(seen).items() if n > 1)
     if unknown:
-        problems.append("unknown column(s): " + ", ".join(repr(c) for c in unknown))
+        shown = ", ".join(echo(c) for c in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        problems.append(f"unknown column(s): {shown}{more}")
     if missing:
         problems.append("missing required column(s): " + ", ".join(missing))
     if repeated:
-        problems.append("repeated column(s): " + ", ".join(repeated))
+        problems.append("repeated column(s): " + ", ".join(c[:40] for c in repeated[:10]))
     if problems:
         raise ImportFileError(
             "; ".join(problems)

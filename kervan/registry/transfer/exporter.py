@@ -21,6 +21,7 @@ from kervan.registry.models import Person, StayDocument, TravelDocument
 from kervan.registry.queries import DocumentFilter, apply_document_filters
 from kervan.registry.transfer.columns import COLUMNS
 from kervan.registry.transfer.validation import birth_text
+from kervan.spreadsheet import safe_cell
 
 ExportFormat = Literal["csv", "json"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
@@ -137,7 +138,7 @@ def _csv_chunks(rows: Iterable[ExportRow]) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
+        writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in row])
         if count % _ROWS_PER_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)

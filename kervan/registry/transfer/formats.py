@@ -15,11 +15,18 @@ import itertools
 import json
 import re
 from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TextIO, get_args
 
 from kervan.registry.transfer.columns import COLUMNS, check_header, normalise_header
-from kervan.registry.transfer.report import ImportFileError
+from kervan.registry.transfer.limits import (
+    ImportLimits,
+    cell_problem,
+    check_column_count,
+    check_xlsx_archive,
+)
+from kervan.registry.transfer.report import ImportFileError, echo
 
 FileFormat = Literal["csv", "json", "jsonl", "xlsx"]
 FORMATS: tuple[str, ...] = get_args(FileFormat)
@@ -48,20 +55,29 @@ def detect_format(file_name: str, explicit: str | None = None) -> FileFormat:
         name = explicit.strip().lower()
         if name not in FORMATS:
             expected = ", ".join(FORMATS)
-            raise ImportFileError(f"unknown format {explicit!r}: expected one of {expected}")
+            raise ImportFileError(f"unknown format {echo(explicit)}: expected one of {expected}")
         return name  # type: ignore[return-value]
     fmt = _SUFFIXES.get(Path(file_name).suffix.lower())
     if fmt is None:
         raise ImportFileError(
-            f"cannot tell the format of {file_name!r} from its name: name it .csv, .json, .jsonl "
-            "or .xlsx, or give the format explicitly"
+            f"cannot tell the format of {echo(file_name)} from its name: name it .csv, .json, "
+            ".jsonl or .xlsx, or give the format explicitly"
         )
     return fmt
 
 
-def read_rows(path: Path, file_format: FileFormat) -> Generator[Row, None, None]:
+def read_rows(
+    path: Path, file_format: FileFormat, limits: ImportLimits | None = None
+) -> Generator[Row, None, None]:
     readers = {"csv": _csv_rows, "json": _json_rows, "jsonl": _jsonl_rows, "xlsx": _xlsx_rows}
-    return readers[file_format](path)
+    return readers[file_format](path, limits or ImportLimits())
+
+
+def _bounded(values: dict[str, str], limits: ImportLimits) -> dict[str, str]:
+    """A row with a cell too long (or holding a control character) keeps only the problem: no
+    parser, message or audit entry ever sees (or echoes) megabytes of one cell."""
+    problem = cell_problem(values, limits)
+    return values if problem is None else {ROW_PROBLEM: problem}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -74,10 +90,11 @@ def _sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def _header(cells: Iterable[Any]) -> list[str]:
-    names = [normalise_header(c) for c in cells]
+def _header(cells: Iterable[Any], limits: ImportLimits) -> list[str]:
+    names = [normalise_header(c) for c in itertools.islice(cells, limits.max_columns + 1)]
     while names and not names[-1]:  # spreadsheets pad the header with empty cells
         names.pop()
+    check_column_count(len(names), limits)
     check_header(names)
     return names
 
@@ -93,22 +110,38 @@ def _shaped(header: list[str], cells: list[str]) -> dict[str, str]:
     return values
 
 
-def _csv_rows(path: Path) -> Generator[Row, None, None]:
+def _bounded_lines(stream: TextIO, limit: int) -> Iterator[str]:
+    """The stream's lines, refusing one longer than ``limit`` before it is read whole."""
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            raise ImportFileError(
+                f"line {number} is longer than {limit:,} characters: "
+                "more than a row of this register can hold"
+            )
+        yield line
+
+
+def _csv_rows(path: Path, limits: ImportLimits) -> Generator[Row, None, None]:
     with path.open(encoding="utf-8-sig", newline="") as stream:
         row = 1
         try:
-            first = stream.readline()
+            lines = _bounded_lines(stream, limits.max_line_chars)
+            first = next(lines, "")
             if not first.strip():
                 raise ImportFileError("the file is empty: expected a header row of column names")
-            reader = csv.reader(itertools.chain([first], stream), delimiter=_sniff_delimiter(first))
-            header = _header(next(reader))
+            reader = csv.reader(itertools.chain([first], lines), delimiter=_sniff_delimiter(first))
+            header = _header(next(reader), limits)
             for row, cells in enumerate(reader, start=2):
                 if cells and any(cells):
-                    yield row, _shaped(header, cells)
+                    yield row, _bounded(_shaped(header, cells), limits)
         except UnicodeDecodeError as exc:
             raise ImportFileError(f"the file is not UTF-8 text (near row {row + 1})") from exc
         except csv.Error as exc:
-            raise ImportFileError(f"the file is not valid CSV (near row {row + 1}): {exc}") from exc
+            raise ImportFileError(
+                f"the file is not valid CSV (near row {row + 1}): {echo(exc, 120)}"
+            ) from exc
 
 
 # ----------------------------------------------------------------------------------------------
@@ -124,26 +157,40 @@ def _cell(value: Any) -> str:
         return str(int(value))
     if isinstance(value, bool):
         return str(value).lower()
-    return str(value) if isinstance(value, int | float) else json.dumps(value)
+    return str(value)
 
 
-def _object_values(value: Any) -> dict[str, str]:
+def _object_values(value: Any, limits: ImportLimits) -> dict[str, str]:
+    """A row of a JSON file: one flat object of columns. A nested object or array in a cell is
+    a row problem (the depth limit of JSON imports: an array of objects of scalars)."""
     if not isinstance(value, dict):
         return {ROW_PROBLEM: f"is a JSON {type(value).__name__}, not an object of columns"}
+    if len(value) > limits.max_columns:
+        return {ROW_PROBLEM: f"has more than {limits.max_columns} columns"}
+    nested = [k for k, v in value.items() if isinstance(v, dict | list)]
+    if nested:
+        names = ", ".join(echo(k) for k in nested[:5])
+        return {ROW_PROBLEM: f"column(s) {names} hold a JSON object or array, not a value"}
     values = {
         (k if k in _KNOWN else normalise_header(k)): (v if type(v) is str else _cell(v))
         for k, v in value.items()
     }
     unknown = [k for k in values if k not in _KNOWN]
     if unknown:
-        values[ROW_PROBLEM] = "unknown column(s): " + ", ".join(repr(k) for k in unknown)
-    return values
+        values[ROW_PROBLEM] = "unknown column(s): " + ", ".join(echo(k) for k in unknown[:10])
+    return _bounded(values, limits)
 
 
-def _check_first_object(value: Any) -> None:
+def _check_first_object(value: Any, limits: ImportLimits) -> None:
     if not isinstance(value, dict):
         raise ImportFileError("the first row is not a JSON object of columns")
-    check_header([normalise_header(k) for k in value])
+    _header(value, limits)
+
+
+def _too_deep(where: str) -> ImportFileError:
+    return ImportFileError(
+        f"{where} is nested too deeply: a row is one JSON object of column values"
+    )
 
 
 class _ArrayReader:
@@ -176,6 +223,8 @@ class _ArrayReader:
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except RecursionError:
+                raise _too_deep(f"object {self.count + 1}") from None
             except json.JSONDecodeError as exc:
                 error: json.JSONDecodeError | None = exc
             else:
@@ -215,44 +264,47 @@ class _ArrayReader:
                 )
 
 
-def _json_rows(path: Path) -> Generator[Row, None, None]:
+def _json_rows(path: Path, limits: ImportLimits) -> Generator[Row, None, None]:
     with path.open(encoding="utf-8-sig") as stream:
         try:
             head = stream.read(_CHUNK).lstrip()
             stream.seek(0)
             if head.startswith("{"):  # a .json file that is really JSON Lines
-                yield from _lines(stream)
+                yield from _lines(stream, limits)
                 return
             for index, value in enumerate(_ArrayReader(stream), start=1):
                 if index == 1:
-                    _check_first_object(value)
-                yield index, _object_values(value)
+                    _check_first_object(value, limits)
+                yield index, _object_values(value, limits)
         except UnicodeDecodeError as exc:
             raise ImportFileError("the file is not UTF-8 text") from exc
 
 
-def _lines(stream: TextIO) -> Iterator[Row]:
+def _lines(stream: TextIO, limits: ImportLimits) -> Iterator[Row]:
     first = True
-    for line_number, line in enumerate(stream, start=1):
+    lines = _bounded_lines(stream, min(limits.max_line_chars, _MAX_OBJECT))
+    for line_number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
+        except RecursionError:
+            raise _too_deep(f"line {line_number}") from None
         except json.JSONDecodeError as exc:
             if first:
                 raise ImportFileError(f"line {line_number} is not valid JSON: {exc.msg}") from exc
             yield line_number, {ROW_PROBLEM: f"is not valid JSON: {exc.msg}"}
             continue
         if first:
-            _check_first_object(value)
+            _check_first_object(value, limits)
             first = False
-        yield line_number, _object_values(value)
+        yield line_number, _object_values(value, limits)
 
 
-def _jsonl_rows(path: Path) -> Generator[Row, None, None]:
+def _jsonl_rows(path: Path, limits: ImportLimits) -> Generator[Row, None, None]:
     with path.open(encoding="utf-8-sig") as stream:
         try:
-            yield from _lines(stream)
+            yield from _lines(stream, limits)
         except UnicodeDecodeError as exc:
             raise ImportFileError("the file is not UTF-8 text") from exc
 
@@ -269,31 +321,40 @@ def _xlsx_cell(value: Any) -> str:
     return _cell(value)
 
 
-def _open_workbook(path: Path) -> Any:
+@contextmanager
+def _workbook(path: Path, limits: ImportLimits) -> Iterator[Any]:
     import openpyxl  # imported here: only XLSX imports pay for it
 
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFileError(f"the file is not an XLSX workbook ({type(exc).__name__})") from exc
+    check_xlsx_archive(path, limits)
+    # Opened as a stream, not by name: openpyxl refuses a name without an .xlsx suffix, and an
+    # upload is saved under a name of our own.
+    with path.open("rb") as stream:
+        try:
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+            detail = f"the file is not an XLSX workbook ({type(exc).__name__})"
+            raise ImportFileError(detail) from exc
+        try:
+            yield workbook
+        finally:
+            workbook.close()
 
 
-def _xlsx_rows(path: Path) -> Generator[Row, None, None]:
-    workbook = _open_workbook(path)
-    try:
+def _xlsx_rows(path: Path, limits: ImportLimits) -> Generator[Row, None, None]:
+    with _workbook(path, limits) as workbook:
         if not workbook.worksheets:
             raise ImportFileError("the workbook has no sheet")
-        cells_by_row = workbook.worksheets[0].iter_rows(values_only=True)
+        cells_by_row = workbook.worksheets[0].iter_rows(
+            values_only=True, max_col=limits.max_columns + 1
+        )
         first = next(cells_by_row, None)
         if first is None:
             raise ImportFileError("the first sheet is empty: expected a header row")
-        header = _header(first)
+        header = _header(first, limits)
         for row, cells in enumerate(cells_by_row, start=2):
             texts = [_xlsx_cell(c) for c in cells]
             if any(t.strip() for t in texts):
-                yield row, _shaped(header, texts)
-    finally:
-        workbook.close()
+                yield row, _bounded(_shaped(header, texts), limits)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -304,13 +365,10 @@ def estimate_rows(path: Path, file_format: FileFormat) -> int | None:
     """About how many rows the file has, cheaply (a byte scan, or the sheet's dimension)."""
     if file_format == "xlsx":
         try:
-            workbook = _open_workbook(path)
+            with _workbook(path, ImportLimits()) as workbook:
+                max_row = workbook.worksheets[0].max_row if workbook.worksheets else None
         except ImportFileError:
             return None
-        try:
-            max_row = workbook.worksheets[0].max_row if workbook.worksheets else None
-        finally:
-            workbook.close()
         return max_row - 1 if max_row else None
     # JSON rows are flat objects, one "{" each; CSV has a header line, JSON Lines none.
     needle = b"{" if file_format == "json" else b"\n"

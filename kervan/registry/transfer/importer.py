@@ -36,6 +36,7 @@ from kervan.registry.transfer import first_load
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.bulk_load import without_upkeep
 from kervan.registry.transfer.formats import Row, detect_format, read_rows
+from kervan.registry.transfer.limits import ImportLimits, check_file_size, check_row_count
 from kervan.registry.transfer.lookups import fetch_documents, fetch_persons
 from kervan.registry.transfer.pipeline import Prefetched
 from kervan.registry.transfer.planner import StatisticsKeeper
@@ -50,6 +51,9 @@ Progress = Callable[[int], None]
 #: Rows reconciled and written together: large enough that the per-chunk queries and bulk
 #: inserts amortise, small enough that a chunk's rows and look-ups are a few megabytes.
 CHUNK_ROWS = 5000
+#: The longest file-level error kept in the audit log: the log is append-only and kept for
+#: ever, so what a file says about itself is bounded there too.
+AUDIT_DETAIL_CHARS = 500
 #: Derived name columns kept per import: names repeat (families, common given names).
 NAME_CACHE = 65536
 
@@ -85,6 +89,7 @@ def import_file(
     file_name: str | None = None,
     chunk_rows: int = CHUNK_ROWS,
     initial: bool | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import ``path`` into the register of ``host_state`` on the caller's transaction.
 
@@ -94,23 +99,21 @@ def import_file(
     Raises ``ImportFileError`` if the file as a whole cannot be read; bad rows never raise,
     they are in the report (``outcome`` says whether anything was written)."""
     require(principal, Permission.REGISTER_IMPORT)
+    limits = limits or ImportLimits()
     name = file_name or path.name
-    report = ImportReport(name, "", dry_run, all_or_nothing)
+    report = ImportReport(name[:200], "", dry_run, all_or_nothing)
     try:
         fmt = detect_format(name, file_format)
         report.file_format = fmt
+        check_file_size(path.stat().st_size, limits)
         report.initial = first_load.decide(session, path, fmt, initial)
-        with closing(read_rows(path, fmt)) as rows:
-            _import_in_savepoint(session, principal, rows, host_state, report, progress, chunk_rows)
+        with closing(read_rows(path, fmt, limits)) as rows:
+            counted = _counted(rows, limits)
+            _import_in_savepoint(
+                session, principal, counted, host_state, report, progress, chunk_rows
+            )
     except ImportFileError as exc:
-        report.outcome = "rejected"
-        audit.record_on_failure(
-            session,
-            principal,
-            "register.import",
-            outcome="rejected",
-            details={**_audit_details(report), "file_error": exc.detail},
-        )
+        _refused(session, principal, report, exc)
         raise
     audit.record(
         session,
@@ -120,6 +123,33 @@ def import_file(
         details=_audit_details(report),
     )
     return report
+
+
+def refuse_upload(
+    session: Session, principal: Principal, file_name: str, exc: ImportFileError
+) -> None:
+    """Audit an upload refused before it reached ``import_file`` (too large to be saved)."""
+    _refused(session, principal, ImportReport(file_name[:200], "", False, True), exc)
+
+
+def _refused(
+    session: Session, principal: Principal, report: ImportReport, exc: ImportFileError
+) -> None:
+    report.outcome = "rejected"
+    audit.record_on_failure(
+        session,
+        principal,
+        "register.import",
+        outcome="rejected",
+        details={**_audit_details(report), "file_error": exc.detail[:AUDIT_DETAIL_CHARS]},
+    )
+
+
+def _counted(rows: Iterator[Row], limits: ImportLimits) -> Iterator[Row]:
+    """The rows, stopping the import at the first one past the row limit."""
+    for count, row in enumerate(rows, start=1):
+        check_row_count(count, limits)
+        yield row
 
 
 def _import_in_savepoint(

@@ -15,7 +15,7 @@ from typing import Any
 
 from kervan.db.base import utcnow
 from kervan.registry.transfer.lookups import DocumentKey, KnownDocument, KnownPerson, PassportKey
-from kervan.registry.transfer.report import ImportReport, RowError
+from kervan.registry.transfer.report import ImportReport, RowError, echo
 from kervan.registry.transfer.storage import encode_flat
 from kervan.registry.transfer.validation import ParsedRow, birth_text
 
@@ -94,7 +94,7 @@ def _person_problems(row: ParsedRow, known: KnownPerson) -> list[RowError]:
         RowError(
             row.row,
             column,
-            f"{new!r} differs from {old!r} recorded for the holder of passport {holder}; "
+            f"{echo(new)} differs from {echo(old)} recorded for the holder of passport {holder}; "
             "an import never changes a person: correct the person first, or the row",
         )
         for column, new, old in compared

@@ -22,6 +22,25 @@ class ImportFileError(InvalidInput):
     title = "The file cannot be imported"
 
 
+class ImportTooLarge(ImportFileError):
+    """The file breaks one of the import limits (bytes, rows, columns, inflated size)."""
+
+    status = 413
+    type_slug = "import-too-large"
+    title = "The file is larger than this node imports"
+
+
+#: How much of a value from the file a message quotes: enough to find it, never the whole of a
+#: cell or a header that may be megabytes long.
+ECHO_CHARS = 40
+
+
+def echo(value: object, limit: int = ECHO_CHARS) -> str:
+    """``repr`` of a value from the file, cut to ``limit`` characters (with an ellipsis)."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     row: int

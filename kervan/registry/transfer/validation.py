@@ -19,7 +19,8 @@ from kervan.registry.enums import Sex, StayKind, StayPurpose, StayStatus
 from kervan.registry.messages import BIRTH_DATE, DOCUMENT_ENDS_BEFORE_START
 from kervan.registry.numbers import normalise_number, number_problem
 from kervan.registry.transfer.formats import ROW_PROBLEM
-from kervan.registry.transfer.report import RowError
+from kervan.registry.transfer.report import RowError, echo
+from kervan.spreadsheet import read_cell
 
 Birth = tuple[int, int | None, int | None]
 
@@ -68,14 +69,15 @@ def birth_text(birth: Birth) -> str:
 
 
 def _primary_name(text: str) -> str:
-    value = text.strip()
+    value = read_cell(text.strip())
     if not value:
         raise ValueError("is empty: every person needs a primary name (family name)")
     return _name(value)
 
 
 def _name(text: str) -> str:
-    value = text.strip()
+    # Names are the free text of a row: the only cells an export quotes (kervan.spreadsheet).
+    value = read_cell(text.strip())
     if len(value) > _NAME_MAX:
         raise ValueError(f"is {len(value)} characters long; at most {_NAME_MAX} are allowed")
     return value
@@ -88,7 +90,7 @@ def _identifier(text: str) -> str | None:
         return None
     if len(value) > _NAME_MAX or not _IDENTIFIER.fullmatch(value):
         raise ValueError(
-            f"{text.strip()!r} is not an ICAO 9303 Latin name (capital letters A-Z and spaces)"
+            f"{echo(text.strip())} is not an ICAO 9303 Latin name (capital letters A-Z and spaces)"
         )
     return value
 
@@ -99,7 +101,7 @@ def _state(text: str) -> str:
     if not value:
         raise ValueError("is empty: a three-letter state code is required")
     if value != SECRETARIAT and value not in state_codes():
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-3 or ICAO 9303 state code")
+        raise ValueError(f"{echo(value)} is not an ISO 3166-1 alpha-3 or ICAO 9303 state code")
     return value
 
 
@@ -109,29 +111,29 @@ def _birth(text: str) -> Birth:
     match = _BIRTH.fullmatch(value)
     if not match:
         raise CodedValueError(
-            f"{value!r} is not a date of birth: expected YYYY-MM-DD, XX for unknown", BIRTH_DATE
+            f"{echo(value)} is not a date of birth: expected YYYY-MM-DD, XX for unknown", BIRTH_DATE
         )
     year = int(match[1])
     month = None if match[2] in (None, "XX", "00") else int(match[2])
     day = None if match[3] in (None, "XX", "00") else int(match[3])
     if day is not None and month is None:
-        raise ValueError(f"{value!r} gives a day of birth without a month")
+        raise ValueError(f"{echo(value)} gives a day of birth without a month")
     today = dt.date.today()
     if year < _EARLIEST_BIRTH_YEAR:
-        raise ValueError(f"{value!r} has no plausible year of birth")
+        raise ValueError(f"{echo(value)} has no plausible year of birth")
     if year > today.year:
-        raise ValueError(f"{value!r} is in the future")
+        raise ValueError(f"{echo(value)} is in the future")
     if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"{value!r} has no month {month}")
+        raise ValueError(f"{echo(value)} has no month {month}")
     if month is not None and day is None and (year, month) > (today.year, today.month):
-        raise ValueError(f"{value!r} is in the future")
+        raise ValueError(f"{echo(value)} is in the future")
     if day is not None and month is not None:
         try:
             born = dt.date(year, month, day)
         except ValueError:
-            raise ValueError(f"{value!r} is not a calendar date") from None
+            raise ValueError(f"{echo(value)} is not a calendar date") from None
         if born > today:
-            raise ValueError(f"{value!r} is in the future")
+            raise ValueError(f"{echo(value)} is in the future")
     return year, month, day
 
 
@@ -142,7 +144,7 @@ def _choice(values: frozenset[str], what: str) -> Callable[[str], str]:
         value = text.strip().lower()
         if value in values:
             return value
-        raise ValueError(f"{text.strip()!r} is not {what}: expected one of {listed}")
+        raise ValueError(f"{echo(text.strip())} is not {what}: expected one of {listed}")
 
     return parse
 
@@ -154,7 +156,7 @@ def _sex(text: str) -> str:
     value = text.strip().upper()
     if value in _SEXES:
         return value
-    raise ValueError(f"{text.strip()!r} is not a sex: expected F, M or X")
+    raise ValueError(f"{echo(text.strip())} is not a sex: expected F, M or X")
 
 
 def _passport_number(text: str) -> str:
@@ -163,7 +165,7 @@ def _passport_number(text: str) -> str:
         return value  # the common case, without the regular expression
     if not _PASSPORT.fullmatch(value):
         raise ValueError(
-            f"{text.strip()!r} is not a travel document number: 1 to 20 letters A-Z and digits"
+            f"{echo(text.strip())} is not a travel document number: 1 to 20 letters A-Z and digits"
         )
     return value
 
@@ -176,7 +178,7 @@ def _date(text: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a date: expected YYYY-MM-DD")
+    raise ValueError(f"{echo(value)} is not a date: expected YYYY-MM-DD")
 
 
 def _optional_date(text: str) -> dt.date | None:
@@ -189,7 +191,7 @@ def _document_number(text: str) -> str:
     if not value:
         raise ValueError("is empty: every stay document has a number")
     if len(value) > 32:
-        raise ValueError(f"{value!r} is longer than 32 characters")
+        raise ValueError(f"{echo(value)} is longer than 32 characters")
     return value
 
 
@@ -257,6 +259,8 @@ def parse_row(row: int, raw: Mapping[str, str]) -> ParsedRow | list[RowError]:
     problems: list[RowError] = []
     if ROW_PROBLEM in raw:
         problems.append(RowError(row, None, raw[ROW_PROBLEM]))
+        if len(raw) == 1:  # the reader kept nothing else of the row (its cells were unreadable)
+            return problems
     values: list[Any] = []
     for column, parse in PARSERS:
         try:
