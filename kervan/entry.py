@@ -15,7 +15,7 @@ COMMANDS = (
     ("export", "Export stay documents with their persons, in the import row format."),
     ("serve", "Serve the node's API and UI on a database at the head revision."),
     ("demo", "Run a demo node on SQLite with realistic generated data, or with --federation four"),
-    ("worker", "Deliver the outbox to the other nodes (several may run at once on PostgreSQL)."),
+    ("worker", "Run the node's background jobs: delivery, measures' apply, audit checkpoints."),
     ("backup", "Copy the node's database to a file, consistently, while the node runs."),
     ("restore", "Restore a backup into an empty database (never over a node's data)."),
     ("db", "The node's database."),

@@ -28,8 +28,10 @@ def worker(
     once: bool = typer.Option(False, help="Do what is due, then exit"),
     idle: float = typer.Option(0.5, min=0.05, help="Seconds to wait when nothing is due"),
 ) -> None:
-    """Run the node's background jobs: deliver the outbox to the other nodes, apply measures
-    brought into force to the whole register (several may run at once on PostgreSQL)."""
+    """Run the node's background jobs: delivery, measures' apply, audit checkpoints.
+
+    Delivers the outbox to the other nodes, applies measures brought into force to the whole
+    register and signs the audit log's checkpoints; several may run at once on PostgreSQL."""
     from kervan.db.engine import make_engine
     from kervan.errors import KervanError
     from kervan.exchange.keys import load_signing_key
