@@ -226,7 +226,7 @@ def _particles_agree(query: Token, candidate: Token, person: PersonName) -> floa
 def _pairs(
     query: Sequence[Token], person: PersonName
 ) -> list[tuple[float, int, str, int, MatchKind]]:
-    pairs = []
+    pairs: list[tuple[float, int, str, int, MatchKind]] = []
     for qi, token in enumerate(query):
         for part, tokens in person.parts:
             for ci, candidate in enumerate(tokens):
