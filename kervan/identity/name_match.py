@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 
 from kervan.identity.names import PATRONYMIC_MARKERS, fold, skeleton
 from kervan.identity.readings import folded_readings
-from kervan.identity.translit import APOSTROPHES
+from kervan.identity.translit import APOSTROPHES, to_mrz
 
 
 class MatchKind(enum.IntEnum):
@@ -64,7 +64,7 @@ def _particles() -> frozenset[str]:
 
 def allowed_edits(folded: str) -> int:
     """How many letters a typo may change in a word of this length and still match."""
-    if len(folded) <= 3:
+    if len(folded) <= 2:
         return 0
     return 1 if len(folded) <= 6 else 2
 
@@ -76,6 +76,9 @@ class WordForms:
     written: frozenset[str]
     folded: frozenset[str]
     skeletons: frozenset[str]
+    # Folded and plain MRZ spellings, for typos: folding merges the doubled letters a typo may
+    # make (Naari for Nazari folds to NARI, two letters from NAZARI; NAARI is one).
+    spellings: frozenset[str] = frozenset()
 
 
 def _written(word: str) -> str:
@@ -87,11 +90,14 @@ def word_forms(word: str, alternative: str = "") -> WordForms:
     """The forms of ``word``, merged with those of ``alternative`` (the same word as the
     passport spells it), if given."""
     words = [w for w in (word, alternative) if w]
-    folded = frozenset().union(*(folded_readings(w) for w in words))
+    # A hyphenated word (Al-Omar) is one token: its passport may print ALOMAR.
+    folded = frozenset(f.replace(" ", "") for w in words for f in folded_readings(w))
+    plain = frozenset(p for w in words if (p := to_mrz(w).replace(" ", "").replace("-", "")))
     return WordForms(
         written=frozenset(_written(w) for w in words),
         folded=folded,
         skeletons=frozenset(skeleton(f) for f in folded),
+        spellings=folded | plain,
     )
 
 
@@ -112,14 +118,19 @@ def compare_words(query: WordForms, candidate: WordForms) -> tuple[MatchKind, fl
     if query.skeletons & candidate.skeletons:
         return MatchKind.PHONETIC, KIND_VALUES[MatchKind.PHONETIC]
     best = None
-    for left in query.folded:
+    for left in query.spellings:
         limit = allowed_edits(left)
-        for right in candidate.folded:
+        for right in candidate.spellings:
             distance = OSA.distance(left, right, score_cutoff=limit)
             if distance <= limit and (best is None or distance < best):
                 best = distance
     if best is not None and best > 0:
         return MatchKind.FUZZY, KIND_VALUES[MatchKind.FUZZY] - 0.1 * (best - 1)
+    # A typo on top of another reading (Якуобв for YOQUBOV): the skeletons are one letter apart.
+    for left in query.skeletons:
+        for right in candidate.skeletons:
+            if min(len(left), len(right)) >= 3 and OSA.distance(left, right, score_cutoff=1) <= 1:
+                return MatchKind.FUZZY, KIND_VALUES[MatchKind.FUZZY] - 0.15
     return MatchKind.NONE, 0.0
 
 
@@ -130,12 +141,9 @@ class Token:
 
     forms: WordForms
     particle: str = ""
-    # Query side: a -ovich word after the first (a patronymic unless the person has none).
-    patronymic_ending: bool = False
-
-    @property
-    def maybe_patronymic(self) -> bool:
-        return bool(self.particle) or self.patronymic_ending
+    # Query side: a word with a particle or a -ovich word, not typed first — a patronymic,
+    # neutral for a person who has none recorded (typed first, it is a Kyrgyz surname).
+    maybe_patronymic: bool = False
 
 
 def _tokens(words: Sequence[str], alternatives: Sequence[str]) -> tuple[Token, ...]:
@@ -150,17 +158,18 @@ def _tokens(words: Sequence[str], alternatives: Sequence[str]) -> tuple[Token, .
 
 
 def _split(text: str) -> list[str]:
-    return [w for w in text.replace("-", " ").replace(",", " ").split() if fold(w)]
+    return [w for w in text.replace(",", " ").split() if fold(w)]
 
 
 @functools.lru_cache(maxsize=1 << 12)
 def query_tokens(text: str) -> tuple[Token, ...]:
-    """The tokens of a typed name (hyphens and commas read as spaces)."""
+    """The tokens of a typed name (commas read as spaces)."""
     words = _split(text)
     tokens = list(_tokens(words, [""] * len(words)))
     for index, token in enumerate(tokens):
-        if index > 0 and any(f.endswith(_RUSSIAN_PATRONYMIC_ENDINGS) for f in token.forms.folded):
-            tokens[index] = Token(token.forms, token.particle, patronymic_ending=True)
+        ending = any(f.endswith(_RUSSIAN_PATRONYMIC_ENDINGS) for f in token.forms.folded)
+        if index > 0 and (token.particle or ending):
+            tokens[index] = Token(token.forms, token.particle, maybe_patronymic=True)
     return tuple(tokens)
 
 
@@ -210,6 +219,7 @@ class NameScore:
     surname: MatchKind  # the best kind a surname word matched by: ties go to the surname
     parts: tuple[tuple[str, MatchKind], ...]  # per part, the weakest kind among its matches
     in_order: bool = False  # the first word typed was the surname: breaks «Бакыт Асан» ties
+    weighted: float = 0.0  # the matches' values weighted by part: surname > given > patronymic
 
 
 def _particles_agree(query: Token, candidate: Token, person: PersonName) -> float | None:
@@ -241,23 +251,22 @@ def _pairs(
 
 
 def score_name(query: Sequence[Token], person: PersonName) -> NameScore:
-    """How well the typed tokens match the person's name, 0-100."""
+    """How well the typed tokens match the person's name, 0-100: the mean value of the tokens'
+    matches, whatever part they matched (a typo costs as much in a patronymic as in a surname);
+    which part matched breaks ties (``NameScore.weighted``)."""
     assigned: dict[int, tuple[float, str, MatchKind]] = {}
     taken: set[tuple[str, int]] = set()
     for value, qi, part, ci, kind in _pairs(query, person):
         if qi not in assigned and (part, ci) not in taken:
-            assigned[qi] = (value, part, kind)
+            assigned[qi] = (value / PART_WEIGHTS[part], part, kind)
             taken.add((part, ci))
     neutral_patronymic = not person.has_patronymic and not person.has_particle
-    numerator = denominator = 0.0
-    for qi, token in enumerate(query):
-        if qi in assigned:
-            value, part, _kind = assigned[qi]
-            numerator += value
-            denominator += PART_WEIGHTS[part]
-        elif not (token.maybe_patronymic and neutral_patronymic):
-            denominator += 1.0
-    if not numerator:
+    counted = sum(
+        1
+        for qi, token in enumerate(query)
+        if qi in assigned or not (token.maybe_patronymic and neutral_patronymic)
+    )
+    if not assigned or not counted:
         return NameScore(0.0, MatchKind.NONE, ())
     uncovered = sum(
         1
@@ -266,10 +275,16 @@ def score_name(query: Sequence[Token], person: PersonName) -> NameScore:
         for ci in range(len(tokens))
         if (part, ci) not in taken
     )
-    score = max(0.0, 100.0 * numerator / denominator - UNCOVERED_PENALTY * uncovered)
+    total = sum(value for value, _part, _kind in assigned.values())
+    score = max(0.0, 100.0 * total / counted - UNCOVERED_PENALTY * uncovered)
     kinds: dict[str, MatchKind] = {}
     for _value, part, kind in assigned.values():
         kinds[part] = min(kinds.get(part, kind), kind)
     surname = max((k for _v, p, k in assigned.values() if p == SURNAME), default=MatchKind.NONE)
-    in_order = 0 in assigned and assigned[0][1] == SURNAME
-    return NameScore(round(score, 1), surname, tuple(sorted(kinds.items())), in_order)
+    return NameScore(
+        round(score, 1),
+        surname,
+        tuple(sorted(kinds.items())),
+        in_order=0 in assigned and assigned[0][1] == SURNAME,
+        weighted=round(sum(v * PART_WEIGHTS[p] for v, p, _k in assigned.values()), 3),
+    )

@@ -41,6 +41,7 @@ from kervan.registry.schemas import BirthDate
 from kervan.registry.scoping import nationality_scope, require
 
 CANDIDATE_LIMIT = 1000
+_ARTICLES = frozenset({"AL", "EL", "UL"})
 MIN_SCORE = 50.0
 CONFIDENT_SCORE = 85.0
 
@@ -117,8 +118,10 @@ def _rows(session: Session, query: Select[Any]) -> list[_Candidate]:
 def _query_skeletons(session: Session, tokens: tuple[Token, ...]) -> list[str]:
     """The skeletons of every reading of the typed words and of the register's words within a
     typo of them."""
-    folded = {form for token in tokens for form in token.forms.folded}
+    folded = {form for token in tokens for form in token.forms.spellings}
     skeletons = {s for token in tokens for s in token.forms.skeletons}
+    # ALOMAR typed for Al-Omar, whose block is that of its first word, AL.
+    skeletons.update(token_skeleton(f[:2]) for f in folded if f[:2] in _ARTICLES and len(f) > 3)
     skeletons.update(token_skeleton(word) for word in similar_words(session, folded))
     return sorted(s for s in skeletons if s)
 
@@ -237,7 +240,13 @@ class _Ranker:
             agreement, days_apart = _birth_agreement(person, self.query.birth_date)
             if agreement >= 2:
                 matched.append("birth_date")
-        order = (-(score + BIRTH_BONUS[agreement]), days_apart, -name.surname, -name.in_order)
+        order = (
+            -(score + BIRTH_BONUS[agreement]),
+            days_apart,
+            -name.weighted,
+            -name.surname,
+            -name.in_order,
+        )
         return _Ranked(person, round(min(score, 100.0), 1), matched, order)
 
 
