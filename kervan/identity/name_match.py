@@ -115,7 +115,7 @@ def compare_words(query: WordForms, candidate: WordForms) -> tuple[MatchKind, fl
         return MatchKind.EXACT, KIND_VALUES[MatchKind.EXACT]
     if query.folded & candidate.folded:
         return MatchKind.TRANSLITERATION, KIND_VALUES[MatchKind.TRANSLITERATION]
-    if query.skeletons & candidate.skeletons:
+    if query.skeletons & candidate.skeletons and _close(query.folded, candidate.folded):
         return MatchKind.PHONETIC, KIND_VALUES[MatchKind.PHONETIC]
     best = None
     for left in query.spellings:
@@ -132,6 +132,12 @@ def compare_words(query: WordForms, candidate: WordForms) -> tuple[MatchKind, fl
             if min(len(left), len(right)) >= 3 and OSA.distance(left, right, score_cutoff=1) <= 1:
                 return MatchKind.FUZZY, KIND_VALUES[MatchKind.FUZZY] - 0.15
     return MatchKind.NONE, 0.0
+
+
+def _close(left: frozenset[str], right: frozenset[str]) -> bool:
+    """Some spellings within a third of their letters of each other: one skeleton is shared
+    by MEMMEDOV and MAMMADOV, but also by ALI and ELLA."""
+    return any(OSA.distance(a, b) <= max(1, min(len(a), len(b)) // 3) for a in left for b in right)
 
 
 @dataclass(frozen=True, slots=True)
