@@ -60,21 +60,21 @@ def _vocabulary(session: Session, grams: list[str], shortest: int, longest: int)
     return list(session.scalars(query, params))
 
 
-def similar_words(session: Session, words: Iterable[str]) -> set[str]:
-    """Vocabulary words within ``allowed_edits`` of any of ``words`` (folded, A-Z), the
-    words themselves excluded."""
+def similar_words(session: Session, words: Iterable[str]) -> dict[str, set[str]]:
+    """For each of ``words`` (folded, A-Z), the vocabulary words within ``allowed_edits`` of
+    it, itself excluded; one database query for all of them."""
     wanted = {w for w in words if allowed_edits(w) > 0 and w.isascii() and w.isalpha()}
     if not wanted:
-        return set()
+        return {}
     grams = sorted({g for w in wanted for g in padded_trigrams(w)})
     shortest = min(len(w) - allowed_edits(w) for w in wanted)
     longest = max(len(w) + allowed_edits(w) for w in wanted)
     vocabulary = _vocabulary(session, grams, shortest, longest)
-    found: set[str] = set()
+    found: dict[str, set[str]] = {}
     for word in wanted:
         limit = allowed_edits(word)
         matches = process.extract(
             word, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
-        found.update(match for match, distance, _index in matches if distance > 0)
+        found[word] = {match for match, distance, _index in matches if distance > 0}
     return found

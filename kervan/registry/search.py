@@ -43,7 +43,11 @@ from kervan.registry.scoping import nationality_scope, require
 CANDIDATE_LIMIT = 1000
 _ARTICLES = frozenset({"AL", "EL", "UL"})
 MIN_SCORE = 50.0
-CONFIDENT_SCORE = 85.0
+# A hit this good ends the search before the typo blocks (a name in some spelling: 90 or more)
+CONFIDENT_SCORE = 88.0
+# ... and this good before looking for each word alone (a typo in one word scores 85).
+FOUND_SCORE = 80.0
+FALLBACK_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -115,44 +119,64 @@ def _rows(session: Session, query: Select[Any]) -> list[_Candidate]:
     return [_Candidate(*row) for row in session.execute(query)]
 
 
-def _query_skeletons(session: Session, tokens: tuple[Token, ...]) -> list[str]:
-    """The skeletons of every reading of the typed words and of the register's words within a
-    typo of them."""
-    folded = {form for token in tokens for form in token.forms.spellings}
-    skeletons = {s for token in tokens for s in token.forms.skeletons}
-    # ALOMAR typed for Al-Omar, whose block is that of its first word, AL.
-    skeletons.update(token_skeleton(f[:2]) for f in folded if f[:2] in _ARTICLES and len(f) > 3)
-    skeletons.update(token_skeleton(word) for word in similar_words(session, folded))
-    return sorted(s for s in skeletons if s)
+Blocks = list[list[str]]  # per typed token, the skeletons its person may be filed under
 
 
-def _name_conditions(skeletons: list[str], words: int) -> list[ColumnElement[bool]]:
-    """One or two indexed conditions whose union holds the name's candidates."""
-    if words >= 2:
-        # Two name parts typed: both must meet the person's family and given name blocks, in
-        # either order (Hungarian and many registers write the family name first).
+def _own_blocks(tokens: tuple[Token, ...]) -> Blocks:
+    """The skeletons of every reading of each typed token."""
+    blocks = []
+    for token in tokens:
+        skeletons = set(token.forms.skeletons)
+        # ALOMAR typed for Al-Omar, whose block is that of its first word, AL.
+        skeletons.update(
+            token_skeleton(f[:2]) for f in token.forms.folded if f[:2] in _ARTICLES and len(f) > 3
+        )
+        blocks.append(sorted(s for s in skeletons if s))
+    return blocks
+
+
+def _typo_blocks(session: Session, tokens: tuple[Token, ...]) -> Blocks:
+    """``_own_blocks`` widened by the skeletons of the register's words within a typo of each
+    token's spellings (``name_words``)."""
+    spellings = {s for token in tokens for s in token.forms.spellings}
+    similar = similar_words(session, spellings)
+    blocks = []
+    for token, own in zip(tokens, _own_blocks(tokens), strict=True):
+        near = {w for s in token.forms.spellings for w in similar.get(s, ())}
+        blocks.append(sorted(set(own) | {token_skeleton(w) for w in near}))
+    return blocks
+
+
+def _name_conditions(blocks: Blocks) -> list[ColumnElement[bool]]:
+    """Indexed conditions whose union holds the name's candidates."""
+    if len(blocks) >= 2:
+        # Two or more words typed: one is the family name and another the given name, in
+        # either order (Hungarian and many registers write the family name first). Each
+        # ordered pair walks the (primary, secondary) skeleton index.
         return [
-            and_(Person.primary_skeleton.in_(skeletons), Person.secondary_skeleton.in_(skeletons))
+            and_(Person.primary_skeleton.in_(first), Person.secondary_skeleton.in_(second))
+            for i, first in enumerate(blocks)
+            for j, second in enumerate(blocks)
+            if i != j and first and second
         ]
     # One word: it may be the family or the given name. Two queries, each walking one index,
     # beat an OR that the planner answers with a bitmap over both.
-    return [Person.primary_skeleton.in_(skeletons), Person.secondary_skeleton.in_(skeletons)]
+    return [Person.primary_skeleton.in_(blocks[0]), Person.secondary_skeleton.in_(blocks[0])]
 
 
 def _name_candidates(
     session: Session,
     scope: ColumnElement[bool],
     query: SearchQuery,
-    skeletons: list[str],
-    words: int,
+    blocks: Blocks,
+    limit: int = CANDIDATE_LIMIT // 2,
 ) -> list[_Candidate]:
-    conditions = _name_conditions(skeletons, words)
     found: list[_Candidate] = []
-    for condition in conditions:
+    for condition in _name_conditions(blocks):
         by_name = select(*_RANK_COLUMNS).where(scope, condition)
         if query.birth_date is not None:
             by_name = by_name.where(Person.birth_year == query.birth_date.year)
-        found.extend(_rows(session, by_name.limit(CANDIDATE_LIMIT // len(conditions))))
+        found.extend(_rows(session, by_name.limit(limit)))
     return found
 
 
@@ -250,6 +274,14 @@ class _Ranker:
         return _Ranked(person, round(min(score, 100.0), 1), matched, order)
 
 
+def _convincing(ranked: list[_Ranked], query: SearchQuery, at_least: float) -> bool:
+    """Someone whose name scores ``at_least`` — and who was born on the day typed, if one was."""
+    return any(
+        r.score >= at_least and (query.birth_date is None or "birth_date" in r.matched)
+        for r in ranked
+    )
+
+
 def _complete(query: SearchQuery, birth_date: BirthDate | None, number: str | None) -> SearchQuery:
     return SearchQuery(
         name=query.name,
@@ -271,24 +303,32 @@ def search_persons(
     query = _complete(interpret_query(text) if text else SearchQuery(), birth_date, document_number)
     tokens = query_tokens(query.name) if query.name else ()
     scope = nationality_scope(principal, Person.nationality)
-    candidates: dict[uuid.UUID, _Candidate] = {}
-    if tokens:
-        skeletons = _query_skeletons(session, tokens)
-        found = _name_candidates(session, scope, query, skeletons, len(tokens))
-        candidates.update((c.id, c) for c in found)
     ranker = _Ranker(query, tokens, set())
-    if query.document_number:
-        for candidate in _document_candidates(session, scope, query.document_number):
-            candidates.setdefault(candidate.id, candidate)
-            ranker.document_people.add(candidate.id)
-    ranked = [r for c in candidates.values() if (r := ranker.rank(c))]
-    if len(tokens) >= 2 and not any(r.score >= CONFIDENT_SCORE for r in ranked):
-        # No person carries both words convincingly: perhaps one word is wrong beyond a typo,
-        # or the person has one name only. Look for each word alone.
-        for candidate in _name_candidates(session, scope, query, skeletons, 1):
-            if candidate.id not in candidates and (r := ranker.rank(candidate)):
+    candidates: dict[uuid.UUID, _Candidate] = {}
+    ranked: list[_Ranked] = []
+
+    def add(found: list[_Candidate]) -> None:
+        for candidate in found:
+            if candidate.id not in candidates:
                 candidates[candidate.id] = candidate
-                ranked.append(r)
+                if (r := ranker.rank(candidate)) is not None:
+                    ranked.append(r)
+
+    if query.document_number:
+        documents = _document_candidates(session, scope, query.document_number)
+        ranker.document_people.update(c.id for c in documents)
+        add(documents)
+    if tokens:
+        # Widen only while nobody convincing is found: the spellings' own blocks, then the
+        # blocks of words a typo away, then each word alone (one name only, or one word wrong
+        # beyond a typo).
+        add(_name_candidates(session, scope, query, _own_blocks(tokens)))
+        if not _convincing(ranked, query, CONFIDENT_SCORE):
+            blocks = _typo_blocks(session, tokens)
+            add(_name_candidates(session, scope, query, blocks))
+            if len(tokens) >= 2 and not _convincing(ranked, query, FOUND_SCORE):
+                merged = sorted({s for block in blocks for s in block})
+                add(_name_candidates(session, scope, query, [merged], FALLBACK_LIMIT))
     ranked.sort(key=lambda r: (*r.order, r.candidate.primary_identifier, str(r.candidate.id)))
     ranked = ranked[:limit]
     persons = {
