@@ -179,6 +179,14 @@ def _trigram_match(key: str) -> str:
 def _baseline(engine: Engine) -> Callable[[str, BirthDate | None], Ranked]:
     """The trigram search over whole folded names, with the number look-up an MRZ gives."""
     dialect = engine.dialect.name
+    if dialect == "postgresql":
+        with engine.begin() as connection:  # Kervan's migration 0013 dropped it: search has no use
+            connection.execute(
+                text(
+                    "CREATE INDEX IF NOT EXISTS pgx_persons_name_key_trgm "
+                    "ON persons USING gin (name_key gin_trgm_ops)"
+                )
+            )
     if dialect == "sqlite":
         with engine.begin() as connection:
             connection.execute(
