@@ -55,6 +55,8 @@ class SearchHit:
     person: Person
     score: float
     matched_on: list[str] = field(default_factory=list)
+    # How each name part matched: {"surname": "exact", "given": "fuzzy", ...}
+    name_parts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ class _Ranked:
     score: float
     matched: list[str]
     order: tuple[float, ...]
+    name_parts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -271,7 +274,8 @@ class _Ranker:
             -name.surname,
             -name.in_order,
         )
-        return _Ranked(person, round(min(score, 100.0), 1), matched, order)
+        parts = {part: kind.name.lower() for part, kind in name.parts}
+        return _Ranked(person, round(min(score, 100.0), 1), matched, order, parts)
 
 
 def _convincing(ranked: list[_Ranked], query: SearchQuery, at_least: float) -> bool:
@@ -337,7 +341,7 @@ def search_persons(
             select(Person).where(Person.id.in_([r.candidate.id for r in ranked]))
         )
     }
-    hits = [SearchHit(persons[r.candidate.id], r.score, r.matched) for r in ranked]
+    hits = [SearchHit(persons[r.candidate.id], r.score, r.matched, r.name_parts) for r in ranked]
     audit.record(
         session,
         principal,
