@@ -194,8 +194,9 @@ def _document_candidates(
 
 
 def _birth_agreement(person: _Candidate, birth: BirthDate) -> tuple[int, int]:
-    """(how well the dates agree: 3 same day, 2 same as far as both are known, 1 same year,
-    0 differ; how many days apart when both are whole dates)."""
+    """(how well the dates agree: 3 the same date, unknown parts included — a document that
+    leaves the day unknown matches the record that does; 2 the same as far as both are known;
+    1 the same year; 0 differ — and how many days apart when both are whole dates)."""
     if person.birth_year != birth.year:
         return 0, 366 * abs(person.birth_year - birth.year)
     parts = ((person.birth_month, birth.month), (person.birth_day, birth.day))
@@ -207,8 +208,8 @@ def _birth_agreement(person: _Candidate, birth: BirthDate) -> tuple[int, int]:
             - dt.date(birth.year, birth.month or 1, min(birth.day or 1, 28))
         ).days
         return 1, abs(days)
-    known = all(value is not None for pair in parts for value in pair)
-    return (3 if known else 2), 0
+    identical = all(mine == theirs for mine, theirs in parts)
+    return (3 if identical else 2), 0
 
 
 # Added to the name score (0-100) for sorting: a typed date of birth that agrees puts the
