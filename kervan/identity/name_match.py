@@ -236,6 +236,10 @@ def _particles_agree(query: Token, candidate: Token, person: PersonName) -> floa
         return None if person.has_particle else 0.95
     if query.particle and query.particle != candidate.particle:
         return 0.9  # UULU for KYZY: the name is right, the particle is not
+    if candidate.particle and not query.particle:
+        # «Асан Бакыт» for Асан уулу Бакыт is right, but a typed particle pairs first
+        # (Таалай Таалай уулу: the second Таалай is the surname).
+        return 0.97
     return 1.0
 
 
