@@ -40,6 +40,8 @@ def _engine(kind: str, title: str, r: dict[str, Any]) -> list[str]:
         f"| {_ratio(k['p50_ms'], b['p50_ms'])} |",
         f"| p95, name only (target ≤ 50 ms: {verdict}) | {k['p95_ms']} ms | {b['p95_ms']} ms "
         f"| {_ratio(k['p95_ms'], b['p95_ms'])} |",
+        f"| CPU of the searching process, p50 / p95, name only | {k.get('p50_cpu_ms')} / "
+        f"{k.get('p95_cpu_ms')} ms | {b.get('p50_cpu_ms')} / {b.get('p95_cpu_ms')} ms | |",
         f"| p50, with date of birth | {k['p50_birth_ms']} ms | {b['p50_birth_ms']} ms "
         f"| {_ratio(k['p50_birth_ms'], b['p50_birth_ms'])} |",
         f"| p95, with date of birth | {k['p95_birth_ms']} ms | {b['p95_birth_ms']} ms "

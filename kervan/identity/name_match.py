@@ -86,12 +86,15 @@ def _written(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def word_forms(word: str, alternative: str = "") -> WordForms:
+def word_forms(word: str, alternative: str = "", *, readings: bool = True) -> WordForms:
     """The forms of ``word``, merged with those of ``alternative`` (the same word as the
-    passport spells it), if given."""
+    passport spells it), if given. ``readings``: fold every source language's reading of a
+    Cyrillic word (what an officer typed), not only ICAO's (a stored name, which its own
+    passport spelling, the ``alternative``, already accompanies) — readings cost eight folds."""
     words = [w for w in (word, alternative) if w]
+    read = folded_readings if readings else _icao_fold
     # A hyphenated word (Al-Omar) is one token: its passport may print ALOMAR.
-    folded = frozenset(f.replace(" ", "") for w in words for f in folded_readings(w))
+    folded = frozenset(f.replace(" ", "") for w in words for f in read(w))
     plain = frozenset(p for w in words if (p := to_mrz(w).replace(" ", "").replace("-", "")))
     return WordForms(
         written=frozenset(_written(w) for w in words),
@@ -99,6 +102,10 @@ def word_forms(word: str, alternative: str = "") -> WordForms:
         skeletons=frozenset(skeleton(f) for f in folded),
         spellings=folded | plain,
     )
+
+
+def _icao_fold(word: str) -> frozenset[str]:
+    return frozenset({key}) if (key := fold(word)) else frozenset()
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -152,14 +159,16 @@ class Token:
     maybe_patronymic: bool = False
 
 
-def _tokens(words: Sequence[str], alternatives: Sequence[str]) -> tuple[Token, ...]:
+def _tokens(
+    words: Sequence[str], alternatives: Sequence[str], *, readings: bool
+) -> tuple[Token, ...]:
     tokens: list[Token] = []
     for word, alternative in zip(words, alternatives, strict=True):
         particle = particle_of(word)
         if particle and tokens and not tokens[-1].particle:
             tokens[-1] = Token(tokens[-1].forms, particle)
         elif not particle:
-            tokens.append(Token(word_forms(word, alternative)))
+            tokens.append(Token(word_forms(word, alternative, readings=readings)))
     return tuple(tokens)
 
 
@@ -171,7 +180,7 @@ def _split(text: str) -> list[str]:
 def query_tokens(text: str) -> tuple[Token, ...]:
     """The tokens of a typed name (commas read as spaces)."""
     words = _split(text)
-    tokens = list(_tokens(words, [""] * len(words)))
+    tokens = list(_tokens(words, [""] * len(words), readings=True))
     for index, token in enumerate(tokens):
         ending = any(f.endswith(_RUSSIAN_PATRONYMIC_ENDINGS) for f in token.forms.folded)
         if index > 0 and (token.particle or ending):
@@ -184,7 +193,7 @@ def _part_tokens(written: str, identifier: str) -> tuple[Token, ...]:
     alternatives = _split(identifier)
     if len(alternatives) != len(words):
         alternatives = [""] * len(words)
-    return _tokens(words, alternatives)
+    return _tokens(words, alternatives, readings=False)
 
 
 @dataclass(frozen=True, slots=True)
