@@ -1,11 +1,12 @@
 """Finding a person however the officer spells the name.
 
 Two steps, both bounded whatever the register's size, and the same on SQLite and PostgreSQL:
-1. *Candidates* by indexed keys: the coarse skeletons of the name's words under every reading
-   of the query (``kervan.identity.readings``: ICAO, national Latin, Hungarian, Turkish and
-   Azerbaijani readings of Cyrillic) and of the register's words within a typo of them
-   (``name_words``: FTS5 trigrams on SQLite, ``pg_trgm`` on PostgreSQL); a travel or stay
-   document number.
+1. *Candidates* by indexed keys, widened only while nobody convincing is found: the coarse
+   skeletons of the typed words under every reading (``kervan.identity.readings``: ICAO,
+   national Latin, Hungarian, Turkish and Azerbaijani readings of Cyrillic), paired as
+   (surname, given name) in either order; then also the skeletons of the register's words
+   within a typo of them (``name_words``: FTS5 trigrams on SQLite, ``pg_trgm`` on
+   PostgreSQL); then each word alone. A travel or stay document number, by its indexes.
 2. *Ranking* in Python over at most a thousand or so candidates, part by part
    (``kervan.identity.name_match``): how each word matched (exact, transliteration, phonetic,
    typo) and which part it matched (surname before given name before patronymic). With a date
