@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
@@ -173,14 +173,29 @@ def _name_candidates(
     query: SearchQuery,
     blocks: Blocks,
     limit: int = CANDIDATE_LIMIT // 2,
+    *,
+    same_birth: bool = False,
 ) -> list[_Candidate]:
+    """The persons in ``blocks``; with a typed date of birth, those born that year — or, with
+    ``same_birth``, only those whose date agrees as far as it is known (the wider steps look
+    in bigger blocks, where the limit would otherwise cut the person off)."""
     found: list[_Candidate] = []
     for condition in _name_conditions(blocks):
         by_name = select(*_RANK_COLUMNS).where(scope, condition)
         if query.birth_date is not None:
-            by_name = by_name.where(Person.birth_year == query.birth_date.year)
+            by_name = by_name.where(*_birth_conditions(query.birth_date, same_birth))
         found.extend(_rows(session, by_name.limit(limit)))
     return found
+
+
+def _birth_conditions(birth: BirthDate, same_birth: bool) -> list[ColumnElement[bool]]:
+    conditions = [Person.birth_year == birth.year]
+    if same_birth:
+        if birth.month is not None:
+            conditions.append(or_(Person.birth_month.is_(None), Person.birth_month == birth.month))
+        if birth.day is not None:
+            conditions.append(or_(Person.birth_day.is_(None), Person.birth_day == birth.day))
+    return conditions
 
 
 def _document_candidates(
@@ -341,10 +356,14 @@ def search_persons(
         add(_name_candidates(session, scope, query, _own_blocks(tokens)))
         if not _convincing(ranked, query, CONFIDENT_SCORE):
             blocks = _typo_blocks(session, tokens)
-            add(_name_candidates(session, scope, query, blocks))
+            add(_name_candidates(session, scope, query, blocks, same_birth=True))
             if len(tokens) >= 2 and not _convincing(ranked, query, FOUND_SCORE):
                 merged = sorted({s for block in blocks for s in block})
-                add(_name_candidates(session, scope, query, [merged], FALLBACK_LIMIT))
+                add(
+                    _name_candidates(
+                        session, scope, query, [merged], FALLBACK_LIMIT, same_birth=True
+                    )
+                )
     ranked.sort(key=lambda r: (*r.order, r.candidate.primary_identifier, str(r.candidate.id)))
     ranked = ranked[:limit]
     persons = {
