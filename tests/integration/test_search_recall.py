@@ -42,7 +42,7 @@ from kervan.registry.synthetic.search_cases import (
 )
 
 DOCUMENTS = 3_000
-SAMPLE = 160
+SAMPLE = 130
 KYRGYZ_SAMPLE = 40
 LISTED = Path(__file__).parent / "data" / "names_in_russian_cyrillic.csv"
 
@@ -121,13 +121,14 @@ def _report(scores: Scores) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.timeout(600)  # about a minute per database on a quiet machine
 def test_recall_meets_the_targets_on_every_class(scores: Scores) -> None:
     name_only, with_birth = scores.overall(False), scores.overall(True)
     report = _report(scores)
     print(report)
     # Every class of the issue is in the set, not just the easy ones.
     assert set(scores.with_birth) >= {*CLASSES, "russian_cyrillic_foreign"}, report
-    assert name_only.queries >= 800, report
+    assert name_only.queries >= 700, report
     assert name_only.recall_at_1 >= 0.95, report
     assert with_birth.recall_at_1 >= 0.995, report
     for kind, tally in scores.with_birth.items():
