@@ -21,12 +21,14 @@ from bench.common import DEFAULT_POSTGRES
 def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
     rows = "100000" if quick else "1000000"
     documents = "100000" if quick else "1000000"
+    search_sqlite = ["--sqlite-persons", "10000" if quick else "100000"]
+    at_server = ["--server", server]
     envelopes = "2000" if quick else "20000"
     postgres = ["--database", "postgresql"]
     return [
         ("import", ["bench.import_bench", "--rows", rows, "--database", "sqlite"]),
         ("import", ["bench.import_bench", "--rows", rows, *postgres, "--postgres-url", server]),
-        ("search", ["bench.search_bench", "--persons", rows, "--server", server]),
+        ("search", ["bench.search_bench", "--postgres-persons", rows, *search_sqlite, *at_server]),
         ("measures", ["bench.measures_bench", "--documents", documents, "--database", "sqlite"]),
         (
             "measures",

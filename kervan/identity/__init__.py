@@ -12,7 +12,6 @@ from kervan.identity.mrz_dates import PartialDate
 from kervan.identity.mrz_layout import MRZFormat
 from kervan.identity.names import (
     fold,
-    match_score,
     name_key,
     name_tokens,
     skeleton,
@@ -32,7 +31,6 @@ __all__ = [
     "compose_td3",
     "detect_script",
     "fold",
-    "match_score",
     "name_key",
     "name_tokens",
     "parse_mrz",

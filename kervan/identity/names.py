@@ -1,5 +1,5 @@
 """Matching keys for names: ``fold`` (exact key), ``skeleton`` (coarse blocking key),
-``name_tokens``, ``split_patronymic`` and ``match_score``.
+``name_tokens`` and ``split_patronymic``; ranking is ``kervan.identity.name_match``.
 
 The register stores these keys in indexed columns and searches by them, so they are plain,
 deterministic functions of the written name: no language hint, no database, no randomness.
@@ -21,8 +21,6 @@ import functools
 import itertools
 import re
 import unicodedata
-
-from rapidfuzz import fuzz
 
 from kervan.identity.translit import to_mrz
 
@@ -180,24 +178,3 @@ def name_key(primary: str, secondary: str) -> str:
     """An order-free exact key: the distinct folded words, sorted, space-separated (so the
     Hungarian family-first order and a swapped record meet)."""
     return " ".join(sorted(set(name_tokens(primary, secondary))))
-
-
-def match_score(query: str, candidate: str) -> float:
-    """How well two written names match, 0-100, for ranking candidates.
-
-    On the folded words without patronymics: the best of rapidfuzz's ``token_sort_ratio``
-    (word order free) and 0.95 x ``token_set_ratio`` (one name's words all within the other's:
-    a missing middle name). When the words' skeletons agree (one set within the other), the
-    score moves halfway to 100, since OTKIR/UTKIR and MAMMADOV/MEMMEDOV are one name.
-    """
-    query_tokens = name_tokens(query, "")
-    candidate_tokens = name_tokens(candidate, "")
-    if not query_tokens or not candidate_tokens:
-        return 0.0
-    left, right = " ".join(query_tokens), " ".join(candidate_tokens)
-    score = max(fuzz.token_sort_ratio(left, right), 0.95 * fuzz.token_set_ratio(left, right))
-    query_skeletons = {skeleton(t) for t in query_tokens}
-    candidate_skeletons = {skeleton(t) for t in candidate_tokens}
-    if query_skeletons <= candidate_skeletons or candidate_skeletons <= query_skeletons:
-        score = (score + 100.0) / 2
-    return round(score, 1)

@@ -115,7 +115,12 @@ def _search(session: Session, principal: Principal, body: SearchRequest) -> Sear
     )
     return SearchResults(
         items=[
-            SearchHit(person=person_summary(h.person), score=h.score, matched_on=h.matched_on)
+            SearchHit(
+                person=person_summary(h.person),
+                score=h.score,
+                matched_on=h.matched_on,
+                name_parts=h.name_parts,
+            )
             for h in hits
         ]
     )

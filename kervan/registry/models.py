@@ -93,6 +93,18 @@ class Person(IdMixin, Base):
     )
 
 
+class NameWord(Base):
+    """Every distinct folded word of any person's ``name_key``: the vocabulary the fuzzy search
+    looks typos up in (``kervan.registry.name_words``). Filled by database triggers on
+    ``persons`` (migration 0013), so every write path — the service, imports, the generator,
+    ``rekey-names`` — keeps it whole without calling anything. Words are never removed: a word
+    nobody carries any more only costs a row."""
+
+    __tablename__ = "name_words"
+
+    word: Mapped[str] = mapped_column(String(400), primary_key=True)
+
+
 class TravelDocument(IdMixin, Base):
     __tablename__ = "travel_documents"
 
@@ -144,6 +156,8 @@ class StayDocument(IdMixin, Base):
         Index("ix_stay_documents_valid_until_id", "valid_until", "id"),
         Index("ix_stay_documents_nationality_valid_until", "nationality", "valid_until", "id"),
         Index("ix_stay_documents_kind_status", "kind", "status"),
+        # An officer types a document number without knowing its kind or host state.
+        Index("ix_stay_documents_number", "number"),
     )
 
 

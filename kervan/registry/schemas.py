@@ -252,6 +252,11 @@ class SearchHit(BaseModel):
     person: PersonSummary
     score: float = Field(description="0–100: how closely the name matches, with bonuses")
     matched_on: list[str] = Field(description="What matched: name, birth_date, document_number")
+    name_parts: dict[str, str] = Field(
+        default_factory=dict,
+        description="How each name part matched the query (surname, given, patronymic): "
+        "exact, transliteration, phonetic or fuzzy (a typo)",
+    )
 
 
 class Page(BaseModel, Generic[T]):

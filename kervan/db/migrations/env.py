@@ -14,8 +14,11 @@ config = context.config
 def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    # Indexes named pgx_* exist on PostgreSQL only (pg_trgm) and are made by hand in migrations.
-    return not (type_ == "index" and (name or "").startswith("pgx_"))
+    # Indexes named pgx_* exist on PostgreSQL only (pg_trgm) and are made by hand in migrations;
+    # tables named sqlx_* (FTS5 virtual tables and their shadow tables) exist on SQLite only.
+    if type_ == "index" and (name or "").startswith("pgx_"):
+        return False
+    return not (type_ == "table" and (name or "").startswith("sqlx_"))
 
 
 def _run(connection: Connection) -> None:
