@@ -14,6 +14,8 @@ from kervan.accounts.cli import audit_app
 from kervan.benefits import install as install_benefits
 from kervan.benefits.cli import register as register_benefits
 from kervan.db.cli import app as db_app
+from kervan.diplomacy import install as install_diplomacy
+from kervan.diplomacy.cli import register as register_diplomacy
 from kervan.errors import KervanError
 from kervan.exchange.cli import register as register_exchange
 from kervan.exchange.routing import install as install_exchange_routing
@@ -40,9 +42,11 @@ register_i18n(app)
 register_benefits(app)
 register_measures(app)
 register_exchange(app)
+register_diplomacy(app)
 install_measures()  # imports and corrections from the CLI come under measures too
 install_benefits()
 install_exchange_routing()  # and write the exchange's outbox, as they do in the app
+install_diplomacy()  # the airport_access.* message types
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -83,6 +83,15 @@ class Settings(BaseSettings):
         30, ge=1, description="Peer queries a node answers per requesting state and minute"
     )
 
+    # Diplomats' airport access (docs/diplomacy.md).
+    diplomacy_decision_hours: int = Field(
+        24, ge=1, le=720, description="Hours the airport authority has to decide an access request"
+    )
+    diplomacy_revocations_max_age_hours: int = Field(
+        12, ge=1, le=720,
+        description="The verifier page warns when its revocation list is older than this",
+    )
+
     @field_validator("state")
     @classmethod
     def _state_code(cls, value: str) -> str:

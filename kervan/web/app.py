@@ -15,6 +15,7 @@ from kervan.border.api import router as border_router
 from kervan.border.views import router as border_views
 from kervan.config import Settings
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.diplomacy import install as install_diplomacy
 from kervan.exchange.node import install_app as install_exchange
 from kervan.measures import install as install_measures
 from kervan.measures.api import router as measures_router
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_ui(app)  # the officer UI: pages, static files, HTML error pages
     for ui_router in (benefits_views, border_views, measures_views, measures_pages):
         app.include_router(ui_router)
+    install_diplomacy(app)  # accreditations, airport access, passes, the offline verifier
     app.add_middleware(PreSessionCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
 
