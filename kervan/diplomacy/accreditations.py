@@ -46,9 +46,12 @@ def list_accreditations(
     query = scoped(principal).order_by(Accreditation.home_state, Accreditation.primary_identifier)
     found = list(session.scalars(query.limit(limit)))
     audit.record(
-        session, principal, "accreditation.list", record_type="accreditation",
+        session,
+        principal,
+        "accreditation.list",
+        record_type="accreditation",
         details={"count": len(found)},
-    )  # fmt: skip
+    )
     return found
 
 
@@ -80,7 +83,7 @@ def upsert(
             Accreditation.card_number == data.card_number,
         )
     )
-    values = data.model_dump()
+    values = data.model_dump(exclude={"accredited_in"})
     values["name_as_written"] = values["name_as_written"] or (
         f"{data.primary_identifier} {data.secondary_identifier}".strip()
     )
@@ -100,15 +103,26 @@ def upsert(
 
 
 def add_accreditation(
-    session: Session, principal: Principal, data: AccreditationCreate, *, node_state: str,
-    now: dt.datetime, source: AccreditationSource = AccreditationSource.UI,
-) -> Accreditation:  # fmt: skip
+    session: Session,
+    principal: Principal,
+    data: AccreditationCreate,
+    *,
+    node_state: str,
+    now: dt.datetime,
+    source: AccreditationSource = AccreditationSource.UI,
+) -> Accreditation:
     _require(principal, Permission.ACCREDITATIONS_MANAGE)
-    found = upsert(session, data, accredited_in=node_state, source=source, now=now)
+    found = upsert(
+        session, data, accredited_in=data.accredited_in or node_state, source=source, now=now
+    )
     audit.record(
-        session, principal, "accreditation.saved", record_type="accreditation",
-        record_id=found.id, details={"card_number": found.card_number, "source": source.value},
-    )  # fmt: skip
+        session,
+        principal,
+        "accreditation.saved",
+        record_type="accreditation",
+        record_id=found.id,
+        details={"card_number": found.card_number, "source": source.value},
+    )
     return found
 
 
@@ -124,9 +138,13 @@ def withdraw(
 
     revoked = revoke_for_accreditation(session, principal, found.id, reason, now)
     audit.record(
-        session, principal, "accreditation.withdrawn", record_type="accreditation",
-        record_id=found.id, details={"reason": reason, "passes_revoked": revoked},
-    )  # fmt: skip
+        session,
+        principal,
+        "accreditation.withdrawn",
+        record_type="accreditation",
+        record_id=found.id,
+        details={"reason": reason, "passes_revoked": revoked},
+    )
     return found
 
 
@@ -147,7 +165,8 @@ def import_rows(
         if number - 1 > MAX_IMPORT_ROWS:
             raise InvalidInput(f"a file may hold at most {MAX_IMPORT_ROWS} accreditations")
         try:
-            data = AccreditationCreate.model_validate(dict(row))
+            # An empty cell is a missing value (CSV has no other way to say so).
+            data = AccreditationCreate.model_validate({k: v for k, v in row.items() if v != ""})
             _check_dates(data)
             valid.append(data)
         except ValidationError as exc:
@@ -158,11 +177,16 @@ def import_rows(
     if problems:
         raise InvalidInput("; ".join(problems[:20]) + ("; …" if len(problems) > 20 else ""))
     for data in valid:
-        upsert(session, data, accredited_in=node_state, source=source, now=now)
+        upsert(
+            session, data, accredited_in=data.accredited_in or node_state, source=source, now=now
+        )
     audit.record(
-        session, principal, "accreditation.imported", record_type="accreditation",
+        session,
+        principal,
+        "accreditation.imported",
+        record_type="accreditation",
         details={"count": len(valid), "source": source.value},
-    )  # fmt: skip
+    )
     return len(valid)
 
 
@@ -170,7 +194,9 @@ def sign_list(signing: Any, accredited_in: str, items: list[dict[str, Any]]) -> 
     """A home state's signed list of its staff accredited in ``accredited_in`` (compact JWS)."""
     payload = {"accredited_in": accredited_in, "home_state": signing.state, "staff": items}
     body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-    return str(compact.sign(signing.private_key, kid=signing.kid, typ=SIGNED_LIST_TYP, payload=body))
+    return str(
+        compact.sign(signing.private_key, kid=signing.kid, typ=SIGNED_LIST_TYP, payload=body)
+    )
 
 
 def accept_signed_list(
@@ -203,6 +229,10 @@ def accept_signed_list(
     if any(not isinstance(s, dict) or s.get("home_state") != key.state for s in staff):
         raise InvalidInput(f"a list signed by {key.state} may name {key.state}'s staff only")
     return import_rows(
-        session, principal, staff, node_state=node_state, now=now,
+        session,
+        principal,
+        [{**s, "accredited_in": node_state} for s in staff],
+        node_state=node_state,
+        now=now,
         source=AccreditationSource.HOME_STATE,
-    )  # fmt: skip
+    )

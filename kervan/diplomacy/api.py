@@ -16,7 +16,7 @@ from kervan.db.base import utcnow
 from kervan.diplomacy import accreditations, passes, service, verifier
 from kervan.diplomacy.codec import open_pass
 from kervan.diplomacy.limits import RateLimit
-from kervan.diplomacy.models import AccessRequest
+from kervan.diplomacy.models import AccessRequest, DiplomaticPass
 from kervan.diplomacy.rendering import pass_pdf, qr_png
 from kervan.diplomacy.schemas import (
     AccessRequestCreate,
@@ -60,9 +60,11 @@ def list_accreditations(
 
 @router.post("/accreditations", operation_id="add_accreditation", status_code=201)
 def add_accreditation(
-    body: AccreditationCreate, session: SessionDep, settings: SettingsDep,
+    body: AccreditationCreate,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
-) -> AccreditationPublic:  # fmt: skip
+) -> AccreditationPublic:
     found = accreditations.add_accreditation(
         session, principal, body, node_state=settings.state, now=utcnow()
     )
@@ -71,9 +73,11 @@ def add_accreditation(
 
 @router.post("/accreditations/{id}/withdrawal", operation_id="withdraw_accreditation")
 def withdraw_accreditation(
-    id: uuid.UUID, body: Withdrawal, session: SessionDep,
+    id: uuid.UUID,
+    body: Withdrawal,
+    session: SessionDep,
     principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
-) -> AccreditationPublic:  # fmt: skip
+) -> AccreditationPublic:
     found = accreditations.withdraw(session, principal, id, body.reason, now=utcnow())
     return AccreditationPublic.model_validate(found)
 
@@ -103,59 +107,80 @@ def import_text(session: SessionDep, principal: Principal, text: str, node_state
 @router.post("/accreditations/import", operation_id="import_accreditations")
 def import_accreditations(
     file: Annotated[UploadFile, File(description="CSV, or a home state's signed list (JWS)")],
-    session: SessionDep, settings: SettingsDep,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
-) -> dict[str, int]:  # fmt: skip
+) -> dict[str, int]:
     upload_limit.check(principal.username)
     return {"imported": import_text(session, principal, read_upload(file), settings.state)}
 
 
 @router.get("/airport-access", operation_id="list_airport_access_requests")
 def list_requests(
-    session: SessionDep, settings: SettingsDep,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
-) -> list[AccessRequestPublic]:  # fmt: skip
+) -> list[AccessRequestPublic]:
     found = service.list_requests(session, principal, node_state=settings.state)
     return [public(session, r) for r in found]
 
 
 @router.post("/airport-access", operation_id="request_airport_access", status_code=201)
 def request_access(
-    body: AccessRequestCreate, session: SessionDep, settings: SettingsDep,
+    body: AccessRequestCreate,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_REQUEST),
-) -> AccessRequestPublic:  # fmt: skip
+) -> AccessRequestPublic:
     created = service.create_request(
-        session, principal, body, node_state=settings.state, now=utcnow(),
+        session,
+        principal,
+        body,
+        node_state=settings.state,
+        now=utcnow(),
         decision_hours=settings.diplomacy_decision_hours,
-    )  # fmt: skip
+    )
     return public(session, created)
 
 
 @router.get("/airport-access/{id}", operation_id="get_airport_access_request")
 def get_request(
-    id: uuid.UUID, session: SessionDep, settings: SettingsDep,
+    id: uuid.UUID,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
-) -> AccessRequestPublic:  # fmt: skip
+) -> AccessRequestPublic:
     return public(session, service.get_request(session, principal, id, node_state=settings.state))
 
 
 @router.post("/airport-access/{id}/grant", operation_id="grant_airport_access")
 def grant(
-    id: uuid.UUID, body: Decision, session: SessionDep, settings: SettingsDep,
+    id: uuid.UUID,
+    body: Decision,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> AccessRequestPublic:  # fmt: skip
+) -> AccessRequestPublic:
     granted = service.grant(
-        session, principal, id, body.conditions, node_state=settings.state,
-        signing=load_signing_key(settings), now=utcnow(),
-    )  # fmt: skip
+        session,
+        principal,
+        id,
+        body.conditions,
+        node_state=settings.state,
+        signing=load_signing_key(settings),
+        now=utcnow(),
+    )
     return public(session, granted)
 
 
 @router.post("/airport-access/{id}/refusal", operation_id="refuse_airport_access")
 def refuse(
-    id: uuid.UUID, body: Refusal, session: SessionDep, settings: SettingsDep,
+    id: uuid.UUID,
+    body: Refusal,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> AccessRequestPublic:  # fmt: skip
+) -> AccessRequestPublic:
     refused = service.refuse(
         session, principal, id, body.reason, node_state=settings.state, now=utcnow()
     )
@@ -164,18 +189,22 @@ def refuse(
 
 @router.post("/passes/{id}/revocation", operation_id="revoke_pass")
 def revoke(
-    id: uuid.UUID, body: Withdrawal, session: SessionDep, settings: SettingsDep,
+    id: uuid.UUID,
+    body: Withdrawal,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> PassPublic:  # fmt: skip
+) -> PassPublic:
     found = passes.revoke_pass(
         session, principal, id, body.reason, node_state=settings.state, now=utcnow()
     )
     return PassPublic.model_validate(found)
 
 
-def readable_pass(session: SessionDep, principal: Principal, id: uuid.UUID, node_state: str):  # type: ignore[no-untyped-def]
-    from kervan.diplomacy.models import DiplomaticPass
-
+def readable_pass(
+    session: SessionDep, principal: Principal, id: uuid.UUID, node_state: str
+) -> DiplomaticPass:
+    """A pass its reader may see: of a request in their scope (a mission's own, an airport's)."""
     found = session.get(DiplomaticPass, id)
     if found is None:
         raise NotFound(f"no pass {id}")
@@ -185,18 +214,22 @@ def readable_pass(session: SessionDep, principal: Principal, id: uuid.UUID, node
 
 @router.get("/passes/{id}/qr.png", operation_id="pass_qr_png")
 def pass_png(
-    id: uuid.UUID, session: SessionDep, settings: SettingsDep,
+    id: uuid.UUID,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
-) -> Response:  # fmt: skip
+) -> Response:
     found = readable_pass(session, principal, id, settings.state)
     return Response(qr_png(found.text), media_type="image/png")
 
 
 @router.get("/passes/{id}/pass.pdf", operation_id="pass_pdf")
 def pass_as_pdf(
-    id: uuid.UUID, session: SessionDep, settings: SettingsDep,
+    id: uuid.UUID,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
-) -> Response:  # fmt: skip
+) -> Response:
     found = readable_pass(session, principal, id, settings.state)
     pdf = pass_pdf(found.text, open_pass(found.text).claims)
     headers = {"Content-Disposition": f'attachment; filename="pass-{found.id}.pdf"'}
@@ -205,21 +238,29 @@ def pass_as_pdf(
 
 @router.post("/passes/verify", operation_id="verify_pass")
 def verify_pass(
-    body: VerifyRequest, session: SessionDep, settings: SettingsDep,
+    body: VerifyRequest,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.PASSES_VERIFY),
-) -> VerifyResult:  # fmt: skip
+) -> VerifyResult:
     verify_limit.check(principal.username)
     return verifier.verify(
-        session, principal, body.text, Post(body.airport, body.zone),
-        trust=trust_store.require_current(session), node_state=settings.state, now=utcnow(),
-    )  # fmt: skip
+        session,
+        principal,
+        body.text,
+        Post(body.airport, body.zone),
+        trust=trust_store.require_current(session),
+        node_state=settings.state,
+        now=utcnow(),
+    )
 
 
 @router.post("/passes/scans", operation_id="record_pass_scans")
 def record_scans(
-    body: ScanBatch, session: SessionDep,
+    body: ScanBatch,
+    session: SessionDep,
     principal: Principal = policy(Permission.PASSES_VERIFY),
-) -> ScanBatchResult:  # fmt: skip
+) -> ScanBatchResult:
     upload_limit.check(principal.username)
     new = verifier.record_scans(session, principal, body.scans, now=utcnow())
     return ScanBatchResult(received=len(body.scans), new=new)
@@ -235,9 +276,10 @@ def signer_keys(
 
 @router.get("/passes/revocations", operation_id="pass_revocations")
 def revocations(
-    session: SessionDep, settings: SettingsDep,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal | None = policy(Permission.PUBLIC),
-) -> PlainTextResponse:  # fmt: skip
+) -> PlainTextResponse:
     """This node's revoked passes as a compact JWS signed with its key (pass ids only)."""
     text = passes.revocation_list(session, load_signing_key(settings), utcnow())
     return PlainTextResponse(text, media_type="application/jose")

@@ -45,10 +45,14 @@ def verify_command(
     settings = load_settings()
     with cli_session(settings) as session:
         result = verify(
-            session, _verifier(settings.state), text,
+            session,
+            _verifier(settings.state),
+            text,
             Post(airport.upper() if airport else None, zone),
-            trust=trust_store.require_current(session), node_state=settings.state, now=utcnow(),
-        )  # fmt: skip
+            trust=trust_store.require_current(session),
+            node_state=settings.state,
+            now=utcnow(),
+        )
     holder = f" — {result.holder_native} ({result.holder_mrz})" if result.holder_mrz else ""
     typer.echo(f"{'VALID' if result.valid else 'REFUSED'} {result.reason}: {result.detail}{holder}")
     if not result.valid:

@@ -33,13 +33,21 @@ REQUESTED, GRANTED = "airport_access.requested", "airport_access.granted"
 REFUSED, REVOKED = "airport_access.refused", "airport_access.revoked"
 
 
-def _outbox(session: Session, type_name: str, to_state: str, request_id: uuid.UUID,
-            body: dict[str, Any]) -> None:  # fmt: skip
+def _outbox(
+    session: Session, type_name: str, to_state: str, request_id: uuid.UUID, body: dict[str, Any]
+) -> None:
     session.add(
         OutboxMessage(
-            id=uuid7(), type=type_name, to_state=to_state, subject_type="airport_access",
-            subject_id=request_id, body=body, created_at=utcnow(), status="pending", attempts=0,
-        )  # fmt: skip
+            id=uuid7(),
+            type=type_name,
+            to_state=to_state,
+            subject_type="airport_access",
+            subject_id=request_id,
+            body=body,
+            created_at=utcnow(),
+            status="pending",
+            attempts=0,
+        )
     )
 
 
@@ -102,8 +110,14 @@ def send_refused(session: Session, request: AccessRequest) -> None:
     _outbox(session, REFUSED, request.origin_node, request.id, body)
 
 
-def send_revoked(session: Session, request: AccessRequest, issued: DiplomaticPass, *,
-                 reason: str | None = None, at: dt.datetime | None = None) -> None:  # fmt: skip
+def send_revoked(
+    session: Session,
+    request: AccessRequest,
+    issued: DiplomaticPass,
+    *,
+    reason: str | None = None,
+    at: dt.datetime | None = None,
+) -> None:
     body = {
         "request_id": str(request.id),
         "airport_state": request.controlling_state,
@@ -162,28 +176,41 @@ def apply_requested(session: Session, envelope: Envelope, now: dt.datetime) -> N
         )
         with session.begin_nested():
             accreditation = upsert(
-                session, details, accredited_in=acc["accredited_in"],
-                source=AccreditationSource.HOME_STATE, now=now,
-            )  # fmt: skip
+                session,
+                details,
+                accredited_in=acc["accredited_in"],
+                source=AccreditationSource.HOME_STATE,
+                now=now,
+            )
     except (ValidationError, KervanError) as exc:
         # Logged and receipted like every envelope; the mission sees no decision and asks again.
         log.warning("airport access request %s not taken: %s", req["id"], exc)
         return
     session.add(
         AccessRequest(
-            id=uuid.UUID(req["id"]), requesting_state=req["requesting_state"],
-            origin_node=envelope.from_state, mission=req["mission"],
-            accreditation_id=accreditation.id, card_number=acc["card_number"],
-            accredited_in=acc["accredited_in"], home_state=acc["home_state"],
+            id=uuid.UUID(req["id"]),
+            requesting_state=req["requesting_state"],
+            origin_node=envelope.from_state,
+            mission=req["mission"],
+            accreditation_id=accreditation.id,
+            card_number=acc["card_number"],
+            accredited_in=acc["accredited_in"],
+            home_state=acc["home_state"],
             holder_primary=acc["primary_identifier"],
             holder_secondary=acc["secondary_identifier"],
-            holder_as_written=acc["name_as_written"], airport=req["airport"],
-            controlling_state=req["airport_state"], terminal=req["terminal"],
-            zones=",".join(req["zones"]), window_start=_time(req["window_start"]),
-            window_end=_time(req["window_end"]), purpose=req["purpose"],
-            status=RequestStatus.REQUESTED, decision_due_at=_time(req["decision_due_at"]),
-            created_by=f"{envelope.from_state} node", created_at=now,
-        )  # fmt: skip
+            holder_as_written=acc["name_as_written"],
+            airport=req["airport"],
+            controlling_state=req["airport_state"],
+            terminal=req["terminal"],
+            zones=",".join(req["zones"]),
+            window_start=_time(req["window_start"]),
+            window_end=_time(req["window_end"]),
+            purpose=req["purpose"],
+            status=RequestStatus.REQUESTED,
+            decision_due_at=_time(req["decision_due_at"]),
+            created_by=f"{envelope.from_state} node",
+            created_at=now,
+        )
     )
     session.flush()
 
@@ -205,10 +232,15 @@ def apply_granted(session: Session, envelope: Envelope, now: dt.datetime) -> Non
     request.decided_at, request.decided_by = _time(body["decided_at"]), envelope.from_state
     session.add(
         DiplomaticPass(
-            id=uuid.UUID(issued["id"]), request_id=request.id, issuing_state=envelope.from_state,
-            kid=issued["kid"], text=issued["text"], issued_at=_time(issued["issued_at"]),
-            valid_from=_time(issued["valid_from"]), valid_until=_time(issued["valid_until"]),
-        )  # fmt: skip
+            id=uuid.UUID(issued["id"]),
+            request_id=request.id,
+            issuing_state=envelope.from_state,
+            kid=issued["kid"],
+            text=issued["text"],
+            issued_at=_time(issued["issued_at"]),
+            valid_from=_time(issued["valid_from"]),
+            valid_until=_time(issued["valid_until"]),
+        )
     )
     session.flush()
 

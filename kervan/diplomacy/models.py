@@ -15,7 +15,11 @@ from kervan.db.base import Base, IdMixin, utcnow
 
 def _enum(kind: type[enum.Enum], name: str) -> Enum:
     return Enum(
-        kind, name=name, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        kind,
+        name=name,
+        native_enum=False,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
     )
 
 

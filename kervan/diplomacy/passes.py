@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,7 +18,8 @@ from kervan.db.ids import uuid7
 from kervan.diplomacy import messages
 from kervan.diplomacy.codec import PassClaims, sign_pass
 from kervan.diplomacy.models import AccessRequest, Accreditation, DiplomaticPass, RequestStatus
-from kervan.errors import Conflict, Forbidden, NotFound
+from kervan.diplomacy.rendering import MAX_QR_VERSION, qr_version
+from kervan.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kervan.exchange import compact
 from kervan.exchange.envelopes import iso
 from kervan.identity.translit import mrz_components
@@ -38,8 +40,9 @@ def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), dt.UTC)
 
 
-def pass_claims(request: AccessRequest, accreditation_end: dt.date | None, pass_id: uuid.UUID,
-                now: dt.datetime) -> PassClaims:  # fmt: skip
+def pass_claims(
+    request: AccessRequest, accreditation_end: dt.date | None, pass_id: uuid.UUID, now: dt.datetime
+) -> PassClaims:
     until = request.window_end
     if accreditation_end is not None:
         until = min(until, _end_of(accreditation_end))  # a pass never outlives its accreditation
@@ -60,21 +63,45 @@ def pass_claims(request: AccessRequest, accreditation_end: dt.date | None, pass_
     )
 
 
+def fitted_text(claims: PassClaims, signing: Any) -> tuple[PassClaims, str]:
+    """The signed text, shortening the purpose (then dropping the native-script name, which
+    the holder's card shows anyway) until the QR code fits version 15 at level M."""
+    candidates = [claims]
+    for limit in (160, 80, 30):
+        if len(claims.purpose) > limit:
+            candidates.append(replace(claims, purpose=claims.purpose[: limit - 1] + "…"))
+    candidates.append(replace(candidates[-1], holder_native=claims.holder_mrz))
+    for candidate in candidates:
+        text = sign_pass(candidate, signing.kid, signing.private_key)
+        if qr_version(text) <= MAX_QR_VERSION:
+            return candidate, text
+    raise InvalidInput("the pass does not fit a QR code of version 15; shorten the names")
+
+
 def issue_pass(
-    session: Session, principal: Principal, request: AccessRequest, *, signing: Any,
+    session: Session,
+    principal: Principal,
+    request: AccessRequest,
+    *,
+    signing: Any,
     now: dt.datetime,
-) -> DiplomaticPass:  # fmt: skip
+) -> DiplomaticPass:
     accreditation = (
         session.get(Accreditation, request.accreditation_id) if request.accreditation_id else None
     )
-    claims = pass_claims(request, accreditation.valid_until if accreditation else None, uuid7(),
-                         now.replace(microsecond=0))  # fmt: skip
+    claims = pass_claims(
+        request,
+        accreditation.valid_until if accreditation else None,
+        uuid7(),
+        now.replace(microsecond=0),
+    )
+    claims, text = fitted_text(claims, signing)
     issued = DiplomaticPass(
         id=claims.pass_id,
         request_id=request.id,
         issuing_state=claims.issuing_state,
         kid=signing.kid,
-        text=sign_pass(claims, signing.kid, signing.private_key),
+        text=text,
         issued_at=claims.issued_at,
         valid_from=claims.valid_from,
         valid_until=claims.valid_until,
@@ -82,16 +109,25 @@ def issue_pass(
     session.add(issued)
     session.flush()
     audit.record(
-        session, principal, "pass.issued", record_type="diplomatic_pass", record_id=issued.id,
+        session,
+        principal,
+        "pass.issued",
+        record_type="diplomatic_pass",
+        record_id=issued.id,
         details={"request_id": str(request.id), "kid": signing.kid},
-    )  # fmt: skip
+    )
     return issued
 
 
 def revoke_pass(
-    session: Session, principal: Principal, pass_id: uuid.UUID, reason: str, *,
-    node_state: str, now: dt.datetime,
-) -> DiplomaticPass:  # fmt: skip
+    session: Session,
+    principal: Principal,
+    pass_id: uuid.UUID,
+    reason: str,
+    *,
+    node_state: str,
+    now: dt.datetime,
+) -> DiplomaticPass:
     if not principal.can(Permission.AIRPORT_ACCESS_DECIDE):
         raise Forbidden(f"the role {principal.role.value} may not revoke passes")
     found = session.get(DiplomaticPass, pass_id)
@@ -107,16 +143,23 @@ def revoke_pass(
     if request.origin_node != node_state:
         messages.send_revoked(session, request, found)
     audit.record(
-        session, principal, "pass.revoked", record_type="diplomatic_pass", record_id=found.id,
+        session,
+        principal,
+        "pass.revoked",
+        record_type="diplomatic_pass",
+        record_id=found.id,
         details={"reason": reason},
-    )  # fmt: skip
+    )
     return found
 
 
 def revoke_for_accreditation(
-    session: Session, principal: Principal, accreditation_id: uuid.UUID, reason: str,
+    session: Session,
+    principal: Principal,
+    accreditation_id: uuid.UUID,
+    reason: str,
     now: dt.datetime,
-) -> int:  # fmt: skip
+) -> int:
     """Every live pass of the accreditation, in one UPDATE; the missions are told."""
     requests = select(AccessRequest.id).where(AccessRequest.accreditation_id == accreditation_id)
     live = (
@@ -161,10 +204,15 @@ def revoked_ids(session: Session, issuing_state: str, now: dt.datetime) -> list[
 def revocation_list(session: Session, signing: Any, now: dt.datetime) -> str:
     """The node's revoked passes, signed with its key (compact JWS): verifiers check the
     signature against the trust list and show how old the list is."""
-    payload = {"state": signing.state, "issued_at": iso(now), "revoked": revoked_ids(
-        session, signing.state, now)}  # fmt: skip
+    payload = {
+        "state": signing.state,
+        "issued_at": iso(now),
+        "revoked": revoked_ids(session, signing.state, now),
+    }
     body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-    return str(compact.sign(signing.private_key, kid=signing.kid, typ=REVOCATIONS_TYP, payload=body))
+    return str(
+        compact.sign(signing.private_key, kid=signing.kid, typ=REVOCATIONS_TYP, payload=body)
+    )
 
 
 def passes_of(session: Session, request_id: uuid.UUID) -> list[DiplomaticPass]:

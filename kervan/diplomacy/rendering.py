@@ -14,8 +14,15 @@ from kervan.web.i18n import Translator
 
 MAX_QR_VERSION = 15  # read reliably from a phone screen; DCC passes are about this size
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-LANGUAGE_OF_STATE = {"TUR": "tr", "UZB": "uz", "KAZ": "kk", "KGZ": "ky", "AZE": "az", "HUN": "hu",
-                     "RUS": "ru"}  # fmt: skip
+LANGUAGE_OF_STATE = {
+    "TUR": "tr",
+    "UZB": "uz",
+    "KAZ": "kk",
+    "KGZ": "ky",
+    "AZE": "az",
+    "HUN": "hu",
+    "RUS": "ru",
+}
 
 
 def N_(message: str) -> str:
@@ -33,6 +40,10 @@ LABELS = (
     ("issuer", N_("Issued by")),
 )
 NOTICE = N_("Show this code to the officer at the hall door together with your diplomatic card.")
+
+
+def qr_version(text: str) -> int:
+    return int(segno.make_qr(text, error="m", boost_error=False).version)
 
 
 def qr_code(text: str) -> segno.QRCode:
@@ -70,21 +81,23 @@ def languages_for(claims: PassClaims) -> list[str]:
 def pass_pdf(text: str, claims: PassClaims, font: Path = DEFAULT_FONT) -> bytes:
     """One A6 page: the QR code on top, then each line in the host's and the home state's
     language (labels translated, values as signed)."""
-    pdf = FPDF(format="A6", unit="mm")
+    pdf = FPDF(format=(105, 148), unit="mm")  # A6
     pdf.set_margins(6, 6, 6)
     pdf.set_auto_page_break(True, 4)
     pdf.add_page()
     pdf.add_font("pass", fname=str(font))
     translators = [Translator(code) for code in languages_for(claims)]
     pdf.set_font("pass", size=7.5)
-    pdf.multi_cell(0, 3.4, "\n".join(t.gettext(TITLE) for t in translators), align="C")
+    line = {"new_x": "LMARGIN", "new_y": "NEXT"}  # each cell starts a new line at the margin
+    pdf.multi_cell(0, 3.4, "\n".join(t.gettext(TITLE) for t in translators), align="C", **line)
     pdf.image(io.BytesIO(qr_png(text, scale=4)), x=(105 - 62) / 2, w=62)
+    pdf.set_x(pdf.l_margin)
     values = _values(claims)
     for key, label in LABELS:
         pdf.set_font("pass", size=5.5)
-        pdf.multi_cell(0, 2.6, " / ".join(t.gettext(label) for t in translators))
+        pdf.multi_cell(0, 2.6, " / ".join(t.gettext(label) for t in translators), **line)
         pdf.set_font("pass", size=7)
-        pdf.multi_cell(0, 3.1, values[key])
+        pdf.multi_cell(0, 3.1, values[key], **line)
     pdf.set_font("pass", size=5.5)
-    pdf.multi_cell(0, 2.6, "\n".join(t.gettext(NOTICE) for t in translators))
+    pdf.multi_cell(0, 2.6, "\n".join(t.gettext(NOTICE) for t in translators), **line)
     return bytes(pdf.output())

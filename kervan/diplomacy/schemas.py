@@ -18,6 +18,9 @@ class AccreditationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     home_state: StateCode
+    # The state that accredited the person; by default this node's (a host state's register).
+    # A home state's node records its own staff abroad with the host state named here.
+    accredited_in: StateCode | None = None
     card_number: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9/-]{1,40}$")]
     primary_identifier: Short
     secondary_identifier: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]

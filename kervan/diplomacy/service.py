@@ -58,9 +58,12 @@ def list_requests(
     query = scoped(session, principal, node_state).order_by(AccessRequest.id.desc()).limit(limit)
     found = list(session.scalars(query))
     audit.record(
-        session, principal, "airport_access.list", record_type="airport_access_request",
+        session,
+        principal,
+        "airport_access.list",
+        record_type="airport_access_request",
         details={"count": len(found)},
-    )  # fmt: skip
+    )
     return found
 
 
@@ -71,14 +74,21 @@ def get_request(
     found = session.scalar(scoped(session, principal, node_state).where(AccessRequest.id == id))
     if found is None:
         audit.record_on_failure(
-            session, principal, "airport_access.read", record_type="airport_access_request",
-            record_id=id, outcome="not-found",
-        )  # fmt: skip
+            session,
+            principal,
+            "airport_access.read",
+            record_type="airport_access_request",
+            record_id=id,
+            outcome="not-found",
+        )
         raise NotFound(f"no access request {id}")
     audit.record(
-        session, principal, "airport_access.read", record_type="airport_access_request",
+        session,
+        principal,
+        "airport_access.read",
+        record_type="airport_access_request",
         record_id=id,
-    )  # fmt: skip
+    )
     return found
 
 
@@ -127,9 +137,13 @@ def create_request(
     if airport_state != node_state:
         messages.send_requested(session, request, accreditation)
     audit.record(
-        session, principal, "airport_access.requested", record_type="airport_access_request",
-        record_id=request.id, details={"airport": request.airport, "to": airport_state},
-    )  # fmt: skip
+        session,
+        principal,
+        "airport_access.requested",
+        record_type="airport_access_request",
+        record_id=request.id,
+        details={"airport": request.airport, "to": airport_state},
+    )
     return request
 
 
@@ -190,9 +204,14 @@ def grant(
 
 
 def refuse(
-    session: Session, principal: Principal, id: uuid.UUID, reason: str, *, node_state: str,
+    session: Session,
+    principal: Principal,
+    id: uuid.UUID,
+    reason: str,
+    *,
+    node_state: str,
     now: dt.datetime,
-) -> AccessRequest:  # fmt: skip
+) -> AccessRequest:
     request = _decidable(session, principal, id, node_state)
     request.status = RequestStatus.REFUSED
     request.refusal_reason = reason
@@ -200,7 +219,11 @@ def refuse(
     if request.origin_node != node_state:
         messages.send_refused(session, request)
     audit.record(
-        session, principal, "airport_access.refused", record_type="airport_access_request",
-        record_id=request.id, details={"reason": reason},
-    )  # fmt: skip
+        session,
+        principal,
+        "airport_access.refused",
+        record_type="airport_access_request",
+        record_id=request.id,
+        details={"reason": reason},
+    )
     return request

@@ -43,21 +43,35 @@ def result_of(verdict: Verdict) -> VerifyResult:
     fields: dict[str, Any] = {}
     if c is not None:
         fields = {
-            "pass_id": c.pass_id, "holder_mrz": c.holder_mrz, "holder_native": c.holder_native,
-            "issuing_state": c.issuing_state, "home_state": c.home_state,
-            "accreditation": c.accreditation, "airports": list(c.airports),
-            "zones": list(c.zones), "terminal": c.terminal or None, "valid_from": c.valid_from,
-            "valid_until": c.valid_until, "purpose": c.purpose, "kid": verdict.kid,
-        }  # fmt: skip
+            "pass_id": c.pass_id,
+            "holder_mrz": c.holder_mrz,
+            "holder_native": c.holder_native,
+            "issuing_state": c.issuing_state,
+            "home_state": c.home_state,
+            "accreditation": c.accreditation,
+            "airports": list(c.airports),
+            "zones": list(c.zones),
+            "terminal": c.terminal or None,
+            "valid_from": c.valid_from,
+            "valid_until": c.valid_until,
+            "purpose": c.purpose,
+            "kid": verdict.kid,
+        }
     return VerifyResult(
         valid=verdict.ok, reason=verdict.reason.value, detail=verdict.detail, **fields
     )
 
 
 def verify(
-    session: Session, principal: Principal, text: str, post: Post, *, trust: TrustList,
-    node_state: str, now: dt.datetime,
-) -> VerifyResult:  # fmt: skip
+    session: Session,
+    principal: Principal,
+    text: str,
+    post: Post,
+    *,
+    trust: TrustList,
+    node_state: str,
+    now: dt.datetime,
+) -> VerifyResult:
     """Check a pass against the trust list and this node's revocations (passes of other
     states are checked against revocations this node has heard of), audited."""
     if not principal.can(Permission.PASSES_VERIFY):
@@ -66,11 +80,14 @@ def verify(
     revoked |= _received_revocations(session, now)
     verdict = verify_pass(text, signer=signer_lookup(trust), revoked=revoked, now=now, post=post)
     audit.record(
-        session, principal, "pass.verified", record_type="diplomatic_pass",
+        session,
+        principal,
+        "pass.verified",
+        record_type="diplomatic_pass",
         record_id=verdict.claims.pass_id if verdict.claims else "",
         outcome="ok" if verdict.ok else "refused",
         details={"reason": verdict.reason.value, "airport": post.airport, "zone": post.zone},
-    )  # fmt: skip
+    )
     return result_of(verdict)
 
 
@@ -118,17 +135,32 @@ def record_scans(
             scan.scanned_at = scan.scanned_at.replace(tzinfo=dt.UTC)
         session.add(
             PassScan(
-                id=scan.id, device_id=scan.device_id, pass_id=scan.pass_id,
-                scanned_at=scan.scanned_at, airport=scan.airport, zone=scan.zone,
-                verdict=scan.verdict, holder=scan.holder, officer=principal.username,
+                id=scan.id,
+                device_id=scan.device_id,
+                pass_id=scan.pass_id,
+                scanned_at=scan.scanned_at,
+                airport=scan.airport,
+                zone=scan.zone,
+                verdict=scan.verdict,
+                holder=scan.holder,
+                officer=principal.username,
                 received_at=now,
-            )  # fmt: skip
+            )
         )
         audit.record(
-            session, principal, "pass.scanned", record_type="diplomatic_pass",
-            record_id=scan.pass_id or "", outcome="ok" if scan.verdict == "valid" else "refused",
-            details={"device": scan.device_id, "verdict": scan.verdict, "airport": scan.airport,
-                     "zone": scan.zone, "at": iso(scan.scanned_at)},
-        )  # fmt: skip
+            session,
+            principal,
+            "pass.scanned",
+            record_type="diplomatic_pass",
+            record_id=scan.pass_id or "",
+            outcome="ok" if scan.verdict == "valid" else "refused",
+            details={
+                "device": scan.device_id,
+                "verdict": scan.verdict,
+                "airport": scan.airport,
+                "zone": scan.zone,
+                "at": iso(scan.scanned_at),
+            },
+        )
     session.flush()
     return len(fresh)

@@ -35,16 +35,25 @@ def _messages(page: PageDep) -> dict[str, Any]:
             "wrong-airport": g("Refused: the pass is for another airport"),
             "wrong-zone": g("Refused: the pass is for another zone"),
         },
-        "zones": {"departures": g("Departures"), "arrivals": g("Arrivals"),
-                  "transit": g("Transit hall")},  # fmt: skip
-        "holder": g("Holder"), "mrz": g("MRZ"), "accreditation": g("Accreditation card"),
-        "where": g("Airport and zones"), "valid": g("Valid"), "purpose": g("Purpose"),
-        "issuer": g("Issued by"), "online": g("Online"), "offline": g("Offline"),
+        "zones": {
+            "departures": g("Departures"),
+            "arrivals": g("Arrivals"),
+            "transit": g("Transit hall"),
+        },
+        "holder": g("Holder"),
+        "mrz": g("MRZ"),
+        "accreditation": g("Accreditation card"),
+        "where": g("Airport and zones"),
+        "valid": g("Valid"),
+        "purpose": g("Purpose"),
+        "issuer": g("Issued by"),
+        "online": g("Online"),
+        "offline": g("Offline"),
         "no_list": g("No revocation list yet: connect once to download it."),
         "list_age": g("Revocation list is %(hours)s hours old."),
         "pending": g("Scans waiting to be sent: %(count)s"),
         "no_camera": g("The camera cannot be used:"),
-    }  # fmt: skip
+    }
 
 
 @router.get("/verify")

@@ -29,9 +29,15 @@ router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=500)]
 
 
-def _requests_page(page: PageDep, session: SessionDep, settings: SettingsDep,
-                   principal: Principal, errors: FormErrors | None = None,
-                   values: dict[str, str] | None = None, status: int = 200) -> Response:  # fmt: skip
+def _requests_page(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     found = service.list_requests(session, principal, node_state=settings.state)
     issued = {r.id: passes.passes_of(session, r.id) for r in found}
     images = {
@@ -45,43 +51,71 @@ def _requests_page(page: PageDep, session: SessionDep, settings: SettingsDep,
         else []
     )
     return page.render(
-        "diplomacy/requests.html", requests=found, passes=issued, images=images, now=utcnow(),
-        accreditations=mine, airports=AIRPORTS, zones=ZONES, errors=errors or FormErrors(),
-        values=values or {}, status_code=status,
-    )  # fmt: skip
+        "diplomacy/requests.html",
+        requests=found,
+        passes=issued,
+        images=images,
+        now=utcnow(),
+        accreditations=mine,
+        airports=AIRPORTS,
+        zones=ZONES,
+        errors=errors or FormErrors(),
+        values=values or {},
+        status_code=status,
+    )
 
 
 @router.get("/airport-access")
 def requests_page(
-    page: PageDep, session: SessionDep, settings: SettingsDep,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
-) -> Response:  # fmt: skip
+) -> Response:
     return _requests_page(page, session, settings, principal)
 
 
 @router.post("/airport-access", dependencies=[Depends(csrf_protect)])
 def request_submit(
-    page: PageDep, session: SessionDep, settings: SettingsDep,
-    accreditation_id: Text = "", airport: Text = "", terminal: Text = "",
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    accreditation_id: Text = "",
+    airport: Text = "",
+    terminal: Text = "",
     zone: Annotated[list[str] | None, Form(max_length=3)] = None,
-    window_start: Text = "", window_end: Text = "", purpose: Text = "",
+    window_start: Text = "",
+    window_end: Text = "",
+    purpose: Text = "",
     principal: Principal = policy(Permission.AIRPORT_ACCESS_REQUEST),
-) -> Response:  # fmt: skip
-    values = {"airport": airport, "terminal": terminal, "purpose": purpose,
-              "window_start": window_start, "window_end": window_end}  # fmt: skip
+) -> Response:
+    values = {
+        "airport": airport,
+        "terminal": terminal,
+        "purpose": purpose,
+        "window_start": window_start,
+        "window_end": window_end,
+    }
     errors = FormErrors()
     try:
         data = AccessRequestCreate(
             accreditation_id=uuid.UUID(accreditation_id) if accreditation_id else uuid.UUID(int=0),
-            airport=airport.strip().upper(), terminal=terminal.strip().upper(),
-            zones=zone or [],  # type: ignore[arg-type]
-            window_start=_utc(window_start), window_end=_utc(window_end), purpose=purpose,
-        )  # fmt: skip
+            airport=airport.strip().upper(),
+            terminal=terminal.strip().upper(),
+            zones=zone or [],
+            window_start=_utc(window_start),
+            window_end=_utc(window_end),
+            purpose=purpose,
+        )
         with session.begin_nested():
             service.create_request(
-                session, principal, data, node_state=settings.state, now=utcnow(),
+                session,
+                principal,
+                data,
+                node_state=settings.state,
+                now=utcnow(),
                 decision_hours=settings.diplomacy_decision_hours,
-            )  # fmt: skip
+            )
     except (ValidationError, ValueError):
         errors["_"] = page.gettext("Check the fields: every one is required.")
     except KervanError as exc:
@@ -98,28 +132,45 @@ def _utc(value: str) -> dt.datetime:
 
 @router.post("/airport-access/{id}/decision", dependencies=[Depends(csrf_protect)])
 def decide(
-    id: uuid.UUID, page: PageDep, session: SessionDep, settings: SettingsDep,
-    action: Text = "", conditions: Text = "", reason: Text = "",
+    id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    action: Text = "",
+    conditions: Text = "",
+    reason: Text = "",
     principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> Response:  # fmt: skip
+) -> Response:
     errors = FormErrors()
     try:
         with session.begin_nested():
             if action == "grant":
                 service.grant(
-                    session, principal, id, conditions.strip(), node_state=settings.state,
-                    signing=load_signing_key(settings), now=utcnow(),
-                )  # fmt: skip
+                    session,
+                    principal,
+                    id,
+                    conditions.strip(),
+                    node_state=settings.state,
+                    signing=load_signing_key(settings),
+                    now=utcnow(),
+                )
             elif len(reason.strip()) < 3:
                 errors["_"] = page.gettext("Give the reason (at least %(min)s characters).", min=3)
             elif action == "refuse":
-                service.refuse(session, principal, id, reason.strip(), node_state=settings.state,
-                               now=utcnow())  # fmt: skip
+                service.refuse(
+                    session, principal, id, reason.strip(), node_state=settings.state, now=utcnow()
+                )
             else:
                 for issued in passes.passes_of(session, id):
                     if issued.revoked_at is None:
-                        passes.revoke_pass(session, principal, issued.id, reason.strip(),
-                                           node_state=settings.state, now=utcnow())  # fmt: skip
+                        passes.revoke_pass(
+                            session,
+                            principal,
+                            issued.id,
+                            reason.strip(),
+                            node_state=settings.state,
+                            now=utcnow(),
+                        )
     except KervanError as exc:
         errors.from_error(page.translator, exc)
     if errors:
@@ -129,45 +180,77 @@ def decide(
 
 @router.get("/accreditations")
 def accreditations_page(
-    page: PageDep, session: SessionDep,
+    page: PageDep,
+    session: SessionDep,
     principal: Principal = policy(Permission.ACCREDITATIONS_READ),
-) -> Response:  # fmt: skip
+) -> Response:
     found = accreditations.list_accreditations(session, principal)
-    return page.render("diplomacy/accreditations.html", accreditations=found, errors=FormErrors(),
-                       values={})  # fmt: skip
+    return page.render(
+        "diplomacy/accreditations.html", accreditations=found, errors=FormErrors(), values={}
+    )
 
 
 @router.post("/accreditations", dependencies=[Depends(csrf_protect)])
 def accreditation_submit(
-    page: PageDep, session: SessionDep, settings: SettingsDep,
-    home_state: Text = "", card_number: Text = "", primary_identifier: Text = "",
-    secondary_identifier: Text = "", name_as_written: Text = "", mission: Text = "",
-    function: Text = "", valid_from: Text = "", valid_until: Text = "",
-    withdraw: Text = "", reason: Text = "",
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    home_state: Text = "",
+    card_number: Text = "",
+    primary_identifier: Text = "",
+    secondary_identifier: Text = "",
+    name_as_written: Text = "",
+    mission: Text = "",
+    function: Text = "",
+    valid_from: Text = "",
+    valid_until: Text = "",
+    withdraw: Text = "",
+    reason: Text = "",
     principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
-) -> Response:  # fmt: skip
-    values = {"home_state": home_state, "card_number": card_number, "mission": mission,
-              "primary_identifier": primary_identifier, "function": function,
-              "secondary_identifier": secondary_identifier, "name_as_written": name_as_written,
-              "valid_from": valid_from, "valid_until": valid_until}  # fmt: skip
+) -> Response:
+    values = {
+        "home_state": home_state,
+        "card_number": card_number,
+        "mission": mission,
+        "primary_identifier": primary_identifier,
+        "function": function,
+        "secondary_identifier": secondary_identifier,
+        "name_as_written": name_as_written,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
     errors = FormErrors()
     try:
         with session.begin_nested():
             if withdraw:
-                accreditations.withdraw(session, principal, uuid.UUID(withdraw), reason.strip()
-                                        or "withdrawn", now=utcnow())  # fmt: skip
+                accreditations.withdraw(
+                    session,
+                    principal,
+                    uuid.UUID(withdraw),
+                    reason.strip() or "withdrawn",
+                    now=utcnow(),
+                )
             else:
                 data = AccreditationCreate.model_validate(
-                    {k: v.strip().upper() if k in ("home_state", "card_number") else v
-                     for k, v in values.items()})  # fmt: skip
-                accreditations.add_accreditation(session, principal, data,
-                                                 node_state=settings.state, now=utcnow())  # fmt: skip
+                    {
+                        k: v.strip().upper() if k in ("home_state", "card_number") else v
+                        for k, v in values.items()
+                    }
+                )
+                accreditations.add_accreditation(
+                    session, principal, data, node_state=settings.state, now=utcnow()
+                )
     except (ValidationError, ValueError):
         errors["_"] = page.gettext("Check the fields: every one is required.")
     except KervanError as exc:
         errors.from_error(page.translator, exc)
     if errors:
         found = accreditations.list_accreditations(session, principal)
-        return page.render("diplomacy/accreditations.html", accreditations=found, errors=errors,
-                           values=values, status_code=422)  # fmt: skip
+        return page.render(
+            "diplomacy/accreditations.html",
+            accreditations=found,
+            errors=errors,
+            values=values,
+            status_code=422,
+        )
     return RedirectResponse("/accreditations", status_code=303)
