@@ -23,6 +23,8 @@ TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 
 def _messages(page: PageDep) -> dict[str, Any]:
     g = page.gettext
+    # Templates for the script, which fills in %(hours)s and %(count)s itself.
+    raw = page.translator.translations.gettext
     return {
         "reasons": {
             "valid": g("Valid: let the holder in"),
@@ -50,8 +52,8 @@ def _messages(page: PageDep) -> dict[str, Any]:
         "online": g("Online"),
         "offline": g("Offline"),
         "no_list": g("No revocation list yet: connect once to download it."),
-        "list_age": g("Revocation list is %(hours)s hours old."),
-        "pending": g("Scans waiting to be sent: %(count)s"),
+        "list_age": raw("Revocation list is %(hours)s hours old."),
+        "pending": raw("Scans waiting to be sent: %(count)s"),
         "no_camera": g("The camera cannot be used:"),
     }
 
