@@ -37,7 +37,7 @@ LABELS = (
     ("airport", N_("Airport and zones")),
     ("window", N_("Valid")),
     ("purpose", N_("Purpose")),
-    ("issuer", N_("Issued by")),
+    ("issuer", N_("Issuing state and pass number")),
 )
 NOTICE = N_("Show this code to the officer at the hall door together with your diplomatic card.")
 

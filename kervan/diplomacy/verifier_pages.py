@@ -22,39 +22,40 @@ TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 
 
 def _messages(page: PageDep) -> dict[str, Any]:
-    g = page.gettext
-    # Templates for the script, which fills in %(hours)s and %(count)s itself.
-    raw = page.translator.translations.gettext
+    # Two templates go to the script unformatted: it fills in %(hours)s and %(count)s.
+    translations = page.translator.translations
     return {
         "reasons": {
-            "valid": g("Valid: let the holder in"),
-            "malformed": g("Not a pass"),
-            "unknown-signer": g("Refused: unknown signer"),
-            "bad-signature": g("Refused: the signature is not valid (forged or altered)"),
-            "revoked": g("Refused: the pass was revoked"),
-            "not-yet-valid": g("Refused: the pass is not valid yet"),
-            "expired": g("Refused: the pass has expired"),
-            "wrong-airport": g("Refused: the pass is for another airport"),
-            "wrong-zone": g("Refused: the pass is for another zone"),
+            "valid": page.gettext("Valid: let the holder in"),
+            "malformed": page.gettext("Not a pass"),
+            "unknown-signer": page.gettext("Refused: unknown signer"),
+            "bad-signature": page.gettext(
+                "Refused: the signature is not valid (forged or altered)"
+            ),
+            "revoked": page.gettext("Refused: the pass was revoked"),
+            "not-yet-valid": page.gettext("Refused: the pass is not valid yet"),
+            "expired": page.gettext("Refused: the pass has expired"),
+            "wrong-airport": page.gettext("Refused: the pass is for another airport"),
+            "wrong-zone": page.gettext("Refused: the pass is for another zone"),
         },
         "zones": {
-            "departures": g("Departures"),
-            "arrivals": g("Arrivals"),
-            "transit": g("Transit hall"),
+            "departures": page.gettext("Departures"),
+            "arrivals": page.gettext("Arrivals"),
+            "transit": page.gettext("Transit hall"),
         },
-        "holder": g("Holder"),
-        "mrz": g("MRZ"),
-        "accreditation": g("Accreditation card"),
-        "where": g("Airport and zones"),
-        "valid": g("Valid"),
-        "purpose": g("Purpose"),
-        "issuer": g("Issued by"),
-        "online": g("Online"),
-        "offline": g("Offline"),
-        "no_list": g("No revocation list yet: connect once to download it."),
-        "list_age": raw("Revocation list is %(hours)s hours old."),
-        "pending": raw("Scans waiting to be sent: %(count)s"),
-        "no_camera": g("The camera cannot be used:"),
+        "holder": page.gettext("Holder"),
+        "mrz": page.gettext("MRZ"),
+        "accreditation": page.gettext("Accreditation card"),
+        "where": page.gettext("Airport and zones"),
+        "valid": page.gettext("Valid"),
+        "purpose": page.gettext("Purpose"),
+        "issuer": page.gettext("Issuing state and pass number"),
+        "online": page.gettext("Online"),
+        "offline": page.gettext("Offline"),
+        "no_list": page.gettext("No revocation list yet: connect once to download it."),
+        "list_age": translations.gettext("Revocation list is %(hours)s hours old."),
+        "pending": translations.gettext("Scans waiting to be sent: %(count)s"),
+        "no_camera": page.gettext("The camera cannot be used:"),
     }
 
 

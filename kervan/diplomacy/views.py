@@ -21,11 +21,18 @@ from kervan.diplomacy.schemas import AccessRequestCreate, AccreditationCreate
 from kervan.errors import KervanError
 from kervan.exchange.keys import load_signing_key
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
 from kervan.web.templating import PageDep
 
 router = APIRouter(include_in_schema=False)
+STATUS_LABELS = {
+    "requested": N_("Awaiting decision"),
+    "granted": N_("Granted"),
+    "refused": N_("Refused"),
+    "revoked": N_("Revoked"),
+}
 Text = Annotated[str, Form(max_length=500)]
 
 
@@ -57,6 +64,7 @@ def _requests_page(
         images=images,
         now=utcnow(),
         accreditations=mine,
+        status_labels=STATUS_LABELS,
         airports=AIRPORTS,
         zones=ZONES,
         errors=errors or FormErrors(),
