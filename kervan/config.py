@@ -88,7 +88,9 @@ class Settings(BaseSettings):
         24, ge=1, le=720, description="Hours the airport authority has to decide an access request"
     )
     diplomacy_revocations_max_age_hours: int = Field(
-        12, ge=1, le=720,
+        12,
+        ge=1,
+        le=720,
         description="The verifier page warns when its revocation list is older than this",
     )
 

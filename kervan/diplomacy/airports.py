@@ -29,4 +29,5 @@ def controlling_state(iata: str) -> str | None:
 
 
 def airports_of(state: str) -> list[str]:
-    return sorted(code for code, (owner, _) in AIRPORTS.items() if owner == state)
+    """A state's airports, its main hub first (the order of ``AIRPORTS``)."""
+    return [code for code, (owner, _) in AIRPORTS.items() if owner == state]

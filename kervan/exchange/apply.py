@@ -40,6 +40,7 @@ _handlers: dict[str, Handler] = {}
 def on_envelope(type_name: str, handler: Handler) -> None:
     _handlers[type_name] = handler
 
+
 # (issuing or host state, reference or violation id) → the newest envelope and its values.
 Newest = dict[tuple[str, Any], tuple[Envelope, dict[str, Any]]]
 

@@ -64,11 +64,13 @@ def line(uzb: FastAPI, tur: FastAPI) -> Iterator[Loopback]:
 
 def workers(uzb: FastAPI, tur: FastAPI, fed: tuple, line: Loopback) -> tuple[Worker, Worker]:
     return (
-        Worker(uzb.state.settings, uzb.state.session_factory, fed[1]["UZB"], line,
-               jitter=lambda: 0.0),
-        Worker(tur.state.settings, tur.state.session_factory, fed[1]["TUR"], line,
-               jitter=lambda: 0.0),
-    )  # fmt: skip
+        Worker(
+            uzb.state.settings, uzb.state.session_factory, fed[1]["UZB"], line, jitter=lambda: 0.0
+        ),
+        Worker(
+            tur.state.settings, tur.state.session_factory, fed[1]["TUR"], line, jitter=lambda: 0.0
+        ),
+    )
 
 
 def _granted_pass(uzb: FastAPI, tur: FastAPI, fed: tuple, line: Loopback) -> dict:
@@ -95,8 +97,13 @@ def _granted_pass(uzb: FastAPI, tur: FastAPI, fed: tuple, line: Loopback) -> dic
     at_uzb = consul.get(f"/api/v1/airport-access/{request_id}").json()
     assert at_uzb["status"] == "granted" and at_uzb["conditions"] == "escorted by staff"
     assert at_uzb["passes"][0]["text"] == granted.json()["passes"][0]["text"]
-    return {"consul": consul, "authority": authority, "request_id": request_id,
-            "pass": at_uzb["passes"][0], "workers": (from_uzb, from_tur)}  # fmt: skip
+    return {
+        "consul": consul,
+        "authority": authority,
+        "request_id": request_id,
+        "pass": at_uzb["passes"][0],
+        "workers": (from_uzb, from_tur),
+    }
 
 
 def test_request_crosses_to_tur_is_granted_and_the_pass_comes_back(
@@ -108,15 +115,22 @@ def test_request_crosses_to_tur_is_granted_and_the_pass_comes_back(
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     pdf = flow["consul"].get(f"/api/v1/passes/{issued['id']}/pass.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    checked = flow["authority"].post(
-        "/api/v1/passes/verify", json={"text": issued["text"], "airport": "IST", "zone": "transit"}
-    ).json()
+    checked = (
+        flow["authority"]
+        .post(
+            "/api/v1/passes/verify",
+            json={"text": issued["text"], "airport": "IST", "zone": "transit"},
+        )
+        .json()
+    )
     assert checked["valid"] is True, checked
     assert checked["holder_native"] == "Алимов Бобур Рустамович"
     assert checked["holder_mrz"] == "ALIMOV<<BOBUR<RUSTAMOVICH"
-    wrong = flow["authority"].post(
-        "/api/v1/passes/verify", json={"text": issued["text"], "airport": "SAW"}
-    ).json()
+    wrong = (
+        flow["authority"]
+        .post("/api/v1/passes/verify", json={"text": issued["text"], "airport": "SAW"})
+        .json()
+    )
     assert (wrong["valid"], wrong["reason"]) == (False, "wrong-airport")
     with tur.state.session_factory() as session:
         verified = session.scalars(
@@ -225,8 +239,12 @@ def test_hostile_input_gets_problems_not_errors(
     assert (garbage["valid"], garbage["reason"]) == (False, "malformed")
     nested = authority.post("/api/v1/passes/verify", json={"text": [[[["deep"]]]]})
     assert nested.status_code == 422
-    scan = {"id": str(uuid.uuid4()), "device_id": "d1", "scanned_at": "2026-12-03T10:00:00Z",
-            "verdict": "valid"}  # fmt: skip
+    scan = {
+        "id": str(uuid.uuid4()),
+        "device_id": "d1",
+        "scanned_at": "2026-12-03T10:00:00Z",
+        "verdict": "valid",
+    }
     flood = authority.post("/api/v1/passes/scans", json={"scans": [scan] * 501})
     assert flood.status_code == 422
     sent = authority.post("/api/v1/passes/scans", json={"scans": [scan, scan]})
@@ -234,7 +252,10 @@ def test_hostile_input_gets_problems_not_errors(
     again = authority.post("/api/v1/passes/scans", json={"scans": [scan]})
     assert again.json() == {"received": 1, "new": 0}
     officer = token_client(uzb, Role.MIGRATION_OFFICER, "UZB")
-    csv = "home_state,card_number,primary_identifier,secondary_identifier,mission,function,valid_from,valid_until\n"
+    csv = (
+        "home_state,card_number,primary_identifier,secondary_identifier,mission,function,"
+        "valid_from,valid_until\n"
+    )
     csv += "UZB,C-1,ALIMOV,BOBUR,Consulate,consul,2026-01-01,2027-01-01\n"
     csv += "UZB,bad card!,ALIMOV,BOBUR,Consulate,consul,2026-01-01,2027-01-01\n"
     csv += "UZB,C-3,ALIMOV,BOBUR,Consulate,consul,2027-01-01,2026-01-01\n"

@@ -37,8 +37,11 @@ def test_a_pass_decodes_and_verifies_with_independent_libraries() -> None:
     body = cbor2.loads(payload)
     assert uuid.UUID(bytes=body[2]) == claims().pass_id
     assert (body[3], body[4], body[5], body[6]) == (
-        "TUR", "UZB", "ALIMOV<<BOBUR<RUSTAMOVICH", "Алимов Бобур Рустамович",
-    )  # fmt: skip
+        "TUR",
+        "UZB",
+        "ALIMOV<<BOBUR<RUSTAMOVICH",
+        "Алимов Бобур Рустамович",
+    )
     assert body[8] == ["IST"] and body[9] == [3, 1] and body[10] == "T1"
     assert body[12] - body[11] == 48 * 3600
 
@@ -47,9 +50,20 @@ def test_our_reader_opens_what_an_independent_writer_signed() -> None:
     private, _ = signer()
     protected = cbor2.dumps({1: -8, 4: KID.encode()})
     payload = cbor2.dumps(
-        {1: 1, 2: uuid.uuid4().bytes, 3: "TUR", 4: "KAZ", 5: "NURLANOV<<ASAN", 7: "C-1",
-         8: ["SAW"], 9: [2], 11: 1_800_000_000, 12: 1_800_086_400, 13: "meet a flight",
-         14: 1_799_990_000}  # fmt: skip
+        {
+            1: 1,
+            2: uuid.uuid4().bytes,
+            3: "TUR",
+            4: "KAZ",
+            5: "NURLANOV<<ASAN",
+            7: "C-1",
+            8: ["SAW"],
+            9: [2],
+            11: 1_800_000_000,
+            12: 1_800_086_400,
+            13: "meet a flight",
+            14: 1_799_990_000,
+        }
     )
     signature = private.sign(cbor2.dumps(["Signature1", protected, b"", payload]))
     message = cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, signature]))
