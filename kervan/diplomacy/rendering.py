@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import segno
-from fpdf import FPDF
+from fpdf import FPDF, XPos, YPos
 
 from kervan.diplomacy.codec import PassClaims
 from kervan.web.i18n import Translator
@@ -88,7 +89,8 @@ def pass_pdf(text: str, claims: PassClaims, font: Path = DEFAULT_FONT) -> bytes:
     pdf.add_font("pass", fname=str(font))
     translators = [Translator(code) for code in languages_for(claims)]
     pdf.set_font("pass", size=7.5)
-    line = {"new_x": "LMARGIN", "new_y": "NEXT"}  # each cell starts a new line at the margin
+    # Each cell starts a new line at the left margin.
+    line: dict[str, Any] = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
     pdf.multi_cell(0, 3.4, "\n".join(t.gettext(TITLE) for t in translators), align="C", **line)
     pdf.image(io.BytesIO(qr_png(text, scale=4)), x=(105 - 62) / 2, w=62)
     pdf.set_x(pdf.l_margin)
