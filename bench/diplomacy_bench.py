@@ -194,8 +194,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         "Payload and QR code per field set (error correction M; the limit is version 15):",
         "",
-        "| field set | purpose kept | CBOR claims | signed and compressed (COSE) | QR text | QR version "
-        "| same claims as JWS | JWS QR version |",
+        "| field set | purpose kept | CBOR claims | signed and compressed (COSE) | QR text "
+        "| QR version | same claims as JWS | JWS QR version |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for s in r["sizes"]:

@@ -109,7 +109,8 @@ def write_y4m(text: str, path: Path, frames: int = 20) -> Path:
     side = min(height - 20, code.width)
     frame = Image.new("L", (width, height), 255)
     frame.paste(
-        code.resize((side, side), Image.NEAREST), ((width - side) // 2, (height - side) // 2)
+        code.resize((side, side), Image.Resampling.NEAREST),
+        ((width - side) // 2, (height - side) // 2),
     )
     luma = frame.tobytes()
     chroma = bytes([128]) * (width // 2 * height // 2)
