@@ -26,7 +26,8 @@ MAX_IMPORT_ROWS = 5000
 SIGNED_LIST_TYP = "kervan-accreditations+jws"
 
 
-def _require(principal: Principal, permission: Permission) -> None:
+def require(principal: Principal, permission: Permission) -> None:
+    """Services check the permission again: a route that forgot its policy still cannot act."""
     if not principal.can(permission):
         raise Forbidden(f"the role {principal.role.value} may not {permission.value}")
 
@@ -42,7 +43,7 @@ def scoped(principal: Principal) -> Select[tuple[Accreditation]]:
 def list_accreditations(
     session: Session, principal: Principal, *, limit: int = 200
 ) -> list[Accreditation]:
-    _require(principal, Permission.ACCREDITATIONS_READ)
+    require(principal, Permission.ACCREDITATIONS_READ)
     query = scoped(principal).order_by(Accreditation.home_state, Accreditation.primary_identifier)
     found = list(session.scalars(query.limit(limit)))
     audit.record(
@@ -111,7 +112,7 @@ def add_accreditation(
     now: dt.datetime,
     source: AccreditationSource = AccreditationSource.UI,
 ) -> Accreditation:
-    _require(principal, Permission.ACCREDITATIONS_MANAGE)
+    require(principal, Permission.ACCREDITATIONS_MANAGE)
     found = upsert(
         session, data, accredited_in=data.accredited_in or node_state, source=source, now=now
     )
@@ -129,7 +130,7 @@ def add_accreditation(
 def withdraw(
     session: Session, principal: Principal, id: uuid.UUID, reason: str, *, now: dt.datetime
 ) -> Accreditation:
-    _require(principal, Permission.ACCREDITATIONS_MANAGE)
+    require(principal, Permission.ACCREDITATIONS_MANAGE)
     found = get_accreditation(session, principal, id)
     if found.withdrawn_at is not None:
         raise Conflict(f"accreditation {found.card_number} is already withdrawn")
@@ -158,7 +159,7 @@ def import_rows(
     source: AccreditationSource = AccreditationSource.IMPORT,
 ) -> int:
     """All rows or none: every bad row is reported with its number (the header is row 1)."""
-    _require(principal, Permission.ACCREDITATIONS_MANAGE)
+    require(principal, Permission.ACCREDITATIONS_MANAGE)
     valid: list[AccreditationCreate] = []
     problems: list[str] = []
     for number, row in enumerate(rows, start=2):

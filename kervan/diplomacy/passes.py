@@ -16,10 +16,11 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.ids import uuid7
 from kervan.diplomacy import messages
+from kervan.diplomacy.accreditations import require
 from kervan.diplomacy.codec import PassClaims, sign_pass
 from kervan.diplomacy.models import AccessRequest, Accreditation, DiplomaticPass, RequestStatus
 from kervan.diplomacy.rendering import MAX_QR_VERSION, qr_version
-from kervan.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kervan.errors import Conflict, InvalidInput, NotFound
 from kervan.exchange import compact
 from kervan.exchange.envelopes import iso
 from kervan.identity.translit import mrz_components
@@ -78,6 +79,19 @@ def fitted_text(claims: PassClaims, signing: Any) -> tuple[PassClaims, str]:
     raise InvalidInput("the pass does not fit a QR code of version 15; shorten the names")
 
 
+def pass_record(claims: PassClaims, request_id: uuid.UUID, kid: str, text: str) -> DiplomaticPass:
+    return DiplomaticPass(
+        id=claims.pass_id,
+        request_id=request_id,
+        issuing_state=claims.issuing_state,
+        kid=kid,
+        text=text,
+        issued_at=claims.issued_at,
+        valid_from=claims.valid_from,
+        valid_until=claims.valid_until,
+    )
+
+
 def issue_pass(
     session: Session,
     principal: Principal,
@@ -96,16 +110,7 @@ def issue_pass(
         now.replace(microsecond=0),
     )
     claims, text = fitted_text(claims, signing)
-    issued = DiplomaticPass(
-        id=claims.pass_id,
-        request_id=request.id,
-        issuing_state=claims.issuing_state,
-        kid=signing.kid,
-        text=text,
-        issued_at=claims.issued_at,
-        valid_from=claims.valid_from,
-        valid_until=claims.valid_until,
-    )
+    issued = pass_record(claims, request.id, signing.kid, text)
     session.add(issued)
     session.flush()
     audit.record(
@@ -128,8 +133,7 @@ def revoke_pass(
     node_state: str,
     now: dt.datetime,
 ) -> DiplomaticPass:
-    if not principal.can(Permission.AIRPORT_ACCESS_DECIDE):
-        raise Forbidden(f"the role {principal.role.value} may not revoke passes")
+    require(principal, Permission.AIRPORT_ACCESS_DECIDE)
     found = session.get(DiplomaticPass, pass_id)
     if found is None or found.issuing_state != node_state:
         raise NotFound(f"no pass {pass_id} issued by this node")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from kervan.db.ids import uuid7
 from kervan.diplomacy.codec import PassClaims, sign_pass
 from kervan.diplomacy.models import AccessRequest, DiplomaticPass, RequestStatus
-from kervan.diplomacy.passes import pass_claims
+from kervan.diplomacy.passes import pass_claims, pass_record
 
 KINDS = ("valid", "revoked", "expired", "not-yet-valid", "wrong-airport", "forged")
 
@@ -55,18 +55,7 @@ def issue(
     text = sign_pass(claims, signing.kid, key or signing.private_key)
     session.add(request)
     session.flush()
-    session.add(
-        DiplomaticPass(
-            id=claims.pass_id,
-            request_id=request.id,
-            issuing_state=request.controlling_state,
-            kid=signing.kid,
-            text=text,
-            issued_at=claims.issued_at,
-            valid_from=claims.valid_from,
-            valid_until=claims.valid_until,
-        )
-    )
+    session.add(pass_record(claims, request.id, signing.kid, text))
     session.flush()
     return claims, text
 

@@ -14,18 +14,13 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.db.ids import uuid7
 from kervan.diplomacy import messages
-from kervan.diplomacy.accreditations import get_accreditation
+from kervan.diplomacy.accreditations import get_accreditation, require
 from kervan.diplomacy.airports import controlling_state
 from kervan.diplomacy.models import AccessRequest, AirportAssignment, RequestStatus
 from kervan.diplomacy.schemas import AccessRequestCreate
-from kervan.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kervan.errors import Conflict, InvalidInput, NotFound
 
 MAX_WINDOW = dt.timedelta(days=31)
-
-
-def _require(principal: Principal, permission: Permission) -> None:
-    if not principal.can(permission):
-        raise Forbidden(f"the role {principal.role.value} may not {permission.value}")
 
 
 def assigned_airports(session: Session, principal: Principal) -> list[str]:
@@ -54,7 +49,7 @@ def scoped(session: Session, principal: Principal, node_state: str) -> Select[tu
 def list_requests(
     session: Session, principal: Principal, *, node_state: str, limit: int = 200
 ) -> list[AccessRequest]:
-    _require(principal, Permission.AIRPORT_ACCESS_READ)
+    require(principal, Permission.AIRPORT_ACCESS_READ)
     query = scoped(session, principal, node_state).order_by(AccessRequest.id.desc()).limit(limit)
     found = list(session.scalars(query))
     audit.record(
@@ -70,7 +65,7 @@ def list_requests(
 def get_request(
     session: Session, principal: Principal, id: uuid.UUID, *, node_state: str
 ) -> AccessRequest:
-    _require(principal, Permission.AIRPORT_ACCESS_READ)
+    require(principal, Permission.AIRPORT_ACCESS_READ)
     found = session.scalar(scoped(session, principal, node_state).where(AccessRequest.id == id))
     if found is None:
         audit.record_on_failure(
@@ -101,7 +96,7 @@ def create_request(
     now: dt.datetime,
     decision_hours: int,
 ) -> AccessRequest:
-    _require(principal, Permission.AIRPORT_ACCESS_REQUEST)
+    require(principal, Permission.AIRPORT_ACCESS_REQUEST)
     accreditation = get_accreditation(session, principal, data.accreditation_id)
     airport_state = controlling_state(data.airport)
     if airport_state is None:
@@ -171,7 +166,7 @@ def _check_accreditation(accreditation: object, start: dt.datetime) -> None:
 def _decidable(
     session: Session, principal: Principal, id: uuid.UUID, node_state: str
 ) -> AccessRequest:
-    _require(principal, Permission.AIRPORT_ACCESS_DECIDE)
+    require(principal, Permission.AIRPORT_ACCESS_DECIDE)
     request = get_request(session, principal, id, node_state=node_state)
     if request.status is not RequestStatus.REQUESTED:
         raise Conflict(f"the request is already {request.status.value}")

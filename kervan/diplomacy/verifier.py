@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
+from kervan.diplomacy.accreditations import require
 from kervan.diplomacy.models import PassScan
 from kervan.diplomacy.passes import revoked_ids
 from kervan.diplomacy.schemas import ScanIn, VerifyResult
 from kervan.diplomacy.verification import Post, SignerKey, Verdict, verify_pass
-from kervan.errors import Forbidden
 from kervan.exchange.envelopes import iso
 from kervan.exchange.keys import public_jwk
 from kervan.exchange.trust import TrustList
@@ -74,8 +74,7 @@ def verify(
 ) -> VerifyResult:
     """Check a pass against the trust list and this node's revocations (passes of other
     states are checked against revocations this node has heard of), audited."""
-    if not principal.can(Permission.PASSES_VERIFY):
-        raise Forbidden(f"the role {principal.role.value} may not {Permission.PASSES_VERIFY.value}")
+    require(principal, Permission.PASSES_VERIFY)
     revoked = {uuid.UUID(i) for i in revoked_ids(session, node_state, now)}
     revoked |= _received_revocations(session, now)
     verdict = verify_pass(text, signer=signer_lookup(trust), revoked=revoked, now=now, post=post)
@@ -125,8 +124,7 @@ def record_scans(
     session: Session, principal: Principal, scans: list[ScanIn], *, now: dt.datetime
 ) -> int:
     """Keep the scans a verifier made offline (each once, by its device-made id), audited."""
-    if not principal.can(Permission.PASSES_VERIFY):
-        raise Forbidden(f"the role {principal.role.value} may not {Permission.PASSES_VERIFY.value}")
+    require(principal, Permission.PASSES_VERIFY)
     ids = [s.id for s in scans]
     known = set(session.scalars(select(PassScan.id).where(PassScan.id.in_(ids))))
     fresh = {s.id: s for s in scans if s.id not in known}

@@ -6,7 +6,6 @@ after a revocation TUR's signed revocation list names it and the check says revo
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,19 +14,9 @@ import pytest
 
 from kervan.exchange import compact
 from kervan.exchange.demo import STATES, DemoNode, NodeSession, prepare, start, stop, wait_ready
+from tests.integration.test_federation_demo import _free_ports
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 @pytest.fixture(scope="module")
