@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -196,6 +196,34 @@ def accreditations_page(
     return page.render(
         "diplomacy/accreditations.html", accreditations=found, errors=FormErrors(), values={}
     )
+
+
+@router.post("/accreditations/import", dependencies=[Depends(csrf_protect)])
+def accreditations_import(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+    principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
+) -> Response:
+    """A CSV file or a home state's signed list; every bad row is named by its number."""
+    from kervan.diplomacy.api import import_text, read_upload
+
+    errors = FormErrors()
+    try:
+        with session.begin_nested():
+            import_text(session, principal, read_upload(file), settings.state)
+    except KervanError as exc:
+        errors.from_error(page.translator, exc)
+        found = accreditations.list_accreditations(session, principal)
+        return page.render(
+            "diplomacy/accreditations.html",
+            accreditations=found,
+            errors=errors,
+            values={},
+            status_code=422,
+        )
+    return RedirectResponse("/accreditations", status_code=303)
 
 
 @router.post("/accreditations", dependencies=[Depends(csrf_protect)])

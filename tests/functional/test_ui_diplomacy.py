@@ -17,7 +17,7 @@ from kervan.config import Settings
 from kervan.db.base import utcnow
 from tests.functional.diplomacy_support import accreditation_body, assign
 from tests.functional.exchange_support import exchange_node, node_settings
-from tests.functional.ui_support import make_user, post_form, signed_in_client
+from tests.functional.ui_support import csrf_from, make_user, post_form, signed_in_client
 from tests.unit.exchange.support import federation
 
 
@@ -50,6 +50,18 @@ def test_accreditation_request_decision_and_pass_in_the_ui(app: FastAPI) -> None
     saved = post_form(officer, "/accreditations", "/accreditations", fields)
     assert saved.status_code == 303, saved.text
     assert "Алимов Бобур Рустамович" in officer.get("/accreditations").text
+    token = csrf_from(officer.get("/accreditations").text)
+    csv = "home_state,card_number\nUZB,C-9\n"
+    report = officer.post(
+        "/accreditations/import", data={"csrf_token": token}, files={"file": ("a.csv", csv)}
+    )
+    assert report.status_code == 422 and "row 2: primary_identifier" in report.text
+    huge = officer.post(
+        "/accreditations/import",
+        data={"csrf_token": token},
+        files={"file": ("a.csv", "x" * 2_000_001)},
+    )
+    assert huge.status_code == 422 and "larger than 2,000,000 bytes" in huge.text
 
     consul = signed_in_client(app, "consul.uzb")
     page = consul.get("/airport-access")
