@@ -16,7 +16,7 @@ from kervan.db.ids import uuid7
 from kervan.diplomacy import messages
 from kervan.diplomacy.accreditations import get_accreditation, require
 from kervan.diplomacy.airports import controlling_state
-from kervan.diplomacy.models import AccessRequest, AirportAssignment, RequestStatus
+from kervan.diplomacy.models import AccessRequest, Accreditation, AirportAssignment, RequestStatus
 from kervan.diplomacy.schemas import AccessRequestCreate
 from kervan.errors import Conflict, InvalidInput, NotFound
 
@@ -153,10 +153,7 @@ def _check_window(data: AccessRequestCreate, now: dt.datetime) -> None:
         raise InvalidInput(f"a window may last at most {MAX_WINDOW.days} days")
 
 
-def _check_accreditation(accreditation: object, start: dt.datetime) -> None:
-    from kervan.diplomacy.models import Accreditation
-
-    assert isinstance(accreditation, Accreditation)
+def _check_accreditation(accreditation: Accreditation, start: dt.datetime) -> None:
     if accreditation.withdrawn_at is not None:
         raise Conflict(f"accreditation {accreditation.card_number} was withdrawn")
     if accreditation.valid_until < start.date():
@@ -195,6 +192,14 @@ def grant(
     issued = issue_pass(session, principal, request, signing=signing, now=now)
     if request.origin_node != node_state:
         messages.send_granted(session, request, issued)
+    audit.record(
+        session,
+        principal,
+        "airport_access.granted",
+        record_type="airport_access_request",
+        record_id=request.id,
+        details={"pass_id": str(issued.id), "conditions": request.conditions},
+    )
     return request
 
 
