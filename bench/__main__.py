@@ -33,6 +33,7 @@ def main() -> int:
             server,
         ],
         ["bench.search_bench", "--persons", persons, "--server", server],
+        ["bench.diplomacy_bench", "--passes", "1000" if quick else "10000"],
     ]
     for module, *args in runs:
         print(f"== {module} {' '.join(args)}", flush=True)
