@@ -5,7 +5,7 @@ online, and a revocation made after the first sync shows red after the next."""
 
 from __future__ import annotations
 
-import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,27 +36,34 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifierNode]:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(node: VerifierNode, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("KERVAN_REQUIRE_BROWSER"):
-            pytest.fail(f"Chromium is not installed at {CHROMIUM}")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
+def camera_browser(
+    browser: Any, node: VerifierNode, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """A second Chromium from the session's Playwright (one per process), its camera a video
+    of the valid pass's QR code."""
     video = write_y4m(node.passes["valid"], tmp_path_factory.mktemp("camera") / "pass.y4m")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
-        yield browser
-        browser.close()
+    camera = browser.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    yield camera
+    camera.close()
+
+
+def _until(page: Any, predicate: str, seconds: float = 20.0) -> None:
+    """Poll ``predicate`` from Python: Playwright's own ``wait_for_function`` polls with
+    ``eval``, which the page's CSP (rightly) forbids."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {seconds} s: {predicate}")
+        time.sleep(0.1)
 
 
 def _installed_offline(browser: Any, node: VerifierNode) -> tuple[Any, Any, list[str]]:
@@ -73,7 +80,7 @@ def _installed_offline(browser: Any, node: VerifierNode) -> tuple[Any, Any, list
     page.goto("/verify")
     page.wait_for_selector("#verifier[data-installed='true'][data-synced='true']")
     page.reload()  # now under the service worker's control
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    _until(page, "() => navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     page.reload()  # from the cache: no network at all
     page.wait_for_selector("#verifier[data-ready='true']")
@@ -87,7 +94,7 @@ def _installed_offline(browser: Any, node: VerifierNode) -> tuple[Any, Any, list
 def _check(page: Any, text: str) -> tuple[str, str]:
     page.fill("#pass-text", text)
     page.get_by_role("button", name="Check", exact=True).click()
-    page.wait_for_function("() => !!document.querySelector('#result').dataset.reason")
+    _until(page, "() => !!document.querySelector('#result').dataset.reason")
     result = page.locator("#result")
     reason = result.get_attribute("data-reason")
     page.evaluate("() => { document.querySelector('#result').dataset.reason = ''; }")
@@ -144,7 +151,7 @@ def test_scans_wait_offline_and_a_revocation_shows_after_the_next_sync(
     assert _check(page, node.passes["valid"]) == ("valid", "valid")  # not synced yet
     context.set_offline(False)
     page.get_by_role("button", name="Update now").click()
-    page.wait_for_function("() => !document.querySelector('#pending').textContent.match(/[1-9]/)")
+    _until(page, "() => !document.querySelector('#pending').textContent.match(/[1-9]/)")
     context.set_offline(True)
     assert _check(page, node.passes["valid"]) == ("invalid", "revoked")
     with factory() as session:
