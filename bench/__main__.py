@@ -37,6 +37,7 @@ def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
         ("exchange", ["bench.exchange_bench", "--envelopes", envelopes, "--postgres", server]),
         ("cli", ["bench.cli_bench"]),
         ("signin", ["bench.signin_bench", "--attempts", "5" if quick else "15"]),
+        ("diplomacy", ["bench.diplomacy_bench", "--passes", "1000" if quick else "10000"]),
     ]
 
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("import", "search", "measures", "exchange", "cli", "signin"),
+        choices=("import", "search", "measures", "exchange", "cli", "signin", "diplomacy"),
         help="run only these (repeatable)",
     )
     args = parser.parse_args(argv)

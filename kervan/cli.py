@@ -13,6 +13,7 @@ from kervan.accounts.cli import app as users_app
 from kervan.accounts.cli import audit_app
 from kervan.benefits.cli import register as register_benefits
 from kervan.db.cli import app as db_app
+from kervan.diplomacy.cli import register as register_diplomacy
 from kervan.errors import KervanError
 from kervan.exchange.cli import register as register_exchange
 from kervan.identity.cli import register as register_identity
@@ -39,6 +40,7 @@ register_i18n(app)
 register_benefits(app)
 register_measures(app)
 register_exchange(app)
+register_diplomacy(app)
 
 
 def main(argv: list[str] | None = None) -> Any:

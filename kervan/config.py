@@ -167,6 +167,17 @@ class Settings(BaseSettings):
             xlsx_max_shared_strings_bytes=self.import_xlsx_max_shared_strings_bytes,
         )
 
+    # Diplomats' airport access (docs/diplomacy.md).
+    diplomacy_decision_hours: int = Field(
+        24, ge=1, le=720, description="Hours the airport authority has to decide an access request"
+    )
+    diplomacy_revocations_max_age_hours: int = Field(
+        12,
+        ge=1,
+        le=720,
+        description="The verifier page warns when its revocation list is older than this",
+    )
+
     @field_validator("state")
     @classmethod
     def _state_code(cls, value: str) -> str:

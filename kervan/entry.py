@@ -28,6 +28,9 @@ COMMANDS = (
     ("keys", "This node's Ed25519 signing keys (JWK files, mode 0600)."),
     ("trust", "The trust list: draft, co-sign, verify, install, show."),
     ("exchange", "The message log and deliveries to other nodes."),
+    ("passes", "Diplomats' airport passes."),
+    ("accreditations", "The accreditation register."),
+    ("airports", "Airports and their authority officers."),
 )
 
 

@@ -35,6 +35,7 @@ PACKAGES: tuple[str, ...] = (
     "kervan.benefits",
     "kervan.border",
     "kervan.exchange",
+    "kervan.diplomacy",
 )
 
 # A background job: given the node's session factory, do one bounded step of work; True when

@@ -39,6 +39,12 @@ class Permission(enum.StrEnum):
     EXCHANGE_MANAGE = "exchange.manage"  # retry dead letters
     NATIONALS_ABROAD_READ = "nationals_abroad.read"  # what host states reported about nationals
     PEER_QUERY = "peer.query"  # ask a host state about one of our nationals
+    ACCREDITATIONS_READ = "accreditations.read"  # the register of accredited diplomatic staff
+    ACCREDITATIONS_MANAGE = "accreditations.manage"  # enter, import, accept signed lists, withdraw
+    AIRPORT_ACCESS_READ = "airport_access.read"  # own mission's requests, or own airports'
+    AIRPORT_ACCESS_REQUEST = "airport_access.request"  # a mission asks for airport access
+    AIRPORT_ACCESS_DECIDE = "airport_access.decide"  # grant, refuse, revoke (assigned airports)
+    PASSES_VERIFY = "passes.verify"  # check a pass through the API, send in verifier scans
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -66,6 +72,16 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.EXCHANGE_MANAGE: frozenset({Role.ADMIN}),
     Permission.NATIONALS_ABROAD_READ: frozenset({Role.CONSULAR_OFFICER}),
     Permission.PEER_QUERY: frozenset({Role.CONSULAR_OFFICER}),
+    # Diplomacy: the border officer is the airport authority, scoped to the airports assigned
+    # to them (kervan.diplomacy.service.scoped); a consular officer sees their own state's staff.
+    Permission.ACCREDITATIONS_READ: frozenset(
+        {Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER, Role.BORDER_OFFICER}
+    ),
+    Permission.ACCREDITATIONS_MANAGE: frozenset({Role.MIGRATION_OFFICER}),
+    Permission.AIRPORT_ACCESS_READ: frozenset({Role.CONSULAR_OFFICER, Role.BORDER_OFFICER}),
+    Permission.AIRPORT_ACCESS_REQUEST: frozenset({Role.CONSULAR_OFFICER}),
+    Permission.AIRPORT_ACCESS_DECIDE: frozenset({Role.BORDER_OFFICER}),
+    Permission.PASSES_VERIFY: frozenset({Role.BORDER_OFFICER}),
 }
 
 

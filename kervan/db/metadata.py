@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import kervan.accounts.models
 import kervan.benefits.models
+import kervan.diplomacy.models
 import kervan.exchange.models
 import kervan.measures.models
 import kervan.ops.models

@@ -486,6 +486,7 @@ def run(
         else:
             _print_by_hand(nodes, folder)
         _print_effect(nodes)
+        _diplomacy_step(nodes, folder)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         stopped = [n.state for n, p in zip(nodes, processes, strict=True) if p.poll() is not None]
@@ -495,6 +496,13 @@ def run(
     finally:
         stop(processes)
         signal.signal(signal.SIGTERM, previous)
+
+
+def _diplomacy_step(nodes: list[DemoNode], folder: Path) -> None:
+    from kervan.diplomacy.demo import airport_access_step, describe
+
+    uzb, tur = nodes[STATES.index("UZB")], nodes[STATES.index("TUR")]
+    typer.echo(describe(airport_access_step(uzb, tur, folder), tur.url, folder))
 
 
 def _in_force(nodes: list[DemoNode]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import case, select, tuple_
@@ -31,6 +31,16 @@ STAY_TYPES = {"stay.issued", "stay.extended", "stay.revoked"}
 WAIVED = "violation.waived"
 ANNOUNCED = "measure.announced"
 SubjectKey = tuple[str, str, str]
+# Message types of other contexts (diplomacy) are applied by the handler they register, in the
+# batch's transaction, one envelope at a time (they are few).
+Handler = Callable[[Session, Envelope, dt.datetime], None]
+_handlers: dict[str, Handler] = {}
+
+
+def on_envelope(type_name: str, handler: Handler) -> None:
+    _handlers[type_name] = handler
+
+
 # (issuing or host state, reference or violation id) → the newest envelope and its values.
 Newest = dict[tuple[str, Any], tuple[Envelope, dict[str, Any]]]
 
@@ -55,6 +65,8 @@ def apply_batch(session: Session, envelopes: Sequence[Envelope], now: dt.datetim
             measure = envelope.body["measure"]
             key = (measure["issuing_state"], measure["reference"])
             measures[key] = (envelope, _measure_values(envelope, measure, now))
+        elif envelope.type in _handlers:
+            _handlers[envelope.type](session, envelope, now)
     documents: Newest = {k: (e, _document_values(e, d, now)) for k, (e, d) in newest.items()}
     _upsert_newest(session, NationalAbroadDocument, ("host_state", "document_id"), documents)
     _upsert_newest(session, NationalAbroadWaiver, ("host_state", "violation_id"), waivers)

@@ -85,6 +85,12 @@ MESSAGE_TYPES: dict[str, MessageType] = {
 }
 
 
+def register(message_type: MessageType) -> None:
+    """Another context's message type (its schema file lives in ``kervan.exchange.schemas``
+    like every other, so the published list stays in one place). Idempotent."""
+    MESSAGE_TYPES[message_type.name] = message_type
+
+
 def schema_names() -> list[tuple[str, int]]:
     """Every published schema: the envelope, the receipt and each type's body."""
     names = [(ENVELOPE, 1), (RECEIPT, 1)]

@@ -69,7 +69,10 @@ def compile_person_scope(scope: Scope, *, today: dt.date) -> ColumnElement[bool]
     if not scope.has_document_clauses:
         return _compile(scope.root, _Columns(None, Person.nationality, Person.id, today))
     document = aliased(StayDocument)
-    cols = _Columns(document, Person.nationality, Person.id, today)
+    # The person as ``document.person_id`` (equal to Person.id here): an EXISTS nested in this
+    # one (present_on) then correlates with the document's FROM one level up; naming Person.id
+    # two levels down left it uncorrelated on SQLAlchemy 2.1 (any person's document matched).
+    cols = _Columns(document, Person.nationality, document.person_id, today)
     return exists(select(1).where(document.person_id == Person.id, _compile(scope.root, cols)))
 
 

@@ -74,7 +74,8 @@ def configure_logging(log_format: str = "json", level: str = "info") -> None:
     # uvicorn's access lines and httpx's request lines carry query strings (names typed into a
     # search): ours do not.
     logging.getLogger("uvicorn.access").disabled = True
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for client in ("httpx", "httpx2", "httpcore", "httpcore2"):  # the test client is httpx2
+        logging.getLogger(client).setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> Any:

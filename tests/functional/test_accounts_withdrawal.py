@@ -49,7 +49,10 @@ def test_a_password_reset_revokes_the_tokens_and_says_so(
     assert reset.json()["tokens_revoked"] == 1
     assert not _works(app, secret)
     [entry] = entries(app_sessions, "user.reset_password")
-    assert entry.details == {"sessions_ended": 0, "tokens_revoked": 1}
+    assert {k: v for k, v in entry.details.items() if k != "request_id"} == {
+        "sessions_ended": 0,
+        "tokens_revoked": 1,
+    }
 
 
 def test_a_disabled_and_enabled_again_account_keeps_no_token(
@@ -81,7 +84,7 @@ def test_the_cli_says_what_a_reset_took_away(
     app: FastAPI, app_sessions: sessionmaker[Session], database_url: str
 ) -> None:
     secret = _with_token(app_sessions, "cli.reset")
-    result = CliRunner(mix_stderr=False).invoke(
+    result = CliRunner().invoke(
         cli_app,
         ["users", "reset-password", "cli.reset"],
         env={"KERVAN_DATABASE_URL": database_url, "KERVAN_NEW_PASSWORD": "a fresh long passphrase"},

@@ -63,6 +63,7 @@ def test_serve_runs_the_worker_only_when_asked(settings: Settings, tmp_path: Pat
         thread, stop, runner = enabled.state.jobs
         assert thread.is_alive() and not stop.is_set()
         assert [name for name, _ in runner.jobs] == [
+            "audit.checkpoint",
             "measures.apply_requested",
             "exchange.deliver",
         ]

@@ -325,7 +325,7 @@ def test_the_cli_verifies_against_an_exported_file(
         "KERVAN_KEYS_DIR": str(settings.keys_dir),
         "KERVAN_STATE": "KAZ",
     }
-    runner = CliRunner(mix_stderr=False)
+    runner = CliRunner()
     exported = tmp_path / "kept-elsewhere.jws"
     result = runner.invoke(cli_app, ["audit", "checkpoints", "--out", str(exported)], env=env)
     assert result.exit_code == 0, result.stderr
@@ -358,7 +358,7 @@ def test_the_cli_reports_unreadable_entries_without_a_traceback(
 ) -> None:
     broken = _malform(session_factory, session_factory.kw["bind"].dialect.name)
     env = {"KERVAN_DATABASE_URL": database_url, "KERVAN_KEYS_DIR": str(settings.keys_dir)}
-    result = CliRunner(mix_stderr=False).invoke(cli_app, ["audit", "verify"], env=env)
+    result = CliRunner().invoke(cli_app, ["audit", "verify"], env=env)
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"audit chain broken at entry {broken[0]}" in result.stderr

@@ -173,7 +173,7 @@ def test_out_of_scope_is_never_touched_and_explain_agrees(
                 document,
                 today=TODAY,
                 valid_until=base_until(session, document),
-                bases=bases_of(session, document.person),
+                bases=bases_of(session, document.person_id),
             )[0]
             assert verdict.matched == (document.id in in_scope), verdict
         assert session.scalar(select(func.count()).select_from(MeasureEffect)) == len(changed)

@@ -1,0 +1,292 @@
+"""Officer pages: the accreditation register, and airport access requests with the decision
+deadline counting down; a mission asks, the airport authority grants, refuses or revokes."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from kervan.accounts.roles import Permission, Principal
+from kervan.db.base import utcnow
+from kervan.diplomacy import accreditations, passes, service
+from kervan.diplomacy.airports import AIRPORTS, ZONES
+from kervan.diplomacy.rendering import qr_png
+from kervan.diplomacy.schemas import AccessRequestCreate, AccreditationCreate
+from kervan.errors import KervanError
+from kervan.exchange.keys import load_signing_key
+from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.i18n import N_
+from kervan.web.i18n_errors import FormErrors
+from kervan.web.security import csrf_protect
+from kervan.web.templating import PageDep
+
+router = APIRouter(include_in_schema=False)
+STATUS_LABELS = {
+    "requested": N_("Awaiting decision"),
+    "granted": N_("Granted"),
+    "refused": N_("Refused"),
+    "revoked": N_("Revoked"),
+}
+Text = Annotated[str, Form(max_length=500)]
+
+
+def _requests_page(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    found = service.list_requests(session, principal, node_state=settings.state)
+    issued = {r.id: passes.passes_of(session, r.id) for r in found}
+    images = {
+        p.id: "data:image/png;base64," + base64.b64encode(qr_png(p.text, scale=3)).decode()
+        for ps in issued.values()
+        for p in ps
+    }
+    mine = (
+        accreditations.list_accreditations(session, principal)
+        if principal.can(Permission.AIRPORT_ACCESS_REQUEST)
+        else []
+    )
+    return page.render(
+        "diplomacy/requests.html",
+        requests=found,
+        passes=issued,
+        images=images,
+        now=utcnow(),
+        accreditations=mine,
+        status_labels=STATUS_LABELS,
+        airports=AIRPORTS,
+        zones=ZONES,
+        errors=errors or FormErrors(),
+        values=values or {},
+        status_code=status,
+    )
+
+
+@router.get("/airport-access")
+def requests_page(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
+) -> Response:
+    return _requests_page(page, session, settings, principal)
+
+
+@router.post("/airport-access", dependencies=[Depends(csrf_protect)])
+def request_submit(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    accreditation_id: Text = "",
+    airport: Text = "",
+    terminal: Text = "",
+    zone: Annotated[list[str] | None, Form(max_length=3)] = None,
+    window_start: Text = "",
+    window_end: Text = "",
+    purpose: Text = "",
+    principal: Principal = policy(Permission.AIRPORT_ACCESS_REQUEST),
+) -> Response:
+    values = {
+        "airport": airport,
+        "terminal": terminal,
+        "purpose": purpose,
+        "window_start": window_start,
+        "window_end": window_end,
+    }
+    errors = FormErrors()
+    try:
+        data = AccessRequestCreate(
+            accreditation_id=uuid.UUID(accreditation_id) if accreditation_id else uuid.UUID(int=0),
+            airport=airport.strip().upper(),
+            terminal=terminal.strip().upper(),
+            zones=zone or [],
+            window_start=_utc(window_start),
+            window_end=_utc(window_end),
+            purpose=purpose,
+        )
+        with session.begin_nested():
+            service.create_request(
+                session,
+                principal,
+                data,
+                node_state=settings.state,
+                now=utcnow(),
+                decision_hours=settings.diplomacy_decision_hours,
+            )
+    except (ValidationError, ValueError):
+        errors["_"] = page.gettext("Check the fields: every one is required.")
+    except KervanError as exc:
+        errors.from_error(page.translator, exc)
+    if errors:
+        return _requests_page(page, session, settings, principal, errors, values, 422)
+    return RedirectResponse("/airport-access", status_code=303)
+
+
+def _utc(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+@router.post("/airport-access/{id}/decision", dependencies=[Depends(csrf_protect)])
+def decide(
+    id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    action: Text = "",
+    conditions: Text = "",
+    reason: Text = "",
+    principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
+) -> Response:
+    errors = FormErrors()
+    try:
+        with session.begin_nested():
+            if action == "grant":
+                service.grant(
+                    session,
+                    principal,
+                    id,
+                    conditions.strip(),
+                    node_state=settings.state,
+                    signing=load_signing_key(settings),
+                    now=utcnow(),
+                )
+            elif len(reason.strip()) < 3:
+                errors["_"] = page.gettext("Give the reason (at least %(min)s characters).", min=3)
+            elif action == "refuse":
+                service.refuse(
+                    session, principal, id, reason.strip(), node_state=settings.state, now=utcnow()
+                )
+            else:
+                for issued in passes.passes_of(session, id):
+                    if issued.revoked_at is None:
+                        passes.revoke_pass(
+                            session,
+                            principal,
+                            issued.id,
+                            reason.strip(),
+                            node_state=settings.state,
+                            now=utcnow(),
+                        )
+    except KervanError as exc:
+        errors.from_error(page.translator, exc)
+    if errors:
+        return _requests_page(page, session, settings, principal, errors, {}, 422)
+    return RedirectResponse("/airport-access", status_code=303)
+
+
+@router.get("/accreditations")
+def accreditations_page(
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.ACCREDITATIONS_READ),
+) -> Response:
+    found = accreditations.list_accreditations(session, principal)
+    return page.render(
+        "diplomacy/accreditations.html", accreditations=found, errors=FormErrors(), values={}
+    )
+
+
+@router.post("/accreditations/import", dependencies=[Depends(csrf_protect)])
+def accreditations_import(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+    principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
+) -> Response:
+    """A CSV file or a home state's signed list; every bad row is named by its number."""
+    from kervan.diplomacy.api import import_text, read_upload
+
+    errors = FormErrors()
+    try:
+        with session.begin_nested():
+            import_text(session, principal, read_upload(file), settings.state)
+    except KervanError as exc:
+        errors.from_error(page.translator, exc)
+        found = accreditations.list_accreditations(session, principal)
+        return page.render(
+            "diplomacy/accreditations.html",
+            accreditations=found,
+            errors=errors,
+            values={},
+            status_code=422,
+        )
+    return RedirectResponse("/accreditations", status_code=303)
+
+
+@router.post("/accreditations", dependencies=[Depends(csrf_protect)])
+def accreditation_submit(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    home_state: Text = "",
+    card_number: Text = "",
+    primary_identifier: Text = "",
+    secondary_identifier: Text = "",
+    name_as_written: Text = "",
+    mission: Text = "",
+    function: Text = "",
+    valid_from: Text = "",
+    valid_until: Text = "",
+    withdraw: Text = "",
+    reason: Text = "",
+    principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
+) -> Response:
+    values = {
+        "home_state": home_state,
+        "card_number": card_number,
+        "mission": mission,
+        "primary_identifier": primary_identifier,
+        "function": function,
+        "secondary_identifier": secondary_identifier,
+        "name_as_written": name_as_written,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+    errors = FormErrors()
+    try:
+        with session.begin_nested():
+            if withdraw:
+                accreditations.withdraw(
+                    session,
+                    principal,
+                    uuid.UUID(withdraw),
+                    reason.strip() or "withdrawn",
+                    now=utcnow(),
+                )
+            else:
+                data = AccreditationCreate.model_validate(
+                    {
+                        k: v.strip().upper() if k in ("home_state", "card_number") else v
+                        for k, v in values.items()
+                    }
+                )
+                accreditations.add_accreditation(
+                    session, principal, data, node_state=settings.state, now=utcnow()
+                )
+    except (ValidationError, ValueError):
+        errors["_"] = page.gettext("Check the fields: every one is required.")
+    except KervanError as exc:
+        errors.from_error(page.translator, exc)
+    if errors:
+        found = accreditations.list_accreditations(session, principal)
+        return page.render(
+            "diplomacy/accreditations.html",
+            accreditations=found,
+            errors=errors,
+            values=values,
+            status_code=422,
+        )
+    return RedirectResponse("/accreditations", status_code=303)
