@@ -134,7 +134,7 @@ def sizes() -> list[dict[str, Any]]:
 def in_page(scans: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    from kervan.diplomacy.loadtest import prepare, serving
+    from kervan.demo.diplomacy_loadtest import prepare, serving
 
     with tempfile.TemporaryDirectory() as folder:
         settings, passes = prepare(Path(folder))

@@ -499,7 +499,7 @@ def run(
 
 
 def _diplomacy_step(nodes: list[DemoNode], folder: Path) -> None:
-    from kervan.diplomacy.demo import airport_access_step, describe
+    from kervan.demo.diplomacy import airport_access_step, describe
 
     uzb, tur = nodes[STATES.index("UZB")], nodes[STATES.index("TUR")]
     typer.echo(describe(airport_access_step(uzb, tur, folder), tur.url, folder))

@@ -1,6 +1,7 @@
-"""The verifier's browser tests use the node the benchmark uses (``kervan.diplomacy.loadtest``)."""
+"""The verifier's browser tests use the node the benchmark uses
+(``kervan.demo.diplomacy_loadtest``)."""
 
-from kervan.diplomacy.loadtest import (
+from kervan.demo.diplomacy_loadtest import (
     BORDER_USER,
     PASSWORD,
     VerifierNode,

@@ -1,5 +1,6 @@
 """``kervan passes verify``, ``kervan accreditations import`` and ``kervan airports assign`` as
-processes, on a TUR node made by ``kervan.diplomacy.loadtest`` (keys, trust list, sample passes)."""
+processes, on a TUR node made by ``kervan.demo.diplomacy_loadtest`` (keys, trust list, sample
+passes)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kervan.diplomacy.loadtest import BORDER_USER, prepare
+from kervan.demo.diplomacy_loadtest import BORDER_USER, prepare
 from tests.functional.test_cli import kervan
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from kervan.exchange.demo import STATES, DemoNode, NodeSession, prepare, start, stop, wait_ready
 
+from kervan.demo.federation import STATES, DemoNode, NodeSession, prepare, start, stop, wait_ready
 from kervan.exchange import compact
 from tests.integration.test_federation_demo import _free_ports
 
@@ -35,7 +35,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, 
 def test_uzb_consul_gets_a_tur_pass_that_verifies_then_shows_revoked(
     nodes: tuple[dict[str, DemoNode], Path],
 ) -> None:
-    from kervan.diplomacy.demo import airport_access_step
+    from kervan.demo.diplomacy import airport_access_step
 
     by_state, folder = nodes
     uzb, tur = by_state["UZB"], by_state["TUR"]

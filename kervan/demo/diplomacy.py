@@ -50,7 +50,7 @@ def _until(check: Any, what: str) -> Any:
 
 def airport_access_step(uzb: Any, tur: Any, folder: Path) -> dict[str, Any]:
     """Run the step on running demo nodes (``DemoNode``s); returns the request and the pass."""
-    from kervan.exchange.demo import NodeSession
+    from kervan.demo.federation import NodeSession
 
     assign_airport(tur.settings.database_url, "border.tur", "IST")
     now = utcnow()

@@ -22,9 +22,9 @@ from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
+from kervan.demo.trust_setup import make_federation
 from kervan.diplomacy.rendering import qr_png
 from kervan.diplomacy.samples import sample_passes
-from kervan.exchange.federation import make_federation
 from kervan.exchange.trust_store import install
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
