@@ -149,6 +149,11 @@ def withdraw(
     return found
 
 
+def required_columns() -> set[str]:
+    """The columns an accreditation file must have (the required fields of a new one)."""
+    return {name for name, field in AccreditationCreate.model_fields.items() if field.is_required()}
+
+
 def import_rows(
     session: Session,
     principal: Principal,

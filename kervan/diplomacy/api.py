@@ -101,6 +101,10 @@ def import_text(session: SessionDep, principal: Principal, text: str, node_state
             session, principal, text, trust=trust, node_state=node_state, now=now
         )
     rows = csv.DictReader(io.StringIO(text))
+    required = accreditations.required_columns()
+    missing = sorted(required - set(rows.fieldnames or ()))
+    if missing:  # not an accreditation file at all: say so, rather than import nothing
+        raise InvalidInput(f"the file's header row lacks the columns {', '.join(missing)}")
     return accreditations.import_rows(session, principal, rows, node_state=node_state, now=now)
 
 
@@ -274,7 +278,12 @@ def signer_keys(
     return verifier.signer_keys(trust_store.require_current(session))
 
 
-@router.get("/passes/revocations", operation_id="pass_revocations")
+@router.get(
+    "/passes/revocations",
+    operation_id="pass_revocations",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"application/jose": {"schema": {"type": "string"}}}}},
+)
 def revocations(
     session: SessionDep,
     settings: SettingsDep,
