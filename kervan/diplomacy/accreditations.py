@@ -149,9 +149,10 @@ def withdraw(
     return found
 
 
-def required_columns() -> set[str]:
-    """The columns an accreditation file must have (the required fields of a new one)."""
-    return {name for name, field in AccreditationCreate.model_fields.items() if field.is_required()}
+def known_columns() -> set[str]:
+    """The columns an accreditation file may have (the fields of a new one); a missing one is
+    reported per row by the validation."""
+    return set(AccreditationCreate.model_fields)
 
 
 def import_rows(

@@ -101,10 +101,12 @@ def import_text(session: SessionDep, principal: Principal, text: str, node_state
             session, principal, text, trust=trust, node_state=node_state, now=now
         )
     rows = csv.DictReader(io.StringIO(text))
-    required = accreditations.required_columns()
-    missing = sorted(required - set(rows.fieldnames or ()))
-    if missing:  # not an accreditation file at all: say so, rather than import nothing
-        raise InvalidInput(f"the file's header row lacks the columns {', '.join(missing)}")
+    known = accreditations.known_columns()
+    if not known & set(rows.fieldnames or ()):  # not an accreditation file at all: say so
+        raise InvalidInput(
+            "the file's header row names none of the accreditation columns "
+            f"({', '.join(sorted(known))})"
+        )
     return accreditations.import_rows(session, principal, rows, node_state=node_state, now=now)
 
 
