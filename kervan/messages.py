@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 INPUT_MISSING = "input.missing"  # pydantic's "missing", as ``pydantic_field_errors`` codes it
+TOO_MANY_REQUESTS = "input.too-many-requests"  # ``kervan.web.rate_limits``
 
 
 def N_(message: str) -> str:
@@ -22,7 +23,10 @@ def N_(message: str) -> str:
 
 
 # Codes of no capability in particular; each package adds its own in ``install``.
-GENERIC = {INPUT_MISSING: N_("This field is required.")}
+GENERIC = {
+    INPUT_MISSING: N_("This field is required."),
+    TOO_MANY_REQUESTS: N_("At most %(per_minute)s a minute; try again shortly."),
+}
 CATALOG: dict[str, str] = dict(GENERIC)
 
 

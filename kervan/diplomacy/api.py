@@ -15,7 +15,7 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.diplomacy import accreditations, passes, service, verifier
 from kervan.diplomacy.codec import open_pass
-from kervan.diplomacy.limits import RateLimit
+from kervan.web.rate_limits import RateLimit
 from kervan.diplomacy.models import AccessRequest, DiplomaticPass
 from kervan.diplomacy.rendering import pass_pdf, qr_png
 from kervan.diplomacy.schemas import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kervan.diplomacy.limits import RateLimit, TooManyRequests
+from kervan.web.rate_limits import RateLimit, TooManyRequests
 from kervan.diplomacy.messages import from_airport_state, to_airport_state
 
 

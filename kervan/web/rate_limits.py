@@ -1,6 +1,7 @@
-"""A per-caller rate limit for the endpoints a verifier or a script can hammer (verification,
-scan uploads, imports): a sliding window in the process's memory, which is enough to stop a
-runaway client; several API processes each allow the limit."""
+"""A per-caller rate limit for the endpoints a verifier, a script or the public can hammer
+(verification, scan uploads, imports, the public help request): a sliding window in the
+process's memory, which is enough to stop a runaway client; several API processes each allow
+the limit."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from collections import deque
 
 from kervan.errors import KervanError
+from kervan.messages import TOO_MANY_REQUESTS
 
 
 class TooManyRequests(KervanError):
@@ -30,7 +32,11 @@ class RateLimit:
             while seen and seen[0] < now - 60:
                 seen.popleft()
             if len(seen) >= self.per_minute:
-                raise TooManyRequests(f"at most {self.per_minute} a minute; try again shortly")
+                raise TooManyRequests(
+                    f"at most {self.per_minute} a minute; try again shortly",
+                    code=TOO_MANY_REQUESTS,
+                    params={"per_minute": self.per_minute},
+                )
             seen.append(now)
             if len(self._seen) > 10_000:  # forget idle callers rather than grow without end
                 self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - 60}
