@@ -23,7 +23,7 @@ def _engine(kind: str, title: str, r: dict[str, Any]) -> list[str]:
     return [
         f"### {title}: {r['persons']:,} persons",
         "",
-        f"Run on {m['date']}: {m['cpus']} cores shared with 7 other sessions (load average "
+        f"Run on {m['date']}: {m['cpus']} cores (load average "
         f"{r['load']:.1f} at the end), {m['memory_gib']} GiB, Python {m['python']}, "
         f"SQLite {m['sqlite']}{filled}. {r['queries']:,} queries.",
         f"Baseline, same run and queries: {alternative}, the date of birth as a filter.",
