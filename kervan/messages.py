@@ -15,6 +15,17 @@ from typing import Any, Protocol
 
 INPUT_MISSING = "input.missing"  # pydantic's "missing", as ``pydantic_field_errors`` codes it
 TOO_MANY_REQUESTS = "input.too-many-requests"  # ``kervan.web.rate_limits``
+RECORD_NOT_FOUND = "record.not-found"  # params name the record for API clients, never shown
+CURSOR_UNKNOWN = "input.cursor-unknown"  # ``kervan.web.pagination``
+REASON_REQUIRED = "input.reason-required"  # ``kervan.web.forms``
+DATE_INVALID = "input.date"  # ``kervan.web.forms``
+ENDS_BEFORE_START = "input.ends-before-start"
+FILE_NOT_UTF8 = "input.not-utf8"
+FILE_TOO_LARGE = "input.file-too-large"
+SIGN_IN_REQUIRED = "auth.sign-in-required"  # ``kervan.web.deps``
+TOKEN_UNKNOWN = "auth.token-unknown"
+FORM_EXPIRED = "auth.form-expired"  # ``kervan.web.security``
+CSRF_HEADER = "auth.csrf-header"
 
 
 def N_(message: str) -> str:
@@ -26,8 +37,29 @@ def N_(message: str) -> str:
 GENERIC = {
     INPUT_MISSING: N_("This field is required."),
     TOO_MANY_REQUESTS: N_("At most %(per_minute)s a minute; try again shortly."),
+    RECORD_NOT_FOUND: N_("No such record, or it is outside what your role and state may see."),
+    CURSOR_UNKNOWN: N_(
+        "This page link is not one this node gave out; open the list again from its first page."
+    ),
+    REASON_REQUIRED: N_("Give the reason (at least %(minimum)s characters)."),
+    DATE_INVALID: N_("Enter a real date, for example %(example)s."),
+    ENDS_BEFORE_START: N_("The end date comes before the start date."),
+    FILE_NOT_UTF8: N_("The file is not UTF-8 text."),
+    FILE_TOO_LARGE: N_("The file is larger than %(limit)s bytes."),
+    SIGN_IN_REQUIRED: N_("Please sign in (or send an API token)."),
+    TOKEN_UNKNOWN: N_("The API token is unknown, expired or revoked."),
+    FORM_EXPIRED: N_(
+        "The form has expired or was not sent from this site; reload the page and try again."
+    ),
+    CSRF_HEADER: N_("A request signed in by cookie must send the %(header)s header."),
 }
 CATALOG: dict[str, str] = dict(GENERIC)
+
+
+class Term(str):
+    """A param that is itself a msgid (a field's or a state's label): translated before it is
+    put into the sentence, and sent as its English text to API clients. A param that is a
+    mapping of language → text (a benefit's names) is shown in the officer's language."""
 
 
 class Gettext(Protocol):
@@ -49,10 +81,16 @@ def render(translator: Gettext, code: str, params: Mapping[str, Any], english: s
     if msgid is None:
         return english
     try:
-        return translator.gettext(msgid, **{k: _text(v) for k, v in params.items()})
+        words = {k: _text(translator, v) for k, v in params.items()}
+        return translator.gettext(msgid, **words)
     except (KeyError, ValueError, TypeError):  # a catalog entry that lost a placeholder
         return english
 
 
-def _text(value: Any) -> Any:
+def _text(translator: Gettext, value: Any) -> Any:
+    if isinstance(value, Term):
+        return translator.gettext(str(value))
+    if isinstance(value, Mapping):  # a name officers gave in several languages
+        language = getattr(translator, "code", "en")
+        return value.get(language) or value.get("en") or next(iter(value.values()), "")
     return value if isinstance(value, int | float | str) else str(value)

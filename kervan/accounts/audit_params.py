@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kervan.errors import FieldError, InvalidInput
+from kervan.messages import CURSOR_UNKNOWN
 
 #: The largest sequence number a BIGINT (and SQLite's INTEGER) holds.
 MAX_SEQ = 2**63 - 1
@@ -22,7 +23,9 @@ def before_seq(cursor: str | None) -> int | None:
     # ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
     if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > MAX_SEQ:
         message = "the cursor is not one this server gave out"
-        raise InvalidInput(message, errors=[FieldError("cursor", message)])
+        raise InvalidInput(
+            message, errors=[FieldError("cursor", message, CURSOR_UNKNOWN)], code=CURSOR_UNKNOWN
+        )
     return int(cursor)
 
 

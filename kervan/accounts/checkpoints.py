@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kervan.accounts import messages
 from kervan.accounts.audit_rows import GENESIS_HASH
 from kervan.accounts.models import AuditCheckpoint, AuditHead
 from kervan.config import Settings
@@ -80,9 +81,11 @@ def _payload(parsed: compact.ParsedJWS) -> dict[str, Any]:
     try:
         payload = json.loads(parsed.payload)
     except (ValueError, UnicodeError) as exc:
-        raise InvalidCheckpoint("the checkpoint's payload is not JSON") from exc
+        raise InvalidCheckpoint(
+            "the checkpoint's payload is not JSON", code=messages.CHECKPOINT_MALFORMED
+        ) from exc
     if not isinstance(payload, dict) or payload.get("type") != PAYLOAD_TYPE:
-        raise InvalidCheckpoint("not an audit checkpoint")
+        raise InvalidCheckpoint("not an audit checkpoint", code=messages.CHECKPOINT_MALFORMED)
     return payload
 
 
@@ -90,27 +93,44 @@ def read_checkpoint(token: str, keys: PublicKeys) -> Checkpoint:
     """The checkpoint in ``token`` once its signature is checked with one of ``keys``."""
     token = token.strip()
     if len(token) > MAX_TOKEN_CHARACTERS:
-        raise InvalidCheckpoint("the checkpoint is too long to be one")
+        raise InvalidCheckpoint(
+            "the checkpoint is too long to be one", code=messages.CHECKPOINT_MALFORMED
+        )
     try:
         parsed = compact.parse(token)
     except compact.MalformedJWS as exc:
-        raise InvalidCheckpoint(f"not a signed checkpoint: {exc}") from exc
+        raise InvalidCheckpoint(
+            f"not a signed checkpoint: {exc}", code=messages.CHECKPOINT_MALFORMED
+        ) from exc
     kid = parsed.header.get("kid")
     if parsed.header.get("alg") != "EdDSA" or parsed.header.get("typ") != TYP:
-        raise InvalidCheckpoint("not an audit checkpoint (wrong JWS header)")
+        raise InvalidCheckpoint(
+            "not an audit checkpoint (wrong JWS header)", code=messages.CHECKPOINT_MALFORMED
+        )
     key = keys.get(kid) if isinstance(kid, str) else None
     if key is None:
-        raise InvalidCheckpoint(f"the checkpoint is signed by {kid!r}, not a key of this node")
+        raise InvalidCheckpoint(
+            f"the checkpoint is signed by {kid!r}, not a key of this node",
+            code=messages.CHECKPOINT_UNKNOWN_KEY,
+            params={"kid": kid},
+        )
     if not parsed.verifies_with(key):
-        raise InvalidCheckpoint("the checkpoint's signature does not verify: it was altered")
+        raise InvalidCheckpoint(
+            "the checkpoint's signature does not verify: it was altered",
+            code=messages.CHECKPOINT_ALTERED,
+        )
     payload = _payload(parsed)
     try:
         seq, entry_hash = int(payload["seq"]), str(payload["hash"])
         at = dt.datetime.fromisoformat(str(payload["at"]))
     except (KeyError, ValueError, TypeError) as exc:
-        raise InvalidCheckpoint("the checkpoint lacks its seq, hash or time") from exc
+        raise InvalidCheckpoint(
+            "the checkpoint lacks its seq, hash or time", code=messages.CHECKPOINT_MALFORMED
+        ) from exc
     if seq < 0 or len(entry_hash) != 64 or at.tzinfo is None:
-        raise InvalidCheckpoint("the checkpoint's seq, hash or time is not valid")
+        raise InvalidCheckpoint(
+            "the checkpoint's seq, hash or time is not valid", code=messages.CHECKPOINT_MALFORMED
+        )
     return Checkpoint(str(payload.get("state", "")), seq, entry_hash, at, str(kid), token)
 
 
@@ -122,7 +142,11 @@ def tokens_in(text: str) -> list[str]:
 
 def read_file(path: Path) -> str:
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise InvalidCheckpoint(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise InvalidCheckpoint(
+            f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB",
+            code=messages.CHECKPOINT_FILE_TOO_LARGE,
+            params={"megabytes": MAX_FILE_BYTES // 2**20},
+        )
     return path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -179,7 +203,9 @@ def write_checkpoint(session: Session, signing: SigningKey, now: dt.datetime) ->
         # Never overwritten: the old checkpoint is the evidence that the chain was rewritten.
         raise InvalidInput(
             f"the chain's entry {seq} is not the one checkpointed at {existing.at.isoformat()}; "
-            "run `kervan audit verify`"
+            "run `kervan audit verify`",
+            code=messages.CHAIN_MISMATCH,
+            params={"seq": seq, "at": existing.at.isoformat()},
         )
     checkpoint = sign_checkpoint(signing, seq, entry_hash, now)
     session.add(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kervan.accounts import audit, audit_verify, checkpoints, tokens
+from kervan.accounts import audit, audit_verify, checkpoints, messages, tokens
 from kervan.accounts.audit_rows import StoredEntry
 from kervan.accounts.messages import STATE_OF_NODE, USERNAME_TAKEN
 from kervan.accounts.models import ApiToken, AuditCheckpoint, User, UserSession
@@ -21,6 +21,7 @@ from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, Role, state_problem
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from kervan.messages import RECORD_NOT_FOUND
 from kervan.registry.codes import validate_state_code
 
 
@@ -40,7 +41,12 @@ def create_user(
     try:
         validate_state_code(state)
     except ValueError as exc:
-        raise InvalidInput(str(exc), errors=[FieldError("state", str(exc))]) from exc
+        raise InvalidInput(
+            str(exc),
+            errors=[FieldError("state", str(exc), messages.STATE_CODE, {"state": state})],
+            code=messages.STATE_CODE,
+            params={"state": state},
+        ) from exc
     if (wrong_state := state_problem(role, state, principal.state)) is not None:
         params = {"node": principal.state, "state": state}
         raise InvalidInput(
@@ -79,14 +85,16 @@ def create_user(
 def get_user_by_name(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"no user named {username!r}")
+        raise NotFound(
+            f"no user named {username!r}", code=RECORD_NOT_FOUND, params={"username": username}
+        )
     return user
 
 
 def get_user(session: Session, user_id: uuid.UUID) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(f"no user {user_id}", code=RECORD_NOT_FOUND, params={"id": str(user_id)})
     return user
 
 
@@ -132,7 +140,7 @@ def set_active(
 ) -> AccountChange:
     user = get_user_by_name(session, username)
     if not active and user.id == principal.user_id:
-        raise Conflict("you cannot disable your own account")
+        raise Conflict("you cannot disable your own account", code=messages.CANNOT_DISABLE_SELF)
     user.is_active = active
     change = AccountChange(user) if active else _withdraw_access(session, user)
     audit.record(
@@ -189,7 +197,7 @@ def principal_for(user: User, address: str = "") -> Principal:
 def _acting_user(session: Session, principal: Principal) -> User:
     user = session.get(User, principal.user_id) if principal.user_id else None
     if user is None:
-        raise Forbidden("only a user account can hold API tokens")
+        raise Forbidden("only a user account can hold API tokens", code=messages.TOKENS_USERS_ONLY)
     return user
 
 
@@ -224,7 +232,7 @@ def revoke_api_token(session: Session, principal: Principal, token_id: uuid.UUID
     user = _acting_user(session, principal)
     token = tokens.revoke_token(session, user, token_id)
     if token is None:  # someone else's token looks exactly like an absent one
-        raise NotFound(f"no token {token_id}")
+        raise NotFound(f"no token {token_id}", code=RECORD_NOT_FOUND, params={"id": str(token_id)})
     audit.record(
         session,
         principal,

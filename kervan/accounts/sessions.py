@@ -20,7 +20,7 @@ from fastapi import Request, Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kervan.accounts import audit, throttle
+from kervan.accounts import audit, messages, throttle
 from kervan.accounts.models import User, UserSession
 from kervan.accounts.passwords import hash_password, needs_rehash, verify_password
 from kervan.accounts.service import principal_for
@@ -119,8 +119,13 @@ def _fail(
     if locked_until is None and lock_after is not None:
         locked_until = lock_after()
     if locked_until is not None:
-        raise SignInFailed(locked_message(locked_until), locked_until=locked_until.isoformat())
-    raise SignInFailed(GENERIC_FAILURE)
+        raise SignInFailed(
+            locked_message(locked_until),
+            locked_until=locked_until.isoformat(),
+            code=messages.SIGN_IN_LOCKED,
+            params={"time": f"{locked_until.astimezone(dt.UTC):%H:%M}"},
+        )
+    raise SignInFailed(GENERIC_FAILURE, code=messages.SIGN_IN_FAILED)
 
 
 # ----------------------------------------------------------------------------------------------

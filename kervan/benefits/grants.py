@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
+from kervan.benefits import messages
 from kervan.benefits.eligibility import eligibility_scope
 from kervan.benefits.enums import BLOCKING_STATUSES, ApplicationStatus
 from kervan.benefits.models import BenefitApplication, BenefitKind
@@ -21,6 +22,7 @@ from kervan.db.base import UTCDateTime, utcnow
 from kervan.db.ids import uuid7_sql
 from kervan.errors import Conflict, FieldError, InvalidInput
 from kervan.measures.scope import compile_person_scope
+from kervan.messages import REASON_REQUIRED
 from kervan.registry.models import Person
 
 SAMPLE_SIZE = 10
@@ -160,16 +162,25 @@ def grant_all(
     run grants nobody twice (the persons granted now have an approved application)."""
     require(principal, Permission.BENEFITS_DECIDE)
     if not kind.active:
-        raise Conflict(f"the benefit kind {kind.code} is not active")
+        raise Conflict(
+            f"the benefit kind {kind.code} is not active",
+            code=messages.KIND_NOT_ACTIVE,
+            params={"kind": kind.names or kind.code},
+        )
     if len(reason.strip()) < 3:
         raise InvalidInput(
-            "give the reason", errors=[FieldError("reason", "at least 3 characters")]
+            "give the reason",
+            errors=[FieldError("reason", "at least 3 characters", REASON_REQUIRED, {"minimum": 3})],
+            code=REASON_REQUIRED,
+            params={"minimum": 3},
         )
     until = entitlement_until or today + dt.timedelta(days=kind.default_entitlement_days - 1)
     if until < today:
         raise InvalidInput(
             "the entitlement ends before it begins",
             errors=[FieldError("entitlement_until", f"{until} is before {today}")],
+            code=messages.ENTITLEMENT_REVERSED,
+            params={"until": until.isoformat(), "start": today.isoformat()},
         )
     # Serialise grants of one kind: two at once would both see the same persons as ungranted.
     session.scalar(select(BenefitKind.id).where(BenefitKind.id == kind.id).with_for_update())

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
+from kervan.benefits import messages
 from kervan.benefits.eligibility import evaluate
 from kervan.benefits.enums import DECIDABLE_STATUSES, ApplicationStatus
 from kervan.benefits.models import BenefitApplication, BenefitKind
@@ -23,6 +24,7 @@ from kervan.benefits.schemas import BenefitKindIn, BenefitKindsFile
 from kervan.db.base import utcnow
 from kervan.errors import Conflict, FieldError, InvalidInput, NotFound, pydantic_field_errors
 from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
+from kervan.messages import RECORD_NOT_FOUND
 from kervan.registry.models import Person
 
 # ----------------------------------------------------------------------------------------------
@@ -74,7 +76,9 @@ def load_kinds(
         parsed = BenefitKindsFile.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput(
-            "the benefit kinds file is not valid", errors=_pydantic_errors(exc)
+            "the benefit kinds file is not valid",
+            errors=_pydantic_errors(exc),
+            code=messages.KINDS_FILE_INVALID,
         ) from None
     errors: list[FieldError] = []
     if parsed.state is not None and parsed.state != state:
@@ -91,7 +95,9 @@ def load_kinds(
         if code in codes[:i]
     )
     if errors:
-        raise InvalidInput("the benefit kinds file is not valid", errors=errors)
+        raise InvalidInput(
+            "the benefit kinds file is not valid", errors=errors, code=messages.KINDS_FILE_INVALID
+        )
     return [save_kind(session, principal, kind, state=state) for kind in parsed.kinds]
 
 
@@ -120,10 +126,14 @@ def get_kind(
     elif code is not None:
         query = query.where(BenefitKind.code == code)
     else:
-        raise InvalidInput("name the benefit kind by id or by code")
+        raise InvalidInput("name the benefit kind by id or by code", code=messages.NAME_THE_KIND)
     kind = session.scalar(query)
     if kind is None:
-        raise NotFound(f"no benefit kind {kind_id or code} in {state}")
+        raise NotFound(
+            f"no benefit kind {kind_id or code} in {state}",
+            code=RECORD_NOT_FOUND,
+            params={"id": str(kind_id or code)},
+        )
     return kind
 
 
@@ -142,7 +152,9 @@ def _person(session: Session, principal: Principal, person_id: uuid.UUID, action
             record_type="person",
             record_id=person_id,
         )
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(
+            f"no person {person_id}", code=RECORD_NOT_FOUND, params={"id": str(person_id)}
+        )
     return person
 
 
@@ -174,7 +186,11 @@ def apply_for(
     require(principal, Permission.BENEFITS_DECIDE)
     person = _person(session, principal, person_id, "benefit.apply")
     if not kind.active:
-        raise Conflict(f"the benefit kind {kind.code} is not active")
+        raise Conflict(
+            f"the benefit kind {kind.code} is not active",
+            code=messages.KIND_NOT_ACTIVE,
+            params={"kind": kind.names or kind.code},
+        )
     application = BenefitApplication(
         person_id=person.id,
         kind_id=kind.id,
@@ -229,7 +245,11 @@ def _application(
             record_type="benefit_application",
             record_id=application_id,
         )
-        raise NotFound(f"no benefit application {application_id}")
+        raise NotFound(
+            f"no benefit application {application_id}",
+            code=RECORD_NOT_FOUND,
+            params={"id": str(application_id)},
+        )
     return application
 
 
@@ -248,7 +268,11 @@ def approve(
     require(principal, Permission.BENEFITS_DECIDE)
     application = _application(session, principal, application_id, "benefit.approve")
     if application.status not in DECIDABLE_STATUSES:
-        raise Conflict(f"the application is {application.status.value} and cannot be approved")
+        raise Conflict(
+            f"the application is {application.status.value} and cannot be approved",
+            code=messages.CANNOT_APPROVE,
+            params={"status": application.status.value},
+        )
     person = _person(session, principal, application.person_id, "benefit.approve")
     _evaluate_into(session, application, person, application.kind, today)
     if application.status is not ApplicationStatus.ELIGIBLE:
@@ -256,6 +280,7 @@ def approve(
         raise Conflict(
             "the person is not eligible for this benefit; reject the application instead",
             reasons=application.eligibility_reasons,
+            code=messages.NOT_ELIGIBLE,
         )
     start = entitlement_from or today
     until = entitlement_until or start + dt.timedelta(
@@ -265,6 +290,8 @@ def approve(
         raise InvalidInput(
             "the entitlement ends before it begins",
             errors=[FieldError("entitlement_until", f"{until} is before {start}")],
+            code=messages.ENTITLEMENT_REVERSED,
+            params={"until": until.isoformat(), "start": start.isoformat()},
         )
     _decide(application, principal, ApplicationStatus.APPROVED, reason)
     application.entitlement_from, application.entitlement_until = start, until
@@ -279,7 +306,11 @@ def reject(
     require(principal, Permission.BENEFITS_DECIDE)
     application = _application(session, principal, application_id, "benefit.reject")
     if application.status not in (*DECIDABLE_STATUSES, ApplicationStatus.INELIGIBLE):
-        raise Conflict(f"the application is {application.status.value} and cannot be rejected")
+        raise Conflict(
+            f"the application is {application.status.value} and cannot be rejected",
+            code=messages.CANNOT_REJECT,
+            params={"status": application.status.value},
+        )
     _decide(application, principal, ApplicationStatus.REJECTED, reason)
     session.flush()
     _audit_decision(session, principal, application, "benefit.reject")
@@ -319,5 +350,9 @@ def get_application(
     require(principal, Permission.BENEFITS_READ)
     application = session.get(BenefitApplication, application_id)
     if application is None or not in_scope(principal, application.nationality):
-        raise NotFound(f"no benefit application {application_id}")
+        raise NotFound(
+            f"no benefit application {application_id}",
+            code=RECORD_NOT_FOUND,
+            params={"id": str(application_id)},
+        )
     return application

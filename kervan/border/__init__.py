@@ -9,7 +9,11 @@ if TYPE_CHECKING:
 
 
 def install(app: Wiring) -> None:
-    """The exit check API and page."""
+    """The exit check's codes, API and page."""
+    from kervan.border.messages import MESSAGES
+    from kervan.messages import add_messages
+
+    add_messages(MESSAGES)
     if app.web is not None:
         from kervan.border.api import router
         from kervan.border.views import router as views

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from kervan.accounts import audit
 from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
-from kervan.border import measures_link
+from kervan.border import measures_link, messages
 from kervan.border.schemas import (
     ExitCheckRequest,
     ExitCheckResult,
@@ -39,7 +39,10 @@ def travel_document_of(
         mrz = parse_mrz(request.mrz, today=today)
     except MRZError as exc:
         raise InvalidInput(
-            f"invalid MRZ: {exc}", errors=[FieldError(exc.field or "mrz", str(exc))]
+            f"invalid MRZ: {exc}",
+            errors=[FieldError(exc.field or "mrz", str(exc), exc.code, exc.params)],
+            code=exc.code,
+            params=exc.params,
         ) from exc
     return mrz.issuing_state, mrz.document_number
 
@@ -64,7 +67,11 @@ def _find_holder(
             record_type="travel_document",
             details={"issuing_state": state, "number": number},
         )
-        raise NotFound(f"no person in the register holds travel document {state} {number}")
+        raise NotFound(
+            f"no person in the register holds travel document {state} {number}",
+            code=messages.NO_HOLDER,
+            params={"state": state, "number": number},
+        )
     return found.person, found
 
 

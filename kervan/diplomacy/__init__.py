@@ -13,7 +13,10 @@ def install(app: Wiring) -> None:
     """Wire diplomacy into a node (``kervan.wiring``): its message types always (the CLI and
     the worker need them); in the web app its API, pages and templates."""
     from kervan.diplomacy import messages
+    from kervan.diplomacy.error_codes import MESSAGES
+    from kervan.messages import add_messages
 
+    add_messages(MESSAGES)
     messages.install()
     if app.web is not None:
         from kervan.diplomacy.api import router as api_router

@@ -15,12 +15,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.messages import ROLE_MAY_NOT
 from kervan.accounts.roles import Permission, Principal, Role
+from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy.models import Accreditation, AccreditationSource
 from kervan.diplomacy.schemas import AccreditationCreate
 from kervan.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kervan.exchange import compact
 from kervan.exchange.trust import TrustList
+from kervan.messages import ENDS_BEFORE_START, RECORD_NOT_FOUND
 
 MAX_IMPORT_ROWS = 5000
 SIGNED_LIST_TYP = "kervan-accreditations+jws"
@@ -29,7 +32,11 @@ SIGNED_LIST_TYP = "kervan-accreditations+jws"
 def require(principal: Principal, permission: Permission) -> None:
     """Services check the permission again: a route that forgot its policy still cannot act."""
     if not principal.can(permission):
-        raise Forbidden(f"the role {principal.role.value} may not {permission.value}")
+        raise Forbidden(
+            f"the role {principal.role.value} may not {permission.value}",
+            code=ROLE_MAY_NOT,
+            params={"role": principal.role.value, "permission": permission.value},
+        )
 
 
 def scoped(principal: Principal) -> Select[Accreditation]:
@@ -59,13 +66,13 @@ def list_accreditations(
 def get_accreditation(session: Session, principal: Principal, id: uuid.UUID) -> Accreditation:
     found = session.scalar(scoped(principal).where(Accreditation.id == id))
     if found is None:
-        raise NotFound(f"no accreditation {id}")
+        raise NotFound(f"no accreditation {id}", code=RECORD_NOT_FOUND, params={"id": str(id)})
     return found
 
 
 def _check_dates(data: AccreditationCreate) -> None:
     if data.valid_until < data.valid_from:
-        raise InvalidInput("the accreditation ends before it begins")
+        raise InvalidInput("the accreditation ends before it begins", code=ENDS_BEFORE_START)
 
 
 def upsert(
@@ -95,7 +102,11 @@ def upsert(
         session.add(found)
     else:
         if found.home_state != data.home_state:
-            raise Conflict(f"card {data.card_number} belongs to staff of {found.home_state}")
+            raise Conflict(
+                f"card {data.card_number} belongs to staff of {found.home_state}",
+                code=codes.CARD_OTHER_STATE,
+                params={"card": data.card_number, "state": found.home_state},
+            )
         for name, value in values.items():
             setattr(found, name, value)
         found.updated_at = now
@@ -133,7 +144,11 @@ def withdraw(
     require(principal, Permission.ACCREDITATIONS_MANAGE)
     found = get_accreditation(session, principal, id)
     if found.withdrawn_at is not None:
-        raise Conflict(f"accreditation {found.card_number} is already withdrawn")
+        raise Conflict(
+            f"accreditation {found.card_number} is already withdrawn",
+            code=codes.ALREADY_WITHDRAWN,
+            params={"card": found.card_number},
+        )
     found.withdrawn_at, found.withdrawal_reason = now, reason
     from kervan.diplomacy.passes import revoke_for_accreditation
 
@@ -170,7 +185,11 @@ def import_rows(
     problems: list[str] = []
     for number, row in enumerate(rows, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
-            raise InvalidInput(f"a file may hold at most {MAX_IMPORT_ROWS} accreditations")
+            raise InvalidInput(
+                f"a file may hold at most {MAX_IMPORT_ROWS} accreditations",
+                code=codes.IMPORT_TOO_MANY,
+                params={"limit": MAX_IMPORT_ROWS},
+            )
         try:
             # An empty cell is a missing value (CSV has no other way to say so).
             data = AccreditationCreate.model_validate({k: v for k, v in row.items() if v != ""})
@@ -182,7 +201,11 @@ def import_rows(
         except InvalidInput as exc:
             problems.append(f"row {number}: {exc.detail}")
     if problems:
-        raise InvalidInput("; ".join(problems[:20]) + ("; …" if len(problems) > 20 else ""))
+        raise InvalidInput(
+            "; ".join(problems[:20]) + ("; …" if len(problems) > 20 else ""),
+            code=codes.IMPORT_ROWS,
+            params={"count": len(problems)},
+        )
     for data in valid:
         upsert(
             session, data, accredited_in=data.accredited_in or node_state, source=source, now=now
@@ -220,21 +243,35 @@ def accept_signed_list(
     try:
         parsed = compact.parse(text.strip())
     except Exception as exc:
-        raise InvalidInput(f"the signed list is not a compact JWS: {exc}") from exc
+        raise InvalidInput(
+            f"the signed list is not a compact JWS: {exc}", code=codes.LIST_NOT_JWS
+        ) from exc
     kid = str(parsed.header.get("kid", ""))
     key = trust.key(kid)
     if key is None or key.problem_at(now) or parsed.header.get("typ") != SIGNED_LIST_TYP:
-        raise InvalidInput(f"the list is not signed by a key on the trust list ({kid or 'no kid'})")
+        raise InvalidInput(
+            f"the list is not signed by a key on the trust list ({kid or 'no kid'})",
+            code=codes.LIST_UNKNOWN_KEY,
+            params={"kid": kid or "-"},
+        )
     if not parsed.verifies_with(key.key.public_key):
-        raise InvalidInput("the list's signature does not verify")
+        raise InvalidInput("the list's signature does not verify", code=codes.LIST_ALTERED)
     payload = json.loads(parsed.payload)
     if payload.get("home_state") != key.state or payload.get("accredited_in") != node_state:
-        raise InvalidInput(f"the list is {key.state}'s, for {payload.get('accredited_in')}")
+        raise InvalidInput(
+            f"the list is {key.state}'s, for {payload.get('accredited_in')}",
+            code=codes.LIST_WRONG_STATES,
+            params={"signer": key.state, "host": str(payload.get("accredited_in"))},
+        )
     staff = payload.get("staff")
     if not isinstance(staff, list):
-        raise InvalidInput("the list has no staff")
+        raise InvalidInput("the list has no staff", code=codes.LIST_NO_STAFF)
     if any(not isinstance(s, dict) or s.get("home_state") != key.state for s in staff):
-        raise InvalidInput(f"a list signed by {key.state} may name {key.state}'s staff only")
+        raise InvalidInput(
+            f"a list signed by {key.state} may name {key.state}'s staff only",
+            code=codes.LIST_OTHER_STAFF,
+            params={"state": key.state},
+        )
     return import_rows(
         session,
         principal,

@@ -14,8 +14,8 @@ from fastapi.responses import PlainTextResponse, Response
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.diplomacy import accreditations, passes, service, verifier
+from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy.codec import open_pass
-from kervan.web.rate_limits import RateLimit
 from kervan.diplomacy.models import AccessRequest, DiplomaticPass
 from kervan.diplomacy.rendering import pass_pdf, qr_png
 from kervan.diplomacy.schemas import (
@@ -36,7 +36,9 @@ from kervan.diplomacy.verification import Post
 from kervan.errors import InvalidInput, NotFound
 from kervan.exchange import trust_store
 from kervan.exchange.keys import load_signing_key
+from kervan.messages import FILE_NOT_UTF8, FILE_TOO_LARGE, RECORD_NOT_FOUND
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.rate_limits import RateLimit
 
 router = APIRouter(prefix="/api/v1", tags=["diplomacy"])
 MAX_IMPORT_BYTES = 2_000_000
@@ -85,11 +87,15 @@ def withdraw_accreditation(
 def read_upload(file: UploadFile) -> str:
     raw = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
-        raise InvalidInput(f"the file is larger than {MAX_IMPORT_BYTES:,} bytes")
+        raise InvalidInput(
+            f"the file is larger than {MAX_IMPORT_BYTES:,} bytes",
+            code=FILE_TOO_LARGE,
+            params={"limit": MAX_IMPORT_BYTES},
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput("the file is not UTF-8 text") from exc
+        raise InvalidInput("the file is not UTF-8 text", code=FILE_NOT_UTF8) from exc
 
 
 def import_text(session: SessionDep, principal: Principal, text: str, node_state: str) -> int:
@@ -105,7 +111,9 @@ def import_text(session: SessionDep, principal: Principal, text: str, node_state
     if not known & set(rows.fieldnames or ()):  # not an accreditation file at all: say so
         raise InvalidInput(
             "the file's header row names none of the accreditation columns "
-            f"({', '.join(sorted(known))})"
+            f"({', '.join(sorted(known))})",
+            code=codes.IMPORT_COLUMNS,
+            params={"columns": ", ".join(sorted(known))},
         )
     return accreditations.import_rows(session, principal, rows, node_state=node_state, now=now)
 
@@ -213,7 +221,7 @@ def readable_pass(
     """A pass its reader may see: of a request in their scope (a mission's own, an airport's)."""
     found = session.get(DiplomaticPass, id)
     if found is None:
-        raise NotFound(f"no pass {id}")
+        raise NotFound(f"no pass {id}", code=RECORD_NOT_FOUND, params={"id": str(id)})
     service.get_request(session, principal, found.request_id, node_state=node_state)  # scope
     return found
 

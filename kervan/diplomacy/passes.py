@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.ids import uuid7
+from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy import messages
 from kervan.diplomacy.accreditations import require
 from kervan.diplomacy.codec import PassClaims, sign_pass
@@ -24,6 +25,7 @@ from kervan.errors import Conflict, InvalidInput, NotFound
 from kervan.exchange import compact
 from kervan.exchange.envelopes import iso
 from kervan.identity.translit import mrz_components
+from kervan.messages import RECORD_NOT_FOUND
 
 REVOCATIONS_TYP = "kervan-pass-revocations+jws"
 # A revoked pass stays listed this long after its end, so a verifier with a slow clock still
@@ -76,7 +78,9 @@ def fitted_text(claims: PassClaims, signing: Any) -> tuple[PassClaims, str]:
         text = sign_pass(candidate, signing.kid, signing.private_key)
         if qr_version(text) <= MAX_QR_VERSION:
             return candidate, text
-    raise InvalidInput("the pass does not fit a QR code of version 15; shorten the names")
+    raise InvalidInput(
+        "the pass does not fit a QR code of version 15; shorten the names", code=codes.PASS_TOO_LONG
+    )
 
 
 def pass_record(claims: PassClaims, request_id: uuid.UUID, kid: str, text: str) -> DiplomaticPass:
@@ -136,12 +140,20 @@ def revoke_pass(
     require(principal, Permission.AIRPORT_ACCESS_DECIDE)
     found = session.get(DiplomaticPass, pass_id)
     if found is None or found.issuing_state != node_state:
-        raise NotFound(f"no pass {pass_id} issued by this node")
+        raise NotFound(
+            f"no pass {pass_id} issued by this node",
+            code=RECORD_NOT_FOUND,
+            params={"id": str(pass_id)},
+        )
     from kervan.diplomacy.service import get_request
 
     request = get_request(session, principal, found.request_id, node_state=node_state)
     if found.revoked_at is not None:
-        raise Conflict(f"pass {pass_id} is already revoked")
+        raise Conflict(
+            f"pass {pass_id} is already revoked",
+            code=codes.PASS_REVOKED,
+            params={"id": str(pass_id)},
+        )
     found.revoked_at, found.revocation_reason = now, reason
     request.status = RequestStatus.REVOKED
     if request.origin_node != node_state:

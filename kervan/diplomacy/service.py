@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.db.ids import uuid7
+from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy import messages
 from kervan.diplomacy.accreditations import get_accreditation, require
 from kervan.diplomacy.airports import controlling_state
 from kervan.diplomacy.models import AccessRequest, Accreditation, AirportAssignment, RequestStatus
 from kervan.diplomacy.schemas import AccessRequestCreate
 from kervan.errors import Conflict, InvalidInput, NotFound
+from kervan.messages import ENDS_BEFORE_START, RECORD_NOT_FOUND
 
 MAX_WINDOW = dt.timedelta(days=31)
 
@@ -76,7 +78,7 @@ def get_request(
             record_id=id,
             outcome="not-found",
         )
-        raise NotFound(f"no access request {id}")
+        raise NotFound(f"no access request {id}", code=RECORD_NOT_FOUND, params={"id": str(id)})
     audit.record(
         session,
         principal,
@@ -100,7 +102,11 @@ def create_request(
     accreditation = get_accreditation(session, principal, data.accreditation_id)
     airport_state = controlling_state(data.airport)
     if airport_state is None:
-        raise InvalidInput(f"{data.airport} is not an airport of a member state")
+        raise InvalidInput(
+            f"{data.airport} is not an airport of a member state",
+            code=codes.NOT_AN_AIRPORT,
+            params={"airport": data.airport},
+        )
     _check_window(data, now)
     _check_accreditation(accreditation, data.window_start)
     request = AccessRequest(
@@ -144,20 +150,35 @@ def create_request(
 
 def _check_window(data: AccessRequestCreate, now: dt.datetime) -> None:
     if data.window_start.tzinfo is None or data.window_end.tzinfo is None:
-        raise InvalidInput("give the window's times with a time zone (UTC: a trailing Z)")
+        raise InvalidInput(
+            "give the window's times with a time zone (UTC: a trailing Z)",
+            code=codes.WINDOW_TIME_ZONE,
+        )
     if data.window_end <= data.window_start:
-        raise InvalidInput("the window ends before it begins")
+        raise InvalidInput("the window ends before it begins", code=ENDS_BEFORE_START)
     if data.window_end <= now:
-        raise InvalidInput("the window is already over")
+        raise InvalidInput("the window is already over", code=codes.WINDOW_OVER)
     if data.window_end - data.window_start > MAX_WINDOW:
-        raise InvalidInput(f"a window may last at most {MAX_WINDOW.days} days")
+        raise InvalidInput(
+            f"a window may last at most {MAX_WINDOW.days} days",
+            code=codes.WINDOW_TOO_LONG,
+            params={"days": MAX_WINDOW.days},
+        )
 
 
 def _check_accreditation(accreditation: Accreditation, start: dt.datetime) -> None:
     if accreditation.withdrawn_at is not None:
-        raise Conflict(f"accreditation {accreditation.card_number} was withdrawn")
+        raise Conflict(
+            f"accreditation {accreditation.card_number} was withdrawn",
+            code=codes.ACCREDITATION_WITHDRAWN,
+            params={"card": accreditation.card_number},
+        )
     if accreditation.valid_until < start.date():
-        raise Conflict(f"accreditation {accreditation.card_number} ends before the window")
+        raise Conflict(
+            f"accreditation {accreditation.card_number} ends before the window",
+            code=codes.ACCREDITATION_ENDS,
+            params={"card": accreditation.card_number},
+        )
 
 
 def _decidable(
@@ -166,7 +187,11 @@ def _decidable(
     require(principal, Permission.AIRPORT_ACCESS_DECIDE)
     request = get_request(session, principal, id, node_state=node_state)
     if request.status is not RequestStatus.REQUESTED:
-        raise Conflict(f"the request is already {request.status.value}")
+        raise Conflict(
+            f"the request is already {request.status.value}",
+            code=codes.REQUEST_DECIDED,
+            params={"status": request.status.value},
+        )
     return request
 
 

@@ -27,6 +27,7 @@ from kervan.exchange import (
     evidence,
     foreign_measures,
     inbox,
+    messages,
     queries,
     trust_store,
 )
@@ -36,6 +37,7 @@ from kervan.exchange.message_types import schema_names, schema_text
 from kervan.exchange.messages import NOT_CONFIGURED
 from kervan.exchange.transport import HttpTransport
 from kervan.exchange.trust import TrustList
+from kervan.messages import RECORD_NOT_FOUND
 from kervan.uow import commit_now
 from kervan.web.deps import SessionDep, SettingsDep, policy
 
@@ -76,7 +78,7 @@ def signing_key(request: Request, listed: TrustList | None) -> SigningKey:
     try:
         return node_keys(request).for_signing(listed, utcnow())
     except KervanError as exc:
-        raise NotConfigured(exc.detail) from exc
+        raise NotConfigured(exc.detail, code=messages.NOT_CONFIGURED) from exc
 
 
 @router.post(
@@ -97,6 +99,8 @@ def receive(
         raise PayloadTooLarge(
             f"at most {settings.exchange_max_batch_envelopes} envelopes in one request",
             limit=settings.exchange_max_batch_envelopes,
+            code=messages.BATCH_TOO_LARGE,
+            params={"limit": settings.exchange_max_batch_envelopes},
         )
     listed = trust_store.current(session)
     if listed is None:
@@ -129,7 +133,11 @@ def get_schema(
 ) -> JSONResponse:
     text = schema_text(message_type, version)
     if text is None:
-        raise NotFound(f"no schema {message_type} version {version}")
+        raise NotFound(
+            f"no schema {message_type} version {version}",
+            code=RECORD_NOT_FOUND,
+            params={"type": message_type, "version": version},
+        )
     return JSONResponse(json.loads(text), media_type="application/schema+json")
 
 
@@ -392,7 +400,11 @@ def ask_peer(
 ) -> dict[str, Any]:
     asked = queries.Question(**question.model_dump())
     if principal.state != settings.state:
-        raise Forbidden(f"only {settings.state}'s consular officers ask from this node")
+        raise Forbidden(
+            f"only {settings.state}'s consular officers ask from this node",
+            code=messages.CONSULAR_ONLY,
+            params={"state": settings.state},
+        )
     return queries.ask(
         session,
         settings,

@@ -22,6 +22,7 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput, NotFound
 from kervan.exchange.models import ExchangeMessage, NationalAbroadDocument, NationalAbroadWaiver
 from kervan.identity.names import fold, skeleton
+from kervan.messages import CURSOR_UNKNOWN, RECORD_NOT_FOUND
 from kervan.registry.naming import mrz_form
 
 
@@ -162,7 +163,7 @@ def _after(cursor: str, ranks: list[_Rank]) -> tuple[int, tuple[Any, ...]]:
             raise ValueError(values)
         return rank, (*values[:-1], uuid.UUID(values[-1]))
     except (ValueError, TypeError) as exc:
-        raise InvalidInput("the cursor is not one this API gave") from exc
+        raise InvalidInput("the cursor is not one this API gave", code=CURSOR_UNKNOWN) from exc
 
 
 def search(
@@ -234,7 +235,7 @@ def detail(
     scoped = _in_scope(principal, node_state)
     row = session.get(NationalAbroadDocument, (host_state.upper(), document_id))
     if row is None or not scoped:
-        raise NotFound("no such document of a national abroad")
+        raise NotFound("no such document of a national abroad", code=RECORD_NOT_FOUND)
     message = session.get(ExchangeMessage, row.envelope_id)
     audit.record(
         session,

@@ -21,6 +21,7 @@ from kervan.exchange import trust
 from kervan.exchange.envelopes import RECEIPT_STATUSES, sha256_hex
 from kervan.exchange.models import ExchangeMessage, ReplacedEnvelope, TrustListVersion
 from kervan.exchange.trust import TrustedKey, TrustList
+from kervan.messages import RECORD_NOT_FOUND
 
 
 @dataclass
@@ -106,7 +107,11 @@ def read_evidence(session: Session, principal: Principal, message_id: uuid.UUID)
 def verify_message(session: Session, message_id: uuid.UUID) -> Evidence:
     message = session.get(ExchangeMessage, message_id)
     if message is None:
-        raise NotFound(f"no envelope {message_id} in the message log")
+        raise NotFound(
+            f"no envelope {message_id} in the message log",
+            code=RECORD_NOT_FOUND,
+            params={"id": str(message_id)},
+        )
     evidence = Evidence(message_id)
     lists = _trust_lists(session)
     payload = _verify_jws(evidence, "envelope signature", message.envelope, lists)

@@ -17,6 +17,7 @@ from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import NotFound
 from kervan.exchange.models import ExchangeMessage, ForeignMeasure
+from kervan.messages import RECORD_NOT_FOUND
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,11 @@ def get_foreign(
     require(principal, Permission.MEASURES_READ)
     row = session.get(ForeignMeasure, (issuing_state.upper(), reference))
     if row is None:
-        raise NotFound(f"no measure {reference} announced by {issuing_state.upper()}")
+        raise NotFound(
+            f"no measure {reference} announced by {issuing_state.upper()}",
+            code=RECORD_NOT_FOUND,
+            params={"reference": reference, "state": issuing_state.upper()},
+        )
     message = session.get(ExchangeMessage, row.envelope_id)
     audit.record(
         session,

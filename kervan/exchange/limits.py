@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kervan.db.base import utcnow
 from kervan.errors import KervanError
-from kervan.exchange import inbox
+from kervan.exchange import inbox, messages
 from kervan.web.deps import SessionDep, SettingsDep
 from kervan.web.problems import problem_response
 
@@ -98,5 +98,7 @@ def refusal_budget(request: Request, session: SessionDep, settings: SettingsDep)
             f"more than {settings.exchange_refusals_per_minute} refused envelopes from "
             "this address in the last minute; try again later",
             retry_after=60,
+            code=messages.TOO_MANY_REFUSALS,
+            params={"limit": settings.exchange_refusals_per_minute},
         )
     return source

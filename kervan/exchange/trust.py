@@ -25,7 +25,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
 from kervan.errors import InvalidInput
-from kervan.exchange import compact
+from kervan.exchange import compact, messages
 from kervan.exchange.keys import SigningKey
 from kervan.registry.codes import SECRETARIAT
 
@@ -101,13 +101,22 @@ class TrustList:
 def _trusted_key(state: str, entry: dict[str, Any]) -> TrustedKey:
     jwk = entry["jwk"]
     if "d" in jwk:
-        raise InvalidInput("the trust list contains a private key; only public keys belong there")
+        raise InvalidInput(
+            "the trust list contains a private key; only public keys belong there",
+            code=messages.TRUST_PRIVATE_KEY,
+        )
     kid = jwk.get("kid", "")
     if kid.split(":", 1)[0] != state:
-        raise InvalidInput(f"key {kid!r} is listed under {state}; kid must be '{state}:<key-id>'")
+        raise InvalidInput(
+            f"key {kid!r} is listed under {state}; kid must be '{state}:<key-id>'",
+            code=messages.TRUST_KID_STATE,
+            params={"kid": kid, "state": state},
+        )
     valid_from = parse_time(entry.get("valid_from"))
     if valid_from is None:
-        raise InvalidInput(f"key {kid} has no valid_from")
+        raise InvalidInput(
+            f"key {kid} has no valid_from", code=messages.TRUST_NO_VALID_FROM, params={"kid": kid}
+        )
     return TrustedKey(
         kid=kid,
         state=state,
@@ -132,12 +141,20 @@ def parse_content(content: dict[str, Any]) -> TrustList:
             int(content["version"]), issued_at, int(content["threshold"]), nodes, content
         )
     except (KeyError, TypeError, ValueError, AssertionError, AttributeError, JoseError) as exc:
-        raise InvalidInput(f"the trust list is malformed: {exc!r}") from exc
+        raise InvalidInput(
+            f"the trust list is malformed: {exc!r}", code=messages.TRUST_MALFORMED
+        ) from exc
     if SECRETARIAT not in nodes:
-        raise InvalidInput("the trust list has no secretariat node")
+        raise InvalidInput(
+            "the trust list has no secretariat node", code=messages.TRUST_NO_SECRETARIAT
+        )
     members = len(nodes) - 1
     if not 1 <= trust.threshold <= max(members, 1):
-        raise InvalidInput(f"threshold {trust.threshold} is not between 1 and {members} members")
+        raise InvalidInput(
+            f"threshold {trust.threshold} is not between 1 and {members} members",
+            code=messages.TRUST_THRESHOLD,
+            params={"threshold": trust.threshold, "members": members},
+        )
     return trust
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.errors import Conflict, NotFound
-from kervan.exchange import trust
+from kervan.exchange import messages, trust
 from kervan.exchange.messages import NOT_CONFIGURED
 from kervan.exchange.models import TrustListVersion
 from kervan.exchange.trust import TrustDecision, TrustList
@@ -82,10 +82,17 @@ def install(
     on a node that has none, against itself). Refusals raise ``Conflict`` explaining why."""
     existing = current(session)
     if existing is None and not bootstrap:
-        raise Conflict("no trust list installed yet: install the first one with --bootstrap")
+        raise Conflict(
+            "no trust list installed yet: install the first one with --bootstrap",
+            code=messages.TRUST_NONE_YET,
+        )
     decision = trust.verify(document, existing, now)
     if not decision.accepted or decision.trust is None:
-        raise Conflict("trust list refused: " + decision.explain())
+        raise Conflict(
+            "trust list refused: " + decision.explain(),
+            code=messages.TRUST_REFUSED,
+            params={"reason": "; ".join(decision.reasons)},
+        )
     text = json.dumps(document, sort_keys=True)
     session.add(
         TrustListVersion(

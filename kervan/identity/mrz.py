@@ -34,6 +34,37 @@ class MRZError(ValueError):
         label = f"{field} check digit" if kind == "check_digit" else field
         super().__init__(f"{label}: expected {expected}, found {found}")
 
+    @property
+    def code(self) -> str:
+        """The stable code of this problem (``kervan.identity.messages``)."""
+        from kervan.identity import messages
+
+        if self.kind == "check_digit":
+            return messages.CHECK_DIGIT
+        if self.kind == "character":
+            return messages.CHARACTERS
+        if self.kind == "structure":
+            return messages.SHAPE if self.field == "lines" else messages.LINE_WIDTH
+        return messages.VALUE
+
+    @property
+    def params(self) -> dict[str, Any]:
+        from kervan.identity import messages
+
+        if self.kind == "character":
+            quoted = re.findall(r"'[^']*'|\"[^\"]*\"", self.found)
+            return {"line": self.field.removeprefix("line"), "characters": ", ".join(quoted)}
+        if self.kind == "structure":
+            if self.field == "lines":
+                return {"lines": self.found.split(" ", 1)[0]}
+            line = self.field.removeprefix("line")
+            return {"line": line, "found": self.found, "expected": self.expected.split(" ")[0]}
+        return {
+            "field": messages.field_label(self.field),
+            "expected": self.expected,
+            "found": self.found,
+        }
+
     def as_dict(self) -> dict[str, str]:
         return {
             "field": self.field,

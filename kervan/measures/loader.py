@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Principal
 from kervan.errors import InvalidInput, pydantic_field_errors
-from kervan.measures import service
+from kervan.measures import messages, service
 from kervan.measures.messages import INVALID_FIELDS
 from kervan.measures.models import Measure
 from kervan.measures.schemas import MeasureIn
@@ -31,18 +31,28 @@ def read_measure_file(path: Path) -> MeasureIn:
         with path.open(encoding="utf-8") as stream:
             text = stream.read(MAX_CHARS + 1)  # a longer file is refused, not read whole
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+        raise InvalidInput(
+            f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
+            code=messages.FILE_UNREADABLE,
+            params={"problem": str(getattr(exc, "strerror", None) or exc)},
+        ) from exc
     try:
         data: Any = load_json(text) if path.suffix == ".json" else load_yaml(text)
     except (yaml.YAMLError, ValueError) as exc:
         problem = " ".join(str(exc).split())[:300]
-        raise InvalidInput(f"{path} is not valid YAML/JSON: {problem}") from exc
+        raise InvalidInput(
+            f"{path} is not valid YAML/JSON: {problem}",
+            code=messages.FILE_NOT_YAML,
+            params={"problem": problem},
+        ) from exc
     return parse_measure_data(data, source=str(path))
 
 
 def parse_measure_data(data: Any, *, source: str = "measure") -> MeasureIn:
     if not isinstance(data, dict):
-        raise InvalidInput(f"{source}: expected a mapping of measure fields")
+        raise InvalidInput(
+            f"{source}: expected a mapping of measure fields", code=messages.NOT_A_MAPPING
+        )
     try:
         return MeasureIn.model_validate(data)
     except ValidationError as exc:

@@ -27,6 +27,7 @@ from kervan.measures.models import Measure, MeasureEvent, MeasureEventKind, Meas
 from kervan.measures.reach import Slice
 from kervan.measures.schemas import MeasureIn
 from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
+from kervan.messages import RECORD_NOT_FOUND
 from kervan.registry.codes import is_state_code
 from kervan.registry.models import Person
 from kervan.uow import unit_of_work
@@ -117,7 +118,9 @@ def find_measure(session: Session, principal: Principal, key: str) -> Measure:
     except ValueError:
         found = session.scalar(select(Measure).where(Measure.reference == key))
         if found is None:
-            raise NotFound(f"no measure {key}") from None
+            raise NotFound(
+                f"no measure {key}", code=RECORD_NOT_FOUND, params={"id": str(key)}
+            ) from None
         return found
 
 
@@ -125,7 +128,9 @@ def get_measure(session: Session, principal: Principal, measure_id: uuid.UUID) -
     require(principal, Permission.MEASURES_READ)
     measure = session.get(Measure, measure_id)
     if measure is None:
-        raise NotFound(f"no measure {measure_id}")
+        raise NotFound(
+            f"no measure {measure_id}", code=RECORD_NOT_FOUND, params={"id": str(measure_id)}
+        )
     return measure
 
 

@@ -12,10 +12,12 @@ if TYPE_CHECKING:
 def install(app: Wiring) -> None:
     """The register API (with imports and exports) and its pages. Other packages react to
     register changes through ``kervan.registry.hooks`` events, added in their own install."""
+    from kervan.identity.messages import MESSAGES as MRZ_MESSAGES
     from kervan.messages import add_messages
     from kervan.registry.messages import MESSAGES
 
     add_messages(MESSAGES)
+    add_messages(MRZ_MESSAGES)  # the register and the booth read MRZs
     if app.web is not None:
         from kervan.registry.api import router
         from kervan.registry.transfer.api import router as transfer

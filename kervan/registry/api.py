@@ -14,7 +14,7 @@ from kervan.errors import FieldError, InvalidInput
 from kervan.identity.mrz import MRZError, parse_mrz
 from kervan.registry import queries, search, service
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
-from kervan.registry.messages import SEARCH_EMPTY
+from kervan.registry.messages import BIRTH_DATE, SEARCH_EMPTY
 from kervan.registry.models import Person
 from kervan.registry.schemas import (
     BirthDate,
@@ -99,7 +99,9 @@ def _search(session: Session, principal: Principal, body: SearchRequest) -> Sear
     try:
         birth = BirthDate.parse(body.birth_date) if body.birth_date else None
     except ValueError as exc:
-        raise InvalidInput(str(exc), errors=[FieldError("birth_date", str(exc))]) from exc
+        raise InvalidInput(
+            str(exc), errors=[FieldError("birth_date", str(exc), BIRTH_DATE)], code=BIRTH_DATE
+        ) from exc
     text = "\n".join(body.mrz) if body.mrz else body.q
     if not text.strip() and not body.document_number:
         raise InvalidInput(
@@ -172,7 +174,10 @@ def parse_mrz_route(
         return parse_mrz(body.mrz).to_dict()
     except MRZError as exc:
         raise InvalidInput(
-            f"invalid MRZ: {exc}", errors=[FieldError(exc.field or "mrz", str(exc))]
+            f"invalid MRZ: {exc}",
+            errors=[FieldError(exc.field or "mrz", str(exc), exc.code, exc.params)],
+            code=exc.code,
+            params=exc.params,
         ) from exc
 
 

@@ -21,6 +21,7 @@ from kervan.accounts import audit
 from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
+from kervan.messages import CURSOR_UNKNOWN
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.registry.models import Person, StayDocument
 
@@ -49,9 +50,11 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except ValueError as exc:
-        raise InvalidInput("the cursor is not one this server gave out") from exc
+        raise InvalidInput(
+            "the cursor is not one this server gave out", code=CURSOR_UNKNOWN
+        ) from exc
     if not isinstance(values, list) or len(values) != size:
-        raise InvalidInput("the cursor is not one this server gave out")
+        raise InvalidInput("the cursor is not one this server gave out", code=CURSOR_UNKNOWN)
     return [str(v) for v in values]
 
 
@@ -84,7 +87,9 @@ def _keyset(
         try:
             last = (parse(raw_key), uuid.UUID(raw_id))
         except ValueError as exc:
-            raise InvalidInput("the cursor is not one this server gave out") from exc
+            raise InvalidInput(
+                "the cursor is not one this server gave out", code=CURSOR_UNKNOWN
+            ) from exc
         pair = tuple_(key, StayDocument.id)
         query = query.where(pair < last if descending else pair > last)
     if descending:
@@ -139,7 +144,9 @@ def _uuid(raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(raw)
     except ValueError as exc:
-        raise InvalidInput("the cursor is not one this server gave out") from exc
+        raise InvalidInput(
+            "the cursor is not one this server gave out", code=CURSOR_UNKNOWN
+        ) from exc
 
 
 def _filters_dict(filters: DocumentFilter) -> dict[str, str]:

@@ -616,7 +616,11 @@ def waive_violation(
     if violation is None or not in_scope(principal, violation.nationality):
         _refuse(session, principal, "violation", violation_id, "violation.waive")
     if violation.status not in WAIVABLE:
-        raise Conflict(f"cannot waive a violation that is {violation.status.value}")
+        raise Conflict(
+            f"cannot waive a violation that is {violation.status.value}",
+            code=messages.CANNOT_WAIVE,
+            params={"status": violation.status.value},
+        )
     old_status = violation.status
     violation.status = ViolationStatus.WAIVED
     note = f"Waived by {principal.actor}: {reason}"
@@ -647,11 +651,17 @@ def create_person_from_mrz(session: Session, principal: Principal, data: Any) ->
         mrz = parse_mrz(data.mrz)
     except MRZError as exc:
         raise InvalidInput(
-            f"invalid MRZ: {exc}", errors=[FieldError(exc.field or "mrz", str(exc))]
+            f"invalid MRZ: {exc}",
+            errors=[FieldError(exc.field or "mrz", str(exc), exc.code, exc.params)],
+            code=exc.code,
+            params=exc.params,
         ) from exc
     birth = mrz.birth_date
     if birth.year is None:
-        raise InvalidInput("the MRZ has no year of birth; register the person by hand")
+        raise InvalidInput(
+            "the MRZ has no year of birth; register the person by hand",
+            code=messages.MRZ_NO_BIRTH_YEAR,
+        )
     create = PersonCreate(
         primary_name=data.primary_name or mrz.primary_identifier,
         secondary_name=data.secondary_name or mrz.secondary_identifier,

@@ -17,6 +17,7 @@ from kervan.accounts.service import principal_for
 from kervan.accounts.tokens import user_for_token
 from kervan.config import Settings
 from kervan.errors import Forbidden, Unauthenticated
+from kervan.messages import SIGN_IN_REQUIRED, TOKEN_UNKNOWN
 from kervan.uow import unit_of_work
 from kervan.web.security import require_csrf_header_on_api
 
@@ -63,7 +64,9 @@ def current_principal(request: Request, session: SessionDep) -> Principal | None
     if token is not None:
         user = user_for_token(session, token)
         if user is None:
-            raise Unauthenticated("the bearer token is unknown, expired or revoked")
+            raise Unauthenticated(
+                "the bearer token is unknown, expired or revoked", code=TOKEN_UNKNOWN
+            )
     else:
         resolver = getattr(request.app.state, "session_user_resolver", None)
         if resolver is not None:
@@ -96,7 +99,7 @@ class Policy:
         if self.permission is Permission.PUBLIC:
             return principal
         if principal is None:
-            raise Unauthenticated("sign in or send a bearer token")
+            raise Unauthenticated("sign in or send a bearer token", code=SIGN_IN_REQUIRED)
         if not principal.can(self.permission):
             audit.record_on_failure(
                 session,

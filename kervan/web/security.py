@@ -24,6 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kervan.accounts.sessions import COOKIE_NAME, NEW_SESSION_STATE
 from kervan.config import Settings
 from kervan.errors import KervanError
+from kervan.messages import CSRF_HEADER as CSRF_HEADER_CODE
+from kervan.messages import FORM_EXPIRED
 from kervan.web.problems import unexpected_error
 
 log = logging.getLogger("kervan.web.security")
@@ -108,7 +110,8 @@ async def csrf_protect(request: Request) -> None:
     if not given or not expected or not hmac.compare_digest(given, expected):
         log.warning("CSRF check failed on %s %s", request.method, request.url.path)
         raise CsrfRejected(
-            "the form has expired or was not sent from this site; reload the page and try again"
+            "the form has expired or was not sent from this site; reload the page and try again",
+            code=FORM_EXPIRED,
         )
 
 
@@ -123,7 +126,11 @@ def require_csrf_header_on_api(request: Request) -> None:
     expected = csrf_token_for(_secret_key(request), binding) if binding else ""
     if not given or not expected or not hmac.compare_digest(given, expected):
         log.warning("CSRF header missing or wrong on %s %s", request.method, request.url.path)
-        raise CsrfRejected(f"a request signed in by cookie must send the {CSRF_HEADER} header")
+        raise CsrfRejected(
+            f"a request signed in by cookie must send the {CSRF_HEADER} header",
+            code=CSRF_HEADER_CODE,
+            params={"header": CSRF_HEADER},
+        )
 
 
 class PreSessionCookieMiddleware:

@@ -19,7 +19,7 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.errors import Forbidden, KervanError
-from kervan.exchange import queries
+from kervan.exchange import messages, queries
 from kervan.exchange.api import node_key, query_transport
 from kervan.exchange.views import labels
 from kervan.exchange.views.nationals import label_context, peer_states
@@ -165,7 +165,11 @@ def ask_submit(
     if question is None:
         return _render(page, session, settings, values=values, errors=errors, status_code=422)
     if _foreign(principal, settings):
-        raise Forbidden(f"only {settings.state}'s consular officers ask from this node")
+        raise Forbidden(
+            f"only {settings.state}'s consular officers ask from this node",
+            code=messages.CONSULAR_ONLY,
+            params={"state": settings.state},
+        )
     answer, failure, status = _ask(page, session, settings, principal, question)
     return _render(
         page,

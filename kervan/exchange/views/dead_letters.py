@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
-from kervan.exchange import dead_letters
+from kervan.exchange import dead_letters, messages
 from kervan.exchange.views import labels
 from kervan.web.deps import SessionDep, policy
 from kervan.web.security import csrf_protect
@@ -67,9 +67,9 @@ def retry_dead_letters(
     try:
         ids = [uuid.UUID(message_id)] if message_id else None
     except ValueError as exc:
-        raise InvalidInput("the message id is not a UUID") from exc
+        raise InvalidInput("the message id is not a UUID", code=messages.MESSAGE_ID) from exc
     if ids is None and not _STATE.match(peer):
-        raise InvalidInput("name the message or the peer to retry")
+        raise InvalidInput("name the message or the peer to retry", code=messages.RETRY_WHAT)
     chosen_peer = peer if ids is None else None
     count = dead_letters.retry(session, principal, ids, chosen_peer)
     audit.record(

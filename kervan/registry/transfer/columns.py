@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from kervan.registry import messages
 from kervan.registry.transfer.report import ImportFileError, echo
 
 #: Every column, in the order exports write them.
@@ -66,7 +67,9 @@ def check_header(columns: Iterable[str]) -> None:
             + ", ".join(COLUMNS)
             + " (optional: "
             + ", ".join(sorted(OPTIONAL))
-            + ")"
+            + ")",
+            code=messages.IMPORT_COLUMNS,
+            params={"expected": ", ".join(COLUMNS)},
         )
 
 

@@ -17,6 +17,7 @@ from kervan.accounts import audit
 from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import InvalidInput
+from kervan.registry import messages
 from kervan.registry.models import Person, StayDocument, TravelDocument
 from kervan.registry.queries import DocumentFilter, apply_document_filters
 from kervan.registry.transfer.columns import COLUMNS
@@ -38,7 +39,11 @@ MEDIA_TYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8", "json": "applic
 def export_format(name: str) -> ExportFormat:
     value = name.strip().lower()
     if value not in EXPORT_FORMATS:
-        raise InvalidInput(f"unknown export format {name!r}: expected csv or json")
+        raise InvalidInput(
+            f"unknown export format {name!r}: expected csv or json",
+            code=messages.EXPORT_FORMAT,
+            params={"format": name},
+        )
     return value  # type: ignore[return-value]
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from kervan.errors import Conflict
+from kervan.registry import messages
 from kervan.registry.models import Person, StayDocument
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.formats import FileFormat, estimate_rows
@@ -42,7 +43,8 @@ def decide(session: Session, path: Path, file_format: FileFormat, initial: bool 
         if not empty:
             raise Conflict(
                 "a first load (--initial) needs an empty register, and this one holds persons "
-                "or documents: import the file without --initial"
+                "or documents: import the file without --initial",
+                code=messages.IMPORT_FIRST_LOAD_NOT_EMPTY,
             )
         return True
     return empty and (estimate_rows(path, file_format) or 0) >= MIN_ROWS

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TextIO, get_args
 
+from kervan.messages import FILE_NOT_UTF8
+from kervan.registry import messages
 from kervan.registry.transfer.columns import COLUMNS, check_header, normalise_header
 from kervan.registry.transfer.limits import (
     ImportLimits,
@@ -55,13 +57,18 @@ def detect_format(file_name: str, explicit: str | None = None) -> FileFormat:
         name = explicit.strip().lower()
         if name not in FORMATS:
             expected = ", ".join(FORMATS)
-            raise ImportFileError(f"unknown format {echo(explicit)}: expected one of {expected}")
+            raise ImportFileError(
+                f"unknown format {echo(explicit)}: expected one of {expected}",
+                code=messages.IMPORT_FORMAT_UNKNOWN,
+                params={"format": echo(explicit), "expected": expected},
+            )
         return name  # type: ignore[return-value]
     fmt = _SUFFIXES.get(Path(file_name).suffix.lower())
     if fmt is None:
         raise ImportFileError(
             f"cannot tell the format of {echo(file_name)} from its name: name it .csv, .json, "
-            ".jsonl or .xlsx, or give the format explicitly"
+            ".jsonl or .xlsx, or give the format explicitly",
+            code=messages.IMPORT_FORMAT_FROM_NAME,
         )
     return fmt
 
@@ -118,7 +125,9 @@ def _bounded_lines(stream: TextIO, limit: int) -> Iterator[str]:
         if len(line) > limit:
             raise ImportFileError(
                 f"line {number} is longer than {limit:,} characters: "
-                "more than a row of this register can hold"
+                "more than a row of this register can hold",
+                code=messages.IMPORT_LINE_TOO_LONG,
+                params={"line": number, "limit": limit},
             )
         yield line
 
@@ -130,17 +139,26 @@ def _csv_rows(path: Path, limits: ImportLimits) -> Generator[Row, None, None]:
             lines = _bounded_lines(stream, limits.max_line_chars)
             first = next(lines, "")
             if not first.strip():
-                raise ImportFileError("the file is empty: expected a header row of column names")
+                raise ImportFileError(
+                    "the file is empty: expected a header row of column names",
+                    code=messages.IMPORT_FILE_EMPTY,
+                )
             reader = csv.reader(itertools.chain([first], lines), delimiter=_sniff_delimiter(first))
             header = _header(next(reader), limits)
             for row, cells in enumerate(reader, start=2):
                 if cells and any(cells):
                     yield row, _bounded(_shaped(header, cells), limits)
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"the file is not UTF-8 text (near row {row + 1})") from exc
+            raise ImportFileError(
+                f"the file is not UTF-8 text (near row {row + 1})",
+                code=messages.IMPORT_NOT_UTF8_NEAR,
+                params={"row": row + 1},
+            ) from exc
         except csv.Error as exc:
             raise ImportFileError(
-                f"the file is not valid CSV (near row {row + 1}): {echo(exc, 120)}"
+                f"the file is not valid CSV (near row {row + 1}): {echo(exc, 120)}",
+                code=messages.IMPORT_CSV_INVALID,
+                params={"row": row + 1},
             ) from exc
 
 
@@ -183,7 +201,9 @@ def _object_values(value: Any, limits: ImportLimits) -> dict[str, str]:
 
 def _check_first_object(value: Any, limits: ImportLimits) -> None:
     if not isinstance(value, dict):
-        raise ImportFileError("the first row is not a JSON object of columns")
+        raise ImportFileError(
+            "the first row is not a JSON object of columns", code=messages.IMPORT_JSON_FIRST_ROW
+        )
     _header(value, limits)
 
 
@@ -217,7 +237,11 @@ class _ArrayReader:
             if self.pos < len(self.buffer):
                 return self.buffer[self.pos]
             if not self._fill():
-                raise ImportFileError(f"the JSON array ends early, after object {self.count}")
+                raise ImportFileError(
+                    f"the JSON array ends early, after object {self.count}",
+                    code=messages.IMPORT_JSON_ENDS_EARLY,
+                    params={"count": self.count},
+                )
 
     def _value(self) -> Any:
         while True:
@@ -234,18 +258,25 @@ class _ArrayReader:
                     self.pos = end
                     return value
             if len(self.buffer) - self.pos > _MAX_OBJECT:
-                raise ImportFileError(f"object {self.count + 1} is larger than 1 MiB")
+                raise ImportFileError(
+                    f"object {self.count + 1} is larger than 1 MiB",
+                    code=messages.IMPORT_JSON_OBJECT_TOO_LARGE,
+                    params={"number": self.count + 1},
+                )
             if not self._fill():
                 reason = error.msg if error else "the file ends inside it"
                 raise ImportFileError(
-                    f"the JSON is not valid in object {self.count + 1}: {reason}"
+                    f"the JSON is not valid in object {self.count + 1}: {reason}",
+                    code=messages.IMPORT_JSON_INVALID,
+                    params={"number": self.count + 1},
                 ) from error
 
     def __iter__(self) -> Iterator[Any]:
         if self._next_char() != "[":
             raise ImportFileError(
                 "a JSON import is an array of objects ([{...}, ...]); for one object per line, "
-                "use JSON Lines (.jsonl)"
+                "use JSON Lines (.jsonl)",
+                code=messages.IMPORT_JSON_NOT_ARRAY,
             )
         self.pos += 1
         if self._next_char() == "]":
@@ -260,7 +291,9 @@ class _ArrayReader:
                 return
             if separator != ",":
                 raise ImportFileError(
-                    f"the JSON is not valid after object {self.count}: expected ',' or ']'"
+                    f"the JSON is not valid after object {self.count}: expected ',' or ']'",
+                    code=messages.IMPORT_JSON_INVALID,
+                    params={"number": self.count + 1},
                 )
 
 
@@ -277,7 +310,7 @@ def _json_rows(path: Path, limits: ImportLimits) -> Generator[Row, None, None]:
                     _check_first_object(value, limits)
                 yield index, _object_values(value, limits)
         except UnicodeDecodeError as exc:
-            raise ImportFileError("the file is not UTF-8 text") from exc
+            raise ImportFileError("the file is not UTF-8 text", code=FILE_NOT_UTF8) from exc
 
 
 def _lines(stream: TextIO, limits: ImportLimits) -> Iterator[Row]:
@@ -292,7 +325,11 @@ def _lines(stream: TextIO, limits: ImportLimits) -> Iterator[Row]:
             raise _too_deep(f"line {line_number}") from None
         except json.JSONDecodeError as exc:
             if first:
-                raise ImportFileError(f"line {line_number} is not valid JSON: {exc.msg}") from exc
+                raise ImportFileError(
+                    f"line {line_number} is not valid JSON: {exc.msg}",
+                    code=messages.IMPORT_JSON_LINE_INVALID,
+                    params={"line": line_number},
+                ) from exc
             yield line_number, {ROW_PROBLEM: f"is not valid JSON: {exc.msg}"}
             continue
         if first:
@@ -306,7 +343,7 @@ def _jsonl_rows(path: Path, limits: ImportLimits) -> Generator[Row, None, None]:
         try:
             yield from _lines(stream, limits)
         except UnicodeDecodeError as exc:
-            raise ImportFileError("the file is not UTF-8 text") from exc
+            raise ImportFileError("the file is not UTF-8 text", code=FILE_NOT_UTF8) from exc
 
 
 # ----------------------------------------------------------------------------------------------
@@ -333,7 +370,7 @@ def _workbook(path: Path, limits: ImportLimits) -> Iterator[Any]:
             workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
             detail = f"the file is not an XLSX workbook ({type(exc).__name__})"
-            raise ImportFileError(detail) from exc
+            raise ImportFileError(detail, code=messages.IMPORT_NOT_XLSX) from exc
         try:
             yield workbook
         finally:
@@ -343,13 +380,15 @@ def _workbook(path: Path, limits: ImportLimits) -> Iterator[Any]:
 def _xlsx_rows(path: Path, limits: ImportLimits) -> Generator[Row, None, None]:
     with _workbook(path, limits) as workbook:
         if not workbook.worksheets:
-            raise ImportFileError("the workbook has no sheet")
+            raise ImportFileError("the workbook has no sheet", code=messages.IMPORT_XLSX_NO_SHEET)
         cells_by_row = workbook.worksheets[0].iter_rows(
             values_only=True, max_col=limits.max_columns + 1
         )
         first = next(cells_by_row, None)
         if first is None:
-            raise ImportFileError("the first sheet is empty: expected a header row")
+            raise ImportFileError(
+                "the first sheet is empty: expected a header row", code=messages.IMPORT_XLSX_EMPTY
+            )
         header = _header(first, limits)
         for row, cells in enumerate(cells_by_row, start=2):
             texts = [_xlsx_cell(c) for c in cells]

@@ -23,7 +23,7 @@ from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.bulk import bulk_insert
 from kervan.errors import Conflict
-from kervan.registry import hooks
+from kervan.registry import hooks, messages
 from kervan.registry.models import (
     Person,
     PersonEvent,
@@ -198,7 +198,10 @@ def _import_in_savepoint(
                 load.rebuild()
     except IntegrityError as exc:
         savepoint.rollback()
-        raise Conflict("the register changed while the file was imported; import it again") from exc
+        raise Conflict(
+            "the register changed while the file was imported; import it again",
+            code=messages.IMPORT_REGISTER_CHANGED,
+        ) from exc
     except BaseException:
         savepoint.rollback()
         raise

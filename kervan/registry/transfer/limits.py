@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from kervan.messages import FILE_TOO_LARGE
+from kervan.registry import messages
 from kervan.registry.transfer.report import ImportTooLarge, echo
 
 
@@ -37,7 +39,9 @@ def check_file_size(size: int, limits: ImportLimits) -> None:
     if size > limits.max_bytes:
         raise ImportTooLarge(
             f"the file is larger than {limits.max_bytes:,} bytes (KERVAN_IMPORT_MAX_BYTES); "
-            "split it into several files"
+            "split it into several files",
+            code=FILE_TOO_LARGE,
+            params={"limit": limits.max_bytes},
         )
 
 
@@ -56,14 +60,18 @@ def check_row_count(rows: int, limits: ImportLimits) -> None:
     if rows > limits.max_rows:
         raise ImportTooLarge(
             f"the file has more than {limits.max_rows:,} rows (KERVAN_IMPORT_MAX_ROWS); "
-            "split it into several files"
+            "split it into several files",
+            code=messages.IMPORT_TOO_MANY_ROWS,
+            params={"limit": limits.max_rows},
         )
 
 
 def check_column_count(columns: int, limits: ImportLimits) -> None:
     if columns > limits.max_columns:
         raise ImportTooLarge(
-            f"the header has more than {limits.max_columns} columns (KERVAN_IMPORT_MAX_COLUMNS)"
+            f"the header has more than {limits.max_columns} columns (KERVAN_IMPORT_MAX_COLUMNS)",
+            code=messages.IMPORT_TOO_MANY_COLUMNS,
+            params={"limit": limits.max_columns},
         )
 
 
@@ -101,12 +109,16 @@ def check_xlsx_archive(path: Path, limits: ImportLimits) -> None:
         raise ImportTooLarge(
             f"the workbook holds {total:,} bytes once uncompressed, more than "
             f"{limits.xlsx_max_uncompressed_bytes:,} (KERVAN_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES); "
-            "save it as CSV"
+            "save it as CSV",
+            code=messages.IMPORT_XLSX_TOO_LARGE,
+            params={"limit": limits.xlsx_max_uncompressed_bytes},
         )
     strings = sum(e.file_size for e in entries if e.filename.lower().endswith("sharedstrings.xml"))
     if strings > limits.xlsx_max_shared_strings_bytes:
         raise ImportTooLarge(
             f"the workbook's shared strings take {strings:,} bytes, more than "
             f"{limits.xlsx_max_shared_strings_bytes:,} "
-            "(KERVAN_IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES); save it as CSV"
+            "(KERVAN_IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES); save it as CSV",
+            code=messages.IMPORT_XLSX_TOO_LARGE,
+            params={"limit": limits.xlsx_max_shared_strings_bytes},
         )

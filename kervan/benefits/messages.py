@@ -1,0 +1,25 @@
+"""Codes of what the benefits service says to an officer (see ``kervan.messages``)."""
+
+from __future__ import annotations
+
+from kervan.messages import N_
+
+KIND_NOT_ACTIVE = "benefits.kind-not-active"
+KINDS_FILE_INVALID = "benefits.kinds-file-invalid"
+NAME_THE_KIND = "benefits.name-the-kind"
+CANNOT_APPROVE = "benefits.cannot-approve"
+CANNOT_REJECT = "benefits.cannot-reject"
+NOT_ELIGIBLE = "benefits.not-eligible"
+ENTITLEMENT_REVERSED = "benefits.entitlement-reversed"
+
+MESSAGES = {
+    KIND_NOT_ACTIVE: N_("The benefit %(kind)s is not active."),
+    KINDS_FILE_INVALID: N_("The benefit kinds file is not valid."),
+    NAME_THE_KIND: N_("Name the benefit kind by its id or its code."),
+    CANNOT_APPROVE: N_("The application has been decided already and cannot be approved."),
+    CANNOT_REJECT: N_("The application has been decided already and cannot be rejected."),
+    NOT_ELIGIBLE: N_(
+        "The person is not eligible for this benefit; reject the application instead."
+    ),
+    ENTITLEMENT_REVERSED: N_("The entitlement ends (%(until)s) before it begins (%(start)s)."),
+}
