@@ -87,10 +87,14 @@ def render(translator: Gettext, code: str, params: Mapping[str, Any], english: s
         return english
 
 
+def authored(texts: Mapping[str, str], language: str) -> str:
+    """Text officers wrote in several languages: this one, else English, else the first."""
+    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+
+
 def _text(translator: Gettext, value: Any) -> Any:
     if isinstance(value, Term):
         return translator.gettext(str(value))
     if isinstance(value, Mapping):  # a name officers gave in several languages
-        language = getattr(translator, "code", "en")
-        return value.get(language) or value.get("en") or next(iter(value.values()), "")
+        return authored(value, getattr(translator, "code", "en"))
     return value if isinstance(value, int | float | str) else str(value)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from kervan.accounts import audit, checkpoints, service, sessions
+from kervan.accounts import audit, audit_labels, checkpoints, service, sessions
 from kervan.accounts.audit_params import MAX_SEQ, day_start
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.errors import KervanError
@@ -260,6 +260,8 @@ def audit_page(
     query = urlencode({k: v for k, v in values.items() if v})
     return page.render(
         "accounts/audit.html",
+        action_labels=audit_labels.ACTIONS,
+        outcome_labels=audit_labels.OUTCOMES,
         entries=entries,
         values=values,
         query=query,
@@ -301,6 +303,8 @@ def audit_verify(
     entries, next_before = service.search_audit(session, principal, _audit_filter(values), limit=50)
     return page.render(
         "accounts/audit.html",
+        action_labels=audit_labels.ACTIONS,
+        outcome_labels=audit_labels.OUTCOMES,
         entries=entries,
         values=values,
         query="",

@@ -38,10 +38,7 @@ class Eligibility:
     explained: bool = False  # what explain_scope concluded; equal to ``eligible`` unless a bug
 
     def reasons_data(self) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = [
-            {"clause": r.clause, "matched": r.matched, "saw": r.saw, "path": r.path}
-            for r in self.reasons
-        ]
+        rows: list[dict[str, Any]] = [r.as_dict() for r in self.reasons]
         if rows and self.document_id is not None:
             rows[0]["saw"] = {**rows[0]["saw"], "document_id": str(self.document_id)}
         return rows

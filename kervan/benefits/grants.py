@@ -188,6 +188,8 @@ def grant_all(
     reasons = [
         {
             "clause": f"eligibility rule of {kind.code}, evaluated for the whole register",
+            "code": messages.GRANTED_TO_ALL,
+            "params": {"kind": kind.names or kind.code},
             "matched": True,
             "saw": {"granted_by": "grant_all", "on": today.isoformat()},
             "path": "scope",

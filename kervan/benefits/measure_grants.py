@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kervan.benefits.eligibility import eligibility_scope
 from kervan.benefits.enums import BLOCKING_STATUSES
 from kervan.benefits.grants import insert_approved
+from kervan.benefits.messages import GRANTED_BY_MEASURE
 from kervan.benefits.models import BenefitApplication, BenefitKind
 from kervan.db.base import utcnow
 from kervan.measures.actions import GrantBenefit, combined, parse_actions
@@ -54,6 +55,8 @@ def _grant(session: Session, measure: Measure, plan: Plan, where: Slice, grant: 
     reasons = [
         {
             "clause": f"granted by measure {measure.reference}",
+            "code": GRANTED_BY_MEASURE,
+            "params": {"measure": measure.title or measure.reference},
             "matched": True,
             "saw": {"measure_id": str(measure.id), "on": plan.today.isoformat()},
             "path": "measure",

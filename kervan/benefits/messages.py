@@ -11,6 +11,8 @@ CANNOT_APPROVE = "benefits.cannot-approve"
 CANNOT_REJECT = "benefits.cannot-reject"
 NOT_ELIGIBLE = "benefits.not-eligible"
 ENTITLEMENT_REVERSED = "benefits.entitlement-reversed"
+GRANTED_BY_MEASURE = "benefits.granted-by-measure"
+GRANTED_TO_ALL = "benefits.granted-to-all"
 
 MESSAGES = {
     KIND_NOT_ACTIVE: N_("The benefit %(kind)s is not active."),
@@ -22,4 +24,6 @@ MESSAGES = {
         "The person is not eligible for this benefit; reject the application instead."
     ),
     ENTITLEMENT_REVERSED: N_("The entitlement ends (%(until)s) before it begins (%(start)s)."),
+    GRANTED_BY_MEASURE: N_("Granted by the measure %(measure)s"),
+    GRANTED_TO_ALL: N_("The eligibility rule of %(kind)s, checked for the whole register"),
 }

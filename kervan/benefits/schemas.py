@@ -57,6 +57,8 @@ class ClauseReason(BaseModel):
     clause: str
     matched: bool
     saw: Any = None
+    code: str = ""
+    params: dict[str, Any] = {}
 
 
 class BenefitApplicationCreate(BaseModel):

@@ -25,7 +25,11 @@ def cite(measure: Measure, effect: str) -> MeasureCitation:
         id=measure.id,
         reference=measure.reference,
         title=measure.display_title("en"),
+        titles=dict(measure.title),
         legal_basis=legal_basis(measure),
+        legal_act=measure.legal_act,
+        legal_number=measure.legal_number or "",
+        legal_date=measure.legal_date,
         effect=effect,
     )
 

@@ -47,8 +47,14 @@ class MeasureCitation(BaseModel):
 
     id: uuid.UUID
     reference: str
-    title: str
-    legal_basis: str
+    title: str = Field(description="The title in English (else the first language written)")
+    titles: dict[str, str] = Field(
+        default_factory=dict, description="The title in each language it was written in"
+    )
+    legal_basis: str = Field(description="The legal act, in English")
+    legal_act: str = ""
+    legal_number: str = ""
+    legal_date: dt.date | None = None
     effect: str = Field(description="What it does here: waives, extends")
 
 

@@ -243,7 +243,7 @@ def exchange_verify(
     else:
         for name, value in found.facts.items():
             typer.echo(f"{name}: {json.dumps(value, ensure_ascii=False)}")
-        for name, ok, detail in found.checks:
+        for name, ok, detail, *_ in found.checks:
             typer.echo(f"[{'ok' if ok else 'FAIL'}] {name}: {detail}")
         typer.echo("proven" if found.proven else "NOT proven")
     if not found.proven:

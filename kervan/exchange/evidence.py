@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,32 +17,52 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Principal
 from kervan.errors import NotFound
 from kervan.exchange import compact as codec
-from kervan.exchange import trust
+from kervan.exchange import messages, trust
 from kervan.exchange.envelopes import RECEIPT_STATUSES, sha256_hex
 from kervan.exchange.models import ExchangeMessage, ReplacedEnvelope, TrustListVersion
 from kervan.exchange.trust import TrustedKey, TrustList
 from kervan.messages import RECORD_NOT_FOUND
 
 
+class ProofCheck(NamedTuple):
+    """One check of a proof: its name (``views.labels.CHECKS``), whether it passed, and what it
+    found, in English and as a code with params (``kervan.exchange.messages``)."""
+
+    name: str
+    ok: bool
+    detail: str
+    code: str = ""
+    params: dict[str, Any] = {}
+
+
 @dataclass
 class Evidence:
     message_id: uuid.UUID
     facts: dict[str, Any] = field(default_factory=dict)
-    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    checks: list[ProofCheck] = field(default_factory=list)
 
     @property
     def proven(self) -> bool:
-        return bool(self.checks) and all(ok for _, ok, _ in self.checks)
+        return bool(self.checks) and all(c.ok for c in self.checks)
 
-    def check(self, name: str, ok: bool, detail: str) -> None:
-        self.checks.append((name, ok, detail))
+    def check(self, name: str, ok: bool, detail: str, code: str, **params: Any) -> None:
+        self.checks.append(ProofCheck(name, ok, detail, code, params))
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "message_id": str(self.message_id),
             "proven": self.proven,
             "facts": self.facts,
-            "checks": [{"check": n, "ok": ok, "detail": d} for n, ok, d in self.checks],
+            "checks": [
+                {
+                    "check": c.name,
+                    "ok": c.ok,
+                    "detail": c.detail,
+                    "code": c.code,
+                    "params": c.params,
+                }
+                for c in self.checks
+            ],
         }
 
 
@@ -66,15 +86,16 @@ def _verify_jws(
         parsed = codec.parse(compact)  # canonical encoding, as a receiver demands
         payload = json.loads(parsed.payload)
     except (codec.MalformedJWS, ValueError) as exc:
-        evidence.check(name, False, f"not a compact JWS ({exc})")
+        evidence.check(name, False, f"not a compact JWS ({exc})", messages.PROOF_NOT_JWS)
         return None
     if not isinstance(payload, dict):
-        evidence.check(name, False, "the payload is not a JSON object")
+        evidence.check(name, False, "the payload is not a JSON object", messages.PROOF_NOT_OBJECT)
         return None
     kid = str(parsed.header.get("kid", ""))[:80]
     found = _find_key(lists, kid)
     if found is None:
-        evidence.check(name, False, f"key {kid} is in no trust list this node accepted")
+        detail = f"key {kid} is in no trust list this node accepted"
+        evidence.check(name, False, detail, messages.PROOF_UNKNOWN_KEY, kid=kid)
         return None
     key, version = found
     try:
@@ -84,8 +105,13 @@ def _verify_jws(
     problem = key.problem_at(created) if created else "no created_at"
     valid = parsed.verifies_with(key.key.public_key)
     ok = valid and problem is None and payload.get("from") == key.state
-    detail = f"signed by {kid} (trust list v{version})" if ok else (problem or "bad signature")
-    evidence.check(name, ok, detail)
+    if ok:
+        detail = f"signed by {kid} (trust list v{version})"
+        evidence.check(name, ok, detail, messages.PROOF_SIGNED_BY, kid=kid, version=version)
+    elif problem is not None:
+        evidence.check(name, ok, problem, messages.PROOF_KEY_NOT_VALID, kid=kid, problem=problem)
+    else:
+        evidence.check(name, ok, "bad signature", messages.PROOF_BAD_SIGNATURE, kid=kid)
     return payload
 
 
@@ -120,14 +146,18 @@ def verify_message(session: Session, message_id: uuid.UUID) -> Evidence:
             k: payload.get(k)
             for k in ("id", "type", "schema", "from", "to", "created_at", "subject")
         }
+        same = payload.get("id") == str(message_id)
         evidence.check(
             "envelope id",
-            payload.get("id") == str(message_id),
+            same,
             f"the signed payload says {payload.get('id')}",
+            messages.PROOF_SAME_ID if same else messages.PROOF_OTHER_ID,
+            id=str(payload.get("id")),
         )
     evidence.facts["direction"] = message.direction
     if message.receipt is None:
-        evidence.check("receipt", False, "no receipt stored yet (not delivered)")
+        detail = "no receipt stored yet (not delivered)"
+        evidence.check("receipt", False, detail, messages.PROOF_NO_RECEIPT)
         return evidence
     receipt = _verify_jws(evidence, "receipt signature", message.receipt, lists)
     if receipt is not None:
@@ -135,16 +165,23 @@ def verify_message(session: Session, message_id: uuid.UUID) -> Evidence:
             k: receipt.get(k) for k in ("id", "from", "to", "created_at", "status", "reason")
         }
         digest = sha256_hex(message.envelope)
-        evidence.check(
-            "receipt covers these bytes",
-            receipt.get("envelope_sha256") == digest
-            and receipt.get("envelope_id") == str(message_id),
-            f"receipt names {receipt.get('envelope_id')} / sha256 {receipt.get('envelope_sha256')}",
+        covers = receipt.get("envelope_sha256") == digest and receipt.get("envelope_id") == str(
+            message_id
         )
         evidence.check(
+            "receipt covers these bytes",
+            covers,
+            f"receipt names {receipt.get('envelope_id')} / sha256 {receipt.get('envelope_sha256')}",
+            messages.PROOF_RECEIPT_COVERS if covers else messages.PROOF_RECEIPT_OTHER,
+            sha256=str(receipt.get("envelope_sha256")),
+        )
+        status = str(receipt.get("status"))
+        evidence.check(
             "receipt status",
-            receipt.get("status") in RECEIPT_STATUSES[:2],
-            str(receipt.get("status")),
+            status in RECEIPT_STATUSES[:2],
+            status,
+            messages.RECEIPT_STATUS_CODES.get(status, messages.PROOF_RECEIPT_UNKNOWN),
+            status=status,
         )
     _replaced(session, evidence, message_id)
     return evidence

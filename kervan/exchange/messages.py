@@ -23,6 +23,27 @@ CONSULAR_ONLY = "exchange.consular-only"
 RETRY_WHAT = "exchange.retry-what"
 MESSAGE_ID = "exchange.message-id"
 TOO_MANY_REFUSALS = "exchange.too-many-refusals"
+# What each check of an envelope's proof found (``kervan.exchange.evidence``).
+PROOF_NOT_JWS = "proof.not-jws"
+PROOF_NOT_OBJECT = "proof.not-object"
+PROOF_UNKNOWN_KEY = "proof.unknown-key"
+PROOF_SIGNED_BY = "proof.signed-by"
+PROOF_KEY_NOT_VALID = "proof.key-not-valid"
+PROOF_BAD_SIGNATURE = "proof.bad-signature"
+PROOF_SAME_ID = "proof.same-id"
+PROOF_OTHER_ID = "proof.other-id"
+PROOF_NO_RECEIPT = "proof.no-receipt"
+PROOF_RECEIPT_COVERS = "proof.receipt-covers"
+PROOF_RECEIPT_OTHER = "proof.receipt-other"
+PROOF_RECEIPT_ACCEPTED = "proof.receipt-accepted"
+PROOF_RECEIPT_SUPERSEDED = "proof.receipt-superseded"
+PROOF_RECEIPT_REJECTED = "proof.receipt-rejected"
+PROOF_RECEIPT_UNKNOWN = "proof.receipt-unknown"
+RECEIPT_STATUS_CODES = {
+    "accepted": PROOF_RECEIPT_ACCEPTED,
+    "superseded": PROOF_RECEIPT_SUPERSEDED,
+    "rejected": PROOF_RECEIPT_REJECTED,
+}
 
 MESSAGES = {
     QUERY_RATE_LIMITED: N_(
@@ -58,4 +79,19 @@ MESSAGES = {
         "More than %(limit)s refused envelopes from this address in the last minute; "
         "try again later."
     ),
+    PROOF_NOT_JWS: N_("Not a signed document (compact JWS)."),
+    PROOF_NOT_OBJECT: N_("The signed content is not a JSON object."),
+    PROOF_UNKNOWN_KEY: N_("The key %(kid)s is in no trust list this node accepted."),
+    PROOF_SIGNED_BY: N_("Signed by %(kid)s (trust list version %(version)s)."),
+    PROOF_KEY_NOT_VALID: N_("The key %(kid)s was not valid when the envelope was made."),
+    PROOF_BAD_SIGNATURE: N_("The signature does not verify."),
+    PROOF_SAME_ID: N_("The signed envelope names this message."),
+    PROOF_OTHER_ID: N_("The signed envelope names another message."),
+    PROOF_NO_RECEIPT: N_("No receipt is stored yet (not delivered)."),
+    PROOF_RECEIPT_COVERS: N_("The receipt names exactly these bytes."),
+    PROOF_RECEIPT_OTHER: N_("The receipt names other bytes (SHA-256 %(sha256)s)."),
+    PROOF_RECEIPT_ACCEPTED: N_("The receiver accepted the envelope."),
+    PROOF_RECEIPT_SUPERSEDED: N_("The receiver had a newer version already."),
+    PROOF_RECEIPT_REJECTED: N_("The receiver refused the envelope."),
+    PROOF_RECEIPT_UNKNOWN: N_("The receipt's answer is unknown: %(status)s."),
 }

@@ -23,6 +23,7 @@ def install(app: Wiring) -> None:
     app.listeners.on(hooks.DOCUMENT_CHANGED, listeners.document_changed)
     app.listeners.on(hooks.DOCUMENTS_BULK_CHANGED, listeners.documents_bulk_changed)
     app.listeners.on(hooks.VIOLATION_RECORDED, listeners.violation_recorded)
+    app.listeners.on(hooks.MEASURE_TITLES, listeners.measure_titles)
     app.add_job("measures.apply_requested", jobs.apply_requested)
     if app.web is not None:
         from kervan.measures.api import router

@@ -188,7 +188,14 @@ def _verdict(
         outcome=outcome[1],
         outcome_code=outcome[0],
         clauses=[
-            ClausePublic(clause=r.clause, path=r.path, matched=r.matched, saw=r.saw)
+            ClausePublic(
+                clause=r.clause,
+                path=r.path,
+                matched=r.matched,
+                saw=r.saw,
+                code=r.code,
+                params=r.params,
+            )
             for r in results
         ],
         **facts,

@@ -66,3 +66,16 @@ def _apply_in_force(session: Session, where: Slice, trigger: str) -> int:
             )
         changed += counts.documents + counts.violations
     return changed
+
+
+def measure_titles(session: Session, measure_ids: set[Any], titles: dict[Any, Any]) -> None:
+    """The register's histories name measures by their titles (``hooks.MEASURE_TITLES``)."""
+    from sqlalchemy import select
+
+    from kervan.measures.models import Measure
+
+    found = session.execute(
+        select(Measure.id, Measure.title, Measure.reference).where(Measure.id.in_(measure_ids))
+    )
+    for measure_id, title, reference in found:
+        titles[measure_id] = title or {"en": reference}

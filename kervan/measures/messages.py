@@ -14,6 +14,23 @@ FILE_NOT_YAML = "measures.file-not-yaml"
 NOT_A_MAPPING = "measures.not-a-mapping"
 ACTIONS_EMPTY = "measures.actions-empty"
 
+# The clauses of a scope as the explanation shows them (``scope_explain.ClauseResult``).
+EVERYONE = "scope.everyone"
+ALL_OF = "scope.all-of"
+ANY_OF = "scope.any-of"
+NOT = "scope.not"
+NATIONALITY = "scope.nationality"
+DOCUMENT_KIND = "scope.document-kind"
+PURPOSE = "scope.purpose"
+DOCUMENT_STATUS = "scope.document-status"
+EXPIRES_BETWEEN = "scope.expires-between"
+PRESENT_ON = "scope.present-on"
+AGE = "scope.age"
+VULNERABLE = "scope.vulnerable"
+NOT_VULNERABLE = "scope.not-vulnerable"
+# How a stay document's history and the booth name what a measure did.
+EXTENDED_BY = "measures.extended-by"
+
 MESSAGES = {
     WRONG_STATUS: N_(
         "This step is not possible in the measure's current status; open its page again."
@@ -26,4 +43,18 @@ MESSAGES = {
     FILE_NOT_YAML: N_("The measure file is not valid YAML or JSON: %(problem)s"),
     NOT_A_MAPPING: N_("A measure is a mapping of its fields (title, period, scope, actions)."),
     ACTIONS_EMPTY: N_("Give at least one action."),
+    EVERYONE: N_("Everyone in the register (the measure names no scope)"),
+    ALL_OF: N_("All of these:"),
+    ANY_OF: N_("Any of these:"),
+    NOT: N_("Except:"),
+    NATIONALITY: N_("Nationality is one of: %(nationalities)s"),
+    DOCUMENT_KIND: N_("The stay document is one of: %(kinds)s"),
+    PURPOSE: N_("The purpose of stay is one of: %(purposes)s"),
+    DOCUMENT_STATUS: N_("The document's status is one of: %(statuses)s"),
+    EXPIRES_BETWEEN: N_("The stay document expires between %(start)s and %(end)s"),
+    PRESENT_ON: N_("Present in the country on %(date)s"),
+    AGE: N_("Aged %(low)s to %(high)s on %(date)s"),
+    VULNERABLE: N_("Vulnerable (a minor, elderly, stateless or a refugee)"),
+    NOT_VULNERABLE: N_("Not vulnerable"),
+    EXTENDED_BY: N_("Extended by the measure %(measure)s"),
 }

@@ -91,10 +91,12 @@ class ApplyResult(BaseModel):
 
 
 class ClausePublic(BaseModel):
-    clause: str
+    clause: str = Field(description="The clause in English")
     path: str
     matched: bool
     saw: dict[str, Any]
+    code: str = Field("", description="The clause's stable code (the UI words it)")
+    params: dict[str, Any] = Field(default_factory=dict)
 
 
 # What a measure did or would do, as a stable code beside the English sentence (``outcome``):

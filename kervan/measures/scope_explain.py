@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kervan.errors import Coded
+from kervan.measures import messages as codes
 from kervan.measures.scope_terms import (
     ELDERLY_FROM,
     MINOR_BELOW,
@@ -41,6 +43,18 @@ class ClauseResult:
     matched: bool
     saw: dict[str, Any] = field(default_factory=dict)
     path: str = ""
+    code: str = ""  # the clause's sentence in the catalog (``kervan.measures.messages``)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "code": self.code,
+            "params": self.params,
+            "matched": self.matched,
+            "saw": self.saw,
+            "path": self.path,
+        }
 
 
 @dataclass
@@ -67,56 +81,69 @@ def explain_scope(
     ``valid_until`` is the end date to judge the document by, as in ``compile_scope``;
     ``bases`` the same for each of the person's documents (by id), for ``present_on``."""
     if scope.root is None:
-        return [ClauseResult("everything (no scope)", True, {}, "scope")]
+        return [ClauseResult("everything (no scope)", True, {}, "scope", codes.EVERYONE)]
     ctx = _Context(person, document, today, [], valid_until, bases)
     _evaluate(scope.root, "scope", ctx)
     if document is None and scope.has_document_clauses:
         root = ctx.out[0]
         saw = {**root.saw, "document": None}
-        ctx.out[0] = ClauseResult(root.clause, False, saw, root.path)
+        ctx.out[0] = ClauseResult(root.clause, False, saw, root.path, root.code, root.params)
     return ctx.out
 
 
 def _evaluate(clause: Clause, path: str, ctx: _Context) -> bool:
     index = len(ctx.out)
     ctx.out.append(ClauseResult("", False))  # placeholder: the parent precedes its children
-    text, matched, saw = _leaf_or_group(clause, path, ctx)
-    ctx.out[index] = ClauseResult(text, matched, saw, path)
+    said, matched, saw = _leaf_or_group(clause, path, ctx)
+    ctx.out[index] = ClauseResult(said.text, matched, saw, path, said.code, said.params)
     return matched
 
 
-def _leaf_or_group(clause: Clause, path: str, ctx: _Context) -> tuple[str, bool, dict[str, Any]]:
+def _leaf_or_group(clause: Clause, path: str, ctx: _Context) -> tuple[Coded, bool, dict[str, Any]]:
     match clause:
         case AllOf(clauses):
             results = [_evaluate(c, f"{path}.all[{i}]", ctx) for i, c in enumerate(clauses)]
-            return "all of", all(results), {"matched": sum(results), "of": len(results)}
+            said = Coded("all of", codes.ALL_OF)
+            return said, all(results), {"matched": sum(results), "of": len(results)}
         case AnyOf(clauses):
             results = [_evaluate(c, f"{path}.any[{i}]", ctx) for i, c in enumerate(clauses)]
-            return "any of", any(results), {"matched": sum(results), "of": len(results)}
+            said = Coded("any of", codes.ANY_OF)
+            return said, any(results), {"matched": sum(results), "of": len(results)}
         case Not(inner):
-            return "not", not _evaluate(inner, f"{path}.not", ctx), {}
+            return Coded("not", codes.NOT), not _evaluate(inner, f"{path}.not", ctx), {}
     return _leaf(clause, ctx)
 
 
-def _leaf(clause: Clause, ctx: _Context) -> tuple[str, bool, dict[str, Any]]:
+def _among(english: str, code: str, key: str, values: tuple[str, ...]) -> Coded:
+    return Coded(f"{english} in {', '.join(values)}", code, {key: list(values)})
+
+
+def _leaf(clause: Clause, ctx: _Context) -> tuple[Coded, bool, dict[str, Any]]:
     person, document = ctx.person, ctx.document
     match clause:
         case Nationality(values):
             seen = document.nationality if document is not None else person.nationality
-            text = f"nationality in {', '.join(values)}"
-            return text, seen in clause.codes(), {"nationality": seen}
+            said = _among("nationality", codes.NATIONALITY, "nationalities", values)
+            return said, seen in clause.codes(), {"nationality": seen}
         case DocumentKind(values):
-            return _document_leaf(f"document kind in {', '.join(values)}", values, "kind", ctx)
+            said = _among("document kind", codes.DOCUMENT_KIND, "kinds", values)
+            return _document_leaf(said, values, "kind", ctx)
         case Purpose(values):
-            return _document_leaf(f"purpose in {', '.join(values)}", values, "purpose", ctx)
+            said = _among("purpose", codes.PURPOSE, "purposes", values)
+            return _document_leaf(said, values, "purpose", ctx)
         case DocumentStatus(values):
-            return _document_leaf(f"document status in {', '.join(values)}", values, "status", ctx)
+            said = _among("document status", codes.DOCUMENT_STATUS, "statuses", values)
+            return _document_leaf(said, values, "status", ctx)
         case ExpiresBetween(start, end):
-            text = f"document expires between {start} and {end}"
+            said = Coded(
+                f"document expires between {start} and {end}",
+                codes.EXPIRES_BETWEEN,
+                {"start": start.isoformat(), "end": end.isoformat()},
+            )
             if document is None:
-                return text, False, {"document": None}
+                return said, False, {"document": None}
             until = ctx.valid_until or document.valid_until
-            return text, start <= until <= end, {"valid_until": until.isoformat()}
+            return said, start <= until <= end, {"valid_until": until.isoformat()}
         case PresentOn(day):
             return _present_on(day, ctx)
         case Age(low, high, on):
@@ -127,22 +154,23 @@ def _leaf(clause: Clause, ctx: _Context) -> tuple[str, bool, dict[str, Any]]:
 
 
 def _document_leaf(
-    text: str, values: tuple[str, ...], attribute: str, ctx: _Context
-) -> tuple[str, bool, dict[str, Any]]:
+    said: Coded, values: tuple[str, ...], attribute: str, ctx: _Context
+) -> tuple[Coded, bool, dict[str, Any]]:
     if ctx.document is None:
-        return text, False, {"document": None}
+        return said, False, {"document": None}
     seen = str(getattr(ctx.document, attribute))
-    return text, seen in values, {attribute: seen}
+    return said, seen in values, {attribute: seen}
 
 
-def _present_on(day: dt.date, ctx: _Context) -> tuple[str, bool, dict[str, Any]]:
+def _present_on(day: dt.date, ctx: _Context) -> tuple[Coded, bool, dict[str, Any]]:
     valid = sorted(
         d.number
         for d in ctx.person.stay_documents
         if d.status is StayStatus.ACTIVE
         and d.valid_from <= day <= (ctx.bases or {}).get(d.id, d.valid_until)
     )
-    return f"present in the country on {day}", bool(valid), {"documents_valid_on_day": valid}
+    said = Coded(f"present in the country on {day}", codes.PRESENT_ON, {"date": day.isoformat()})
+    return said, bool(valid), {"documents_valid_on_day": valid}
 
 
 def _birth_text(person: Person) -> str:
@@ -153,15 +181,17 @@ def _birth_text(person: Person) -> str:
 
 def _age(
     low: int | None, high: int | None, on: dt.date, person: Person
-) -> tuple[str, bool, dict[str, Any]]:
+) -> tuple[Coded, bool, dict[str, Any]]:
     age = age_on(person.birth_year, person.birth_month, person.birth_day, on)
     matched = (low is None or age >= low) and (high is None or age <= high)
     bounds = f"{low if low is not None else 0}–{high if high is not None else '…'}"
     saw = {"birth_date": _birth_text(person), "age": age, "on": on.isoformat()}
-    return f"age {bounds} on {on}", matched, saw
+    params = {"low": low if low is not None else 0, "high": high if high is not None else "…"}
+    said = Coded(f"age {bounds} on {on}", codes.AGE, {**params, "date": on.isoformat()})
+    return said, matched, saw
 
 
-def _vulnerable(value: bool, ctx: _Context) -> tuple[str, bool, dict[str, Any]]:
+def _vulnerable(value: bool, ctx: _Context) -> tuple[Coded, bool, dict[str, Any]]:
     person = ctx.person
     age = age_on(person.birth_year, person.birth_month, person.birth_day, ctx.today)
     markers = {
@@ -170,5 +200,9 @@ def _vulnerable(value: bool, ctx: _Context) -> tuple[str, bool, dict[str, Any]]:
         "stateless_or_refugee": person.nationality in STATELESS_OR_REFUGEE,
     }
     saw = {"age": age, "nationality": person.nationality, **markers}
-    text = "vulnerable" if value else "not vulnerable"
-    return text, any(markers.values()) is value, saw
+    said = (
+        Coded("vulnerable", codes.VULNERABLE)
+        if value
+        else Coded("not vulnerable", codes.NOT_VULNERABLE)
+    )
+    return said, any(markers.values()) is value, saw

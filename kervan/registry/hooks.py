@@ -22,6 +22,9 @@ VIOLATION_RECORDED = "registry.violation_recorded"
 VIOLATION_WAIVED = "registry.violation_waived"
 # (session, document_ids): a chunk of new or corrected documents, to be handled in SQL.
 DOCUMENTS_BULK_CHANGED = "registry.documents_bulk_changed"
+# (session, measure_ids, titles): the package that keeps measures fills ``titles`` with each
+# one's title by language, so the history names a measure, never its id.
+MEASURE_TITLES = "registry.measure_titles"
 
 
 def document_changed(session: Session, document: Any, event_kind: Any) -> None:
@@ -40,3 +43,11 @@ def documents_bulk_changed(session: Session, document_ids: list[Any]) -> None:
     """Set-based counterpart of ``document_changed`` for imports: listeners get the ids of a
     chunk of new or corrected documents and must handle them in SQL, not one by one."""
     emit(session, DOCUMENTS_BULK_CHANGED, document_ids)
+
+
+def measure_titles(session: Session, measure_ids: set[Any]) -> dict[Any, dict[str, str]]:
+    """Titles (language → text) of the measures named in a history; empty without measures."""
+    titles: dict[Any, dict[str, str]] = {}
+    if measure_ids:
+        emit(session, MEASURE_TITLES, measure_ids, titles)
+    return titles

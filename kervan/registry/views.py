@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts.roles import Permission, Principal
 from kervan.config import Settings
 from kervan.errors import KervanError
-from kervan.registry import search, service
+from kervan.registry import hooks, search, service
 from kervan.registry.enums import StayKind, StayPurpose
 from kervan.registry.numbers import NUMBER_EXAMPLES
 from kervan.registry.schemas import BirthDate, StayDocumentCreate
@@ -110,10 +110,12 @@ def person_page(
     histories = {}
     if open is not None and any(d.id == open for d in person.stay_documents):
         histories[open] = service.document_history(session, principal, open)
+    events = [e for history in histories.values() for e in history]
     return page.render(
         "registry/person.html",
         person=person,
         histories=histories,
+        measures=hooks.measure_titles(session, {e.measure_id for e in events if e.measure_id}),
         birth_date=service.birth_date_text(person),
         done=page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else "",
     )
@@ -128,12 +130,13 @@ def document_history(
 ) -> Response:
     document = service.get_document(session, principal, document_id)
     events = service.document_history(session, principal, document_id)
+    measures = hooks.measure_titles(session, {e.measure_id for e in events if e.measure_id})
     template = (
         "registry/_history.html"
         if page.request.headers.get("hx-request")
         else ("registry/history.html")
     )
-    return page.render(template, document=document, events=events)
+    return page.render(template, document=document, events=events, measures=measures)
 
 
 # ---------------------------------------------------------------------------------------------

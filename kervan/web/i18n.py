@@ -84,6 +84,16 @@ def from_accept_language(header: str) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
+def one_full_stop(text: str, variables: dict[str, Any]) -> str:
+    """The sentence's own full stop is dropped after a value that ends with one: a date in
+    Russian ("16 мар. 2026 г.") or Hungarian ("2026. márc. 16.") would otherwise read "г..".
+    Works on the format string, so it holds for every catalog and for Markup alike."""
+    for name, value in variables.items():
+        if str(value).endswith("."):
+            text = text.replace(f"%({name})s.", f"%({name})s")
+    return text
+
+
 @dataclass(frozen=True)
 class Translator:
     """One request's language: gettext for Python code, and what templates need."""
@@ -101,8 +111,10 @@ class Translator:
     def gettext(self, message: str, **variables: Any) -> str:
         text = self.translations.gettext(message)
         # Always formatted, as in templates, so that "%%" means one thing in every catalog.
-        return text % variables
+        return one_full_stop(text, variables) % variables
 
     def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
-        return self.translations.ngettext(singular, plural, num) % variables
+        return (
+            one_full_stop(self.translations.ngettext(singular, plural, num), variables) % variables
+        )

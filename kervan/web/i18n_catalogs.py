@@ -40,7 +40,8 @@ SAME_IN_EVERY_LANGUAGE = frozenset({"API", "CSV", "ICAO", "JSON", "Kervan", "MRZ
 #: Words one language happens to write exactly as English does (loanwords spelt the same way),
 #: per language. Keep this short: a word listed here is never checked again in that language.
 SAME_IN_LANGUAGE: dict[str, frozenset[str]] = {
-    "az": frozenset({"Problem", "Status"}),  # "problem", "status": the standard Azerbaijani words
+    # "problem", "status": the standard Azerbaijani words
+    "az": frozenset({"Problem", "Status", "status"}),
     "tr": frozenset({"Latin (ICAO)", "Transit"}),  # "Latin" (alphabet) and "transit" in Turkish
     "uz": frozenset({"Import"}),  # "import": the Uzbek noun (verb: "import qilish")
 }

@@ -8,9 +8,52 @@ shown as the service wrote it, under a translated title, so nothing is ever hidd
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+import pycountry
+from babel.dates import format_date
+
 from kervan.errors import FieldError, KervanError
-from kervan.messages import render
+from kervan.messages import authored, render
+from kervan.registry.codes import state_name
+from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.web.i18n import N_, Translator
+from kervan.web.i18n_terms import term
+
+# Params are shown by what their name says they hold (``docs/dev/i18n.md``): a state code by
+# the state's name, an ISO date in the officer's locale, a vocabulary value by its label.
+STATE_PARAMS = frozenset({"state", "states", "nationality", "nationalities", "issuing_state"})
+DATE_PARAMS = frozenset({"date", "start", "end", "until", "on", "valid_until", "valid_from"})
+VOCABULARY_PARAMS: dict[str, type[enum.Enum]] = {
+    "kind": StayKind,
+    "kinds": StayKind,
+    "purpose": StayPurpose,
+    "purposes": StayPurpose,
+    "status": StayStatus,
+    "statuses": StayStatus,
+}
+
+# What an explanation saw, by the name of the value (``saw`` of a clause).
+SAW_LABELS: dict[str, str] = {
+    "nationality": N_("nationality"),
+    "kind": N_("kind"),
+    "purpose": N_("purpose"),
+    "status": N_("status"),
+    "valid_until": N_("valid until"),
+    "age": N_("age"),
+    "birth_date": N_("date of birth"),
+    "on": N_("on"),
+    "matched": N_("clauses matched"),
+    "of": N_("of"),
+    "documents_valid_on_day": N_("documents valid that day"),
+    "document": N_("stay document"),
+    "minor": N_("minor"),
+    "elderly": N_("elderly"),
+    "stateless_or_refugee": N_("stateless or a refugee"),
+}
 
 # Titles of error pages, by the problem type a service or the framework raised.
 TITLES: dict[str, str] = {
@@ -45,12 +88,76 @@ EXPLANATIONS: dict[str, str] = {
 }
 
 
+def officer_param(translator: Translator, key: str, value: Any) -> Any:
+    """A param as the officer reads it: see ``STATE_PARAMS``, ``DATE_PARAMS``,
+    ``VOCABULARY_PARAMS``; a list is each of its items, joined."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(officer_param(translator, key, item)) for item in value)
+    if key in STATE_PARAMS and isinstance(value, str):
+        return state_in(translator, value)
+    if key in DATE_PARAMS and isinstance(value, str | dt.date):
+        return date_in(translator, value)
+    vocabulary = VOCABULARY_PARAMS.get(key)
+    if vocabulary is not None and isinstance(value, str):
+        try:
+            return translator.gettext(term(vocabulary(value)))
+        except ValueError:
+            return value
+    return value
+
+
+def state_in(translator: Translator, code: str) -> str:
+    """A state's name in the officer's language (Babel's CLDR territory names), else English;
+    a code that names no state stays as written."""
+    country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
+    if country is not None:
+        name = translator.locale.territories.get(country.alpha_2)
+        if name:
+            return str(name)
+    return state_name(code)
+
+
+def authored_in(translator: Translator, texts: Mapping[str, str]) -> str:
+    return authored(texts, translator.code)
+
+
+def date_in(translator: Translator, value: str | dt.date) -> str:
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:  # an ICAO date with unknown parts ("1988-XX-XX") stays as is
+            return value
+    return str(format_date(day, "medium", locale=translator.locale))
+
+
+def coded_text(translator: Translator, code: str, params: Mapping[str, Any], english: str) -> str:
+    """A coded sentence in the officer's language, its params shown as they read them."""
+    shown = {key: officer_param(translator, key, value) for key, value in params.items()}
+    return render(translator, code, shown, english)
+
+
 def error_message(translator: Translator, exc: KervanError) -> str:
-    return render(translator, exc.code, exc.params, exc.detail)
+    return coded_text(translator, exc.code, exc.params, exc.detail)
 
 
 def field_message(translator: Translator, error: FieldError) -> str:
-    return render(translator, error.code, error.params, error.message)
+    return coded_text(translator, error.code, error.params, error.message)
+
+
+def saw_text(translator: Translator, saw: Mapping[str, Any]) -> str:
+    """What a clause saw, labelled in the officer's language; ids are left out (the page
+    names the records)."""
+    shown = []
+    for key, value in saw.items():
+        if key == "id" or key.endswith("_id") or value is None:
+            continue
+        label = translator.gettext(SAW_LABELS[key]) if key in SAW_LABELS else key
+        if isinstance(value, bool):
+            value = translator.gettext(N_("yes") if value else N_("no"))
+        shown.append(f"{label}: {officer_param(translator, key, value)}")
+    return "; ".join(shown)
 
 
 def error_title(translator: Translator, slug: str) -> str:

@@ -9,12 +9,11 @@ at once).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-import pycountry
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
@@ -26,9 +25,9 @@ from markupsafe import Markup
 import kervan
 from kervan.accounts.models import User
 from kervan.accounts.roles import Permission, Principal
-from kervan.registry.codes import state_name
 from kervan.web import i18n
 from kervan.web.deps import SessionDep, current_principal
+from kervan.web.i18n_errors import authored_in, coded_text, saw_text, state_in
 from kervan.web.i18n_terms import term
 
 
@@ -43,7 +42,7 @@ def _gettext(context: Context, message: str, **variables: Any) -> str:
     if context.eval_ctx.autoescape:
         text = Markup(text)
     # Always formatted, as Jinja's "newstyle" gettext does, so %% means the same everywhere.
-    return text % variables
+    return i18n.one_full_stop(text, variables) % variables
 
 
 @pass_context
@@ -52,7 +51,7 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, **variable
     text = _translator(context).translations.ngettext(singular, plural, num)
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % variables
+    return i18n.one_full_stop(text, variables) % variables
 
 
 @pass_context
@@ -86,22 +85,43 @@ def _term(context: Context, value: object) -> str:
 @pass_context
 def _state_name(context: Context, code: str) -> str:
     """A state's name in the officer's language (Babel's CLDR territory names), else English."""
-    country = pycountry.countries.get(alpha_3=code)
-    if country is not None:
-        name = _translator(context).locale.territories.get(country.alpha_2)
-        if name:
-            return str(name)
-    return state_name(code)
+    return state_in(_translator(context), code)
 
 
 @pass_context
-def _explain(context: Context, problem: Any) -> str:
-    """A coded problem (``code``, ``params``, English ``message``) in the officer's language."""
-    from kervan.messages import render
+def _explain(context: Context, said: Any) -> str:
+    """A coded sentence in the officer's language: a problem (``code``, ``params``, English
+    ``message``) or an explanation line (``clause`` instead of ``message``), object or dict."""
 
-    english = str(getattr(problem, "message", problem))
-    params = getattr(problem, "params", {}) or {}
-    return render(_translator(context), getattr(problem, "code", ""), params, english)
+    def part(name: str, default: Any = None) -> Any:
+        if isinstance(said, Mapping):
+            return said.get(name, default)
+        return getattr(said, name, default)
+
+    english = str(part("message") or part("clause") or said)
+    return coded_text(_translator(context), part("code", "") or "", part("params") or {}, english)
+
+
+@pass_context
+def _authored(context: Context, value: Mapping[str, str] | str | None) -> str:
+    """Text officers wrote in several languages (a measure's title): the officer's language,
+    else English, else the first one written."""
+    if not isinstance(value, Mapping):
+        return value or ""
+    return authored_in(_translator(context), value)
+
+
+@pass_context
+def _script_name(context: Context, code: str | None) -> str:
+    """An ISO 15924 script code (``Cyrl``) by its name in the officer's language (CLDR)."""
+    if not code:
+        return ""
+    return str(_translator(context).locale.scripts.get(code, code))
+
+
+@pass_context
+def _saw(context: Context, saw: Mapping[str, Any] | None) -> str:
+    return saw_text(_translator(context), saw or {})
 
 
 def make_environment(packages: Sequence[str] = ()) -> Environment:
@@ -125,7 +145,14 @@ def make_environment(packages: Sequence[str] = ()) -> Environment:
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["Permission"] = Permission
     env.filters.update(
-        date=_date, number=_number, term=_term, state_name=_state_name, explain=_explain
+        date=_date,
+        number=_number,
+        term=_term,
+        state_name=_state_name,
+        explain=_explain,
+        saw=_saw,
+        authored=_authored,
+        script_name=_script_name,
     )
     return env
 
