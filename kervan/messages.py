@@ -17,6 +17,7 @@ INPUT_MISSING = "input.missing"  # pydantic's "missing", as ``pydantic_field_err
 TOO_MANY_REQUESTS = "input.too-many-requests"  # ``kervan.web.rate_limits``
 RECORD_NOT_FOUND = "record.not-found"  # params name the record for API clients, never shown
 CURSOR_UNKNOWN = "input.cursor-unknown"  # ``kervan.web.pagination``
+PAGE_TOO_LARGE = "input.page-too-large"
 REASON_REQUIRED = "input.reason-required"  # ``kervan.web.forms``
 DATE_INVALID = "input.date"  # ``kervan.web.forms``
 ENDS_BEFORE_START = "input.ends-before-start"
@@ -41,7 +42,8 @@ GENERIC = {
     CURSOR_UNKNOWN: N_(
         "This page link is not one this node gave out; open the list again from its first page."
     ),
-    REASON_REQUIRED: N_("Give the reason (at least %(minimum)s characters)."),
+    PAGE_TOO_LARGE: N_("At most %(largest)s items on one page."),
+    REASON_REQUIRED: N_("Give the reason for this decision (at least %(min)s characters)."),
     DATE_INVALID: N_("Enter a real date, for example %(example)s."),
     ENDS_BEFORE_START: N_("The end date comes before the start date."),
     FILE_NOT_UTF8: N_("The file is not UTF-8 text."),

@@ -30,6 +30,7 @@ from kervan.accounts.schemas import (
     UserPublic,
 )
 from kervan.web.deps import SessionDep, SettingsDep, get_session_factory, policy
+from kervan.web.pagination import PageSize
 
 router = APIRouter(prefix="/api/v1")
 
@@ -176,10 +177,10 @@ AuditFilterDep = Annotated[AuditFilter, Depends(audit_filter)]
 
 @router.get("/audit", operation_id="search_audit", tags=["audit"])
 def search_audit(
+    limit: PageSize,
     session: SessionDep,
     filters: AuditFilterDep,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
     principal: Principal = policy(Permission.AUDIT_READ),
 ) -> AuditPage:
     """Entries matching every filter given, newest first."""
@@ -246,8 +247,8 @@ def chain_status(report: ChainReport) -> ChainStatus:
 
 @router.get("/audit/checkpoints", operation_id="list_audit_checkpoints", tags=["audit"])
 def list_audit_checkpoints(
+    limit: PageSize,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     principal: Principal = policy(Permission.AUDIT_READ),
 ) -> list[CheckpointPublic]:
     """The latest signed checkpoints of the audit chain, newest first: keep copies outside

@@ -15,7 +15,9 @@ def require(principal: Principal, permission: Permission) -> None:
     """Services check the permission again: a route that forgot its policy still cannot leak."""
     if not principal.can(permission):
         raise Forbidden(
-            f"the role {principal.role.value} may not {permission.value}", code=ROLE_MAY_NOT
+            f"the role {principal.role.value} may not {permission.value}",
+            code=ROLE_MAY_NOT,
+            params={"role": principal.role.value, "permission": permission.value},
         )
 
 

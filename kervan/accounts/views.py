@@ -21,6 +21,7 @@ from kervan.errors import KervanError
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.pages import safe_next, set_language_cookie
+from kervan.web.pagination import DEFAULT_PAGE_SIZE
 from kervan.web.security import csrf_protect
 from kervan.web.templating import Page, PageDep
 
@@ -255,7 +256,7 @@ def audit_page(
 ) -> Response:
     values = _filter_values(page.request.query_params)
     entries, next_before = service.search_audit(
-        session, principal, _audit_filter(values), before_seq=before, limit=50
+        session, principal, _audit_filter(values), before_seq=before, limit=DEFAULT_PAGE_SIZE
     )
     query = urlencode({k: v for k, v in values.items() if v})
     return page.render(

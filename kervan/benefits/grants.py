@@ -170,9 +170,9 @@ def grant_all(
     if len(reason.strip()) < 3:
         raise InvalidInput(
             "give the reason",
-            errors=[FieldError("reason", "at least 3 characters", REASON_REQUIRED, {"minimum": 3})],
+            errors=[FieldError("reason", "at least 3 characters", REASON_REQUIRED, {"min": 3})],
             code=REASON_REQUIRED,
-            params={"minimum": 3},
+            params={"min": 3},
         )
     until = entitlement_until or today + dt.timedelta(days=kind.default_entitlement_days - 1)
     if until < today:

@@ -20,15 +20,15 @@ from kervan.benefits import grants, service
 from kervan.errors import KervanError
 from kervan.registry import service as registry
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.forms import FormModel, OptionalFormDate, Reason, read_form
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
-from kervan.web.templating import Page, PageDep
+from kervan.web.templating import PageDep
 
 router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, Form(max_length=2000)]
-MIN_REASON = 3
 DONE_MESSAGES = {
     "applied": N_("The application was entered and evaluated."),
     "approved": N_("The benefit was approved."),
@@ -36,12 +36,12 @@ DONE_MESSAGES = {
 }
 
 
-def _reason(page: Page, errors: FormErrors, raw: str) -> str:
-    if len(raw.strip()) < MIN_REASON:
-        errors["reason"] = page.gettext(
-            "Give the reason for this decision (at least %(min)s characters).", min=MIN_REASON
-        )
-    return raw.strip()
+class ReasonForm(FormModel):
+    reason: Reason
+
+
+class DecisionForm(ReasonForm):
+    entitlement_until: OptionalFormDate = None
 
 
 def _person_context(
@@ -139,14 +139,10 @@ def decide_submit(
             decision=decision,
             values={},
         )
-    text = _reason(page, errors, reason)
-    until = None
-    if decision == "approve" and entitlement_until.strip():
-        try:
-            until = dt.date.fromisoformat(entitlement_until.strip())
-        except ValueError:
-            errors["entitlement_until"] = page.gettext("Enter a date as YYYY-MM-DD.")
     values = {"reason": reason, "entitlement_until": entitlement_until}
+    form = read_form(page.translator, DecisionForm, values, errors)
+    text = form.reason if form else reason
+    until = form.entitlement_until if form and decision == "approve" else None
     context = {"application": application, "decision": decision, "values": values}
     if errors or step != "confirm":
         shown = "confirm" if not errors else "form"
@@ -222,7 +218,8 @@ def grant_submit(
 ) -> Response:
     kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
     errors = FormErrors()
-    text = _reason(page, errors, reason)
+    form = read_form(page.translator, ReasonForm, {"reason": reason}, errors)
+    text = form.reason if form else reason
     result = None
     if not errors:
         try:

@@ -15,28 +15,18 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
-from kervan.accounts.messages import ROLE_MAY_NOT
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy.models import Accreditation, AccreditationSource
 from kervan.diplomacy.schemas import AccreditationCreate
-from kervan.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kervan.errors import Conflict, InvalidInput, NotFound
 from kervan.exchange import compact
 from kervan.exchange.trust import TrustList
 from kervan.messages import ENDS_BEFORE_START, RECORD_NOT_FOUND
 
 MAX_IMPORT_ROWS = 5000
 SIGNED_LIST_TYP = "kervan-accreditations+jws"
-
-
-def require(principal: Principal, permission: Permission) -> None:
-    """Services check the permission again: a route that forgot its policy still cannot act."""
-    if not principal.can(permission):
-        raise Forbidden(
-            f"the role {principal.role.value} may not {permission.value}",
-            code=ROLE_MAY_NOT,
-            params={"role": principal.role.value, "permission": permission.value},
-        )
 
 
 def scoped(principal: Principal) -> Select[Accreditation]:
@@ -201,10 +191,9 @@ def import_rows(
         except InvalidInput as exc:
             problems.append(f"row {number}: {exc.detail}")
     if problems:
+        listed = "; ".join(problems[:20]) + ("; …" if len(problems) > 20 else "")
         raise InvalidInput(
-            "; ".join(problems[:20]) + ("; …" if len(problems) > 20 else ""),
-            code=codes.IMPORT_ROWS,
-            params={"count": len(problems)},
+            listed, code=codes.IMPORT_ROWS, params={"count": len(problems), "rows": listed}
         )
     for data in valid:
         upsert(

@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
+from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.diplomacy import accreditations, passes, service, verifier
 from kervan.diplomacy import error_codes as codes
@@ -167,50 +171,54 @@ def get_request(
     return public(session, service.get_request(session, principal, id, node_state=settings.state))
 
 
-@router.post("/airport-access/{id}/grant", operation_id="grant_airport_access")
-def grant(
-    id: uuid.UUID,
-    body: Decision,
+@dataclass(frozen=True)
+class Deciding:
+    """Who decides on a request or a pass, on which node's session, and when: what the grant,
+    refusal and revocation routes share (one policy, one clock)."""
+
+    session: Session
+    principal: Principal
+    settings: Settings
+    now: dt.datetime
+
+    @property
+    def node_state(self) -> str:
+        return self.settings.state
+
+
+def deciding(
     session: SessionDep,
     settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> AccessRequestPublic:
+) -> Deciding:
+    return Deciding(session, principal, settings, utcnow())
+
+
+DecidingDep = Annotated[Deciding, Depends(deciding)]
+
+
+@router.post("/airport-access/{id}/grant", operation_id="grant_airport_access")
+def grant(id: uuid.UUID, body: Decision, by: DecidingDep) -> AccessRequestPublic:
+    signing = load_signing_key(by.settings)
     granted = service.grant(
-        session,
-        principal,
-        id,
-        body.conditions,
-        node_state=settings.state,
-        signing=load_signing_key(settings),
-        now=utcnow(),
-    )
-    return public(session, granted)
+        by.session, by.principal, id, body.conditions,
+        node_state=by.node_state, signing=signing, now=by.now,
+    )  # fmt: skip
+    return public(by.session, granted)
 
 
 @router.post("/airport-access/{id}/refusal", operation_id="refuse_airport_access")
-def refuse(
-    id: uuid.UUID,
-    body: Refusal,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> AccessRequestPublic:
+def refuse(id: uuid.UUID, body: Refusal, by: DecidingDep) -> AccessRequestPublic:
     refused = service.refuse(
-        session, principal, id, body.reason, node_state=settings.state, now=utcnow()
+        by.session, by.principal, id, body.reason, node_state=by.node_state, now=by.now
     )
-    return public(session, refused)
+    return public(by.session, refused)
 
 
 @router.post("/passes/{id}/revocation", operation_id="revoke_pass")
-def revoke(
-    id: uuid.UUID,
-    body: Withdrawal,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> PassPublic:
+def revoke(id: uuid.UUID, body: Withdrawal, by: DecidingDep) -> PassPublic:
     found = passes.revoke_pass(
-        session, principal, id, body.reason, node_state=settings.state, now=utcnow()
+        by.session, by.principal, id, body.reason, node_state=by.node_state, now=by.now
     )
     return PassPublic.model_validate(found)
 

@@ -29,7 +29,8 @@ REQUEST_DECIDED = "diplomacy.request-decided"
 MESSAGES = {
     CARD_OTHER_STATE: N_("The card %(card)s belongs to staff of %(state)s."),
     ALREADY_WITHDRAWN: N_("The accreditation %(card)s is withdrawn already."),
-    IMPORT_ROWS: N_("%(count)s rows of the file are not valid; nothing was imported."),
+    # the rows' own problems, by row number, follow as the validator words them
+    IMPORT_ROWS: N_("%(count)s rows of the file are not valid; nothing was imported. %(rows)s"),
     IMPORT_TOO_MANY: N_("A file may hold at most %(limit)s accreditations."),
     IMPORT_COLUMNS: N_(
         "The file's header row names none of the accreditation columns (%(columns)s)."

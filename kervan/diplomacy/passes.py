@@ -13,11 +13,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.ids import uuid7
 from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy import messages
-from kervan.diplomacy.accreditations import require
 from kervan.diplomacy.codec import PassClaims, sign_pass
 from kervan.diplomacy.models import AccessRequest, Accreditation, DiplomaticPass, RequestStatus
 from kervan.diplomacy.rendering import MAX_QR_VERSION, qr_version
@@ -145,7 +145,7 @@ def revoke_pass(
             code=RECORD_NOT_FOUND,
             params={"id": str(pass_id)},
         )
-    from kervan.diplomacy.service import get_request
+    from kervan.diplomacy.service import get_request, tell_and_record
 
     request = get_request(session, principal, found.request_id, node_state=node_state)
     if found.revoked_at is not None:
@@ -156,15 +156,14 @@ def revoke_pass(
         )
     found.revoked_at, found.revocation_reason = now, reason
     request.status = RequestStatus.REVOKED
-    if request.origin_node != node_state:
-        messages.send_revoked(session, request, found)
-    audit.record(
+    tell_and_record(
         session,
         principal,
-        "pass.revoked",
-        record_type="diplomatic_pass",
-        record_id=found.id,
-        details={"reason": reason},
+        request,
+        node_state,
+        lambda: messages.send_revoked(session, request, found),
+        ("pass.revoked", "diplomatic_pass", found.id),
+        {"reason": reason},
     )
     return found
 

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.db.ids import uuid7
 from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy import messages
-from kervan.diplomacy.accreditations import get_accreditation, require
+from kervan.diplomacy.accreditations import get_accreditation
 from kervan.diplomacy.airports import controlling_state
 from kervan.diplomacy.models import AccessRequest, Accreditation, AirportAssignment, RequestStatus
 from kervan.diplomacy.schemas import AccessRequestCreate
@@ -215,15 +218,14 @@ def grant(
     request.conditions = conditions or None
     request.decided_by, request.decided_at = principal.username, now
     issued = issue_pass(session, principal, request, signing=signing, now=now)
-    if request.origin_node != node_state:
-        messages.send_granted(session, request, issued)
-    audit.record(
+    tell_and_record(
         session,
         principal,
-        "airport_access.granted",
-        record_type="airport_access_request",
-        record_id=request.id,
-        details={"pass_id": str(issued.id), "conditions": request.conditions},
+        request,
+        node_state,
+        lambda: messages.send_granted(session, request, issued),
+        ("airport_access.granted", "airport_access_request", request.id),
+        {"pass_id": str(issued.id), "conditions": request.conditions},
     )
     return request
 
@@ -241,14 +243,33 @@ def refuse(
     request.status = RequestStatus.REFUSED
     request.refusal_reason = reason
     request.decided_by, request.decided_at = principal.username, now
-    if request.origin_node != node_state:
-        messages.send_refused(session, request)
-    audit.record(
+    tell_and_record(
         session,
         principal,
-        "airport_access.refused",
-        record_type="airport_access_request",
-        record_id=request.id,
-        details={"reason": reason},
+        request,
+        node_state,
+        lambda: messages.send_refused(session, request),
+        ("airport_access.refused", "airport_access_request", request.id),
+        {"reason": reason},
     )
     return request
+
+
+def tell_and_record(
+    session: Session,
+    principal: Principal,
+    request: AccessRequest,
+    node_state: str,
+    tell: Callable[[], None],
+    action: tuple[str, str, uuid.UUID],
+    details: dict[str, Any],
+) -> None:
+    """After a decision on a request (grant, refusal, a pass revoked): the node the request
+    came from is told (``tell`` writes its outbox message) unless it is this one, and the
+    decision is audited as ``action`` (name, record type, record id)."""
+    if request.origin_node != node_state:
+        tell()
+    name, record_type, record_id = action
+    audit.record(
+        session, principal, name, record_type=record_type, record_id=record_id, details=details
+    )

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
+from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
-from kervan.diplomacy.accreditations import require
 from kervan.diplomacy.models import PassScan
 from kervan.diplomacy.passes import revoked_ids
 from kervan.diplomacy.schemas import ScanIn, VerifyResult

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
-from kervan.errors import Forbidden, KervanError, NotFound
+from kervan.errors import KervanError, NotFound
 from kervan.exchange import (
     consular,
     dead_letters,
@@ -40,6 +40,7 @@ from kervan.exchange.trust import TrustList
 from kervan.messages import RECORD_NOT_FOUND
 from kervan.uow import commit_now
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.pagination import PageSize
 
 router = APIRouter(prefix="/api/v1/exchange", tags=["exchange"])
 
@@ -225,11 +226,11 @@ class NationalAbroadDetail(BaseModel):
     summary="Stay documents of this state's nationals abroad, as their host states reported",
 )
 def nationals_abroad(
+    limit: PageSize,
     session: SessionDep,
     settings: SettingsDep,
     q: Annotated[str, Query(max_length=100, description="Surname prefix or passport no.")] = "",
     host_state: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
     principal: Principal = policy(Permission.NATIONALS_ABROAD_READ),
 ) -> NationalsAbroadPage:
@@ -399,12 +400,7 @@ def ask_peer(
     principal: Principal = policy(Permission.PEER_QUERY),
 ) -> dict[str, Any]:
     asked = queries.Question(**question.model_dump())
-    if principal.state != settings.state:
-        raise Forbidden(
-            f"only {settings.state}'s consular officers ask from this node",
-            code=messages.CONSULAR_ONLY,
-            params={"state": settings.state},
-        )
+    queries.require_own_consul(principal, settings.state)  # before the signing key is loaded
     return queries.ask(
         session,
         settings,
@@ -443,9 +439,9 @@ class RetryRequest(BaseModel):
     summary="Messages a peer refused or that failed too often",
 )
 def get_dead_letters(
+    limit: PageSize,
     session: SessionDep,
     peer: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> list[DeadLetterPublic]:
     return [

@@ -4,10 +4,8 @@ signed envelope that said so. Searched by consular officers of this node's state
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
-import json
 import string
 import uuid
 from dataclasses import dataclass
@@ -19,11 +17,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from kervan.accounts import audit
 from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
-from kervan.errors import InvalidInput, NotFound
+from kervan.errors import NotFound
 from kervan.exchange.models import ExchangeMessage, NationalAbroadDocument, NationalAbroadWaiver
 from kervan.identity.names import fold, skeleton
-from kervan.messages import CURSOR_UNKNOWN, RECORD_NOT_FOUND
+from kervan.messages import RECORD_NOT_FOUND
 from kervan.registry.naming import mrz_form
+from kervan.web.pagination import decode_cursor, encode_cursor, unknown_cursor
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,23 +146,20 @@ def _ranks(text: str) -> list[_Rank]:
 
 
 def _cursor(rank: int, order: tuple[str, ...], row: NationalAbroadDocument) -> str:
-    values = [str(getattr(row, column)) for column in order]
-    raw = json.dumps([rank, *values], separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    return encode_cursor([rank, *(getattr(row, column) for column in order)])
 
 
 def _after(cursor: str, ranks: list[_Rank]) -> tuple[int, tuple[Any, ...]]:
     """The rank and the sort key of the last row of the page before; the key's last part is
     the document id, all others strings."""
+    raw_rank, *values = decode_cursor(cursor) or [""]
     try:
-        rank, *values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(rank, int) or not 0 <= rank < len(ranks):
-            raise ValueError(rank)
-        if len(values) != len(ranks[rank].order) or not all(isinstance(v, str) for v in values):
-            raise ValueError(values)
+        rank = int(raw_rank)
+        if not 0 <= rank < len(ranks) or len(values) != len(ranks[rank].order):
+            raise ValueError(raw_rank)
         return rank, (*values[:-1], uuid.UUID(values[-1]))
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput("the cursor is not one this API gave", code=CURSOR_UNKNOWN) from exc
+    except ValueError as exc:
+        raise unknown_cursor() from exc
 
 
 def search(

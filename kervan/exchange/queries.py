@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
-from kervan.accounts.messages import ROLE_MAY_NOT
 from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, system_principal
 from kervan.config import Settings
@@ -81,6 +80,21 @@ def _log(session: Session, envelope: Envelope, direction: str, now: dt.datetime)
 # The asking node
 
 
+def asks_here(principal: Principal | None, node_state: str) -> bool:
+    """Only this state's consuls ask from this node: a consul of another state accredited
+    here asks through their own state's node."""
+    return principal is not None and principal.state == node_state
+
+
+def require_own_consul(principal: Principal | None, node_state: str) -> None:
+    if not asks_here(principal, node_state):
+        raise Forbidden(
+            f"only {node_state}'s consular officers ask from this node",
+            code=messages.CONSULAR_ONLY,
+            params={"state": node_state},
+        )
+
+
 def ask(
     session: Session,
     settings: Settings,
@@ -92,11 +106,7 @@ def ask(
 ) -> dict[str, Any]:
     """Sign and send the question, check and keep the signed answer; returns its body."""
     require(principal, Permission.PEER_QUERY)
-    if principal.state != settings.state:
-        raise Forbidden(
-            "only this state's consular officers may ask peers about its nationals",
-            code=ROLE_MAY_NOT,
-        )
+    require_own_consul(principal, settings.state)
     trust = trust_store.require_current(session)
     endpoint = trust.endpoint(question.host_state)
     if endpoint is None or question.host_state == settings.state:

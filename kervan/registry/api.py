@@ -19,7 +19,6 @@ from kervan.registry.models import Person
 from kervan.registry.schemas import (
     BirthDate,
     MRZText,
-    Page,
     PersonCorrection,
     PersonCreate,
     PersonFromMRZ,
@@ -39,11 +38,9 @@ from kervan.registry.schemas import (
     ViolationWaive,
 )
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.pagination import Cursor, Page, PageSize
 
 router = APIRouter(prefix="/api/v1", tags=["register"])
-
-Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page")]
 
 
 def person_summary(person: Person) -> PersonSummary:
@@ -83,10 +80,10 @@ def create_person(
 
 @router.get("/persons", operation_id="list_persons")
 def list_persons(
+    limit: PageSize,
     session: SessionDep,
     nationality: str | None = None,
     cursor: Cursor = None,
-    limit: Limit = 50,
     principal: Principal = policy(Permission.REGISTER_READ),
 ) -> Page[PersonSummary]:
     rows, next_cursor = queries.list_persons(
@@ -252,6 +249,7 @@ def waive_violation(
 
 @router.get("/stay-documents", operation_id="list_stay_documents")
 def list_stay_documents(
+    limit: PageSize,
     session: SessionDep,
     nationality: str | None = None,
     kind: StayKind | None = None,
@@ -261,7 +259,6 @@ def list_stay_documents(
     expires_to: dt.date | None = None,
     sort: queries.DocumentSort = "valid_until",
     cursor: Cursor = None,
-    limit: Limit = 50,
     principal: Principal = policy(Permission.REGISTER_READ),
 ) -> Page[StayDocumentPublic]:
     filters = queries.DocumentFilter(

@@ -40,6 +40,9 @@ IMPORT_XLSX_TOO_LARGE = "import.xlsx-too-large"
 IMPORT_FIRST_LOAD_NOT_EMPTY = "import.first-load-not-empty"
 IMPORT_REGISTER_CHANGED = "import.register-changed"
 EXPORT_FORMAT = "export.format"
+CHOOSE_KIND = "register.choose-kind"
+CHOOSE_PURPOSE = "register.choose-purpose"
+NUMBER_REQUIRED = "register.number-required"
 
 MESSAGES = {
     DOCUMENT_NOT_ACTIVE: N_("This document is no longer active and cannot be changed."),
@@ -97,4 +100,7 @@ MESSAGES = {
         "The register changed while the file was imported; import it again."
     ),
     EXPORT_FORMAT: N_("Unknown export format %(format)s: expected csv or json."),
+    CHOOSE_KIND: N_("Choose the kind of document."),
+    CHOOSE_PURPOSE: N_("Choose the purpose of stay."),
+    NUMBER_REQUIRED: N_("Enter the document number."),
 }

@@ -6,11 +6,8 @@ an index from where the previous page ended, so page 10,000 costs what page 1 do
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,10 +17,9 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
-from kervan.errors import InvalidInput
-from kervan.messages import CURSOR_UNKNOWN
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.registry.models import Person, StayDocument
+from kervan.web.pagination import decode_cursor, encode_cursor, unknown_cursor
 
 DocumentSort = Literal["valid_until", "-valid_until", "valid_from", "-valid_from", "created"]
 PersonSort = Literal["name", "created"]
@@ -38,24 +34,6 @@ class DocumentFilter:
     expires_from: dt.date | None = None
     expires_to: dt.date | None = None
     person_id: uuid.UUID | None = None
-
-
-def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps([v.isoformat() if isinstance(v, dt.date) else str(v) for v in values])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, size: int) -> list[str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except ValueError as exc:
-        raise InvalidInput(
-            "the cursor is not one this server gave out", code=CURSOR_UNKNOWN
-        ) from exc
-    if not isinstance(values, list) or len(values) != size:
-        raise InvalidInput("the cursor is not one this server gave out", code=CURSOR_UNKNOWN)
-    return [str(v) for v in values]
 
 
 def apply_document_filters(
@@ -87,9 +65,7 @@ def _keyset(
         try:
             last = (parse(raw_key), uuid.UUID(raw_id))
         except ValueError as exc:
-            raise InvalidInput(
-                "the cursor is not one this server gave out", code=CURSOR_UNKNOWN
-            ) from exc
+            raise unknown_cursor() from exc
         pair = tuple_(key, StayDocument.id)
         query = query.where(pair < last if descending else pair > last)
     if descending:
@@ -144,9 +120,7 @@ def _uuid(raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(raw)
     except ValueError as exc:
-        raise InvalidInput(
-            "the cursor is not one this server gave out", code=CURSOR_UNKNOWN
-        ) from exc
+        raise unknown_cursor() from exc
 
 
 def _filters_dict(filters: DocumentFilter) -> dict[str, str]:

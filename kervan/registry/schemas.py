@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -256,13 +256,6 @@ class SearchHit(BaseModel):
         default_factory=dict,
         description="How each name part matched the query (surname, given, patronymic): "
         "exact, transliteration, phonetic or fuzzy (a typo)",
-    )
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None = Field(
-        None, description="Pass as `cursor` to get the next page; absent on the last page"
     )
 
 

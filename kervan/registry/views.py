@@ -23,12 +23,14 @@ from kervan.config import Settings
 from kervan.errors import KervanError
 from kervan.registry import hooks, search, service
 from kervan.registry.enums import StayKind, StayPurpose
+from kervan.registry.forms import ExtendForm, IssueForm, RevokeForm
 from kervan.registry.numbers import NUMBER_EXAMPLES
 from kervan.registry.schemas import BirthDate, StayDocumentCreate
 from kervan.registry.transfer.importer import import_file, refuse_upload
 from kervan.registry.transfer.limits import save_bounded
 from kervan.registry.transfer.report import ImportFileError
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.forms import read_form
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
@@ -38,7 +40,6 @@ router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, Form(max_length=2000)]
 Decision = Literal["extend", "revoke"]
-MIN_REASON = 3
 
 # What the person page says after a decision (``?done=``): a fixed set, never reflected text.
 DONE_MESSAGES = {
@@ -46,23 +47,6 @@ DONE_MESSAGES = {
     "extended": N_("The document was extended."),
     "revoked": N_("The document was revoked."),
 }
-
-
-def _date(page: Page, errors: FormErrors, name: str, raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        errors[name] = page.gettext("Enter a date as YYYY-MM-DD.")
-        return None
-
-
-def _reason(page: Page, errors: FormErrors, raw: str) -> str:
-    reason = raw.strip()
-    if len(reason) < MIN_REASON:
-        errors["reason"] = page.gettext(
-            "Give the reason for this decision (at least %(min)s characters).", min=MIN_REASON
-        )
-    return reason
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,18 +180,8 @@ def issue_submit(
         "reason": reason,
     }
     errors = FormErrors()
-    if kind not in StayKind.__members__.values():
-        errors["kind"] = page.gettext("Choose the kind of document.")
-    if purpose not in StayPurpose.__members__.values():
-        errors["purpose"] = page.gettext("Choose the purpose of stay.")
-    if not number.strip():
-        errors["number"] = page.gettext("Enter the document number.")
-    start, end = (
-        _date(page, errors, "valid_from", valid_from),
-        _date(page, errors, "valid_until", valid_until),
-    )
-    _reason(page, errors, reason)
-    if start and end and end < start:
+    form = read_form(page.translator, IssueForm, values, errors)
+    if form is not None and form.valid_until < form.valid_from:
         errors["valid_until"] = page.gettext("The document ends before it begins.")
     context: dict[str, Any] = dict(
         person=person,
@@ -225,8 +199,8 @@ def issue_submit(
         return page.render(
             "registry/issue.html",
             step="confirm",
-            chosen_kind=StayKind(kind),
-            chosen_purpose=StayPurpose(purpose),
+            chosen_kind=form.kind if form else None,
+            chosen_purpose=form.purpose if form else None,
             **context,
         )
     try:
@@ -279,10 +253,14 @@ def decision_submit(
     document = service.get_document(session, principal, document_id)
     person_id = document.person_id
     errors = FormErrors()
-    new_until = _date(page, errors, "valid_until", valid_until) if action == "extend" else None
+    values = {"valid_until": valid_until, "reason": reason}
+    form = read_form(
+        page.translator, ExtendForm if action == "extend" else RevokeForm, values, errors
+    )
+    new_until = form.valid_until if isinstance(form, ExtendForm) else None
     if new_until is not None and new_until <= document.valid_until:
         errors["valid_until"] = page.gettext("The new end date must be after the current one.")
-    text = _reason(page, errors, reason)
+    text = form.reason if form is not None else reason
     context: dict[str, Any] = dict(
         action=action,
         document=document,

@@ -15,6 +15,7 @@ from typing import Any
 
 import pycountry
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from kervan.errors import FieldError, KervanError
 from kervan.messages import authored, render
@@ -26,7 +27,9 @@ from kervan.web.i18n_terms import term
 # Params are shown by what their name says they hold (``docs/dev/i18n.md``): a state code by
 # the state's name, an ISO date in the officer's locale, a vocabulary value by its label.
 STATE_PARAMS = frozenset({"state", "states", "nationality", "nationalities", "issuing_state"})
-DATE_PARAMS = frozenset({"date", "start", "end", "until", "on", "valid_until", "valid_from"})
+DATE_PARAMS = frozenset(
+    {"date", "start", "end", "until", "on", "valid_until", "valid_from", "example"}
+)
 VOCABULARY_PARAMS: dict[str, type[enum.Enum]] = {
     "kind": StayKind,
     "kinds": StayKind,
@@ -35,6 +38,9 @@ VOCABULARY_PARAMS: dict[str, type[enum.Enum]] = {
     "status": StayStatus,
     "statuses": StayStatus,
 }
+
+# Named groups of nationalities a scope may use (``measures.scope_terms.NATIONALITY_GROUPS``).
+STATE_GROUPS = {"member_states": N_("the member states")}
 
 # What an explanation saw, by the name of the value (``saw`` of a clause).
 SAW_LABELS: dict[str, str] = {
@@ -90,13 +96,18 @@ EXPLANATIONS: dict[str, str] = {
 
 def officer_param(translator: Translator, key: str, value: Any) -> Any:
     """A param as the officer reads it: see ``STATE_PARAMS``, ``DATE_PARAMS``,
-    ``VOCABULARY_PARAMS``; a list is each of its items, joined."""
+    ``VOCABULARY_PARAMS``; a whole number in the officer's locale; a list is each of its
+    items, joined."""
     if isinstance(value, list | tuple):
         return ", ".join(str(officer_param(translator, key, item)) for item in value)
     if key in STATE_PARAMS and isinstance(value, str):
+        if value in STATE_GROUPS:
+            return translator.gettext(STATE_GROUPS[value])
         return state_in(translator, value)
     if key in DATE_PARAMS and isinstance(value, str | dt.date):
         return date_in(translator, value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_decimal(value, locale=translator.locale)  # "2 000 000" in Russian
     vocabulary = VOCABULARY_PARAMS.get(key)
     if vocabulary is not None and isinstance(value, str):
         try:

@@ -199,7 +199,7 @@ def test_consul_searches_nationals_abroad_opens_one_and_sees_the_proof(
     assert proof.status_code == 200, proof.text
     assert "Proven: the envelope is authentic" in proof.text
     assert proof.text.count('class="check-ok"') == 5 and 'class="check-failed"' not in proof.text
-    assert "signed by KAZ:" in proof.text and "Received by this node" in proof.text
+    assert "Signed by KAZ:" in proof.text and "Received by this node" in proof.text
 
     searches = _audited(app.state.session_factory, "nationals_abroad.search")
     assert [e.details["query"] for e in searches][:3] == ["", "Раҳимов", "wk22222222"]
@@ -216,7 +216,7 @@ def test_the_list_pages_by_keyset_and_speaks_the_consuls_language(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _report_uzbeks(kaz, line, fed)
-    monkeypatch.setattr(nationals, "PAGE_SIZE", 2)
+    monkeypatch.setattr(nationals, "DEFAULT_PAGE_SIZE", 2)
     consul = ui_as(Role.CONSULAR_OFFICER, state="UZB", locale="ru")
     first = consul.get("/nationals-abroad")
     assert "Наши граждане за рубежом" in first.text and "Следующая страница" in first.text

@@ -18,8 +18,8 @@ from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.config import Settings
 from kervan.db.base import utcnow
-from kervan.errors import Forbidden, KervanError
-from kervan.exchange import messages, queries
+from kervan.errors import KervanError
+from kervan.exchange import queries
 from kervan.exchange.api import node_key, query_transport
 from kervan.exchange.views import labels
 from kervan.exchange.views.nationals import label_context, peer_states
@@ -40,12 +40,6 @@ FIELDS = (
     "legal_basis",
 )
 _NUMBER = re.compile(r"^[A-Z0-9<-]{3,20}$")
-
-
-def _foreign(principal: Principal | None, settings: Settings) -> bool:
-    """Only this state's consuls ask from this node (as the API and the service insist): a
-    consul of another state accredited here asks through their own state's node."""
-    return principal is None or principal.state != settings.state
 
 
 def _question(
@@ -123,7 +117,7 @@ def _render(page: Page, session: Session, settings: Settings, **context: Any) ->
     return page.render(
         "exchange/ask.html",
         hosts=peer_states(session, settings.state),
-        foreign=_foreign(page.principal, settings),
+        foreign=not queries.asks_here(page.principal, settings.state),
         nav="peer-query",
         **label_context(page.translator),
         **context,
@@ -164,12 +158,7 @@ def ask_submit(
     question, errors = _question(page, values, peer_states(session, settings.state))
     if question is None:
         return _render(page, session, settings, values=values, errors=errors, status_code=422)
-    if _foreign(principal, settings):
-        raise Forbidden(
-            f"only {settings.state}'s consular officers ask from this node",
-            code=messages.CONSULAR_ONLY,
-            params={"state": settings.state},
-        )
+    queries.require_own_consul(principal, settings.state)
     answer, failure, status = _ask(page, session, settings, principal, question)
     return _render(
         page,

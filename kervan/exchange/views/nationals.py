@@ -27,11 +27,11 @@ from kervan.registry.codes import SECRETARIAT
 from kervan.registry.enums import StayStatus
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import Translator
+from kervan.web.pagination import DEFAULT_PAGE_SIZE
 from kervan.web.templating import PageDep
 
 router = APIRouter(include_in_schema=False)
 
-PAGE_SIZE = 50
 HostState = Annotated[str, Path(pattern="^[A-Za-z]{3}$")]
 _STATE = re.compile(r"^[A-Z]{3}$")
 
@@ -101,7 +101,7 @@ def nationals_abroad(
         query=q,
         host_state=host or None,
         status=chosen or None,
-        limit=PAGE_SIZE,
+        limit=DEFAULT_PAGE_SIZE,
         cursor=cursor or None,
     )
     filters = {k: v for k, v in (("q", q), ("host_state", host), ("status", chosen)) if v}

@@ -8,7 +8,6 @@ field each path belongs to, so the error is shown next to it, with its path.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,12 +15,13 @@ from typing import Any
 
 import yaml
 
-from kervan.errors import KervanError
+from kervan.errors import CodedValueError, KervanError
 from kervan.measures.loader import example_path, parse_measure_data
 from kervan.measures.schemas import MeasureIn
 from kervan.untrusted import MAX_CHARS, MAX_DEPTH, RefusedYaml, load_yaml
+from kervan.web.forms import parse_date
 from kervan.web.i18n import N_, Translator
-from kervan.web.i18n_errors import FormErrors, error_message, field_message
+from kervan.web.i18n_errors import FormErrors, coded_text, error_message, field_message
 
 # The fields of the form, in the order a measure file writes them.
 FIELDS = (
@@ -116,9 +116,9 @@ def _yaml(tr: Translator, problems: Problems, name: str, text: str) -> Any:
 
 def _date(tr: Translator, problems: Problems, name: str, raw: str) -> str:
     try:
-        return dt.date.fromisoformat(raw.strip()).isoformat()
-    except ValueError:
-        problems.errors[name] = tr.gettext("Enter a date as YYYY-MM-DD.")
+        return str(parse_date(raw).isoformat())
+    except CodedValueError as exc:
+        problems.errors[name] = coded_text(tr, exc.code, exc.params, str(exc))
         return ""
 
 

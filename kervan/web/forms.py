@@ -1,0 +1,94 @@
+"""Forms of the officer pages, read through pydantic models: one home for the rules every form
+shares (a reason of at least three characters, a date, a choice from a vocabulary, a required
+text), each refusal a code with params (``kervan.messages``) shown next to its field in the
+officer's language.
+
+A page declares its form as a ``FormModel`` with these field types and calls ``read_form``;
+what the form says about its own fields together (an end before a start) stays in the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from kervan.errors import CodedValueError, pydantic_field_errors
+from kervan.messages import DATE_INVALID, INPUT_MISSING, REASON_REQUIRED
+from kervan.web.i18n import Translator
+from kervan.web.i18n_errors import FormErrors, field_message
+
+MIN_REASON = 3
+Form = TypeVar("Form", bound="FormModel")
+
+
+class FormModel(BaseModel):
+    """A form's fields as the officer sent them: surrounding white space dropped, fields the
+    page does not know ignored (a browser sends its buttons too)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", frozen=True)
+
+
+def _reason(text: str) -> str:
+    if len(text) < MIN_REASON:
+        raise CodedValueError(
+            f"give the reason (at least {MIN_REASON} characters)",
+            REASON_REQUIRED,
+            min=MIN_REASON,
+        )
+    return text
+
+
+def parse_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        # The example is today, shown in the officer's locale as their date picker shows it.
+        raise CodedValueError(
+            "not a date", DATE_INVALID, example=dt.date.today().isoformat()
+        ) from None
+
+
+def _required(text: str) -> str:
+    if not text:
+        raise CodedValueError("this field is required", INPUT_MISSING)
+    return text
+
+
+def choice(vocabulary: type[enum.Enum], code: str) -> BeforeValidator:
+    """A value of ``vocabulary``; anything else refused with ``code`` ("Choose the kind…")."""
+    allowed = {str(member.value) for member in vocabulary}
+
+    def check(value: Any) -> Any:
+        if isinstance(value, vocabulary):
+            return value
+        if str(value).strip() not in allowed:
+            raise CodedValueError(f"choose one of {', '.join(sorted(allowed))}", code)
+        return vocabulary(str(value).strip())
+
+    return BeforeValidator(check)
+
+
+Reason = Annotated[str, AfterValidator(_reason)]
+FormDate = Annotated[dt.date, BeforeValidator(parse_date)]
+RequiredText = Annotated[str, AfterValidator(_required)]
+# A date the officer may leave empty (``None``).
+OptionalFormDate = Annotated[
+    dt.date | None, BeforeValidator(lambda v: parse_date(v) if v else None)
+]
+
+
+def read_form(
+    translator: Translator, model: type[Form], values: Mapping[str, Any], errors: FormErrors
+) -> Form | None:
+    """The form as ``model``, or None with each problem put on its field in ``errors``."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as exc:
+        for problem in pydantic_field_errors(exc):
+            errors.setdefault(problem.field, field_message(translator, problem))
+        return None
