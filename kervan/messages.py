@@ -18,6 +18,8 @@ TOO_MANY_REQUESTS = "input.too-many-requests"  # ``kervan.web.rate_limits``
 RECORD_NOT_FOUND = "record.not-found"  # params name the record for API clients, never shown
 CURSOR_UNKNOWN = "input.cursor-unknown"  # ``kervan.web.pagination``
 PAGE_TOO_LARGE = "input.page-too-large"
+TOO_LONG = "input.too-long"  # ``kervan.web.forms``
+FORM_TOO_LARGE = "input.form-too-large"
 REASON_REQUIRED = "input.reason-required"  # ``kervan.web.forms``
 DATE_INVALID = "input.date"  # ``kervan.web.forms``
 ENDS_BEFORE_START = "input.ends-before-start"
@@ -43,6 +45,8 @@ GENERIC = {
         "This page link is not one this node gave out; open the list again from its first page."
     ),
     PAGE_TOO_LARGE: N_("At most %(largest)s items on one page."),
+    TOO_LONG: N_("At most %(limit)s characters."),
+    FORM_TOO_LARGE: N_("The form was not sent by this page; reload the page and try again."),
     REASON_REQUIRED: N_("Give the reason for this decision (at least %(min)s characters)."),
     DATE_INVALID: N_("Enter a real date, for example %(example)s."),
     ENDS_BEFORE_START: N_("The end date comes before the start date."),

@@ -30,7 +30,7 @@ from kervan.registry.transfer.importer import import_file, refuse_upload
 from kervan.registry.transfer.limits import save_bounded
 from kervan.registry.transfer.report import ImportFileError
 from kervan.web.deps import SessionDep, SettingsDep, policy
-from kervan.web.forms import read_form
+from kervan.web.forms import FormValues, fields_of, read_form
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
@@ -161,24 +161,11 @@ def issue_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    kind: Text = "",
-    number: Text = "",
-    purpose: Text = "",
-    valid_from: Text = "",
-    valid_until: Text = "",
-    reason: Text = "",
-    step: Text = "review",
+    sent: FormValues,
     principal: Principal = policy(Permission.REGISTER_WRITE),
 ) -> Response:
     person = service.get_person(session, principal, person_id)
-    values = {
-        "kind": kind,
-        "number": number,
-        "purpose": purpose,
-        "valid_from": valid_from,
-        "valid_until": valid_until,
-        "reason": reason,
-    }
+    values, step = fields_of(IssueForm, sent), sent.get("step", "review")
     errors = FormErrors()
     form = read_form(page.translator, IssueForm, values, errors)
     if form is not None and form.valid_until < form.valid_from:
@@ -245,28 +232,25 @@ def decision_submit(
     action: Decision,
     page: PageDep,
     session: SessionDep,
-    valid_until: Text = "",
-    reason: Text = "",
-    step: Text = "review",
+    sent: FormValues,
     principal: Principal = policy(Permission.REGISTER_WRITE),
 ) -> Response:
     document = service.get_document(session, principal, document_id)
     person_id = document.person_id
     errors = FormErrors()
-    values = {"valid_until": valid_until, "reason": reason}
-    form = read_form(
-        page.translator, ExtendForm if action == "extend" else RevokeForm, values, errors
-    )
+    values, step = fields_of(ExtendForm, sent), sent.get("step", "review")
+    model = ExtendForm if action == "extend" else RevokeForm
+    form = read_form(page.translator, model, values, errors)
     new_until = form.valid_until if isinstance(form, ExtendForm) else None
     if new_until is not None and new_until <= document.valid_until:
         errors["valid_until"] = page.gettext("The new end date must be after the current one.")
-    text = form.reason if form is not None else reason
+    text = form.reason if form is not None else values["reason"]
     context: dict[str, Any] = dict(
         action=action,
         document=document,
         person=document.person,
         errors=errors,
-        values={"valid_until": valid_until, "reason": reason},
+        values=values,
     )
     if errors or step != "confirm":
         shown = "confirm" if not errors and step == "review" else "form"

@@ -13,10 +13,18 @@ import enum
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
+from fastapi import Depends, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from starlette.formparsers import MultiPartException
 
-from kervan.errors import CodedValueError, pydantic_field_errors
-from kervan.messages import DATE_INVALID, INPUT_MISSING, REASON_REQUIRED
+from kervan.errors import CodedValueError, FieldError, InvalidInput, pydantic_field_errors
+from kervan.messages import (
+    DATE_INVALID,
+    FORM_TOO_LARGE,
+    INPUT_MISSING,
+    REASON_REQUIRED,
+    TOO_LONG,
+)
 from kervan.web.i18n import Translator
 from kervan.web.i18n_errors import FormErrors, field_message
 
@@ -80,6 +88,40 @@ RequiredText = Annotated[str, AfterValidator(_required)]
 OptionalFormDate = Annotated[
     dt.date | None, BeforeValidator(lambda v: parse_date(v) if v else None)
 ]
+
+
+MAX_FIELDS = 64  # the largest form has a dozen; a flood of fields is refused while parsing
+MAX_FIELD_CHARS = 2_000  # one typed field; longer texts (a scope) are the page's own fields
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The text fields of the submitted form (the first of a repeated name), each bounded;
+    a form with more than ``MAX_FIELDS`` fields or with a file is refused while it is read."""
+    try:
+        form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+    except (HTTPException, MultiPartException) as exc:
+        raise InvalidInput("the form is not one this page sends", code=FORM_TOO_LARGE) from exc
+    values: dict[str, str] = {}
+    for name, value in form.multi_items():
+        if not isinstance(value, str):
+            continue
+        if len(value) > MAX_FIELD_CHARS:
+            raise InvalidInput(
+                f"{name} is longer than {MAX_FIELD_CHARS} characters",
+                code=TOO_LONG,
+                params={"limit": MAX_FIELD_CHARS},
+                errors=[FieldError(name, "too long", TOO_LONG, {"limit": MAX_FIELD_CHARS})],
+            )
+        values.setdefault(name, value)
+    return values
+
+
+FormValues = Annotated[dict[str, str], Depends(form_values)]
+
+
+def fields_of(model: type[FormModel], sent: dict[str, str]) -> dict[str, str]:
+    """The model's fields as the officer typed them, to show the form again."""
+    return {name: sent.get(name, "") for name in model.model_fields}
 
 
 def read_form(
