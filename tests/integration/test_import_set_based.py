@@ -31,6 +31,7 @@ from kervan.registry.models import (
 from kervan.registry.naming import name_columns
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.chunks import ChunkMaker
+from kervan.registry.transfer.connection_settings import IMPORT_CACHE_KIB, import_settings
 from kervan.registry.transfer.report import ImportReport
 from kervan.registry.transfer.samples import SampleRow, sample_rows
 from kervan.registry.transfer.staging import STAGED_COLUMNS
@@ -305,3 +306,16 @@ def test_rows_that_meet_an_earlier_row_of_the_chunk_go_into_a_later_wave() -> No
     # The correction comes after the row that creates its document.
     wave_of = {w[0]: i for i, wave in enumerate(chunk.waves) for w in wave}
     assert wave_of[len(path_rows) + 1] > wave_of[2]
+
+
+def test_an_import_gives_sqlite_a_larger_page_cache_for_its_length_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cache.db'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        with import_settings(connection):
+            during = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        after = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    engine.dispose()
+    assert during == -IMPORT_CACHE_KIB != before
+    assert after == before

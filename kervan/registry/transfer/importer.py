@@ -29,6 +29,7 @@ from kervan.registry.transfer import first_load
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.bulk_load import without_upkeep
 from kervan.registry.transfer.chunks import Chunk, ChunkMaker
+from kervan.registry.transfer.connection_settings import import_settings
 from kervan.registry.transfer.formats import Row, detect_format, read_rows
 from kervan.registry.transfer.limits import ImportLimits, check_file_size, check_row_count
 from kervan.registry.transfer.pipeline import Prefetched
@@ -145,6 +146,7 @@ def _import_in_savepoint(
     savepoint = session.begin_nested()
     try:
         with ExitStack() as stack:
+            stack.enter_context(import_settings(session.connection()))
             load = (
                 stack.enter_context(without_upkeep(session.connection()))
                 if report.initial

@@ -401,9 +401,14 @@ def reconcile_wave(
     sql = _statements(connection.dialect.name)
     params = {"now": now, "actor": ctx.actor, "reason": ctx.reason, "host": ctx.host_state}
     result = WaveResult()
-    connection.execute(sql.resolve_persons)
-    connection.execute(sql.resolve_documents, params)
-    for known in connection.execute(sql.disagreements):
+    # The row counts say whether any row met the register: a first load's rows rarely do, and
+    # then nothing can disagree with it and nothing be corrected.
+    known_persons = connection.execute(sql.resolve_persons).rowcount
+    known_documents = connection.execute(sql.resolve_documents, params).rowcount
+    disagreements = (
+        connection.execute(sql.disagreements) if known_persons or known_documents else ()
+    )
+    for known in disagreements:
         row = parsed[known.row]
         problems = person_problems(row, known) if known.known_person_id is not None else []
         if known.document_of_another:
@@ -421,7 +426,8 @@ def reconcile_wave(
     result.documents_created = connection.execute(sql.new_documents, params).rowcount
     if result.documents_created and not ctx.batch_history:
         connection.execute(sql.document_issued, params)
-    result.corrected = connection.execute(sql.mark_corrected).rowcount
+    if known_documents:
+        result.corrected = connection.execute(sql.mark_corrected).rowcount
     if result.corrected:
         # The entry first: it reads the values the update replaces.
         connection.execute(sql.document_corrected, params)
