@@ -3,8 +3,8 @@
 SQLite keeps 2 MB of pages in memory by default: enough for a form, not for an import, whose
 inserts land all over the register's indexes. Past a few hundred thousand rows each insert then
 reads its index pages back from the operating system. A larger page cache (in this process's
-memory, counted in its RSS) keeps that work in memory; it is put back when the import ends. PostgreSQL's server-side
-buffers need nothing of the kind."""
+memory, counted in its RSS) keeps that work in memory; it is put back when the import ends.
+PostgreSQL's server-side buffers need nothing of the kind."""
 
 from __future__ import annotations
 
