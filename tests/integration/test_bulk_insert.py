@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kervan.db.base import UTCDateTime
-from kervan.db.bulk import bulk_insert
+from kervan.db.bulk import bulk_insert, bulk_plan
 from kervan.db.ids import uuid7
 from kervan.registry.enums import Sex, StayKind, StayPurpose, StayStatus
 from kervan.registry.models import Person, StayDocument
@@ -372,3 +372,14 @@ def test_rows_join_the_callers_transaction(engine: Engine) -> None:
 
 def test_no_rows_write_nothing(connection: Connection) -> None:
     assert bulk_insert(connection, SAMPLES, []) == 0
+
+
+@PROPERTY_SETTINGS
+@given(case=tables_of_rows())
+def test_rows_as_tuples_convert_as_rows_as_dicts(engine: Engine, case: Any) -> None:
+    """``values_of_tuples`` (the importer's staged rows) converts as ``values`` does."""
+    _columns, _expected, given_rows = case
+    plan = bulk_plan(SAMPLES, tuple(given_rows[0]), engine.dialect.name)
+    tuples = [tuple(row[name] for name in plan.names) for row in given_rows]
+    assert plan.values_of_tuples(tuples) == list(plan.values(given_rows))
+    assert plan.values_of_tuples([]) == []

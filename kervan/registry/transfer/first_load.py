@@ -11,16 +11,16 @@ from pathlib import Path
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
+from kervan.db.ids import uuid7
 from kervan.errors import Conflict
 from kervan.registry import messages
 from kervan.registry.models import Person, StayDocument
-from kervan.registry.transfer.batches import RecordIds
+from kervan.registry.transfer.chunks import Chunk
 from kervan.registry.transfer.formats import FileFormat, estimate_rows
 from kervan.registry.transfer.models import ImportBatch
 from kervan.registry.transfer.reconcile import ImportContext
 from kervan.registry.transfer.report import ImportReport
 from kervan.registry.transfer.storage import as_uuid
-from kervan.registry.transfer.validation import ParsedRow
 
 #: An empty register and a file of at least this many rows make a first load by themselves:
 #: below it, dropping and rebuilding indexes costs more than keeping them up.
@@ -53,27 +53,25 @@ def decide(session: Session, path: Path, file_format: FileFormat, initial: bool 
 def record_batch(
     session: Session,
     ctx: ImportContext,
-    ids: RecordIds,
-    chunk: list[ParsedRow],
+    chunk: Chunk,
     before: tuple[int, int],
     report: ImportReport,
 ) -> None:
     """The one history entry of a batch that created persons or documents."""
     persons = report.persons_created - before[0]
     documents = report.documents_created - before[1]
-    if ids.first is None or ids.last is None or not (persons or documents):
+    if chunk.first_id is None or chunk.last_id is None or not (persons or documents):
         return
-    first, last = as_uuid(ids.first), as_uuid(ids.last)
     session.execute(
         insert(ImportBatch),
         {
-            "id": as_uuid(next(ids)),
+            "id": uuid7(),
             "actor": ctx.actor,
             "reason": ctx.reason,
-            "first_row": chunk[0].row,
-            "last_row": chunk[-1].row,
-            "first_record_id": first,
-            "last_record_id": last,
+            "first_row": chunk.first_row,
+            "last_row": chunk.last_row,
+            "first_record_id": as_uuid(chunk.first_id),
+            "last_record_id": as_uuid(chunk.last_id),
             "persons_created": persons,
             "documents_created": documents,
         },

@@ -1,15 +1,16 @@
 """``import_file``: a file of rows into the register, chunk by chunk, all or nothing by default.
 
-The rows are written inside a savepoint as they are reconciled, so that later rows see the
-persons and documents of earlier ones in the database rather than in an ever-growing dict: memory
-stays bounded by the chunk size whatever the file's length. At the end the savepoint is kept, or
+The rows are staged and reconciled with the register in set-based SQL (``chunks``, ``staging``,
+``reconcile``) inside a savepoint, so that later rows see the persons and documents of earlier
+ones in the database rather than in an ever-growing dict: memory stays bounded by the chunk size
+whatever the file's length. At the end the savepoint is kept, or
 rolled back for a dry run and for an all-or-nothing import with bad rows; either way the report
 lists every bad row and counts exactly what the import does (or would do). A first load
 (``first_load``) is the same import with the indexes built after and history per batch."""
 
 from __future__ import annotations
 
-import functools
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing
 from pathlib import Path
@@ -21,59 +22,31 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
-from kervan.db.bulk import bulk_insert
+from kervan.db.base import utcnow
 from kervan.errors import Conflict
 from kervan.registry import hooks, messages
-from kervan.registry.models import (
-    Person,
-    PersonEvent,
-    StayDocument,
-    StayDocumentEvent,
-    TravelDocument,
-)
-from kervan.registry.naming import name_columns
 from kervan.registry.transfer import first_load
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.bulk_load import without_upkeep
+from kervan.registry.transfer.chunks import Chunk, ChunkMaker
+from kervan.registry.transfer.connection_settings import import_settings
 from kervan.registry.transfer.formats import Row, detect_format, read_rows
 from kervan.registry.transfer.limits import ImportLimits, check_file_size, check_row_count
-from kervan.registry.transfer.lookups import fetch_documents, fetch_persons
 from kervan.registry.transfer.pipeline import Prefetched
 from kervan.registry.transfer.planner import StatisticsKeeper
-from kervan.registry.transfer.reconcile import ChunkWrites, ImportContext, reconcile_row
-from kervan.registry.transfer.report import ImportFileError, ImportReport, RowError
+from kervan.registry.transfer.reconcile import ImportContext, reconcile_wave
+from kervan.registry.transfer.report import ImportFileError, ImportReport
 from kervan.registry.transfer.staging import Staging
-from kervan.registry.transfer.storage import as_uuid, timestamp_form, uuid7_hex
-from kervan.registry.transfer.validation import ParsedRow, parse_row
+from kervan.registry.transfer.storage import uuid7_hex
 
 Progress = Callable[[int], None]
 
-#: Rows reconciled and written together: large enough that the per-chunk queries and bulk
-#: inserts amortise, small enough that a chunk's rows and look-ups are a few megabytes.
+#: Rows reconciled and written together: large enough that the per-chunk statements amortise,
+#: small enough that a chunk's rows are a few megabytes (two chunks are in memory at once).
 CHUNK_ROWS = 5000
 #: The longest file-level error kept in the audit log: the log is append-only and kept for
 #: ever, so what a file says about itself is bounded there too.
 AUDIT_DETAIL_CHARS = 500
-#: Derived name columns kept per import: names repeat (families, common given names).
-NAME_CACHE = 65536
-
-_TABLES: tuple[tuple[str, Any], ...] = (
-    ("persons", Person),
-    ("person_events", PersonEvent),
-    ("travel_documents", TravelDocument),
-    ("stay_documents", StayDocument),
-    ("events", StayDocumentEvent),
-)
-
-
-def _name_deriver() -> Callable[[str, str, str | None, str | None], dict[str, str]]:
-    @functools.lru_cache(maxsize=NAME_CACHE)
-    def derive(
-        primary: str, secondary: str, primary_id: str | None, secondary_id: str | None
-    ) -> dict[str, str]:
-        return name_columns(primary, secondary, primary_id, secondary_id).as_dict()
-
-    return derive
 
 
 def import_file(
@@ -161,37 +134,37 @@ def _import_in_savepoint(
     progress: Progress | None,
     chunk_rows: int,
 ) -> None:
-    ids = RecordIds(uuid7_hex())
     ctx = ImportContext(
         host_state,
         principal.actor,
         f"import of {report.file_name}",
-        _name_deriver(),
-        ids,
-        timestamp_form(session.get_bind().dialect.name),
         batch_history=report.initial,
     )
+    ids = RecordIds(uuid7_hex())
+    maker = ChunkMaker(session.get_bind().dialect.name, ids, batch_history=report.initial)
     statistics = StatisticsKeeper.for_session(session, first_at=chunk_rows)
     savepoint = session.begin_nested()
     try:
         with ExitStack() as stack:
+            stack.enter_context(import_settings(session.connection()))
             load = (
                 stack.enter_context(without_upkeep(session.connection()))
                 if report.initial
                 else None
             )
             staging = Staging.create(session.connection())
-            chunks = stack.enter_context(closing(Prefetched(_chunks(rows, chunk_rows))))
-            for read, chunk, chunk_errors in chunks:
-                report.rows += read
-                ids.start_batch()
+            # Parsing, names and storage form of the next chunk run in the reader thread
+            # while the database reconciles this one.
+            chunks = stack.enter_context(closing(Prefetched(maker.chunks(rows, chunk_rows))))
+            for chunk in chunks:
+                report.rows += chunk.read
                 before = (report.persons_created, report.documents_created)
-                _import_chunk(session, ctx, staging, chunk, chunk_errors, report)
+                _import_chunk(session, ctx, staging, chunk, report)
                 if report.initial:
-                    first_load.record_batch(session, ctx, ids, chunk, before, report)
+                    first_load.record_batch(session, ctx, chunk, before, report)
                 statistics.after_chunk(session, report.persons_created + report.documents_created)
                 if progress is not None:
-                    progress(read)
+                    progress(chunk.read)
             staging.drop()
             _decide_outcome(report)
             if load is not None and report.outcome == "imported":
@@ -218,60 +191,36 @@ def _decide_outcome(report: ImportReport) -> None:
         report.outcome = "rejected"
 
 
-def _chunks(
-    rows: Iterator[Row], size: int
-) -> Iterator[tuple[int, list[ParsedRow], list[RowError]]]:
-    """Valid rows in chunks of at most ``size`` rows read: (rows read, valid rows, problems)."""
-    chunk: list[ParsedRow] = []
-    errors: list[RowError] = []
-    read = 0
-    for number, raw in rows:
-        read += 1
-        parsed = parse_row(number, raw)
-        if isinstance(parsed, ParsedRow):
-            chunk.append(parsed)
-        else:
-            errors.extend(parsed)
-        if read == size:
-            yield read, chunk, errors
-            chunk, errors, read = [], [], 0
-    if read:
-        yield read, chunk, errors
-
-
 def _import_chunk(
     session: Session,
     ctx: ImportContext,
     staging: Staging,
-    chunk: list[ParsedRow],
-    errors: list[RowError],
+    chunk: Chunk,
     report: ImportReport,
 ) -> None:
+    """Each wave of the chunk staged and reconciled in turn; the listeners told once."""
+    errors = chunk.errors
     rejected = {e.row for e in errors}
-    if chunk:
-        staging.load_keys(chunk)
-        persons = fetch_persons(session)
-        documents = fetch_documents(session, ctx.host_state)
-        writes = ChunkWrites.for_chunk(ctx)
-        for row in chunk:
-            problems = reconcile_row(row, ctx, persons, documents, writes, report)
-            if problems:
-                errors.extend(problems)
-                rejected.add(row.row)
-        _write(session, staging, writes, notify=not report.dry_run)
+    changed: list[uuid.UUID] = []
+    now = utcnow()
+    notify = not report.dry_run
+    for wave in chunk.waves:
+        staging.load(wave)
+        result = reconcile_wave(
+            session.connection(), ctx, chunk.parsed, len(wave), now=now, notify=notify
+        )
+        report.persons_created += result.persons_created
+        report.documents_created += result.documents_created
+        report.documents_corrected += result.corrected
+        report.unchanged += result.unchanged
+        rejected.update(result.rejected)
+        errors += result.errors
+        changed += result.changed_ids
+    if changed:
+        hooks.documents_bulk_changed(session, changed)
     errors.sort(key=lambda e: e.row)  # stable: a row's problems stay in column order
     report.rows_rejected += len(rejected)
     report.add_errors(errors)
-
-
-def _write(session: Session, staging: Staging, writes: ChunkWrites, *, notify: bool) -> None:
-    connection = session.connection()
-    for attribute, model in _TABLES:
-        bulk_insert(connection, model.__table__, getattr(writes, attribute))
-    if writes.updates:
-        staging.correct_documents(list(writes.updates.values()))
-    if notify and writes.changed_ids:
-        hooks.documents_bulk_changed(session, [as_uuid(i) for i in writes.changed_ids])
 
 
 def _audit_details(report: ImportReport) -> dict[str, Any]:

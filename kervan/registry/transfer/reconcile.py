@@ -1,25 +1,68 @@
-"""Reconciling a chunk of valid rows with the register: which persons and documents exist, which
-rows create, correct or leave them unchanged, and which disagree with what is recorded.
+"""Reconciling a wave of staged rows (``staging``, ``chunks``) with the register in set-based
+SQL: a handful of statements per wave, whatever its size, and no row of the register read into
+Python.
 
-The register's side comes from ``lookups`` (one query each for passports and documents per
-chunk); the decisions are made in memory and collected as plain rows, in storage form, for bulk
-inserts — never as ORM objects. Rows earlier in the same chunk are seen through the same maps as
-rows from the database, so the outcome does not depend on where chunk boundaries fall."""
+1. The staged rows learn what the register holds for their passport and document
+   (``UPDATE … FROM`` with the register, an index probe per row).
+2. Rows that disagree with the register are selected (a person the row describes otherwise, a
+   document of another person's); Python words their problems, row by row, and they leave the
+   staging table. Only these rows, rare in a good file, are read back.
+3. New persons, their passports and their "created" entries, then new documents and their
+   "issued" entries are ``INSERT … SELECT``ed from the staged rows; corrected documents get a
+   "corrected" entry with the values they change and are ``UPDATE … FROM``\\ d. Every history
+   value is made by the database (``json_build_object`` / ``json_object``), in the shapes the
+   service writes.
+
+The rules are those of ``service`` for one record at a time: an import never changes a person;
+a document in the register for another passport's person is refused; a known document is
+corrected when the row changes its purpose, dates or status (a row without a status keeps the
+document's), and is left unchanged otherwise."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from kervan.db.base import utcnow
-from kervan.registry.transfer.lookups import DocumentKey, KnownDocument, KnownPerson, PassportKey
-from kervan.registry.transfer.report import ImportReport, RowError, echo
-from kervan.registry.transfer.storage import encode_flat
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Delete,
+    Insert,
+    Select,
+    String,
+    Update,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
+
+from kervan.db.base import UTCDateTime
+from kervan.registry.models import (
+    Person,
+    PersonEvent,
+    StayDocument,
+    StayDocumentEvent,
+    TravelDocument,
+)
+from kervan.registry.transfer.report import RowError, echo
+from kervan.registry.transfer.staging import STAGED
 from kervan.registry.transfer.validation import ParsedRow, birth_text
 
-NameDeriver = Callable[[str, str, str | None, str | None], dict[str, str]]
+S = STAGED.c
+P = Person.__table__.c
+T = TravelDocument.__table__.c
+D = StayDocument.__table__.c
 
 
 @dataclass(frozen=True)
@@ -27,58 +70,38 @@ class ImportContext:
     host_state: str
     actor: str
     reason: str  # of every history entry the import writes: "import of <file name>"
-    names: NameDeriver
-    ids: Iterator[str]  # new ids, hex (``storage.uuid7_hex``)
-    timestamp: Callable[[dt.datetime], str]  # the database's storage form of a timestamp
     # A first load: creations are recorded once per batch (``batches``), not per record.
     batch_history: bool = False
 
 
 @dataclass
-class ChunkWrites:
-    """Everything one chunk writes: rows keyed by column name, values in storage form."""
-
-    now: dt.datetime = field(default_factory=utcnow)
-    stamp: str = ""  # ``now`` in storage form
-    persons: list[dict[str, Any]] = field(default_factory=list)
-    person_events: list[dict[str, Any]] = field(default_factory=list)
-    travel_documents: list[dict[str, Any]] = field(default_factory=list)
-    stay_documents: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[str, dict[str, Any]] = field(default_factory=dict)  # by document id
-    changed_ids: set[str] = field(default_factory=set)
-
-    @classmethod
-    def for_chunk(cls, ctx: ImportContext) -> ChunkWrites:
-        now = utcnow()
-        return cls(now=now, stamp=ctx.timestamp(now))
+class WaveResult:
+    persons_created: int = 0
+    documents_created: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    rejected: list[int] = field(default_factory=list)  # row numbers
+    errors: list[RowError] = field(default_factory=list)
+    changed_ids: list[uuid.UUID] = field(default_factory=list)  # documents created or corrected
 
 
 # ----------------------------------------------------------------------------------------------
-# Decisions
+# Problems: worded in Python, for the rows the database finds in disagreement
 
 
-def _person_problems(row: ParsedRow, known: KnownPerson) -> list[RowError]:
+def person_problems(row: ParsedRow, known: Any) -> list[RowError]:
     """A row must agree with the person its passport belongs to: an import never overwrites a
-    person silently (a person is corrected on purpose, with a reason, through the service)."""
-    compared: list[tuple[str, Any, Any]] = []
-    basics = (
-        row.primary_name,
-        row.secondary_name,
-        row.patronymic,
-        row.nationality,
-        row.birth,
-        row.sex,
-    )
-    if basics != known.basics():
-        compared += [
-            ("primary_name", row.primary_name, known.primary_name),
-            ("secondary_name", row.secondary_name, known.secondary_name),
-            ("patronymic", row.patronymic, known.patronymic),
-            ("nationality", row.nationality, known.nationality),
-            ("birth_date", birth_text(row.birth), birth_text(known.birth)),
-            ("sex", row.sex, known.sex),
-        ]
+    person silently (a person is corrected on purpose, with a reason, through the service).
+    ``known`` is a row of ``_DISAGREEMENTS``."""
+    known_birth = (known.birth_year, known.birth_month, known.birth_day)
+    compared: list[tuple[str, Any, Any]] = [
+        ("primary_name", row.primary_name, known.primary_name),
+        ("secondary_name", row.secondary_name, known.secondary_name),
+        ("patronymic", row.patronymic, known.patronymic),
+        ("nationality", row.nationality, known.nationality),
+        ("birth_date", birth_text(row.birth), birth_text(known_birth)),
+        ("sex", row.sex, str(known.sex)),
+    ]
     if row.primary_identifier is not None:
         compared.append(("primary_identifier", row.primary_identifier, known.primary_identifier))
     if row.secondary_identifier is not None:
@@ -102,223 +125,314 @@ def _person_problems(row: ParsedRow, known: KnownPerson) -> list[RowError]:
     ]
 
 
-def reconcile_row(
-    row: ParsedRow,
-    ctx: ImportContext,
-    persons: dict[PassportKey, KnownPerson],
-    documents: dict[DocumentKey, KnownDocument],
-    writes: ChunkWrites,
-    report: ImportReport,
-) -> list[RowError]:
-    """Decide what ``row`` does; return its problems (then it does nothing)."""
-    person = persons.get((row.passport_issuing_state, row.passport_number))
-    problems = _person_problems(row, person) if person is not None else []
-    document = documents.get((row.document_kind, row.document_number))
-    if document is not None and (person is None or document.person_id != person.id):
-        problems.append(
-            RowError(
-                row.row,
-                "document_number",
-                f"{row.document_kind} {row.document_number} is in the register for another "
-                "person (a different passport)",
+def _document_problem(row: ParsedRow) -> RowError:
+    return RowError(
+        row.row,
+        "document_number",
+        f"{row.document_kind} {row.document_number} is in the register for another "
+        "person (a different passport)",
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Statements, built once per database
+
+
+def _passport_of_row() -> ColumnElement[bool]:
+    return and_(T.issuing_state == S.passport_issuing_state, T.number == S.passport_number)
+
+
+def _person_differs() -> ColumnElement[bool]:
+    """True where ``person_problems`` may find a problem: the same comparisons, in SQL."""
+    return or_(
+        P.primary_name != S.primary_name,
+        P.secondary_name != S.secondary_name,
+        P.patronymic != S.patronymic,
+        P.nationality != S.nationality,
+        P.birth_year != S.birth_year,
+        P.birth_month.is_distinct_from(S.birth_month),
+        P.birth_day.is_distinct_from(S.birth_day),
+        P.sex != S.sex,
+        and_(
+            S.given_primary_identifier.is_not(None),
+            S.given_primary_identifier != P.primary_identifier,
+        ),
+        and_(
+            S.given_secondary_identifier.is_not(None),
+            S.given_secondary_identifier != P.secondary_identifier,
+        ),
+        and_(
+            S.passport_expiry.is_not(None),
+            T.expiry_date.is_not(None),
+            S.passport_expiry != T.expiry_date,
+        ),
+    )
+
+
+def _document_of_another() -> ColumnElement[bool]:
+    return and_(
+        S.known_document_id.is_not(None),
+        or_(S.known_person_id.is_(None), S.known_document_person_id != S.known_person_id),
+    )
+
+
+@dataclass(frozen=True)
+class _Statements:
+    resolve_persons: Update
+    resolve_documents: Update
+    disagreements: Select[Any]
+    drop_rows: Delete
+    new_persons: Insert
+    new_passports: Insert
+    person_created: Insert
+    new_documents: Insert
+    document_issued: Insert
+    mark_corrected: Update
+    document_corrected: Insert
+    correct_documents: Update
+    changed_ids: Select[Any]
+
+
+def _insert(model: Any, where: ColumnElement[bool], **columns: Any) -> Insert:
+    """``INSERT INTO model (columns) SELECT … FROM`` the staging table, in file order."""
+    rows = select(*columns.values()).where(where).order_by(S.row)
+    # Its row count is how many records the wave created (SQLAlchemy keeps an INSERT's count
+    # only when asked).
+    return insert(model).from_select(list(columns), rows).execution_options(preserve_rowcount=True)
+
+
+@cache
+def _statements(dialect: str) -> _Statements:
+    postgres = dialect == "postgresql"
+    json_object = func.json_build_object if postgres else func.json_object
+
+    def json_without_nulls(*pairs: Any) -> Any:
+        # The keys whose value is NULL left out: a correction's entry names what it changed.
+        if postgres:
+            return func.json_strip_nulls(json_object(*pairs))
+        return func.json_patch("{}", json_object(*pairs))  # RFC 7396: a null member deletes
+
+    now = bindparam("now", type_=UTCDateTime())
+    actor = bindparam("actor", type_=String())
+    reason = bindparam("reason", type_=String())
+    host = bindparam("host", type_=String())
+    new_status = func.coalesce(S.status, D.status)
+    document_differs = or_(
+        D.purpose != S.purpose,
+        D.valid_from != S.valid_from,
+        D.valid_until != S.valid_until,
+        D.status != new_status,
+    )
+    new_person = S.known_person_id.is_(None)
+    new_document = S.known_document_id.is_(None)
+    known = D.id == S.known_document_id
+    corrected = S.corrected == true()
+    entry = {"at": now, "actor": actor, "reason": reason}
+
+    def changed(column: Any, other: Any) -> Any:
+        return case((column != other, column))
+
+    return _Statements(
+        resolve_persons=update(STAGED)
+        .values(known_person_id=T.person_id)
+        .where(_passport_of_row()),
+        resolve_documents=update(STAGED)
+        .values(known_document_id=D.id, known_document_person_id=D.person_id)
+        .where(D.host_state == host, D.kind == S.document_kind, D.number == S.document_number),
+        disagreements=select(
+            S.row,
+            S.known_person_id,
+            _document_of_another().label("document_of_another"),
+            P.primary_name,
+            P.secondary_name,
+            P.patronymic,
+            P.primary_identifier,
+            P.secondary_identifier,
+            P.nationality,
+            P.birth_year,
+            P.birth_month,
+            P.birth_day,
+            P.sex,
+            T.expiry_date.label("passport_expiry"),
+        )
+        .select_from(
+            STAGED.outerjoin(Person, P.id == S.known_person_id).outerjoin(
+                TravelDocument, _passport_of_row()
             )
         )
-    if problems:
-        return problems
-    if person is None:
-        person = _create_person(row, ctx, writes)
-        persons[row.passport_issuing_state, row.passport_number] = person
-        report.persons_created += 1
-    if document is None:
-        documents[row.document_kind, row.document_number] = _create_document(
-            row, person, ctx, writes
+        .where(or_(and_(S.known_person_id.is_not(None), _person_differs()), _document_of_another()))
+        .order_by(S.row),
+        drop_rows=delete(STAGED).where(S.row.in_(bindparam("rows", expanding=True))),
+        new_persons=_insert(
+            Person,
+            new_person,
+            id=S.person_id,
+            **{
+                name: S[name]
+                for name in (
+                    "primary_name",
+                    "secondary_name",
+                    "patronymic",
+                    "primary_identifier",
+                    "secondary_identifier",
+                    "name_script",
+                    "name_key",
+                    "primary_skeleton",
+                    "secondary_skeleton",
+                    "nationality",
+                    "birth_year",
+                    "birth_month",
+                    "birth_day",
+                    "sex",
+                )
+            },
+            created_at=now,
+            updated_at=now,
+        ),
+        new_passports=_insert(
+            TravelDocument,
+            new_person,
+            id=S.passport_id,
+            person_id=S.person_id,
+            document_type=literal("passport"),
+            number=S.passport_number,
+            issuing_state=S.passport_issuing_state,
+            expiry_date=S.passport_expiry,
+            created_at=now,
+        ),
+        # The shape ``service.create_person`` writes, so a person's history reads the same.
+        person_created=_insert(
+            PersonEvent,
+            new_person,
+            id=S.person_event_id,
+            person_id=S.person_id,
+            kind=literal("created"),
+            **entry,
+            old_values=json_object(),
+            new_values=json_object(
+                *("primary_name", S.primary_name, "secondary_name", S.secondary_name),
+                *("patronymic", S.patronymic, "primary_identifier", S.primary_identifier),
+                *("secondary_identifier", S.secondary_identifier),
+                *("nationality", S.nationality, "birth_date", S.birth_date, "sex", S.sex),
+            ),
+        ),
+        new_documents=_insert(
+            StayDocument,
+            new_document,
+            id=S.document_id,
+            person_id=func.coalesce(S.known_person_id, S.person_id),
+            kind=S.document_kind,
+            number=S.document_number,
+            host_state=host,
+            purpose=S.purpose,
+            valid_from=S.valid_from,
+            valid_until=S.valid_until,
+            status=func.coalesce(S.status, "active"),
+            nationality=S.nationality,
+            created_at=now,
+            updated_at=now,
+        ),
+        # The shape of ``service._document_snapshot``.
+        document_issued=_insert(
+            StayDocumentEvent,
+            new_document,
+            id=S.document_event_id,
+            document_id=S.document_id,
+            kind=literal("issued"),
+            **entry,
+            old_values=json_object(),
+            new_values=json_object(
+                *("number", S.document_number, "purpose", S.purpose),
+                *("valid_from", S.valid_from, "valid_until", S.valid_until),
+                *("status", func.coalesce(S.status, "active")),
+            ),
+        ),
+        mark_corrected=update(STAGED).values(corrected=true()).where(known, document_differs),
+        document_corrected=_insert(
+            StayDocumentEvent,
+            and_(known, corrected),
+            id=S.document_event_id,
+            document_id=D.id,
+            kind=literal("corrected"),
+            **entry,
+            old_values=json_without_nulls(
+                *("purpose", changed(D.purpose, S.purpose)),
+                *("valid_from", changed(D.valid_from, S.valid_from)),
+                *("valid_until", changed(D.valid_until, S.valid_until)),
+                *("status", changed(D.status, new_status)),
+            ),
+            new_values=json_without_nulls(
+                *("purpose", changed(S.purpose, D.purpose)),
+                *("valid_from", changed(S.valid_from, D.valid_from)),
+                *("valid_until", changed(S.valid_until, D.valid_until)),
+                *("status", changed(new_status, D.status)),
+            ),
+        ),
+        correct_documents=update(StayDocument)
+        .values(
+            purpose=S.purpose,
+            valid_from=S.valid_from,
+            valid_until=S.valid_until,
+            status=new_status,
+            updated_at=now,
         )
-        report.documents_created += 1
-    elif _correct_document(row, document, ctx, writes):
-        report.documents_corrected += 1
-    else:
-        report.unchanged += 1
-    return []
-
-
-def _create_person(row: ParsedRow, ctx: ImportContext, writes: ChunkWrites) -> KnownPerson:
-    names = ctx.names(
-        row.primary_name, row.secondary_name, row.primary_identifier, row.secondary_identifier
-    )
-    person = KnownPerson(
-        next(ctx.ids),
-        row.primary_name,
-        row.secondary_name,
-        row.patronymic,
-        names["primary_identifier"],
-        names["secondary_identifier"],
-        row.nationality,
-        row.birth,
-        row.sex,
-        row.passport_expiry,
-    )
-    year, month, day = row.birth
-    stamp = writes.stamp
-    writes.persons.append(
-        {
-            "id": person.id,
-            "primary_name": row.primary_name,
-            "secondary_name": row.secondary_name,
-            "patronymic": row.patronymic,
-            **names,
-            "nationality": row.nationality,
-            "birth_year": year,
-            "birth_month": month,
-            "birth_day": day,
-            "sex": row.sex,
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
-    )
-    if not ctx.batch_history:
-        writes.person_events.append(
-            {
-                "id": next(ctx.ids),
-                "person_id": person.id,
-                "kind": "created",
-                "at": stamp,
-                "actor": ctx.actor,
-                "reason": ctx.reason,
-                "old_values": "{}",
-                "new_values": encode_flat(_person_snapshot(person)),
-            }
-        )
-    expiry = row.passport_expiry
-    writes.travel_documents.append(
-        {
-            "id": next(ctx.ids),
-            "person_id": person.id,
-            "document_type": "passport",
-            "number": row.passport_number,
-            "issuing_state": row.passport_issuing_state,
-            "expiry_date": expiry.isoformat() if expiry else None,
-            "created_at": stamp,
-        }
-    )
-    return person
-
-
-def _person_snapshot(person: KnownPerson) -> dict[str, str]:
-    # The shape ``service.create_person`` writes, so a person's history reads the same either way.
-    return {
-        "primary_name": person.primary_name,
-        "secondary_name": person.secondary_name,
-        "patronymic": person.patronymic,
-        "primary_identifier": person.primary_identifier,
-        "secondary_identifier": person.secondary_identifier,
-        "nationality": person.nationality,
-        "birth_date": birth_text(person.birth),
-        "sex": person.sex,
-    }
-
-
-def _document_snapshot(number: str, document: KnownDocument) -> dict[str, str]:
-    # The shape of ``service._document_snapshot``.
-    return {
-        "number": number,
-        "purpose": document.purpose,
-        "valid_from": document.valid_from.isoformat(),
-        "valid_until": document.valid_until.isoformat(),
-        "status": document.status,
-    }
-
-
-def _event(
-    writes: ChunkWrites, ctx: ImportContext, document_id: str, kind: str, old: str, new: str
-) -> None:
-    """A history entry; ``old`` and ``new`` are the values as JSON text."""
-    writes.events.append(
-        {
-            "id": next(ctx.ids),
-            "document_id": document_id,
-            "kind": kind,
-            "at": writes.stamp,
-            "actor": ctx.actor,
-            "reason": ctx.reason,
-            "measure_id": None,
-            "old_values": old,
-            "new_values": new,
-        }
+        .where(known, corrected),
+        changed_ids=select(case((new_document, S.document_id), else_=S.known_document_id)).where(
+            or_(new_document, corrected)
+        ),
     )
 
 
-def _create_document(
-    row: ParsedRow, person: KnownPerson, ctx: ImportContext, writes: ChunkWrites
-) -> KnownDocument:
-    status = row.status or "active"
-    document = KnownDocument(
-        next(ctx.ids), person.id, row.purpose, row.valid_from, row.valid_until, status
-    )
-    valid_from, valid_until = row.valid_from.isoformat(), row.valid_until.isoformat()
-    document.pending = {
-        "id": document.id,
-        "person_id": person.id,
-        "kind": row.document_kind,
-        "number": row.document_number,
-        "host_state": ctx.host_state,
-        "purpose": row.purpose,
-        "valid_from": valid_from,
-        "valid_until": valid_until,
-        "status": status,
-        "nationality": person.nationality,
-        "created_at": writes.stamp,
-        "updated_at": writes.stamp,
-    }
-    writes.stay_documents.append(document.pending)
-    writes.changed_ids.add(document.id)
-    if ctx.batch_history:
-        return document
-    # ``_document_snapshot`` as JSON, written out: every value is a validated number, code or
-    # ISO date, with nothing to escape, and this runs once per imported document.
-    issued = (
-        f'{{"number":"{row.document_number}","purpose":"{row.purpose}",'
-        f'"valid_from":"{valid_from}","valid_until":"{valid_until}","status":"{status}"}}'
-    )
-    _event(writes, ctx, document.id, "issued", "{}", issued)
-    return document
+# ----------------------------------------------------------------------------------------------
+# A wave
 
 
-def _correct_document(
-    row: ParsedRow, document: KnownDocument, ctx: ImportContext, writes: ChunkWrites
-) -> bool:
-    """Bring ``document`` to the row's values with a ``corrected`` history entry; False if the
-    row changes nothing."""
-    status = row.status or document.status
-    new_values = (row.purpose, row.valid_from, row.valid_until, status)
-    if new_values == (document.purpose, document.valid_from, document.valid_until, document.status):
-        return False
-    before = _document_snapshot(row.document_number, document)
-    document.purpose, document.valid_from, document.valid_until, document.status = new_values
-    after = _document_snapshot(row.document_number, document)
-    changed = [k for k in after if after[k] != before[k]]
-    _event(
-        writes,
-        ctx,
-        document.id,
-        "corrected",
-        encode_flat({k: before[k] for k in changed}),
-        encode_flat({k: after[k] for k in changed}),
+def reconcile_wave(
+    connection: Connection,
+    ctx: ImportContext,
+    parsed: dict[int, ParsedRow],
+    staged: int,
+    *,
+    now: dt.datetime,
+    notify: bool,
+) -> WaveResult:
+    """Reconcile the ``staged`` rows in the staging table with the register and write what they
+    create and correct. ``parsed`` has the rows by number, to word problems with."""
+    sql = _statements(connection.dialect.name)
+    params = {"now": now, "actor": ctx.actor, "reason": ctx.reason, "host": ctx.host_state}
+    result = WaveResult()
+    # The row counts say whether any row met the register: a first load's rows rarely do, and
+    # then nothing can disagree with it and nothing be corrected.
+    known_persons = connection.execute(sql.resolve_persons).rowcount
+    known_documents = connection.execute(sql.resolve_documents, params).rowcount
+    disagreements = (
+        connection.execute(sql.disagreements) if known_persons or known_documents else ()
     )
-    if document.pending is not None:  # new in this chunk: insert it corrected
-        document.pending.update(
-            purpose=row.purpose,
-            valid_from=after["valid_from"],
-            valid_until=after["valid_until"],
-            status=status,
-        )
-    else:  # a row of the staged corrections (``staging.correct_documents``)
-        writes.updates[document.id] = {
-            "id": document.id,
-            "purpose": row.purpose,
-            "valid_from": row.valid_from,
-            "valid_until": row.valid_until,
-            "status": status,
-            "updated_at": writes.stamp,
-        }
-    writes.changed_ids.add(document.id)
-    return True
+    for known in disagreements:
+        row = parsed[known.row]
+        problems = person_problems(row, known) if known.known_person_id is not None else []
+        if known.document_of_another:
+            problems.append(_document_problem(row))
+        if problems:
+            result.rejected.append(row.row)
+            result.errors += problems
+    if result.rejected:
+        connection.execute(sql.drop_rows, {"rows": result.rejected})
+    result.persons_created = connection.execute(sql.new_persons, params).rowcount
+    if result.persons_created:
+        connection.execute(sql.new_passports, params)
+        if not ctx.batch_history:
+            connection.execute(sql.person_created, params)
+    result.documents_created = connection.execute(sql.new_documents, params).rowcount
+    if result.documents_created and not ctx.batch_history:
+        connection.execute(sql.document_issued, params)
+    if known_documents:
+        result.corrected = connection.execute(sql.mark_corrected).rowcount
+    if result.corrected:
+        # The entry first: it reads the values the update replaces.
+        connection.execute(sql.document_corrected, params)
+        connection.execute(sql.correct_documents, params)
+    result.unchanged = staged - len(result.rejected) - result.documents_created - result.corrected
+    if notify and (result.documents_created or result.corrected):
+        result.changed_ids = list(connection.scalars(sql.changed_ids))
+    return result

@@ -1,55 +1,93 @@
-"""The staging tables of an import: each chunk's keys and corrections are bulk-written (``COPY``
-on PostgreSQL) into temporary tables, and the register is read and corrected by joins with
-them, one statement per chunk, instead of 5,000-item parameter lists or one UPDATE per row.
+"""The staging table of an import: the rows of a wave (``chunks``), every value the register
+needs already derived and in storage form, bulk-written (``COPY`` on PostgreSQL, one
+``executemany`` on SQLite) into a temporary table, which ``reconcile`` then joins with the
+register.
 
-The tables are temporary (private to the connection, never in the migrations), made when an
-import starts and dropped when it ends; on a rollback they disappear with the savepoint."""
+Each staged row carries the ids its records would take if it creates them (drawn in file order,
+so that a batch's records form one range of ids, ``batches``); the columns ``known_*`` and
+``corrected`` are filled in by the database, never by Python.
+
+The table is temporary (private to the connection, never in the migrations), made when an
+import starts and dropped when it ends; on a rollback it disappears with the savepoint."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, MetaData, String, Table, Uuid
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Uuid,
+)
 
-from kervan.db.base import UTCDateTime
-from kervan.db.bulk import bulk_insert
-from kervan.registry.transfer.validation import ParsedRow
+from kervan.db.bulk import BulkPlan, bulk_plan, bulk_write
 
 _metadata = MetaData()
 
-PASSPORTS = Table(
-    "import_staging_passports",
+STAGED = Table(
+    "import_staged_rows",
     _metadata,
-    Column("issuing_state", String(3)),
-    Column("number", String(40)),
-    prefixes=["TEMPORARY"],
-)
-DOCUMENTS = Table(
-    "import_staging_documents",
-    _metadata,
-    Column("kind", String(32)),
-    Column("number", String(40)),
-    prefixes=["TEMPORARY"],
-)
-CORRECTIONS = Table(
-    "import_staging_corrections",
-    _metadata,
-    Column("id", Uuid),
-    Column("purpose", String(32)),
+    Column("row", Integer),  # the file's row number
+    # The ids of the records the row would create (hex, ``storage.uuid7_hex``).
+    Column("person_id", Uuid),
+    Column("passport_id", Uuid),
+    Column("document_id", Uuid),
+    Column("person_event_id", Uuid),  # None on a first load (history per batch)
+    Column("document_event_id", Uuid),
+    Column("primary_name", String),
+    Column("secondary_name", String),
+    Column("patronymic", String),
+    # As the row gives them (None: not given, then not compared with a known person) …
+    Column("given_primary_identifier", String),
+    Column("given_secondary_identifier", String),
+    # … and the derived name columns (``naming.name_columns``) of a person it creates.
+    Column("primary_identifier", String),
+    Column("secondary_identifier", String),
+    Column("name_script", String),
+    Column("name_key", String),
+    Column("primary_skeleton", String),
+    Column("secondary_skeleton", String),
+    Column("nationality", String),
+    Column("birth_year", SmallInteger),
+    Column("birth_month", SmallInteger),
+    Column("birth_day", SmallInteger),
+    Column("birth_date", String),  # ``validation.birth_text``, as a person's history shows it
+    Column("sex", String),
+    Column("passport_issuing_state", String),
+    Column("passport_number", String),
+    Column("passport_expiry", Date),
+    Column("document_kind", String),
+    Column("document_number", String),
+    Column("purpose", String),
     Column("valid_from", Date),
     Column("valid_until", Date),
-    Column("status", String(32)),
-    Column("updated_at", UTCDateTime),
+    Column("status", String),  # None: not given (a new document is active, a known one keeps it)
+    # Filled in by ``reconcile``: what the register holds for the row's passport and document,
+    # and whether the row changes that document.
+    Column("known_person_id", Uuid),
+    Column("known_document_id", Uuid),
+    Column("known_document_person_id", Uuid),
+    Column("corrected", Boolean),
     prefixes=["TEMPORARY"],
 )
-_TABLES = (PASSPORTS, DOCUMENTS, CORRECTIONS)
 
-_CORRECT = (
-    "UPDATE stay_documents SET purpose = c.purpose, valid_from = c.valid_from, "
-    "valid_until = c.valid_until, status = c.status, updated_at = c.updated_at "
-    "FROM import_staging_corrections AS c WHERE stay_documents.id = c.id"
+#: The columns a staged row gives, in the order of the tuples ``chunks`` makes.
+STAGED_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in STAGED.columns if not c.name.startswith("known_") and c.name != "corrected"
 )
+
+
+def staging_plan(dialect_name: str) -> BulkPlan:
+    """How staged rows are converted to storage form and written on this database."""
+    return bulk_plan(STAGED, STAGED_COLUMNS, dialect_name)
 
 
 @dataclass
@@ -58,31 +96,17 @@ class Staging:
 
     @classmethod
     def create(cls, connection: Connection) -> Staging:
-        for table in _TABLES:
-            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")
-            table.create(connection)
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGED.name}")
+        STAGED.create(connection)
         return cls(connection)
 
     def drop(self) -> None:
-        for table in _TABLES:
-            self.connection.exec_driver_sql(f"DROP TABLE {table.name}")
+        self.connection.exec_driver_sql(f"DROP TABLE {STAGED.name}")
 
-    def _replace(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        self.connection.exec_driver_sql(f"DELETE FROM {table.name}")
-        # Not analysed: never-analysed tables are planned from their size on disk, which is
-        # enough for the planner to probe the register's unique indexes once per staged key.
-        bulk_insert(self.connection, table, rows)
-
-    def load_keys(self, chunk: list[ParsedRow]) -> None:
-        """The chunk's passports and documents, each once, to join the register with."""
-        # Sorted, so that the joins probe the unique indexes in their own order (neighbouring
-        # keys share pages) rather than jumping across them.
-        passports = sorted({(r.passport_issuing_state, r.passport_number) for r in chunk})
-        documents = sorted({(r.document_kind, r.document_number) for r in chunk})
-        self._replace(PASSPORTS, [{"issuing_state": s, "number": n} for s, n in passports])
-        self._replace(DOCUMENTS, [{"kind": k, "number": n} for k, n in documents])
-
-    def correct_documents(self, corrections: list[dict[str, Any]]) -> None:
-        """Set the new values of corrected documents (``reconcile``'s update rows) at once."""
-        self._replace(CORRECTIONS, corrections)
-        self.connection.exec_driver_sql(_CORRECT)
+    def load(self, values: list[tuple[Any, ...]]) -> None:
+        """Replace the staged rows with ``values`` (converted by ``staging_plan``)."""
+        empty = "TRUNCATE" if self.connection.dialect.name == "postgresql" else "DELETE FROM"
+        self.connection.exec_driver_sql(f"{empty} {STAGED.name}")
+        # Not analysed: a never-analysed table is planned from its size on disk, which is
+        # enough for the planner to probe the register's unique indexes once per staged row.
+        bulk_write(self.connection, staging_plan(self.connection.dialect.name), values)

@@ -10,27 +10,14 @@ built per call each cost seconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterator
-from json.encoder import encode_basestring
-from typing import Any
 
 from kervan.db.ids import uuid7
 
 _RAND_B = (1 << 62) - 1
 #: Ids made from one ``uuid7()``: small, so that ids stay close to creation order.
 _ID_BLOCK = 1024
-
-
-def encode_flat(values: dict[str, str]) -> str:
-    """JSON text of an object of strings (the history snapshots), twice as fast as a
-    ``JSONEncoder`` for these: the C string escaper, no type dispatch."""
-    return (
-        "{"
-        + ",".join([f"{encode_basestring(k)}:{encode_basestring(v)}" for k, v in values.items()])
-        + "}"
-    )
 
 
 def uuid7_hex() -> Iterator[str]:
@@ -47,15 +34,3 @@ def uuid7_hex() -> Iterator[str]:
 
 def as_uuid(hex_id: str) -> uuid.UUID:
     return uuid.UUID(hex=hex_id)
-
-
-def timestamp_form(dialect: str) -> Any:
-    """How ``dialect`` stores an aware UTC datetime, as ``kervan.db.base.UTCDateTime`` does."""
-
-    def sqlite(value: dt.datetime) -> str:
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-    def postgres(value: dt.datetime) -> str:
-        return value.astimezone(dt.UTC).isoformat()
-
-    return sqlite if dialect == "sqlite" else postgres

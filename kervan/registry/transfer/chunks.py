@@ -1,0 +1,154 @@
+"""The Python half of an import, run in the reader thread (``pipeline``) one chunk ahead of the
+database: each row parsed and validated, its names derived, its would-be record ids drawn, and
+the chunk's rows, in the staging table's storage form, split into waves.
+
+A wave holds no passport and no document twice, so the database can reconcile all its rows at
+once (``reconcile``) and reach what reconciling them one after another would: a row that meets
+a passport or document already in the chunk goes into a later wave than the row before it, and
+sees that row's person or document in the register. Most chunks are one or two waves."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kervan.registry.naming import name_columns
+from kervan.registry.transfer.batches import RecordIds
+from kervan.registry.transfer.formats import Row
+from kervan.registry.transfer.report import RowError
+from kervan.registry.transfer.staging import staging_plan
+from kervan.registry.transfer.validation import ParsedRow, birth_text, parse_row
+
+#: Derived name columns kept per import: names repeat (families, common given names).
+NAME_CACHE = 65536
+
+NameDeriver = Callable[[str, str, str | None, str | None], tuple[str, ...]]
+
+
+def name_deriver() -> NameDeriver:
+    """The derived name columns in ``staging`` order, cached for the import."""
+
+    @functools.lru_cache(maxsize=NAME_CACHE)
+    def derive(
+        primary: str, secondary: str, primary_id: str | None, secondary_id: str | None
+    ) -> tuple[str, ...]:
+        n = name_columns(primary, secondary, primary_id, secondary_id)
+        return (
+            n.primary_identifier,
+            n.secondary_identifier,
+            n.name_script,
+            n.name_key,
+            n.primary_skeleton,
+            n.secondary_skeleton,
+        )
+
+    return derive
+
+
+@dataclass
+class Chunk:
+    """One chunk of the file, ready for the database."""
+
+    read: int  # rows read
+    errors: list[RowError]  # problems found by validation
+    waves: list[list[tuple[Any, ...]]]  # staged rows, converted (``staging.staging_plan``)
+    parsed: dict[int, ParsedRow] = field(default_factory=dict)  # valid rows by number
+    first_id: str | None = None  # the range of record ids drawn for the chunk
+    last_id: str | None = None
+
+    @property
+    def first_row(self) -> int:
+        return min(self.parsed)
+
+    @property
+    def last_row(self) -> int:
+        return max(self.parsed)
+
+
+@dataclass
+class ChunkMaker:
+    """Turns rows into ``Chunk``s for one import."""
+
+    dialect: str
+    ids: RecordIds
+    batch_history: bool  # a first load: no per-person "created" entry, so no id for one
+    names: NameDeriver = field(default_factory=name_deriver)
+
+    def chunks(self, rows: Iterator[Row], size: int) -> Iterator[Chunk]:
+        """``rows`` in chunks of at most ``size`` rows read."""
+        parsed: list[ParsedRow] = []
+        errors: list[RowError] = []
+        read = 0
+        for number, raw in rows:
+            read += 1
+            result = parse_row(number, raw)
+            if isinstance(result, ParsedRow):
+                parsed.append(result)
+            else:
+                errors.extend(result)
+            if read == size:
+                yield self._chunk(read, parsed, errors)
+                parsed, errors, read = [], [], 0
+        if read:
+            yield self._chunk(read, parsed, errors)
+
+    def _chunk(self, read: int, rows: list[ParsedRow], errors: list[RowError]) -> Chunk:
+        self.ids.start_batch()
+        plan = staging_plan(self.dialect)
+        waves = [plan.values_of_tuples(wave) for wave in self._waves(rows)]
+        return Chunk(read, errors, waves, {r.row: r for r in rows}, self.ids.first, self.ids.last)
+
+    def _waves(self, rows: list[ParsedRow]) -> list[list[tuple[Any, ...]]]:
+        waves: list[list[tuple[Any, ...]]] = []
+        passport_wave: dict[tuple[str, str], int] = {}
+        document_wave: dict[tuple[str, str], int] = {}
+        for row in rows:
+            passport = (row.passport_issuing_state, row.passport_number)
+            document = (row.document_kind, row.document_number)
+            wave = max(passport_wave.get(passport, -1), document_wave.get(document, -1)) + 1
+            passport_wave[passport] = document_wave[document] = wave
+            if wave == len(waves):
+                waves.append([])
+            waves[wave].append(self._staged(row))
+        return waves
+
+    def _staged(self, row: ParsedRow) -> tuple[Any, ...]:
+        """The row in ``staging.STAGED_COLUMNS`` order."""
+        ids = self.ids
+        year, month, day = row.birth
+        return (
+            row.row,
+            next(ids),
+            next(ids),
+            next(ids),
+            None if self.batch_history else next(ids),
+            next(ids),
+            row.primary_name,
+            row.secondary_name,
+            row.patronymic,
+            row.primary_identifier,
+            row.secondary_identifier,
+            *self.names(
+                row.primary_name,
+                row.secondary_name,
+                row.primary_identifier,
+                row.secondary_identifier,
+            ),
+            row.nationality,
+            year,
+            month,
+            day,
+            birth_text(row.birth),
+            row.sex,
+            row.passport_issuing_state,
+            row.passport_number,
+            row.passport_expiry,
+            row.document_kind,
+            row.document_number,
+            row.purpose,
+            row.valid_from,
+            row.valid_until,
+            row.status,
+        )
