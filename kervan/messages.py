@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 INPUT_MISSING = "input.missing"  # pydantic's "missing", as ``pydantic_field_errors`` codes it
 TOO_MANY_REQUESTS = "input.too-many-requests"  # ``kervan.web.rate_limits``
+FORM_TOO_LARGE = "input.form-too-large"  # ``kervan.web.public_intake``
 
 
 def N_(message: str) -> str:
@@ -26,6 +27,7 @@ def N_(message: str) -> str:
 GENERIC = {
     INPUT_MISSING: N_("This field is required."),
     TOO_MANY_REQUESTS: N_("At most %(per_minute)s a minute; try again shortly."),
+    FORM_TOO_LARGE: N_("The form is larger than %(limit)s bytes; shorten the text."),
 }
 CATALOG: dict[str, str] = dict(GENERIC)
 
