@@ -676,7 +676,7 @@ def sla_counts(session: Session, principal: Principal, now: dt.datetime) -> dict
     total = session.scalar(count) or 0
     warning = session.scalar(count.where(Case.warn_at <= now, Case.due_at >= now)) or 0
     by_urgency: dict[Urgency, int] = dict(
-        session.execute(  # type: ignore[arg-type]
+        session.execute(
             select(Case.urgency, func.count())
             .where(_statuses(OPEN_STATUSES), scope, Case.due_at < now)
             .group_by(Case.urgency)
