@@ -200,10 +200,10 @@ def _act(
     try:
         with session.begin_nested():
             action()
-    except ValidationError:
-        errors["_"] = page.gettext("This value is not valid.")
     except KervanError as exc:
         errors.from_error(page.translator, exc)
+    except ValueError:  # also pydantic's ValidationError: a value the form should not send
+        errors["_"] = page.gettext("This value is not valid.")
     if errors:
         return _case_page(page, session, principal, case_id, errors, 422)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
