@@ -169,18 +169,18 @@ def status_form(
 
 
 @router.post("/help/status", dependencies=FORM_DEPENDENCIES)
-def status_check(
+async def status_check(
     request: Request,
     page: PageDep,
     session: SessionDep,
-    reference: Annotated[str, Form(max_length=40)] = "",
-    secret: Annotated[str, Form(max_length=100)] = "",
-    lang: Annotated[str, Form(max_length=8)] = "",
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> Response:
     """The status of a request, for its reference and secret; the same answer for an unknown
-    reference as for a wrong secret (rate-limited like the request itself)."""
-    page = _page(page, lang)
+    reference as for a wrong secret (rate-limited like the request itself). The form is read
+    here, after ``bounded_form`` counted it, not by FastAPI before it."""
+    form = {k: v for k, v in (await request.form()).multi_items() if isinstance(v, str)}
+    reference, secret = form.get("reference", "")[:40], form.get("secret", "")[:100]
+    page = _page(page, form.get("lang"))
     public_limit.check(client_address(request))
     wanted = normalise_reference(reference)
     row = session.execute(
