@@ -162,6 +162,12 @@ def create_case(
         if principal.sees_only_nationality not in (None, data.nationality):
             raise NotFound(f"a consular officer of {principal.state} opens cases of its nationals")
     host_state = data.host_state or node_state
+    if data.person_id is not None:
+        from kervan.registry.models import Person
+
+        person = session.get(Person, data.person_id)
+        if person is None or principal.sees_only_nationality not in (None, person.nationality):
+            raise NotFound(f"no person {data.person_id}")
     if node_state not in (host_state, data.nationality):
         raise InvalidInput(f"a case on this node is about a person in or from {node_state}")
     reference, secret = _free_reference(session, "H" if source is Source.PUBLIC else "C")

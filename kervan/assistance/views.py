@@ -4,6 +4,7 @@ notes, aid, consent, referral)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -90,8 +91,47 @@ def find(
 
 
 @router.get("/cases/new")
-def new_form(page: PageDep, principal: Principal = policy(Permission.CASES_WORK)) -> Response:
-    return _render(page, "assistance/new.html", values={}, errors=FormErrors())
+def new_form(
+    page: PageDep,
+    session: SessionDep,
+    person_id: uuid.UUID | None = None,
+    principal: Principal = policy(Permission.CASES_WORK),
+) -> Response:
+    """A blank case, or one filled in from the register's person (the read is audited)."""
+    values: dict[str, str] = {}
+    if person_id is not None and principal.can(Permission.REGISTER_READ):
+        from kervan.registry import service as registry
+
+        person = registry.get_person(session, principal, person_id, purpose="assistance case")
+        document = person.travel_documents[0].number if person.travel_documents else ""
+        day = registry.birth_date_text(person)
+        values = {
+            "person_id": str(person.id),
+            "full_name": " ".join(filter(None, (person.primary_name, person.secondary_name))),
+            "nationality": person.nationality,
+            "birth_date": day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else "",
+            "document_number": document,
+        }
+    return _render(page, "assistance/new.html", values=values, errors=FormErrors())
+
+
+@router.get("/persons/{person_id}/cases")
+def person_cases(
+    person_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.CASES_READ),
+) -> Response:
+    """The person page's panel: their cases (loaded by htmx, or opened as a page)."""
+    found = service.cases_of_person(session, principal, person_id)
+    fragment = page.request.headers.get("hx-request") == "true"
+    return _render(
+        page,
+        "assistance/person_cases.html",
+        cases=found,
+        person_id=person_id,
+        fragment=fragment,
+    )
 
 
 @router.post("/cases/new", dependencies=CSRF)
@@ -115,6 +155,7 @@ async def new_submit(
             full_name=values.get("full_name", ""),
             nationality=values.get("nationality", ""),
             birth_date=values.get("birth_date") or None,
+            person_id=values.get("person_id") or None,
             document_number=values.get("document_number", ""),
             requester=Requester(values.get("requester", "person")),
             requester_name=values.get("requester_name", ""),
