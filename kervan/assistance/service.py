@@ -337,6 +337,10 @@ def merge_changes(
 ) -> list[CaseChange]:
     """Add the changes not known yet (by id), then derive each touched field's value and
     conflict from all its changes. Idempotent; the order changes arrive in does not matter."""
+    # One writer per case at a time: heads and conflicts are derived from every change of the
+    # field, so a concurrent merge on this node (an envelope applied while an officer saves)
+    # must see the other's changes. (SQLite transactions are serialised already.)
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     ids = [c.id for c in incoming]
     known = (
         set(session.scalars(select(CaseChange.id).where(CaseChange.id.in_(ids)))) if ids else set()
