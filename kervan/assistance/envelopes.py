@@ -57,8 +57,9 @@ def _send(
     session: Session, type_name: str, case: Case, body: dict[str, Any], now: dt.datetime
 ) -> None:
     assert case.partner_state is not None
-    head = {"case_id": str(case.id), "home_state": case.nationality, "host_state": case.host_state}
-    outbox.add(session, type_name, case.partner_state, (SUBJECT, case.id), head | body, at=now)
+    outbox.add(
+        session, type_name, case.partner_state, (SUBJECT, case.id), head_of(case) | body, at=now
+    )
 
 
 def _change(c: CaseChange) -> dict[str, Any]:
@@ -97,9 +98,13 @@ def _aid(a: CaseAid) -> dict[str, Any]:
     }
 
 
-def send_referred(session: Session, case: Case, now: dt.datetime) -> None:
+def referred_body(
+    case: Case, changes: list[CaseChange], notes: list[CaseNote], aid: list[CaseAid]
+) -> dict[str, Any]:
+    """What a referral carries: the shared fields, the consent that allows it, and what was
+    recorded so far (the head fields are added by ``_send``)."""
     assert case.consent_at is not None  # the service refuses a referral without it
-    body = {
+    return {
         "case": {
             "reference": case.reference,
             "requester": case.requester.value,
@@ -124,11 +129,19 @@ def send_referred(session: Session, case: Case, now: dt.datetime) -> None:
             "recorded_by": case.consent_recorded_by,
         },
         "reason": case.referral_reason,
-        "changes": [_change(c) for c in changes_of(session, case.id)],
-        "notes": [_note(n) for n in notes_of(session, case.id)],
-        "aid": [_aid(a) for a in aid_of(session, case.id)],
+        "changes": [_change(c) for c in changes],
+        "notes": [_note(n) for n in notes],
+        "aid": [_aid(a) for a in aid],
     }
-    _send(session, REFERRED, case, body, now)
+
+
+def head_of(case: Case) -> dict[str, Any]:
+    return {"case_id": str(case.id), "home_state": case.nationality, "host_state": case.host_state}
+
+
+def send_referred(session: Session, case: Case, now: dt.datetime) -> None:
+    recorded = changes_of(session, case.id), notes_of(session, case.id), aid_of(session, case.id)
+    _send(session, REFERRED, case, referred_body(case, *recorded), now)
 
 
 def send_updated(session: Session, case: Case, merged: Merged, now: dt.datetime) -> None:
