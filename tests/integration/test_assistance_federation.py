@@ -168,24 +168,25 @@ def _work_both_sides(pair: Pair, kaz, uzb, kaz_officer, uzb_consul, late: set) -
     deadline = time.monotonic() + 400
     while len(done_at_uzb) < CASES or len(done_at_kaz) < len(late):
         assert time.monotonic() < deadline, (len(done_at_uzb), len(done_at_kaz))
-        with unit_of_work(uzb) as session:
+        # One case per transaction, as officers work: a case stays locked only while saved.
+        with uzb() as session:
             arrived = session.scalars(
                 select(Case.id).where(Case.referral == Referral.PENDING).limit(100)
             ).all()
-            for case_id in arrived:
+        for case_id in arrived:
+            with unit_of_work(uzb) as session:
                 seen = _heads(session, case_id)  # the page as opened
                 service.decide_referral(
                     session, uzb_consul, case_id, accept=True, reason="", now=utcnow()
                 )
                 _edit(session, uzb_consul, case_id, f"uzb {case_id}", seen)
-                done_at_uzb.add(case_id)
-        with unit_of_work(kaz) as session:
-            heard = session.scalars(
-                select(Case.id).where(Case.referral == Referral.ACCEPTED, Case.conflicts >= 0)
-            ).all()
-            for case_id in set(heard) & late - done_at_kaz:
+            done_at_uzb.add(case_id)
+        with kaz() as session:
+            heard = set(session.scalars(select(Case.id).where(Case.referral == Referral.ACCEPTED)))
+        for case_id in heard & late - done_at_kaz:
+            with unit_of_work(kaz) as session:
                 _edit(session, kaz_officer, case_id, f"kaz {case_id}", [])
-                done_at_kaz.add(case_id)
+            done_at_kaz.add(case_id)
         if not restarted and len(done_at_uzb) >= CASES // 2:
             pair.kill_receiver()
             time.sleep(0.5)
