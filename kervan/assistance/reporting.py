@@ -1,15 +1,17 @@
-"""What the reports package reads about assistance: set-based counts, never a loop over cases."""
+"""What the reports package reads about assistance: set-based counts and totals, never a loop
+over cases."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kervan.assistance.models import NEEDS, Case
+from kervan.assistance.models import NEEDS, Case, CaseAid
 
 
 @dataclass(frozen=True)
@@ -42,4 +44,33 @@ def counts_by_need_and_status(
     return sorted(found, key=lambda c: (NEEDS.index(c.need), c.status))
 
 
-__all__ = ["NeedStatusCount", "counts_by_need_and_status"]
+@dataclass(frozen=True)
+class AidTotal:
+    kind: str
+    currency: str | None  # None: aid in kind (no amount)
+    records: int
+    quantity: int
+    amount: Decimal | None
+
+
+def aid_totals(session: Session, start: dt.datetime, end: dt.datetime) -> list[AidTotal]:
+    """Aid given in ``[start, end)`` by kind and currency: one grouped query."""
+    query = (
+        select(
+            CaseAid.kind,
+            CaseAid.currency,
+            func.count(),
+            func.sum(CaseAid.quantity),
+            func.sum(CaseAid.amount),
+        )
+        .where(CaseAid.given_at >= start, CaseAid.given_at < end)
+        .group_by(CaseAid.kind, CaseAid.currency)
+        .order_by(CaseAid.kind, CaseAid.currency)
+    )
+    return [
+        AidTotal(kind, currency, int(records), int(quantity or 0), amount)
+        for kind, currency, records, quantity, amount in session.execute(query)
+    ]
+
+
+__all__ = ["AidTotal", "NeedStatusCount", "aid_totals", "counts_by_need_and_status"]

@@ -34,7 +34,7 @@ router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
 Filter = Annotated[str, Query(max_length=60)]
 CSRF = [Depends(csrf_protect)]
-VIEWS = ("mine", "team", "triage", "all", "conflicts", "breached")
+VIEWS = ("mine", "triage", "all", "conflicts", "breached")  # a team: the team filter
 
 
 def _render(page: Page, name: str, status: int = 200, **context: Any) -> Response:

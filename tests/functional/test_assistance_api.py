@@ -190,3 +190,26 @@ def _time(text: str):  # type: ignore[no-untyped-def]
     import datetime as dt
 
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_aid_totals_for_the_reports(kaz: FastAPI) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from kervan.assistance.reporting import aid_totals
+
+    officer = token_client(kaz, Role.MIGRATION_OFFICER, "KAZ")
+    case = officer.post("/api/v1/cases", json=case_body()).json()
+    for amount in ("1000.50", "2000.00"):
+        given = {"kind": "cash", "amount": amount, "currency": "KZT"}
+        assert officer.post(f"/api/v1/cases/{case['id']}/aid", json=given).status_code == 201
+    officer.post(f"/api/v1/cases/{case['id']}/aid", json={"kind": "food", "quantity": 3})
+    with kaz.state.session_factory() as session:
+        found = aid_totals(
+            session, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+        )
+    by_kind = {(t.kind, t.currency): t for t in found}
+    assert (
+        by_kind["cash", "KZT"].amount == Decimal("3000.50") and by_kind["cash", "KZT"].records == 2
+    )
+    assert by_kind["food", None].quantity == 3 and by_kind["food", None].amount is None
