@@ -38,6 +38,16 @@ def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
         ("cli", ["bench.cli_bench"]),
         ("signin", ["bench.signin_bench", "--attempts", "5" if quick else "15"]),
         ("diplomacy", ["bench.diplomacy_bench", "--passes", "1000" if quick else "10000"]),
+        (
+            "assistance",
+            [
+                "bench.assistance_bench",
+                "--cases",
+                "100000" if quick else "1000000",
+                "--postgres",
+                server,
+            ],
+        ),
     ]
 
 
@@ -50,7 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("import", "search", "measures", "exchange", "cli", "signin", "diplomacy"),
+        choices=(
+            "import",
+            "search",
+            "measures",
+            "exchange",
+            "cli",
+            "signin",
+            "diplomacy",
+            "assistance",
+        ),
         help="run only these (repeatable)",
     )
     args = parser.parse_args(argv)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from kervan.accounts.cli import app as users_app
 from kervan.accounts.cli import audit_app
+from kervan.assistance.cli import register as register_assistance
 from kervan.benefits.cli import register as register_benefits
 from kervan.db.cli import app as db_app
 from kervan.diplomacy.cli import register as register_diplomacy
@@ -41,6 +42,7 @@ register_benefits(app)
 register_measures(app)
 register_exchange(app)
 register_diplomacy(app)
+register_assistance(app)
 
 
 def main(argv: list[str] | None = None) -> Any:

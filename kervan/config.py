@@ -178,6 +178,12 @@ class Settings(BaseSettings):
         description="The verifier page warns when its revocation list is older than this",
     )
 
+    # Assistance cases (docs/assistance.md): hours to act on a case, per urgency.
+    assistance_sla_hours: str = Field(
+        "critical=24,high=72,normal=240,low=720",
+        description="Hours to resolve an assistance case per urgency: critical=24,high=72,…",
+    )
+
     @field_validator("state")
     @classmethod
     def _state_code(cls, value: str) -> str:

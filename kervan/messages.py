@@ -19,7 +19,8 @@ RECORD_NOT_FOUND = "record.not-found"  # params name the record for API clients,
 CURSOR_UNKNOWN = "input.cursor-unknown"  # ``kervan.web.pagination``
 PAGE_TOO_LARGE = "input.page-too-large"
 TOO_LONG = "input.too-long"  # ``kervan.web.forms``
-FORM_TOO_LARGE = "input.form-too-large"
+FORM_UNEXPECTED = "input.form-unexpected"  # ``kervan.web.forms``
+FORM_TOO_LARGE = "input.form-too-large"  # ``kervan.web.public_intake``
 REASON_REQUIRED = "input.reason-required"  # ``kervan.web.forms``
 DATE_INVALID = "input.date"  # ``kervan.web.forms``
 ENDS_BEFORE_START = "input.ends-before-start"
@@ -46,7 +47,8 @@ GENERIC = {
     ),
     PAGE_TOO_LARGE: N_("At most %(largest)s items on one page."),
     TOO_LONG: N_("At most %(limit)s characters."),
-    FORM_TOO_LARGE: N_("The form was not sent by this page; reload the page and try again."),
+    FORM_UNEXPECTED: N_("The form was not sent by this page; reload the page and try again."),
+    FORM_TOO_LARGE: N_("The form is larger than %(limit)s bytes; shorten the text."),
     REASON_REQUIRED: N_("Give the reason for this decision (at least %(min)s characters)."),
     DATE_INVALID: N_("Enter a real date, for example %(example)s."),
     ENDS_BEFORE_START: N_("The end date comes before the start date."),

@@ -45,6 +45,8 @@ class Permission(enum.StrEnum):
     AIRPORT_ACCESS_REQUEST = "airport_access.request"  # a mission asks for airport access
     AIRPORT_ACCESS_DECIDE = "airport_access.decide"  # grant, refuse, revoke (assigned airports)
     PASSES_VERIFY = "passes.verify"  # check a pass through the API, send in verifier scans
+    CASES_READ = "cases.read"  # assistance cases (a consular officer: own nationals only)
+    CASES_WORK = "cases.work"  # open, triage, edit, note, give aid, refer, accept, close
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -82,6 +84,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.AIRPORT_ACCESS_REQUEST: frozenset({Role.CONSULAR_OFFICER}),
     Permission.AIRPORT_ACCESS_DECIDE: frozenset({Role.BORDER_OFFICER}),
     Permission.PASSES_VERIFY: frozenset({Role.BORDER_OFFICER}),
+    # Assistance cases; analysts see their counts through REPORTS_READ only.
+    Permission.CASES_READ: frozenset({Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER}),
+    Permission.CASES_WORK: frozenset({Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER}),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import kervan.accounts.models
+import kervan.assistance.models
 import kervan.benefits.models
 import kervan.diplomacy.models
 import kervan.exchange.models

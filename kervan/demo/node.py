@@ -38,6 +38,10 @@ def prepare_demo(settings: Settings, *, documents: int, seed: int) -> list[tuple
                 reference = bring_example_into_force(session, settings.state, dt.date.today())
             typer.echo(f"  emergency regime {reference} (the spring-2020 example) in force")
         with unit_of_work(factory) as session:
+            from kervan.demo.assistance import seed_cases
+
+            if seeded := seed_cases(session, settings.state):
+                typer.echo(f"  {seeded} assistance cases")
             return ensure_demo_accounts(session, settings.state)
     finally:
         engine.dispose()

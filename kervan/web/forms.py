@@ -20,7 +20,7 @@ from starlette.formparsers import MultiPartException
 from kervan.errors import CodedValueError, FieldError, InvalidInput, pydantic_field_errors
 from kervan.messages import (
     DATE_INVALID,
-    FORM_TOO_LARGE,
+    FORM_UNEXPECTED,
     INPUT_MISSING,
     REASON_REQUIRED,
     TOO_LONG,
@@ -100,7 +100,7 @@ async def form_values(request: Request) -> dict[str, str]:
     try:
         form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     except (HTTPException, MultiPartException) as exc:
-        raise InvalidInput("the form is not one this page sends", code=FORM_TOO_LARGE) from exc
+        raise InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED) from exc
     values: dict[str, str] = {}
     for name, value in form.multi_items():
         if not isinstance(value, str):

@@ -15,6 +15,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from fastapi import Request
+
+from kervan.errors import KervanError
+from kervan.messages import FORM_TOO_LARGE
 from kervan.web.rate_limits import RateLimit
 
 # Crockford's base32 without the letters people confuse when reading aloud.
@@ -70,3 +74,29 @@ def is_bot(form: dict[str, str]) -> bool:
 
 # One limit for all public forms of the node: a person sends a few requests, not dozens.
 public_limit = RateLimit(per_minute=5)
+
+
+class FormTooLarge(KervanError):
+    status = 413
+    type_slug = "payload-too-large"
+    title = "The request body is too large"
+
+
+async def bounded_form(request: Request) -> None:
+    """Dependency of a public form's POST, listed before anything that parses the form: the
+    body is counted while it streams in and refused past ``MAX_FORM_BYTES`` (a missing or
+    lying Content-Length does not get around it)."""
+    declared = request.headers.get("content-length", "")
+    too_large = FormTooLarge(
+        f"the form is larger than {MAX_FORM_BYTES} bytes",
+        code=FORM_TOO_LARGE,
+        params={"limit": MAX_FORM_BYTES},
+    )
+    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise too_large
+    request._body = bytes(body)  # what request.form() reads next, instead of the spent stream
