@@ -45,6 +45,10 @@ class Permission(enum.StrEnum):
     AIRPORT_ACCESS_REQUEST = "airport_access.request"  # a mission asks for airport access
     AIRPORT_ACCESS_DECIDE = "airport_access.decide"  # grant, refuse, revoke (assigned airports)
     PASSES_VERIFY = "passes.verify"  # check a pass through the API, send in verifier scans
+    REPATRIATION_READ = "repatriation.read"  # return requests, legs, manifests (own scope)
+    REPATRIATION_MANAGE = "repatriation.manage"  # requests, legs, allocation, manifests
+    RETURN_LEGS_DECIDE = "return_legs.decide"  # the host state agrees or refuses a leg
+    BOARDING_RECORD = "boarding.record"  # the gate's MRZ scan of a departing passenger
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -82,6 +86,14 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.AIRPORT_ACCESS_REQUEST: frozenset({Role.CONSULAR_OFFICER}),
     Permission.AIRPORT_ACCESS_DECIDE: frozenset({Role.BORDER_OFFICER}),
     Permission.PASSES_VERIFY: frozenset({Role.BORDER_OFFICER}),
+    # Repatriation: the home state's consuls organise; the host state agrees legs and its border
+    # officers see the manifests of the legs leaving their country and board passengers.
+    Permission.REPATRIATION_READ: frozenset(
+        {Role.CONSULAR_OFFICER, Role.MIGRATION_OFFICER, Role.BORDER_OFFICER}
+    ),
+    Permission.REPATRIATION_MANAGE: frozenset({Role.CONSULAR_OFFICER}),
+    Permission.RETURN_LEGS_DECIDE: frozenset({Role.MIGRATION_OFFICER}),
+    Permission.BOARDING_RECORD: frozenset({Role.BORDER_OFFICER}),
 }
 
 

@@ -74,7 +74,9 @@ def _remaining(instance: Instance) -> tuple[dict[str, int], dict[tuple[str, obje
     return seats, reception  # type: ignore[return-value]
 
 
-def _classes(instance: Instance) -> list[_Class]:
+def _classes(instance: Instance, usable: set[str]) -> list[_Class]:
+    """Classes of the units still to place, over the legs that still have room (``usable``):
+    after a run whose seats were confirmed, only the freed seats are left to solve."""
     corridors = instance.corridor_legs()
     departures = {c: [leg.departs for leg in legs] for c, legs in corridors.items()}
     found: dict[tuple[object, ...], _Class] = {}
@@ -89,9 +91,10 @@ def _classes(instance: Instance) -> list[_Class]:
             continue
         key = (corridor, start, unit.level, unit.size)
         if key not in found:
-            found[key] = _Class(corridor, unit.level, unit.size, tuple(corridors[corridor][start:]))
+            legs = tuple(leg for leg in corridors[corridor][start:] if leg.id in usable)
+            found[key] = _Class(corridor, unit.level, unit.size, legs)
         found[key].units.append(unit)
-    return list(found.values())
+    return [cls for cls in found.values() if cls.legs]
 
 
 def _components(instance: Instance, classes: list[_Class]) -> list[list[_Class]]:
@@ -177,7 +180,12 @@ def allocate(instance: Instance, *, time_budget: float = 30.0) -> Allocation:
         fixed = unit.fixed_leg if unit.fixed_leg in legs else None
         seat_of[unit.id] = fixed
     seats, reception = _remaining(instance)
-    classes = _classes(instance)
+    usable = {
+        leg.id
+        for leg in instance.legs
+        if seats[leg.id] > 0 and reception.get((leg.destination, leg.arrives), 1) > 0
+    }
+    classes = _classes(instance, usable)
     components = _components(instance, classes)
     total = sum(len(cls.legs) for cls in classes) or 1
     for component in components:
