@@ -57,3 +57,18 @@ MESSAGES = {
         " and the host state's border service."
     ),
 }
+
+EXIT_AGREED_LEG = "repatriation.exit-agreed-leg"
+EXIT_AGREED_LEG_WAIVED = "repatriation.exit-agreed-leg-waived"
+
+MESSAGES |= {
+    EXIT_AGREED_LEG: N_(
+        "On the manifest of %(leg)s to %(destination)s, departing %(departs)s: a return leg"
+        " agreed with %(home_state)s (request %(reference)s)."
+    ),
+    EXIT_AGREED_LEG_WAIVED: N_(
+        "On the manifest of %(leg)s to %(destination)s, departing %(departs)s: a return leg"
+        " agreed with %(home_state)s (request %(reference)s). Penalties for the overstay are"
+        " waived by %(measure)s (%(legal_basis)s)."
+    ),
+}
