@@ -38,6 +38,10 @@ def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
         ("cli", ["bench.cli_bench"]),
         ("signin", ["bench.signin_bench", "--attempts", "5" if quick else "15"]),
         ("diplomacy", ["bench.diplomacy_bench", "--passes", "1000" if quick else "10000"]),
+        (
+            "repatriation",
+            ["bench.repatriation_bench", "--requests", "20000" if quick else "200000"],
+        ),
     ]
 
 
@@ -50,7 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("import", "search", "measures", "exchange", "cli", "signin", "diplomacy"),
+        choices=(
+            "import",
+            "search",
+            "measures",
+            "exchange",
+            "cli",
+            "signin",
+            "diplomacy",
+            "repatriation",
+        ),
         help="run only these (repeatable)",
     )
     args = parser.parse_args(argv)

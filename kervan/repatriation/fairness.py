@@ -67,12 +67,17 @@ class Violation:
 
 def violations(instance: Instance, allocation: Allocation) -> list[Violation]:
     occupancy = Occupancy(instance, allocation)
+    corridors = instance.corridor_legs()
+    rooms: dict[tuple[str, int], int] = {}  # nothing moves while checking: cache the rooms
     found: list[Violation] = []
     for unit in instance.units:
         if unit.excluded or allocation.seat_of.get(unit.id) is not None:
             continue
-        for leg in instance.legs:
-            if compatible(unit, leg) and occupancy.room(leg, unit.level).places >= unit.size:
+        for leg in corridors.get((unit.origin, unit.destination), ()):
+            key = (leg.id, unit.level)
+            if key not in rooms and compatible(unit, leg):
+                rooms[key] = occupancy.room(leg, unit.level).places
+            if compatible(unit, leg) and rooms[key] >= unit.size:
                 lower = tuple(
                     u.id
                     for u in occupancy.on_leg[leg.id]
