@@ -21,6 +21,11 @@ def install(app: Wiring) -> None:
     envelopes.install()
     exit_notes.register(boarding.exit_note)
     if app.web is not None:
-        from kervan.repatriation.api import router
+        from kervan.exchange.limits import BodyLimit
+        from kervan.repatriation.api import PUBLIC_REQUESTS, PUBLIC_STATUS, router
+        from kervan.web.public_intake import MAX_FORM_BYTES
 
         app.include_router(router)
+        # What the public sends is bounded while it is read (413 before parsing).
+        limits = {PUBLIC_REQUESTS: MAX_FORM_BYTES, PUBLIC_STATUS: MAX_FORM_BYTES}
+        app.web.add_middleware(BodyLimit, limits=limits)

@@ -42,7 +42,9 @@ from kervan.web.public_intake import (
     secret_matches,
 )
 
-router = APIRouter(prefix="/api/v1/repatriation", tags=["repatriation"])
+PREFIX = "/api/v1/repatriation"
+PUBLIC_REQUESTS, PUBLIC_STATUS = f"{PREFIX}/public/requests", f"{PREFIX}/public/status"
+router = APIRouter(prefix=PREFIX, tags=["repatriation"])
 
 Reference = Annotated[str, Path(max_length=20, pattern=r"^[A-Za-z0-9 -]{1,20}$")]
 

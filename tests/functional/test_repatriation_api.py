@@ -276,3 +276,19 @@ def test_without_consent_nothing_is_stored(uzb: FastAPI) -> None:
     refused = consul.post(f"{API}/requests", json=request_body([traveller(0)], [], consent=False))
     assert refused.status_code == 422
     assert refused.json()["code"] == "repatriation.consent-required"
+
+
+def test_what_an_attacker_sends_to_the_public_form_is_refused_unread(uzb: FastAPI) -> None:
+    with TestClient(uzb) as public:
+        huge = request_body([traveller(0)], [], contact="x" * 20_000)
+        assert public.post(f"{API}/public/requests", json=huge).status_code == 413
+        too_many = request_body([traveller(i % 10) for i in range(13)], [])
+        assert public.post(f"{API}/public/requests", json=too_many).status_code == 422
+        control = request_body([traveller(0)], [], contact="call me\x00")
+        assert public.post(f"{API}/public/requests", json=control).status_code == 422
+    consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
+    assert consul.get(f"{API}/counts").status_code == 403  # analysts and migration officers
+    bad_mrz = token_client(uzb, Role.BORDER_OFFICER, "UZB").post(
+        f"{API}/legs/01a23c3b-6a2b-72de-8e9a-51e9e58063b1/boarding", json={"mrz": ["P<", "X"]}
+    )
+    assert bad_mrz.status_code == 404
