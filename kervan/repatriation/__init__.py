@@ -23,9 +23,12 @@ def install(app: Wiring) -> None:
     if app.web is not None:
         from kervan.exchange.limits import BodyLimit
         from kervan.repatriation.api import PUBLIC_REQUESTS, PUBLIC_STATUS, router
+        from kervan.repatriation.views import router as views
         from kervan.web.public_intake import MAX_FORM_BYTES
 
         app.include_router(router)
+        app.include_router(views)
+        app.add_templates("kervan.repatriation")
         # What the public sends is bounded while it is read (413 before parsing).
         limits = {PUBLIC_REQUESTS: MAX_FORM_BYTES, PUBLIC_STATUS: MAX_FORM_BYTES}
         app.web.add_middleware(BodyLimit, limits=limits)

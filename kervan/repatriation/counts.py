@@ -80,11 +80,11 @@ def counts(session: Session, home_state: str, *, now: dt.datetime | None = None)
         seats_taken=int(taken),
         departed=int(departed),
         arrived=int(arrived),
-        weeks=_weeks(session, home_state),
+        weeks=weeks(session, home_state),
     )
 
 
-def _weeks(session: Session, home_state: str) -> list[CorridorWeek]:
+def weeks(session: Session, home_state: str) -> list[CorridorWeek]:
     """Seats per week and corridor from the legs, demand from the requests' earliest dates:
     a few hundred groups, bucketed into ISO weeks here (date functions differ between
     SQLite and PostgreSQL)."""

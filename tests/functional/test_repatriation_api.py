@@ -30,6 +30,7 @@ from tests.functional.exchange_support import (
     token_client,
 )
 from tests.functional.register_data import document_body, person_body
+from tests.functional.ui_support import make_user, signed_in_client
 from tests.unit.exchange.support import ENDPOINTS, federation
 
 API = "/api/v1/repatriation"
@@ -249,6 +250,14 @@ def test_a_leg_home_from_announcement_to_arrival(
     assert before.departed == 10 and before.arrived == 0
     assert after.arrived == 10
     assert after.requests_by_status == {"boarded": 10, "waiting": 1}
+
+    make_user(uzb.state.session_factory, "consul.pages", Role.CONSULAR_OFFICER, "UZB", "ru")
+    with signed_in_client(uzb, "consul.pages") as pages:
+        overview = pages.get("/repatriation")
+        assert overview.status_code == 200 and "Uzbekistan Airways HY 2712" in overview.text
+        assert "<meter" in overview.text and "Рейсы возвращения" in overview.text
+        page = pages.get(f"/repatriation/legs/{leg_id}")
+        assert page.status_code == 200 and f"/legs/{leg_id}/manifest.edi" in page.text
 
 
 def test_the_public_form_gives_a_reference_to_follow_and_keeps_bots_out(uzb: FastAPI) -> None:
