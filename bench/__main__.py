@@ -48,6 +48,10 @@ def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
                 server,
             ],
         ),
+        (
+            "repatriation",
+            ["bench.repatriation_bench", "--requests", "20000" if quick else "200000"],
+        ),
     ]
 
 
@@ -69,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             "signin",
             "diplomacy",
             "assistance",
+            "repatriation",
         ),
         help="run only these (repeatable)",
     )

@@ -37,6 +37,7 @@ PACKAGES: tuple[str, ...] = (
     "kervan.exchange",
     "kervan.diplomacy",
     "kervan.assistance",
+    "kervan.repatriation",
 )
 
 # A background job: given the node's session factory, do one bounded step of work; True when

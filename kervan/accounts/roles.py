@@ -47,6 +47,10 @@ class Permission(enum.StrEnum):
     PASSES_VERIFY = "passes.verify"  # check a pass through the API, send in verifier scans
     CASES_READ = "cases.read"  # assistance cases (a consular officer: own nationals only)
     CASES_WORK = "cases.work"  # open, triage, edit, note, give aid, refer, accept, close
+    REPATRIATION_READ = "repatriation.read"  # return requests, legs, manifests (own scope)
+    REPATRIATION_MANAGE = "repatriation.manage"  # requests, legs, allocation, manifests
+    RETURN_LEGS_DECIDE = "return_legs.decide"  # the host state agrees or refuses a leg
+    BOARDING_RECORD = "boarding.record"  # the gate's MRZ scan of a departing passenger
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -87,6 +91,14 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # Assistance cases; analysts see their counts through REPORTS_READ only.
     Permission.CASES_READ: frozenset({Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER}),
     Permission.CASES_WORK: frozenset({Role.MIGRATION_OFFICER, Role.CONSULAR_OFFICER}),
+    # Repatriation: the home state's consuls organise; the host state agrees legs and its border
+    # officers see the manifests of the legs leaving their country and board passengers.
+    Permission.REPATRIATION_READ: frozenset(
+        {Role.CONSULAR_OFFICER, Role.MIGRATION_OFFICER, Role.BORDER_OFFICER}
+    ),
+    Permission.REPATRIATION_MANAGE: frozenset({Role.CONSULAR_OFFICER}),
+    Permission.RETURN_LEGS_DECIDE: frozenset({Role.MIGRATION_OFFICER}),
+    Permission.BOARDING_RECORD: frozenset({Role.BORDER_OFFICER}),
 }
 
 

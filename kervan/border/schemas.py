@@ -87,6 +87,17 @@ class ViolationFinding(BaseModel):
     waived_by: MeasureCitation | None = None
 
 
+class ExitNote(BaseModel):
+    """What another capability adds to the check (``kervan.border.exit_notes``)."""
+
+    code: str
+    params: dict[str, str | int]
+    message: str = Field(description="English wording; the UI words the code")
+    measure: MeasureCitation | None = Field(
+        default=None, description="The measure the note relies on, when one does"
+    )
+
+
 class ExitCheckResult(BaseModel):
     check_id: str = Field(description="The audit entry of this check")
     today: dt.date
@@ -99,3 +110,4 @@ class ExitCheckResult(BaseModel):
     violations: list[ViolationFinding]
     may_exit_without_penalty: bool
     reasons: list[str]
+    notes: list[ExitNote] = Field(default_factory=list, description="From other capabilities")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from kervan.accounts import audit
 from kervan.accounts.policy import in_scope, require
 from kervan.accounts.roles import Permission, Principal
-from kervan.border import measures_link, messages
+from kervan.border import exit_notes, measures_link, messages
 from kervan.border.schemas import (
     ExitCheckRequest,
     ExitCheckResult,
@@ -167,4 +167,5 @@ def check_exit(
         violations=violations,
         may_exit_without_penalty=may_exit,
         reasons=reasons,
+        notes=exit_notes.notes_for(session, person, passport, today, overstay_waiver),
     )

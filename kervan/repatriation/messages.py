@@ -1,0 +1,74 @@
+"""Codes of repatriation: explanations of the allocation and errors, worded in the catalogs."""
+
+from __future__ import annotations
+
+from kervan.messages import N_
+
+SEATED = "repatriation.seated"
+SEATED_CONFIRMED = "repatriation.seated-confirmed"
+SEATED_PINNED = "repatriation.seated-pinned"
+WAITING_NO_LEG = "repatriation.waiting-no-leg"
+WAITING_PRIORITY = "repatriation.waiting-priority"
+WAITING_GROUP = "repatriation.waiting-group"
+WAITING_RECEPTION = "repatriation.waiting-reception"
+EXCLUDED = "repatriation.excluded"
+LEG_NOT_FOUND = "repatriation.leg-not-found"
+REQUEST_NOT_FOUND = "repatriation.request-not-found"
+LEG_FULL = "repatriation.leg-full"
+LEG_NOT_CONFIRMED = "repatriation.leg-not-confirmed"
+NOT_ON_MANIFEST = "repatriation.not-on-manifest"
+WRONG_STATUS = "repatriation.wrong-status"
+CONSENT_REQUIRED = "repatriation.consent-required"
+
+MESSAGES = {
+    SEATED: N_(
+        "Seated on %(leg)s on %(date)s (priority level %(level)s): every waiting request of"
+        " higher priority that fits this leg has a seat."
+    ),
+    SEATED_CONFIRMED: N_(
+        "Seated on %(leg)s on %(date)s: the seat is confirmed and is kept when seats are"
+        " allocated again."
+    ),
+    SEATED_PINNED: N_("Seated on %(leg)s on %(date)s: placed there by an officer (%(reason)s)."),
+    WAITING_NO_LEG: N_(
+        "Waiting: no agreed leg goes from %(origin)s to %(destination)s on or after %(earliest)s."
+    ),
+    WAITING_PRIORITY: N_(
+        "Waiting: %(ahead)s people of the same or higher priority hold the %(seats)s seats"
+        " from %(origin)s to %(destination)s on or after %(earliest)s."
+    ),
+    WAITING_GROUP: N_(
+        "Waiting: the group of %(size)s travels together, and no leg from %(origin)s on or"
+        " after %(earliest)s has more than %(room)s seats left for its priority."
+    ),
+    WAITING_RECEPTION: N_(
+        "Waiting: there are seats, but %(destination)s can receive no more people on the"
+        " arrival days of the legs from %(origin)s on or after %(earliest)s."
+    ),
+    EXCLUDED: N_("Not allocated: excluded by an officer (%(reason)s)."),
+    LEG_NOT_FOUND: N_("There is no leg %(leg)s."),
+    REQUEST_NOT_FOUND: N_("There is no return request %(reference)s."),
+    LEG_FULL: N_("Leg %(leg)s has no %(size)s free seats."),
+    LEG_NOT_CONFIRMED: N_("Leg %(leg)s is not yet agreed by the host state."),
+    NOT_ON_MANIFEST: N_("This passport is not on the manifest of leg %(leg)s."),
+    WRONG_STATUS: N_("This cannot be done while the request is %(status)s."),
+    CONSENT_REQUIRED: N_(
+        "The person must consent to their data being shared with the carrier"
+        " and the host state's border service."
+    ),
+}
+
+EXIT_AGREED_LEG = "repatriation.exit-agreed-leg"
+EXIT_AGREED_LEG_WAIVED = "repatriation.exit-agreed-leg-waived"
+
+MESSAGES |= {
+    EXIT_AGREED_LEG: N_(
+        "On the manifest of %(leg)s to %(destination)s, departing %(departs)s: a return leg"
+        " agreed with %(home_state)s (request %(reference)s)."
+    ),
+    EXIT_AGREED_LEG_WAIVED: N_(
+        "On the manifest of %(leg)s to %(destination)s, departing %(departs)s: a return leg"
+        " agreed with %(home_state)s (request %(reference)s). Penalties for the overstay are"
+        " waived by %(measure)s (%(legal_basis)s)."
+    ),
+}
