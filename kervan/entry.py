@@ -31,6 +31,7 @@ COMMANDS = (
     ("passes", "Diplomats' airport passes."),
     ("accreditations", "The accreditation register."),
     ("airports", "Airports and their authority officers."),
+    ("reports", "Situation reports: generate, list, export."),
 )
 
 

@@ -36,6 +36,7 @@ PACKAGES: tuple[str, ...] = (
     "kervan.border",
     "kervan.exchange",
     "kervan.diplomacy",
+    "kervan.reports",
 )
 
 # A background job: given the node's session factory, do one bounded step of work; True when

@@ -9,7 +9,8 @@ import kervan.exchange.models
 import kervan.measures.models
 import kervan.ops.models
 import kervan.registry.models
-import kervan.registry.transfer.models  # noqa: F401
+import kervan.registry.transfer.models
+import kervan.reports.models  # noqa: F401
 from kervan.db.base import Base
 
 metadata = Base.metadata

@@ -15,7 +15,6 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.diplomacy import accreditations, passes, service, verifier
 from kervan.diplomacy.codec import open_pass
-from kervan.web.rate_limits import RateLimit
 from kervan.diplomacy.models import AccessRequest, DiplomaticPass
 from kervan.diplomacy.rendering import pass_pdf, qr_png
 from kervan.diplomacy.schemas import (
@@ -37,6 +36,7 @@ from kervan.errors import InvalidInput, NotFound
 from kervan.exchange import trust_store
 from kervan.exchange.keys import load_signing_key
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.rate_limits import RateLimit
 
 router = APIRouter(prefix="/api/v1", tags=["diplomacy"])
 MAX_IMPORT_BYTES = 2_000_000

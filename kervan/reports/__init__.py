@@ -11,8 +11,24 @@ if TYPE_CHECKING:
 
 
 def install(app: Wiring) -> None:
-    """Wire reports into a node: the register's sections (other capabilities add theirs from
-    their own ``install`` through ``kervan.reports.sections.register``)."""
-    from kervan.reports import sections
+    """Wire reports into a node: its codes, the register's sections (other capabilities add
+    theirs from their own ``install`` with ``kervan.reports.sections.register``), the
+    ``report.submitted`` message type, the weekly job; in the web app its API and pages."""
+    from kervan.messages import add_messages
+    from kervan.reports import envelopes, sections
+    from kervan.reports.messages import MESSAGES
 
+    add_messages(MESSAGES)
     sections.register_builtin()
+    envelopes.install()
+    if app.settings is not None:
+        from kervan.reports.jobs import ScheduledReports
+
+        app.add_job("reports.weekly", ScheduledReports(app.settings))
+    if app.web is not None:
+        from kervan.reports.api import router as api_router
+        from kervan.reports.views import router as views_router
+
+        app.include_router(api_router)
+        app.include_router(views_router)
+        app.add_templates("kervan.reports")

@@ -5,7 +5,8 @@ aggregates are ever in it; the values of suppressed cells stay with the node (``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from kervan.reports.audit import AuditResult
 from kervan.reports.period import Period
 from kervan.reports.suppression import Rules, protect
 from kervan.reports.system import CHANGE, VALUE, CellSystem, Flag, PublishedTable, build
-from kervan.reports.tables import Table
+from kervan.reports.tables import TOTAL, Key, Table
 
 
 @dataclass(frozen=True)
@@ -75,21 +76,52 @@ def _narrowest(result: AuditResult) -> float | None:
 
 
 def _layout(system: CellSystem, period: str, section: str, table: Table) -> dict[str, Any]:
-    cells: list[list[Any]] = []
-    changes: list[list[Any]] = []
-    for cid, i in system.index.items():
-        if cid[0] != period or cid[1] != table.name:
+    """A table as published, compactly (a report must fit in one envelope): the categories of
+    each dimension (``_T`` last where margins are published), then every cell's value (null
+    when suppressed) and flag in the order of their cross product."""
+    levels = [list(table.categories_of(dim)) for dim in table.dims]
+    if table.margins:
+        levels = [[*level, TOTAL] for level in levels]
+    values: list[int | None] = []
+    flags = []
+    for key in itertools.product(*levels):
+        cell = system.cells[system.index[(period, table.name, key, VALUE)]]
+        values.append(None if cell.suppressed else round(cell.value))
+        flags.append(cell.flag.value)
+    changes: dict[str, Any] = {"keys": [], "values": [], "flags": ""}
+    for key in itertools.product(*levels):
+        i = system.index.get((period, table.name, key, CHANGE))
+        if i is None:
             continue
         cell = system.cells[i]
-        value = None if cell.suppressed else round(cell.value)
-        (cells if cid[3] == VALUE else changes).append([*cid[2], value, cell.flag.value])
+        changes["keys"].append(key[0])
+        changes["values"].append(None if cell.suppressed else round(cell.value))
+        changes["flags"] += cell.flag.value
     return {
         "name": table.name,
         "section": section,
         "dims": list(table.dims),
-        "cells": cells,
+        "categories": levels,
+        "values": values,
+        "flags": "".join(flags),
         "changes": changes,
     }
+
+
+def cells_of(table: dict[str, Any]) -> Iterator[tuple[Key, int | None, str]]:
+    """(key, published value or None, flag) of every cell of a published table."""
+    keys = itertools.product(*table["categories"])
+    yield from zip(keys, table["values"], table["flags"], strict=True)
+
+
+def changes_of(table: dict[str, Any]) -> Iterator[tuple[Key, int | None, str]]:
+    """(key, change since the previous report or None, flag) of a table's trend cells."""
+    changes = table.get("changes") or {"keys": [], "values": [], "flags": ""}
+    rest = (TOTAL,) * (len(table["dims"]) - 1)
+    for first, value, flag in zip(
+        changes["keys"], changes["values"], changes["flags"], strict=True
+    ):
+        yield (first, *rest), value, flag
 
 
 def _hidden(system: CellSystem, period: str) -> dict[str, list[list[Any]]]:
@@ -108,9 +140,10 @@ def published_tables(
     tables = []
     for table in body["tables"]:
         width = len(table["dims"])
-        values = {tuple(c[:width]): c[width] for c in table["cells"]}
-        flags = {tuple(c[:width]): Flag(c[width + 1]) for c in table["cells"]}
-        changes = {tuple(c[:width]): c[width] for c in table.get("changes", [])}
+        cells = list(cells_of(table))
+        values = {key: value for key, value, _ in cells}
+        flags = {key: Flag(flag) for key, _, flag in cells}
+        changes = {key: value for key, value, _ in changes_of(table)}
         secret = {tuple(c[:width]): int(c[width]) for c in (hidden or {}).get(table["name"], [])}
         tables.append(PublishedTable(table["name"], values, flags, changes, secret))
     return tables

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import enum
 
+import pycountry
+
 from kervan.accounts.roles import Role
+from kervan.registry.codes import state_name
 from kervan.registry.enums import (
     Sex,
     StayEventKind,
@@ -19,7 +22,7 @@ from kervan.registry.enums import (
     ViolationKind,
     ViolationStatus,
 )
-from kervan.web.i18n import N_
+from kervan.web.i18n import N_, Translator
 
 # Keyed by (vocabulary, member): members of different vocabularies share values ("other").
 _LABELS: list[tuple[enum.Enum, str]] = [
@@ -83,3 +86,13 @@ def term(value: object) -> str:
     if isinstance(value, enum.Enum):
         return TERMS.get((type(value), str(value.value)), str(value.value))
     return str(value)
+
+
+def state_name_in(translator: Translator, code: str) -> str:
+    """A state's name in the translator's language (Babel's CLDR names), else English."""
+    country = pycountry.countries.get(alpha_3=code)
+    if country is not None:
+        name = translator.locale.territories.get(country.alpha_2)
+        if name:
+            return str(name)
+    return state_name(code)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-import pycountry
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
@@ -26,10 +25,9 @@ from markupsafe import Markup
 import kervan
 from kervan.accounts.models import User
 from kervan.accounts.roles import Permission, Principal
-from kervan.registry.codes import state_name
 from kervan.web import i18n
 from kervan.web.deps import SessionDep, current_principal
-from kervan.web.i18n_terms import term
+from kervan.web.i18n_terms import state_name_in, term
 
 
 def _translator(context: Context) -> i18n.Translator:
@@ -86,12 +84,7 @@ def _term(context: Context, value: object) -> str:
 @pass_context
 def _state_name(context: Context, code: str) -> str:
     """A state's name in the officer's language (Babel's CLDR territory names), else English."""
-    country = pycountry.countries.get(alpha_3=code)
-    if country is not None:
-        name = _translator(context).locale.territories.get(country.alpha_2)
-        if name:
-            return str(name)
-    return state_name(code)
+    return state_name_in(_translator(context), code)
 
 
 @pass_context

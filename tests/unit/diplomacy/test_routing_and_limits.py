@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kervan.web.rate_limits import RateLimit, TooManyRequests
 from kervan.diplomacy.messages import from_airport_state, to_airport_state
+from kervan.web.rate_limits import RateLimit, TooManyRequests
 
 
 def _requested(sender: str, airport_state: str = "TUR") -> dict:

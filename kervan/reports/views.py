@@ -1,0 +1,81 @@
+"""Reports in the officer UI: the council's picture (the dashboard: who reported, totals and
+trends, corridors, overstays, as charts with their tables and text alternatives) and one
+report's tables with its exports. Aggregates only: reading them is not audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from kervan.accounts.roles import Permission, Principal
+from kervan.reports import charts, council, labels, service
+from kervan.reports.pdf import two_way
+from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.i18n import N_
+from kervan.web.templating import PageDep
+
+router = APIRouter(include_in_schema=False)
+
+ARRIVALS = {
+    council.Arrival.ON_TIME: N_("Received"),
+    council.Arrival.LATE: N_("Received late"),
+    council.Arrival.MISSING: N_("Missing"),
+    council.Arrival.NOT_DUE: N_("Not yet due"),
+}
+
+
+@router.get("/reports")
+def dashboard(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    date: dt.date | None = Query(None),
+    principal: Principal = policy(Permission.REPORTS_READ),
+) -> Response:
+    picture = council.picture(
+        session,
+        principal,
+        settings.state,
+        today=dt.date.today(),
+        due_days=settings.report_due_days,
+        reference_date=date,
+    )
+    return page.render(
+        "reports/dashboard.html",
+        picture=picture,
+        charts=charts.all_charts(picture, page.translator),
+        arrivals=ARRIVALS,
+        node_state=settings.state,
+    )
+
+
+@router.get("/reports/{host_state}/{reference_date}")
+def report_page(
+    reference_date: dt.date,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    host_state: str = Path(pattern="^[A-Z]{3}$"),
+    principal: Principal = policy(Permission.REPORTS_READ),
+) -> Response:
+    report = service.readable(session, principal, settings.state, host_state, reference_date)
+    t = page.translator
+    tables = []
+    for table in report.body["tables"]:
+        rows, columns, printed = two_way(table)
+        dims = table["dims"]
+        tables.append(
+            {
+                "name": table["name"],
+                "title": labels.title(t, table["name"]),
+                "corner": labels.dimension(t, dims[0]),
+                "columns": [
+                    (c, labels.category(t, dims[1], c) if len(dims) > 1 else "") for c in columns
+                ],
+                "rows": [(r, labels.category(t, dims[0], r)) for r in rows],
+                "cells": printed,
+            }
+        )
+    return page.render("reports/report.html", report=report, tables=tables)
