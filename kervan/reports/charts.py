@@ -119,7 +119,8 @@ def _bars(
             .properties(width=480)
         )
         svg = _svg(chart)
-    text = tuple(t.gettext(BAR_TEXT, label=f"{g} — {s}", value=_number(t, v)) for g, s, v in items)
+    named = [(" — ".join((g, s)) if s else g, v) for g, s, v in items]
+    text = tuple(t.gettext(BAR_TEXT, label=label, value=_number(t, v)) for label, v in named)
     rows = tuple((g, s, _number(t, v)) for g, s, v in items)
     return Chart(key, title, svg, (axis[0], axis[1], t.gettext(PRESENT)), rows, text)
 

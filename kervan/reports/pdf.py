@@ -62,9 +62,8 @@ def report_pdf(report: SituationReport, lang: str, *, kid: str = "") -> bytes:
         PERIOD, start=body["period_start"], end=body["reference_date"], revision=report.revision
     )
     pdf.multi_cell(0, 5, period, **line)
-    rules = translator.gettext(
-        RULES, threshold=body["threshold"], protection=f"{body['protection']:g}"
-    )
+    protection = format(body["protection"], "g")
+    rules = translator.gettext(RULES, threshold=body["threshold"], protection=protection)
     pdf.multi_cell(0, 5, rules, **line)
     if kid:
         pdf.multi_cell(0, 5, translator.gettext(SIGNED, state=state, kid=kid), **line)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
-from kervan.errors import KervanError
+from kervan.errors import Conflict, InvalidInput, NotFound
 from kervan.registry.codes import SECRETARIAT
 from kervan.reports import envelopes, sections
 from kervan.reports.messages import (
@@ -102,9 +102,9 @@ def generate(
     """The report of ``period`` (made, or made again); True when it is new or changed (and
     so was sent)."""
     if host_state == SECRETARIAT:
-        raise KervanError("the secretariat keeps no register", code=NO_REGISTER)
+        raise Conflict("the secretariat keeps no register", code=NO_REGISTER)
     if period.reference_date >= today:
-        raise KervanError(
+        raise InvalidInput(
             "the period has not ended",
             code=FUTURE_PERIOD,
             params={"date": period.reference_date.isoformat()},
@@ -118,7 +118,7 @@ def generate(
     protected = protect_tables(host_state, period, tables, history, schedule.rules, trends, shared)
     if not protected.audit.passed:
         count = len(protected.audit.failures)
-        raise KervanError(
+        raise Conflict(
             f"{count} suppressed cells fail the audit", code=AUDIT_FAILED, params={"count": count}
         )
     body = json.loads(json.dumps(protected.body))
@@ -126,7 +126,7 @@ def generate(
     if existing is not None and existing.body == body:
         return existing, False
     if existing is not None and _has_later(session, host_state, period.reference_date):
-        raise KervanError(
+        raise Conflict(
             "later reports depend on this one",
             code=SUPERSEDED,
             params={"date": period.reference_date.isoformat()},
@@ -167,7 +167,7 @@ def get(
 ) -> SituationReport:
     report = find(session, host_state, reference_date, audience)
     if report is None:
-        raise KervanError(
+        raise NotFound(
             "no such report", code=NOT_FOUND, params={"date": reference_date.isoformat()}
         )
     return report
@@ -198,7 +198,7 @@ def readable(
     else:
         report = find(session, host_state, day, audience=node_state)
     if report is None:
-        raise KervanError("no such report", code=NOT_FOUND, params={"date": day.isoformat()})
+        raise NotFound("no such report", code=NOT_FOUND, params={"date": day.isoformat()})
     return report
 
 

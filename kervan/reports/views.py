@@ -47,7 +47,6 @@ def dashboard(
         picture=picture,
         charts=charts.all_charts(picture, page.translator),
         arrivals=ARRIVALS,
-        node_state=settings.state,
     )
 
 
