@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from kervan.reports.lp import Model, system_rows
-from kervan.reports.system import CellId, CellSystem
+from kervan.reports.system import CellId, CellSystem, components
 
 TOLERANCE = 1e-6
 
@@ -50,6 +50,14 @@ def feasible_bounds(system: CellSystem) -> tuple[list[float], list[float]]:
 
 
 def audit(system: CellSystem, period: str, protection: float) -> AuditResult:
+    """Every suppressed cell of ``period``, each part of the system on its own."""
+    intervals: list[Interval] = []
+    for part in components(system):
+        intervals += audit_part(part, period, protection).intervals
+    return AuditResult(protection, tuple(intervals))
+
+
+def audit_part(system: CellSystem, period: str, protection: float) -> AuditResult:
     targets = [i for i in system.current(period) if system.cells[i].suppressed]
     if not targets:
         return AuditResult(protection, ())

@@ -30,6 +30,9 @@ class Model:
     ) -> None:
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
+        # Each model is solved again and again with another objective or bounds: without
+        # presolve HiGHS starts from the last basis, which is usually a few pivots away.
+        self.highs.setOptionValue("presolve", "off")
         lp = highspy.HighsLp()
         lp.num_col_ = columns
         lp.num_row_ = len(rows)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kervan.reports.audit import AuditResult, audit
+from kervan.reports.audit import AuditResult, Interval, audit, audit_part
 from kervan.reports.lp import Model
-from kervan.reports.system import CHANGE, CellSystem, Flag
+from kervan.reports.system import CHANGE, CellSystem, Flag, components
 
 MOVED = 1e-7
 
@@ -52,15 +52,26 @@ def primary(system: CellSystem, period: str, rules: Rules) -> list[int]:
 
 def protect(system: CellSystem, period: str, rules: Rules) -> AuditResult:
     """Flag ``period``'s cells (primary, then secondary) until the audit passes; the result is
-    that final audit."""
-    pending = primary(system, period, rules)
+    that final audit. Each part of the system no equation links to the others is protected
+    on its own (a table and its margins, or tables sharing totals)."""
+    primary(system, period, rules)
     if not rules.secondary:
         return audit(system, period, rules.protection)
+    intervals: list[Interval] = []
+    for part in components(system):
+        intervals += _protect_part(part, period, rules).intervals
+    return AuditResult(rules.protection, tuple(intervals))
+
+
+def _protect_part(system: CellSystem, period: str, rules: Rules) -> AuditResult:
+    pending = [i for i in system.current(period) if system.cells[i].flag is Flag.PRIMARY]
+    if not pending:
+        return audit_part(system, period, rules.protection)
     perturbation = _Perturbation(system)
     for _ in range(rules.max_rounds):
         for target in pending:
             perturbation.protect(target, rules.protection)
-        result = audit(system, period, rules.protection)
+        result = audit_part(system, period, rules.protection)
         if result.passed:
             return result
         pending = [system.index[failure.cell] for failure in result.failures]

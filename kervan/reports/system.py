@@ -198,3 +198,37 @@ def _shape_of(table: PublishedTable) -> Table:
     has_totals = any(TOTAL in k for k in keys)
     interior = {k: 0 for k in keys if TOTAL not in k}
     return Table(table.name, dims, interior, categories, margins=has_totals)
+
+
+def components(system: CellSystem) -> list[CellSystem]:
+    """The system cut into the parts no equation links (each table with its own margins is
+    usually one, plus the tables that share totals): each is solved on its own, so the linear
+    programs stay as small as the tables. The parts share the ``Cell`` objects of ``system``,
+    so flags set on a part are set on the whole."""
+    parent = list(range(len(system.cells)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for row in system.relations:
+        first = find(row[0][0])
+        for i, _ in row[1:]:
+            other = find(i)
+            if other != first:
+                parent[other] = first
+    members: dict[int, list[int]] = {}
+    for i in range(len(system.cells)):
+        members.setdefault(find(i), []).append(i)
+    parts: dict[int, CellSystem] = {}
+    where: dict[int, tuple[CellSystem, int]] = {}
+    for root, cells in members.items():
+        part = parts[root] = CellSystem()
+        for i in cells:
+            where[i] = (part, part.add(system.ids[i], system.cells[i]))
+    for row in system.relations:
+        part = parts[find(row[0][0])]
+        part.relations.append([(where[i][1], c) for i, c in row])
+    return list(parts.values())
