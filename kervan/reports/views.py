@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Path, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import RedirectResponse, Response
 
 from kervan.accounts.roles import Permission, Principal
+from kervan.errors import KervanError
+from kervan.messages import render
 from kervan.reports import charts, council, labels, service
 from kervan.reports.pdf import two_way
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import N_
+from kervan.web.security import csrf_protect
 from kervan.web.templating import PageDep
 
 router = APIRouter(include_in_schema=False)
@@ -48,6 +51,31 @@ def dashboard(
         charts=charts.all_charts(picture, page.translator),
         arrivals=ARRIVALS,
     )
+
+
+@router.post("/reports/generate", dependencies=[Depends(csrf_protect)])
+def generate(
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.REPORTS_GENERATE),
+) -> Response:
+    """Make (or make again) the report of the last period that ended."""
+    schedule = service.schedule_of(settings)
+    period = service.last_ended(dt.date.today(), schedule.period_days)
+    try:
+        service.generate_for(session, principal, settings.state, period, schedule)
+    except KervanError as exc:
+        explanation = render(page.translator, exc.code, exc.params, exc.detail)
+        title = page.gettext("Situation reports")
+        return page.render(
+            "error.html",
+            status_code=exc.status,
+            status=exc.status,
+            title=title,
+            explanation=explanation,
+        )
+    return RedirectResponse(f"/reports?date={period.label}", status_code=303)
 
 
 @router.get("/reports/{host_state}/{reference_date}")
