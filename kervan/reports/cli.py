@@ -8,8 +8,10 @@ from pathlib import Path
 import typer
 
 from kervan.cli_support import cli_session, fail, load_settings
+from kervan.exchange.keys import load_signing_key
 from kervan.reports import exports, service
 from kervan.reports.period import Period
+from kervan.reports.signature import sign_detached
 
 app = typer.Typer(help="Situation reports: generate, list, export.", no_args_is_help=True)
 
@@ -83,6 +85,10 @@ def export_command(
         data = exports.render(report, format, lang=lang, settings=settings)
     out.write_bytes(data)
     typer.echo(f"wrote {out}")
+    if format == "pdf":
+        signature = out.with_name(out.name + ".jws")
+        signature.write_text(sign_detached(load_signing_key(settings), data) + "\n")
+        typer.echo(f"wrote {signature} (the node's detached signature, docs/reports.md)")
 
 
 def register(root: typer.Typer) -> None:
