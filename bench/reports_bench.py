@@ -62,7 +62,8 @@ def fill(engine: Engine, documents: int) -> None:
     nationality = f"({codes})[1 + ((%s)::bigint * 7919) %% {len(NATIONALITIES)}]"
     day = f"DATE '{REFERENCE.isoformat()}'"
     with engine.begin() as connection:
-        # Triggers (the name vocabulary) and foreign-key checks off for the fill only.
+        # Triggers (the name vocabulary) and foreign-key checks off for the fill only. Ids are
+        # ordered, as UUIDv7 keys are: rows arrive in the order they were made.
         connection.execute(text("SET session_replication_role = replica"))
         connection.execute(text("SELECT setseed(0.42)"))
         connection.execute(
@@ -70,7 +71,7 @@ def fill(engine: Engine, documents: int) -> None:
                 "INSERT INTO persons (id, primary_name, secondary_name, patronymic, name_script,"
                 " primary_identifier, secondary_identifier, name_key, primary_skeleton,"
                 " secondary_skeleton, nationality, birth_year, sex, created_at, updated_at)"
-                " SELECT md5('p' || i)::uuid, 'BENCH', '', '', 'Latn', 'BENCH', '', 'bench',"
+                " SELECT lpad(to_hex(i), 32, '0')::uuid, 'BENCH', '', '', 'Latn', 'BENCH', '', 'bench',"
                 f" 'BNX', '', {nationality % 'i'}, 1950 + floor(random() * 56)::int,"
                 " CASE WHEN random() < 0.001 THEN 'X' WHEN random() < 0.4 THEN 'F' ELSE 'M' END,"
                 " now(), now() FROM generate_series(1, :persons) AS i"
@@ -83,7 +84,7 @@ def fill(engine: Engine, documents: int) -> None:
             text(
                 "INSERT INTO stay_documents (id, person_id, kind, number, host_state, purpose,"
                 " valid_from, valid_until, status, nationality, created_at, updated_at)"
-                f" SELECT md5('d' || i)::uuid, md5('p' || {owner})::uuid,"
+                f" SELECT ('1' || lpad(to_hex(i), 31, '0'))::uuid, lpad(to_hex({owner}), 32, '0')::uuid,"
                 " (ARRAY['visa','registration','temporary_residence','permanent_residence',"
                 "'work_permit'])[1 + i % 5], 'B' || i, 'KAZ', 'work',"
                 f" {day} - (i % 700), {day} - (i % 700) + (i::bigint * 31 % 900)::int,"
@@ -98,7 +99,7 @@ def fill(engine: Engine, documents: int) -> None:
             text(
                 "INSERT INTO stay_document_events (id, document_id, kind, at, actor, reason,"
                 " old_values, new_values)"
-                " SELECT md5('e' || i)::uuid, md5('d' || i)::uuid,"
+                " SELECT md5('e' || i)::uuid, ('1' || lpad(to_hex(i), 31, '0'))::uuid,"
                 " CASE WHEN i % 53 = 0 THEN 'cancelled' WHEN i % 3 = 0 THEN 'extended'"
                 " ELSE 'issued' END,"
                 f" ({day} - (i % 10))::timestamptz, 'bench', 'bench', '{{}}', '{{}}'"
@@ -110,7 +111,7 @@ def fill(engine: Engine, documents: int) -> None:
             text(
                 "INSERT INTO violations (id, person_id, kind, period_start, status, notes,"
                 " recorded_at, recorded_by, nationality)"
-                f" SELECT md5('v' || i)::uuid, md5('p' || {owner})::uuid,"
+                f" SELECT md5('v' || i)::uuid, lpad(to_hex({owner}), 32, '0')::uuid,"
                 " (ARRAY['overstay','missing_registration','work_without_permit'])[1 + i % 3],"
                 f" {day} - 30, CASE WHEN i % 4 = 0 THEN 'waived' ELSE 'recorded' END, '',"
                 f" ({day} - (i % 9))::timestamptz, 'bench', {nationality % owner}"
