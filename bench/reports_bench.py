@@ -71,8 +71,8 @@ def fill(engine: Engine, documents: int) -> None:
                 "INSERT INTO persons (id, primary_name, secondary_name, patronymic, name_script,"
                 " primary_identifier, secondary_identifier, name_key, primary_skeleton,"
                 " secondary_skeleton, nationality, birth_year, sex, created_at, updated_at)"
-                " SELECT lpad(to_hex(i), 32, '0')::uuid, 'BENCH', '', '', 'Latn', 'BENCH', '', 'bench',"
-                f" 'BNX', '', {nationality % 'i'}, 1950 + floor(random() * 56)::int,"
+                " SELECT lpad(to_hex(i), 32, '0')::uuid, 'BENCH', '', '', 'Latn', 'BENCH', '',"
+                f" 'bench', 'BNX', '', {nationality % 'i'}, 1950 + floor(random() * 56)::int,"
                 " CASE WHEN random() < 0.001 THEN 'X' WHEN random() < 0.4 THEN 'F' ELSE 'M' END,"
                 " now(), now() FROM generate_series(1, :persons) AS i"
             ),
@@ -84,7 +84,8 @@ def fill(engine: Engine, documents: int) -> None:
             text(
                 "INSERT INTO stay_documents (id, person_id, kind, number, host_state, purpose,"
                 " valid_from, valid_until, status, nationality, created_at, updated_at)"
-                f" SELECT ('1' || lpad(to_hex(i), 31, '0'))::uuid, lpad(to_hex({owner}), 32, '0')::uuid,"
+                " SELECT ('1' || lpad(to_hex(i), 31, '0'))::uuid,"
+                f" lpad(to_hex({owner}), 32, '0')::uuid,"
                 " (ARRAY['visa','registration','temporary_residence','permanent_residence',"
                 "'work_permit'])[1 + i % 5], 'B' || i, 'KAZ', 'work',"
                 f" {day} - (i % 700), {day} - (i % 700) + (i::bigint * 31 % 900)::int,"
