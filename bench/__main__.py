@@ -38,6 +38,7 @@ def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
         ("cli", ["bench.cli_bench"]),
         ("signin", ["bench.signin_bench", "--attempts", "5" if quick else "15"]),
         ("diplomacy", ["bench.diplomacy_bench", "--passes", "1000" if quick else "10000"]),
+        ("reports", ["bench.reports_bench", "--documents", documents, "--server", server]),
     ]
 
 

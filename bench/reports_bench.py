@@ -193,6 +193,10 @@ def render(results: dict[str, Any]) -> str:
         "the same cells in the same run. Suppression and audit: HiGHS linear programs over the",
         "whole report, alone and with last week's published report in view. The machine is",
         "shared with other engineers' work: the load average is given next to each run.",
+        "The issue's target is 10 M documents: report ≤ 60 s and < 1 GiB, suppression and",
+        "audit ≤ 10 s. The largest run recorded below is the largest made on this machine so",
+        "far (the set-based fill of 10 M rows alone takes tens of minutes at this load); run",
+        "`python -m bench.reports_bench --record` on a quiet machine for the 10 M row.",
         "",
         "| documents | report s | baseline s | ratio | cells | suppressed | suppression + audit s "
         "| with last week s | peak RSS MiB | load (1 min) |",
