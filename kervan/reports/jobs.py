@@ -21,16 +21,25 @@ class ScheduledReports:
         self.schedule = service.schedule_of(settings)
         self.enabled = settings.report_schedule and settings.state != SECRETARIAT
         self.today = today
+        # A period whose report failed (logged by the runner) is not tried again in every
+        # round of this process: the next period, a restart or the CLI tries it again.
+        self.failed: dt.date | None = None
 
     def __call__(self, factory: sessionmaker[Session]) -> bool:
         if not self.enabled:
             return False
         today = self.today()
         period = service.last_ended(today, self.schedule.period_days)
+        if self.failed == period.reference_date:
+            return False
         with unit_of_work(factory) as session:
             if service.find(session, self.state, period.reference_date) is not None:
                 return False
-            service.generate(
-                session, self.state, period, self.schedule, actor="worker", today=today
-            )
+            try:
+                service.generate(
+                    session, self.state, period, self.schedule, actor="worker", today=today
+                )
+            except Exception:
+                self.failed = period.reference_date
+                raise
         return True
