@@ -1,7 +1,8 @@
-"""The federation demo's situation reports: each member node makes its reports of the last
-weeks from its generated register before the nodes start; their workers deliver them, so
-the secretariat's analyst opens ``/reports`` on the secretariat's node and sees the council's
-picture for KAZ, UZB and TUR (and HUN, AZE, KGZ as missing)."""
+"""The federation demo's situation reports: before the nodes start, each member node makes the
+reports of the weeks before the last one from its generated register; once started, its
+worker makes the last week's report by itself (``kervan.reports.jobs``) and delivers them
+all, so the secretariat's analyst opens ``/reports`` on the secretariat's node and sees the
+council's picture for KAZ, UZB and TUR, with a trend."""
 
 from __future__ import annotations
 
@@ -14,16 +15,16 @@ from kervan.reports.period import Period
 from kervan.uow import unit_of_work
 from kervan.wiring import node_session_factory
 
-WEEKS = 2  # two reports: a trend, and the audit across consecutive periods
+WEEKS = 1  # with the worker's own: two reports, a trend and the audit across periods
 
 
 def weekly_reports(settings: Settings, today: dt.date, weeks: int = WEEKS) -> list[str]:
-    """Make the last ``weeks`` reports of a member node (oldest first); their reference dates."""
+    """Make the ``weeks`` reports before the last period's (oldest first); their dates."""
     schedule = service.schedule_of(settings)
     last = service.last_ended(today, schedule.period_days)
     periods = [
-        Period(last.reference_date - dt.timedelta(days=7 * back), schedule.period_days)
-        for back in reversed(range(weeks))
+        Period(last.reference_date - dt.timedelta(days=last.days * back), last.days)
+        for back in reversed(range(1, weeks + 1))
     ]
     engine = make_engine(settings.database_url)
     try:
