@@ -52,6 +52,7 @@ def runs(quick: bool, server: str) -> list[tuple[str, list[str]]]:
             "repatriation",
             ["bench.repatriation_bench", "--requests", "20000" if quick else "200000"],
         ),
+        ("reports", ["bench.reports_bench", "--documents", documents, "--server", server]),
     ]
 
 

@@ -21,6 +21,7 @@ from kervan.identity.cli import register as register_identity
 from kervan.measures.cli import register as register_measures
 from kervan.ops.cli import register as register_ops
 from kervan.registry.cli import register as register_registry
+from kervan.reports.cli import register as register_reports
 from kervan.web.cli import register as register_web
 from kervan.web.i18n_cli import register as register_i18n
 
@@ -43,6 +44,7 @@ register_measures(app)
 register_exchange(app)
 register_diplomacy(app)
 register_assistance(app)
+register_reports(app)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -126,6 +126,27 @@ class Settings(BaseSettings):
         "requests are answered 429 until the minute has passed",
     )
 
+    # Situation reports (docs/reports.md): disclosure control and the weekly schedule.
+    report_threshold: int = Field(
+        10, ge=1, le=1000, description="Cells counting fewer than this are suppressed"
+    )
+    report_protection: float = Field(
+        5.0,
+        gt=0,
+        le=1000,
+        description="Narrowest interval a reader may work out for a suppressed cell",
+    )
+    report_period_days: int = Field(7, ge=1, le=366, description="Days a report covers")
+    report_audit_periods: int = Field(
+        4, ge=0, le=52, description="Earlier reports the suppression and its audit include"
+    )
+    report_due_days: int = Field(
+        3, ge=0, le=60, description="Days after its reference date a report counts as late"
+    )
+    report_schedule: bool = Field(
+        True, description="The worker makes each period's report when the period has ended"
+    )
+
     # Running a node (docs/operate.md): proxies, logs, metrics.
     log_format: Literal["json", "console"] = Field("json", description="json or console")
     log_level: Literal["debug", "info", "warning", "error"] = Field(

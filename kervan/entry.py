@@ -32,6 +32,7 @@ COMMANDS = (
     ("accreditations", "The accreditation register."),
     ("airports", "Airports and their authority officers."),
     ("cases", "Assistance cases: queue, a case, SLA and counts."),
+    ("reports", "Situation reports: generate, list, export."),
 )
 
 

@@ -38,6 +38,7 @@ PACKAGES: tuple[str, ...] = (
     "kervan.diplomacy",
     "kervan.assistance",
     "kervan.repatriation",
+    "kervan.reports",
 )
 
 # A background job: given the node's session factory, do one bounded step of work; True when

@@ -28,6 +28,7 @@ class Permission(enum.StrEnum):
     REGISTER_EXPORT = "register.export"
     DOCUMENT_CHECK = "document.check"  # a border officer's lookup by travel document
     REPORTS_READ = "reports.read"
+    REPORTS_GENERATE = "reports.generate"  # make (again) this node's situation report
     ACCOUNTS_MANAGE = "accounts.manage"
     AUDIT_READ = "audit.read"
     MEASURES_READ = "measures.read"  # a measure is public law: its text, scope and status
@@ -64,6 +65,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REPORTS_READ: frozenset(
         {Role.MIGRATION_OFFICER, Role.SECRETARIAT_ANALYST, Role.ADMIN}
     ),
+    Permission.REPORTS_GENERATE: frozenset({Role.MIGRATION_OFFICER, Role.ADMIN}),
     Permission.ACCOUNTS_MANAGE: frozenset({Role.ADMIN}),
     Permission.AUDIT_READ: frozenset({Role.ADMIN}),
     # Explaining a measure for a person also needs REGISTER_READ (and its state scoping).

@@ -12,6 +12,7 @@ import kervan.ops.models
 import kervan.registry.models
 import kervan.registry.transfer.models
 import kervan.repatriation.models  # noqa: F401
+import kervan.reports.models  # noqa: F401
 from kervan.db.base import Base
 
 metadata = Base.metadata

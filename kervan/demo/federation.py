@@ -34,6 +34,7 @@ from kervan.db.engine import make_engine
 from kervan.db.migrate import upgrade
 from kervan.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
 from kervan.demo.example import example_kinds, example_measure
+from kervan.demo.reports import weekly_reports
 from kervan.demo.trust_setup import make_federation
 from kervan.errors import KervanError
 from kervan.exchange.trust_store import install
@@ -224,6 +225,7 @@ def prepare(folder: Path, ports: Mapping[str, int], documents: int, seed: int) -
             count = documents if state == HOST else max(documents // 10, 100)
             typer.echo(f"{state}: generating {count:,} stay documents …", err=True)
             accounts = _member_data(settings, count, seed + STATES.index(state))
+            weekly_reports(settings, _today())  # the council's picture (kervan/demo/reports.py)
         nodes.append(DemoNode(state, ports[state], settings, accounts))
     _configure_benefit_kinds(settings_of[HOST], _today())
     measure = example_measure(HOST, _today())

@@ -152,6 +152,23 @@ def test_a_measure_in_kaz_reaches_each_home_consulate_and_nobody_else(
     assert _count(tur, ExchangeMessage, ExchangeMessage.type == "stay.extended") > 0
 
 
+def test_the_secretariat_sees_the_council_picture(federation: dict[str, DemoNode]) -> None:
+    """Each member node made its weekly reports before it started (kervan/demo/reports.py);
+    the workers deliver them, and the secretariat's analyst sees KAZ, UZB and TUR."""
+    began = time.monotonic()
+    hosts: set[str] = set()
+    with NodeSession(federation["OTS"], "analyst.ots") as analyst:
+        while time.monotonic() - began < ARRIVAL_SECONDS:
+            hosts = {r["host_state"] for r in analyst.get("/api/v1/reports")}
+            if hosts >= {"KAZ", "UZB", "TUR"}:
+                break
+            time.sleep(0.5)
+        assert hosts == {"KAZ", "UZB", "TUR"}
+        page = analyst.get_raw("/reports")
+        assert page.status_code == 200 and "<svg" in page.text
+    assert _count(federation["OTS"], Person) == 0
+
+
 def test_a_taken_port_fails_with_one_line(tmp_path: Path) -> None:
     from kervan.cli import app
 

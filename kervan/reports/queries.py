@@ -1,0 +1,199 @@
+"""The report's counts, each one ``GROUP BY`` over the register (no person is read into
+Python): who is present on the reference date and in what standing, what happened to documents
+in the period, violations, benefits, and the measures in force with how many they reach.
+
+*Present* counts persons, each by their principal stay document (the active one ending last,
+else the one ending last), so that the categories of a dimension add up to the total. Its
+standing on the reference date *R*:
+
+- ``valid``: active, valid on *R* by its own dates before any measure;
+- ``covered``: active and valid on *R* only because a measure extended it (the end date before
+  any measure is ``kervan.measures.reach``'s rule, the one every other path uses);
+- ``overstaying``: active but ended before *R*, or revoked;
+- ``departed``: cancelled within the period (the register records a departure as the
+  cancellation of the stay document); cancelled earlier, the person is no longer counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, literal, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from kervan.benefits.enums import ApplicationStatus
+from kervan.benefits.models import BenefitApplication, BenefitKind
+from kervan.measures import reach
+from kervan.measures.models import Measure, MeasureEffect, MeasureStatus
+from kervan.registry.enums import StayEventKind, StayStatus
+from kervan.registry.models import Person, StayDocument, StayDocumentEvent, Violation
+from kervan.reports.period import Period
+from kervan.reports.tables import Key
+
+STANDINGS = ("valid", "covered", "overstaying", "departed")
+AGE_BANDS = ("0-17", "18-34", "35-54", "55+")
+FLOWS = ("issued", "extended", "closed")
+
+
+def _counts(session: Session, query: Select[Any] | Any) -> dict[Key, int]:
+    return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in session.execute(query)}
+
+
+def _standing(period: Period, base: Any) -> Any:
+    reference = period.reference_date
+    departed = exists().where(
+        StayDocumentEvent.document_id == StayDocument.id,
+        StayDocumentEvent.kind == StayEventKind.CANCELLED,
+        StayDocumentEvent.at >= period.start_at,
+        StayDocumentEvent.at < period.end_at,
+    )
+    active = StayDocument.status == StayStatus.ACTIVE
+    return case(
+        (and_(active, StayDocument.valid_until >= reference, base >= reference), "valid"),
+        (and_(active, StayDocument.valid_until >= reference), "covered"),
+        (active, "overstaying"),
+        (StayDocument.status == StayStatus.REVOKED, "overstaying"),
+        (departed, "departed"),
+        else_=None,
+    )
+
+
+def _age_band(reference_year: int) -> Any:
+    age = literal(reference_year) - Person.birth_year
+    return case((age < 18, "0-17"), (age < 35, "18-34"), (age < 55, "35-54"), else_="55+")
+
+
+def _principal_documents(period: Period) -> Any:
+    """One row per person present or departed: their principal document's kind and standing,
+    their sex and age band."""
+    bases = reach.bases_subquery()
+    base = func.coalesce(bases.c.base, StayDocument.valid_until)
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=StayDocument.person_id,
+            order_by=(
+                case((StayDocument.status == StayStatus.ACTIVE, 0), else_=1),
+                StayDocument.valid_until.desc(),
+                StayDocument.id.desc(),
+            ),
+        )
+        .label("rank")
+    )
+    return (
+        select(
+            StayDocument.person_id,
+            StayDocument.nationality,
+            StayDocument.kind,
+            _standing(period, base).label("standing"),
+            rank,
+        )
+        .outerjoin(bases, bases.c.document_id == StayDocument.id)
+        .where(StayDocument.valid_from <= period.reference_date)
+        .subquery("principal")
+    )
+
+
+def presence(session: Session, period: Period) -> tuple[dict[Key, int], dict[Key, int]]:
+    """(nationality × standing × kind, nationality × sex × age band) of the persons present:
+    one pass over the principal documents on PostgreSQL (``GROUPING SETS``), two on SQLite."""
+    principal = _principal_documents(period)
+    age = _age_band(period.reference_date.year).label("age")
+    counted = (
+        select(
+            principal.c.nationality,
+            principal.c.standing,
+            principal.c.kind,
+            Person.sex,
+            age,
+        )
+        .join(Person, Person.id == principal.c.person_id)
+        .where(principal.c.rank == 1, principal.c.standing.is_not(None))
+        .cte("counted")
+    )
+    c = counted.c
+    if session.get_bind().dialect.name == "postgresql":
+        # A cost estimate past the default threshold turns JIT on: seconds of compiling for
+        # a query that runs once a week.
+        session.execute(text("SET LOCAL jit = off"))
+        first = func.grouping(c.standing).label("first")
+        rows = session.execute(
+            select(c.nationality, c.standing, c.kind, c.sex, c.age, first, func.count()).group_by(
+                func.grouping_sets(
+                    tuple_(c.nationality, c.standing, c.kind), tuple_(c.nationality, c.sex, c.age)
+                )
+            )
+        ).all()
+        by_standing: dict[Key, int] = {
+            (str(r[0]), str(r[1]), str(r[2])): int(r[6]) for r in rows if r[5] == 0
+        }
+        by_person: dict[Key, int] = {
+            (str(r[0]), str(r[3]), str(r[4])): int(r[6]) for r in rows if r[5] == 1
+        }
+        return by_standing, by_person
+    standing = select(c.nationality, c.standing, c.kind, func.count()).group_by(
+        c.nationality, c.standing, c.kind
+    )
+    person = select(c.nationality, c.sex, c.age, func.count()).group_by(c.nationality, c.sex, c.age)
+    return _counts(session, standing), _counts(session, person)
+
+
+def document_flows(session: Session, period: Period) -> dict[Key, int]:
+    """nationality × kind × (issued, extended, closed) of the period's document events."""
+    flow = case(
+        (StayDocumentEvent.kind == StayEventKind.ISSUED, "issued"),
+        (StayDocumentEvent.kind == StayEventKind.EXTENDED, "extended"),
+        else_="closed",
+    ).label("flow")
+    query = (
+        select(StayDocument.nationality, StayDocument.kind, flow, func.count())
+        .join(StayDocument, StayDocument.id == StayDocumentEvent.document_id)
+        .where(
+            StayDocumentEvent.at >= period.start_at,
+            StayDocumentEvent.at < period.end_at,
+            StayDocumentEvent.kind != StayEventKind.CORRECTED,
+        )
+        .group_by(StayDocument.nationality, StayDocument.kind, flow)
+    )
+    return _counts(session, query)
+
+
+def violations(session: Session, period: Period) -> dict[Key, int]:
+    """nationality × kind × status of the violations recorded in the period."""
+    query = (
+        select(Violation.nationality, Violation.kind, Violation.status, func.count())
+        .where(Violation.recorded_at >= period.start_at, Violation.recorded_at < period.end_at)
+        .group_by(Violation.nationality, Violation.kind, Violation.status)
+    )
+    return _counts(session, query)
+
+
+def benefits(session: Session, period: Period) -> dict[Key, int]:
+    """nationality × benefit kind of the benefits granted in the period."""
+    query = (
+        select(BenefitApplication.nationality, BenefitKind.code, func.count())
+        .join(BenefitKind, BenefitKind.id == BenefitApplication.kind_id)
+        .where(
+            BenefitApplication.status == ApplicationStatus.APPROVED,
+            BenefitApplication.decided_at >= period.start_at,
+            BenefitApplication.decided_at < period.end_at,
+        )
+        .group_by(BenefitApplication.nationality, BenefitKind.code)
+    )
+    return _counts(session, query)
+
+
+def measures_reach(session: Session, period: Period) -> dict[Key, int]:
+    """Each measure in force on the reference date: the persons it reached so far."""
+    reached = func.count(MeasureEffect.person_id.distinct())
+    query = (
+        select(Measure.reference, reached)
+        .outerjoin(MeasureEffect, MeasureEffect.measure_id == Measure.id)
+        .where(
+            Measure.status == MeasureStatus.IN_FORCE,
+            Measure.period_start <= period.reference_date,
+            Measure.period_end >= period.reference_date,
+        )
+        .group_by(Measure.reference)
+    )
+    return _counts(session, query)
