@@ -12,7 +12,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -130,11 +129,6 @@ def install_ui(app: FastAPI, template_packages: Sequence[str]) -> None:
     template folders (``template_packages``) in their ``install``."""
     app.state.templates = make_environment(template_packages)
     app.state.html_error_renderer = render_error_page
-    # Only static files are compressed: compressing pages that carry a CSRF token next to
-    # reflected input would open them to BREACH-style guessing.
-    app.mount(
-        "/static",
-        GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500),
-        name="static",
-    )
+    # Compressed, like pages and JSON, by the app-wide middleware (kervan.web.app).
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import pycountry
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -68,6 +68,19 @@ def _date(context: Context, value: dt.date | str | None, form: str = "medium") -
     if isinstance(value, dt.datetime):
         return format_datetime(value, "short", locale=_translator(context).locale)
     return format_date(value, form, locale=_translator(context).locale)
+
+
+@pass_context
+def _birth_date(context: Context, person: Any) -> str:
+    """A date of birth in the officer's locale, as far as it is known (ICAO allows an unknown
+    day or month): "14 мар. 1988 г.", "мар. 1988 г.", "1988"."""
+    year, month, day = person.birth_year, person.birth_month, person.birth_day
+    locale = _translator(context).locale
+    if month and day:
+        return format_date(dt.date(year, month, day), "medium", locale=locale)
+    if month:
+        return format_skeleton("yMMM", dt.date(year, month, 1), locale=locale)
+    return str(year)
 
 
 @pass_context
@@ -125,7 +138,12 @@ def make_environment(packages: Sequence[str] = ()) -> Environment:
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["Permission"] = Permission
     env.filters.update(
-        date=_date, number=_number, term=_term, state_name=_state_name, explain=_explain
+        date=_date,
+        birth_date=_birth_date,
+        number=_number,
+        term=_term,
+        state_name=_state_name,
+        explain=_explain,
     )
     return env
 
