@@ -72,3 +72,21 @@ def test_the_administrator_sees_accounts_and_the_exchange(ui_as: UiClientFactory
     assert "No trust list is installed" in home.text
     assert 'href="/admin/users"' in home.text and 'href="/admin/audit"' in home.text
     assert "Persons in the register" not in home.text
+
+
+def test_the_person_page_draws_each_documents_validity_and_overstay(
+    ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
+) -> None:
+    today = dt.date.today()
+    person, _ = seed_person(app_sessions, valid_until=today - dt.timedelta(days=10))
+    client = ui_as(Role.MIGRATION_OFFICER, locale="ru")
+    person_page = client.get(f"/persons/{person}")
+    assert f'hx-get="/persons/{person}/timeline"' in person_page.text
+    assert f'href="/persons/{person}/timeline"' in person_page.text  # without JavaScript
+    panel = client.get(f"/persons/{person}/timeline", headers={"HX-Request": "true"})
+    assert re.search(r'<svg role="img" aria-label="[^"]+"', panel.text)
+    # The same facts as sentences, in the officer's language: as issued, then the overstay.
+    assert "Разрешение на работу WK12345678" in panel.text
+    assert "1 янв. 2026\u202fг." in panel.text and "г.." not in panel.text
+    overstay_from = today - dt.timedelta(days=9)
+    assert f"{overstay_from.day} " in panel.text and "Превышение срока пребывания" in panel.text
