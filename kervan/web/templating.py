@@ -83,6 +83,31 @@ def _birth_date(context: Context, person: Any) -> str:
     return str(year)
 
 
+def pick_language(texts: dict[str, str] | None, code: str) -> tuple[str, str]:
+    """(text, its language) from officer-authored ``texts`` ({language: text}): the officer's
+    language, else English, else the first given; ("", "") when there is none."""
+    if not texts:
+        return "", ""
+    for candidate in (code, "en", *texts):
+        if texts.get(candidate):
+            return texts[candidate], candidate
+    return "", ""
+
+
+@pass_context
+def _localized(context: Context, texts: dict[str, str] | None, fallback: str = "") -> str:
+    """Officer-authored text in the officer's language if it was written in it; otherwise in the
+    language it was written in, marked as such (WCAG 3.1.2), so a screen reader pronounces it
+    right and nobody mistakes it for a missing translation of the UI."""
+    code = _translator(context).code
+    text, language = pick_language(texts, code)
+    if not text:
+        return fallback  # written in one language only, which the record does not name
+    if language != code:
+        return Markup('<span lang="%s">%s</span>') % (language, text)
+    return text
+
+
 @pass_context
 def _number(context: Context, value: int | float | Decimal | None) -> str:
     if value is None:
@@ -96,15 +121,20 @@ def _term(context: Context, value: object) -> str:
     return _translator(context).gettext(term(value))
 
 
-@pass_context
-def _state_name(context: Context, code: str) -> str:
-    """A state's name in the officer's language (Babel's CLDR territory names), else English."""
+def state_label(code: str, language: str) -> str:
+    """A state's name in ``language`` (Babel's CLDR territory names), else English."""
     country = pycountry.countries.get(alpha_3=code)
     if country is not None:
-        name = _translator(context).locale.territories.get(country.alpha_2)
+        name = i18n.Translator(language).locale.territories.get(country.alpha_2)
         if name:
             return str(name)
     return state_name(code)
+
+
+@pass_context
+def _state_name(context: Context, code: str) -> str:
+    """A state's name in the officer's language."""
+    return state_label(code, _translator(context).code)
 
 
 @pass_context
@@ -144,6 +174,7 @@ def make_environment(packages: Sequence[str] = ()) -> Environment:
         term=_term,
         state_name=_state_name,
         explain=_explain,
+        localized=_localized,
     )
     return env
 

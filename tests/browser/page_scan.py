@@ -130,10 +130,24 @@ class EnglishCatalog:
         return cls(code, sorted(sentences, key=len, reverse=True))
 
 
+# An element that declares a language of its own (WCAG 3.1.2): text an officer wrote in another
+# language, shown as such for want of a translation, or a language's name in the menu.
+OTHER_LANGUAGE = re.compile(r'<(\w+)\b[^>]*\blang="(?P<lang>[a-z-]+)"[^>]*>.*?</\1>', re.S)
+
+
+def without_other_languages(html: str, language: str) -> str:
+    def keep(match: re.Match[str]) -> str:
+        return match.group(0) if match.group("lang") == language else ""
+
+    body = html[html.find("<body") :] if "<body" in html else html
+    return OTHER_LANGUAGE.sub(keep, body)
+
+
 def findings_on(
     page: str, html: str, language: str, english: EnglishCatalog | None
 ) -> list[Finding]:
     found: list[Finding] = []
+    html = without_other_languages(html, language)
     same = SAME_WORDS.get(language, set())
     for piece in shown_text(html):
         if UUID.search(piece) or RAW_REFERENCE.search(piece):

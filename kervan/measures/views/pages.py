@@ -25,6 +25,7 @@ from kervan.measures.loader import load_measure
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures.schemas import MeasureIn
 from kervan.measures.views import forms, lifecycle
+from kervan.measures.views.preview_chart import nationality_totals, preview_chart
 from kervan.measures.views.lifecycle import NEXT_STEPS, Step
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationKind
 from kervan.web.deps import SessionDep, SettingsDep, policy
@@ -64,6 +65,22 @@ def _measure_context() -> dict[str, Any]:
         "stay_status": StayStatus,
         "violation_kind": ViolationKind,
         "nav": "measures",
+    }
+
+
+def _preview_context(
+    page: Page, session: Session, measure: Measure, principal: Principal
+) -> dict[str, Any]:
+    """The stored preview as the caller may see it, its chart, and the names of the benefit
+    kinds the measure grants (shown instead of their codes)."""
+    from kervan.benefits.service import kind_names
+
+    preview = lifecycle.preview_view(measure.preview, principal)
+    return {
+        "preview": preview,
+        "preview_chart": preview_chart(page, preview),
+        "preview_totals": nationality_totals(preview) if preview else [],
+        "benefit_names": kind_names(session, measure.issuing_state),
     }
 
 
@@ -227,7 +244,6 @@ def measure_page(
         "measures/measure.html",
         measure=measure,
         steps=lifecycle.lifecycle(session, principal, measure),
-        preview=lifecycle.preview_view(measure.preview, principal),
         extend_to=lifecycle.extend_target(measure),
         source=yaml.safe_dump(
             {"scope": measure.scope, "actions": measure.actions},
@@ -238,11 +254,13 @@ def measure_page(
         done=page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else "",
         progress=jobs.progress(session, measure),
         **_measure_context(),
+        **_preview_context(page, session, measure, principal),
     )
 
 
 def _step_page(
     page: Page,
+    session: Session,
     measure: Measure,
     step: Step,
     shown: str,
@@ -257,10 +275,10 @@ def _step_page(
         step=shown,
         errors=errors,
         values={"reason": reason},
-        # Step pages need MEASURES_MANAGE, so there is always a principal.
-        preview=lifecycle.preview_view(measure.preview, page.principal) if page.principal else None,
         status_code=status_code,
         **_measure_context(),
+        # Step pages need MEASURES_MANAGE, so there is always a principal.
+        **(_preview_context(page, session, measure, page.principal) if page.principal else {}),
     )
 
 
@@ -273,7 +291,7 @@ def step_form(
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     measure = service.get_measure(session, principal, measure_id)
-    return _step_page(page, measure, step, "form", FormErrors(), "")
+    return _step_page(page, session, measure, step, "form", FormErrors(), "")
 
 
 @router.post("/measures/{measure_id}/{step}", dependencies=[Depends(csrf_protect)])
@@ -295,13 +313,13 @@ def step_submit(
     if errors or confirm != "confirm":
         shown = "confirm" if not errors and confirm == "review" else "form"
         status = 422 if errors else 200
-        return _step_page(page, measure, step, shown, errors, reason, status)
+        return _step_page(page, session, measure, step, shown, errors, reason, status)
     try:
         with session.begin_nested():  # a refused step is undone; the audited read is kept
             lifecycle.decide(session, principal, measure_id, step, text, today=dt.date.today())
     except KervanError as exc:
         errors.update(forms.problems_from_error(page.translator, exc).errors)
         session.refresh(measure)
-        return _step_page(page, measure, step, "form", errors, reason, exc.status)
+        return _step_page(page, session, measure, step, "form", errors, reason, exc.status)
     target = f"/measures/{measure_id}?done={DONE_BY_STEP[step]}"
     return RedirectResponse(target, status_code=303)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from kervan.accounts.roles import Permission, Principal
 from kervan.measures.timeline import DocumentLine, Part, Span, person_timeline
-from kervan.web.charts import BAR_COLOUR, MARK_COLOUR, timeline_chart
+from kervan.web.charts import BAR_COLOUR, CONFIG, MARK_COLOUR, timeline_chart
 from kervan.web.deps import SessionDep, policy
 from kervan.web.i18n import N_
 from kervan.web.i18n_terms import term
@@ -90,7 +90,7 @@ def _chart(page: Page, lines: list[DocumentLine], today: dt.date) -> Any:
         "width": 560,
         "height": {"step": 26},
         "layer": [bars, today_rule],
-        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+        "config": CONFIG,
         "usermeta": {"locale": page.translator.code},
     }
     return timeline_chart(
