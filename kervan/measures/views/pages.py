@@ -25,8 +25,8 @@ from kervan.measures.loader import load_measure
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures.schemas import MeasureIn
 from kervan.measures.views import forms, lifecycle
-from kervan.measures.views.preview_chart import nationality_totals, preview_chart
 from kervan.measures.views.lifecycle import NEXT_STEPS, Step
+from kervan.measures.views.preview_chart import nationality_totals, preview_chart
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationKind
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import LANGUAGES, N_
