@@ -24,6 +24,16 @@ def _apply_language(page: Any) -> None:
     page.wait_for_load_state()
 
 
+def _choose_language(page: Any, label: str, code: str) -> None:
+    """On a phone the language menu is behind the folded menu: open it first."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    page.get_by_label(label).select_option(code)
+    page.locator("form.lang button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def _expect_text(page: Any, text: str) -> None:
     page.get_by_text(text, exact=False).first.wait_for()
 
@@ -108,8 +118,7 @@ def test_the_language_switch_translates_the_pages(page: Any, live_node: LiveNode
     screenshot(page, "kk-person")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "kk-person-narrow")
-    page.get_by_label("Тіл").select_option("en")
-    _apply_language(page)
+    _choose_language(page, "Тіл", "en")
     _expect_text(page, "Stay documents")
 
 
