@@ -95,9 +95,18 @@ def render(translator: Gettext, code: str, params: Mapping[str, Any], english: s
         return english
 
 
+def pick_language(texts: Mapping[str, str] | None, language: str) -> tuple[str, str]:
+    """(text, its language) from officer-authored ``texts`` ({language: text}): this
+    language, else English, else the first given; ("", "") when there is none."""
+    for candidate in (language, "en", *(texts or {})):
+        if texts and texts.get(candidate):
+            return texts[candidate], candidate
+    return "", ""
+
+
 def authored(texts: Mapping[str, str], language: str) -> str:
     """Text officers wrote in several languages: this one, else English, else the first."""
-    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+    return pick_language(texts, language)[0]
 
 
 def _text(translator: Gettext, value: Any) -> Any:

@@ -35,6 +35,7 @@ class BenefitKind(IdMixin, Base):
     # {"en": "Fee waiver", "ru": "Освобождение от сборов", …}: shown in the officer's language.
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     description: Mapped[str] = mapped_column(Text, default="")
+    descriptions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # {lang: text}
     # A scope in the measure language (kervan.measures.scope), stored as parsed and re-serialised.
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     default_entitlement_days: Mapped[int] = mapped_column(Integer, default=90)

@@ -24,6 +24,10 @@ class BenefitKindIn(BaseModel):
         min_length=1, description="The kind's name per language code, at least one"
     )
     description: str = Field(default="", max_length=4000)
+    # The description in the officers' languages; ``description`` is the fallback.
+    descriptions: dict[str, Annotated[str, StringConstraints(max_length=4000)]] = Field(
+        default_factory=dict, description="{language: description}", max_length=16
+    )
     eligibility: dict[str, Any] | None = Field(
         default=None, description="A scope in the measure language; empty means everyone"
     )

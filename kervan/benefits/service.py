@@ -50,6 +50,7 @@ def save_kind(
         session.add(kind)
     kind.names = dict(data.names)
     kind.description = data.description
+    kind.descriptions = dict(data.descriptions)
     # Stored in canonical form, so that what is shown and compared is what was understood.
     kind.eligibility = scope_to_data(scope)
     kind.default_entitlement_days = data.default_entitlement_days
@@ -109,6 +110,13 @@ def list_kinds(
     if active_only:
         query = query.where(BenefitKind.active.is_(True))
     return list(session.scalars(query))
+
+
+def kind_names(session: Session, state: str) -> dict[str, dict[str, str]]:
+    """The names ({language: name}) of ``state``'s benefit kinds by code: reference data shown
+    wherever a measure names a kind it grants, to every role that reads measures; no person."""
+    query = select(BenefitKind.code, BenefitKind.names).where(BenefitKind.state == state)
+    return {code: dict(names or {}) for code, names in session.execute(query)}
 
 
 def get_kind(

@@ -19,6 +19,7 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.benefits import grants, service
 from kervan.errors import KervanError
 from kervan.registry import service as registry
+from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.forms import FormModel, OptionalFormDate, Reason, read_form
 from kervan.web.i18n import N_
@@ -189,7 +190,15 @@ def kinds_page(
     rules = {
         k.id: yaml.safe_dump(k.eligibility, allow_unicode=True, sort_keys=False) for k in kinds
     }
-    return page.render("benefits/kinds.html", kinds=kinds, rules=rules)
+    return page.render(
+        "benefits/kinds.html",
+        kinds=kinds,
+        rules=rules,
+        # The measures' words for a scope: eligibility is written in the same language.
+        stay_kind=StayKind,
+        stay_purpose=StayPurpose,
+        stay_status=StayStatus,
+    )
 
 
 @router.get("/benefit-kinds/{kind_id}/grant-all")

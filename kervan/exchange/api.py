@@ -284,6 +284,9 @@ class ForeignMeasurePublic(BaseModel):
     reference: str
     measure_id: uuid.UUID = Field(description="The measure's id on the issuing node")
     legal_act: str
+    legal_act_texts: dict[str, str] = Field(
+        default_factory=dict, description="The act's name per language, where announced"
+    )
     legal_number: str
     legal_date: dt.date
     period_start: dt.date

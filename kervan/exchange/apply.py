@@ -224,6 +224,8 @@ def _measure_values(
         "period_end": dt.date.fromisoformat(measure["period_end"]),
         "title": dict(measure.get("title") or {}),
         "summary": dict(measure.get("summary") or {}),
+        # Optional: envelopes of nodes before it carry the act in one language only.
+        "legal_act_texts": dict(measure.get("legal_act_texts") or {}),
         "status": measure["status"],
         "measure_id": uuid.UUID(envelope.subject_id),
         "announced_at": envelope.created_at,

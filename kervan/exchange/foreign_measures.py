@@ -26,6 +26,7 @@ class AnnouncedMeasure:
     reference: str
     measure_id: uuid.UUID
     legal_act: str
+    legal_act_texts: dict[str, str]
     legal_number: str
     legal_date: dt.date
     period_start: dt.date

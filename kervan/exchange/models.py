@@ -268,6 +268,7 @@ class ForeignMeasure(Base):
     issuing_state: Mapped[str] = mapped_column(String(3), primary_key=True)
     reference: Mapped[str] = mapped_column(String(64), primary_key=True)
     legal_act: Mapped[str] = mapped_column(String(300))
+    legal_act_texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # {lang: text}
     legal_number: Mapped[str] = mapped_column(String(64), default="")
     legal_date: Mapped[dt.date] = mapped_column(Date)
     period_start: Mapped[dt.date] = mapped_column(Date)

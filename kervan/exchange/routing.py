@@ -168,6 +168,7 @@ def announce_measure(session: Session, measure: Any, own_state: str) -> int:
             "period_end": measure.period_end.isoformat(),
             "title": dict(measure.title),
             "summary": dict(measure.summary),
+            "legal_act_texts": dict(getattr(measure, "legal_act_texts", None) or {}),
             "status": str(status),
         }
     }

@@ -35,7 +35,14 @@ class HttpTransport:
                 content = _read_bounded(response, url)
         except httpx.HTTPError as exc:
             raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from exc
-        answer = httpx.Response(response.status_code, headers=response.headers, content=content)
+        # ``content`` is already decoded (a peer may compress its answer): keep the headers that
+        # describe it, not those of the bytes on the wire.
+        headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-encoding", "content-length")
+        }
+        answer = httpx.Response(response.status_code, headers=headers, content=content)
         if answer.status_code != 200:
             raise TransportError(f"{url}: HTTP {answer.status_code} {answer.text[:300]!r}")
         return url, answer

@@ -29,8 +29,10 @@ def install(app: Wiring) -> None:
         from kervan.measures.api import router
         from kervan.measures.views.applies import router as views
         from kervan.measures.views.pages import router as pages
+        from kervan.measures.views.timeline import router as timeline
 
         app.include_router(router)
         app.include_router(views)
         app.include_router(pages)
+        app.include_router(timeline)
         app.add_templates("kervan.measures.views")

@@ -34,6 +34,7 @@ def measure_public(measure: Measure) -> MeasurePublic:
         issuing_state=measure.issuing_state,
         legal_basis=LegalBasis(
             act=measure.legal_act,
+            act_texts=measure.legal_act_texts or {},
             number=measure.legal_number,
             date=measure.legal_date,
             link=measure.legal_link,

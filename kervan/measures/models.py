@@ -29,6 +29,7 @@ class Measure(IdMixin, Base):
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     issuing_state: Mapped[str] = mapped_column(String(3))
     legal_act: Mapped[str] = mapped_column(String(300))
+    legal_act_texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # {lang: text}
     legal_number: Mapped[str] = mapped_column(String(64), default="")
     legal_date: Mapped[dt.date] = mapped_column(Date)
     legal_link: Mapped[str] = mapped_column(String(500), default="")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kervan.measures.models import MeasureStatus
 from kervan.registry.enums import StayStatus
@@ -16,6 +16,10 @@ class LegalBasis(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     act: str = Field(min_length=1, max_length=300, description="The act, e.g. a decree")
+    # The act's name in the officers' languages, so that other states read it in theirs.
+    act_texts: dict[str, Annotated[str, StringConstraints(min_length=1, max_length=300)]] = Field(
+        default_factory=dict, description="{language: the act's name in it}", max_length=16
+    )
     number: str = Field(default="", max_length=64)
     date: dt.date
     link: str = Field(default="", max_length=500)

@@ -66,6 +66,7 @@ def _fill(
     measure.reference = data.reference
     measure.issuing_state = data.issuing_state
     measure.legal_act = data.legal_basis.act
+    measure.legal_act_texts = dict(data.legal_basis.act_texts)
     measure.legal_number = data.legal_basis.number
     measure.legal_date = data.legal_basis.date
     measure.legal_link = data.legal_basis.link

@@ -20,10 +20,12 @@ def install(app: Wiring) -> None:
     add_messages(MRZ_MESSAGES)  # the register and the booth read MRZs
     if app.web is not None:
         from kervan.registry.api import router
+        from kervan.registry.list_views import router as lists
         from kervan.registry.transfer.api import router as transfer
         from kervan.registry.views import router as views
 
         app.include_router(router)
         app.include_router(transfer)
         app.include_router(views)
+        app.include_router(lists)
         app.add_templates("kervan.registry")

@@ -67,11 +67,28 @@ class SearchQuery:
     document_number: str | None = None
 
 
+# An MRZ pasted into a one-line field loses its line breaks: TD1 is 3 × 30 characters,
+# TD2 2 × 36, TD3 (passports) 2 × 44.
+MRZ_LINE_WIDTHS = {90: 30, 72: 36, 88: 44}
+
+
+def mrz_lines(text: str) -> list[str] | None:
+    """The lines of an MRZ, whether pasted with its line breaks or run together; else None."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) in (2, 3) and all("<" in line for line in lines):
+        return lines
+    compact = "".join(text.split())
+    width = MRZ_LINE_WIDTHS.get(len(compact))
+    if width and "<<" in compact:
+        return [compact[i : i + width] for i in range(0, len(compact), width)]
+    return None
+
+
 def interpret_query(text: str) -> SearchQuery:
     """A search box takes a name, a document number or a whole MRZ; tell which it is."""
     stripped = text.strip()
-    lines = [line.strip() for line in stripped.splitlines() if line.strip()]
-    if len(lines) in (2, 3) and all("<" in line for line in lines):
+    lines = mrz_lines(stripped)
+    if lines:
         try:
             mrz = parse_mrz(lines)
         except MRZError:
@@ -321,6 +338,21 @@ def _complete(query: SearchQuery, birth_date: BirthDate | None, number: str | No
     )
 
 
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: its hits, and how many persons matched in all (the officer pages
+    through them, or narrows by date of birth when there are many)."""
+
+    hits: list[SearchHit]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.hits) < self.total
+
+
 def search_persons(
     session: Session,
     principal: Principal,
@@ -330,6 +362,27 @@ def search_persons(
     document_number: str | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
+    return find_persons(
+        session,
+        principal,
+        text,
+        birth_date=birth_date,
+        document_number=document_number,
+        limit=limit,
+    ).hits
+
+
+def find_persons(
+    session: Session,
+    principal: Principal,
+    text: str = "",
+    *,
+    birth_date: BirthDate | None = None,
+    document_number: str | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> SearchPage:
+    """The ranked matches from ``offset`` on, at most ``limit``, and their true count."""
     require(principal, Permission.REGISTER_READ)
     query = _complete(interpret_query(text) if text else SearchQuery(), birth_date, document_number)
     tokens = query_tokens(query.name) if query.name else ()
@@ -365,7 +418,8 @@ def search_persons(
                     )
                 )
     ranked.sort(key=lambda r: (*r.order, r.candidate.primary_identifier, str(r.candidate.id)))
-    ranked = ranked[:limit]
+    total = len(ranked)
+    ranked = ranked[offset : offset + limit]
     persons = {
         p.id: p
         for p in session.scalars(
@@ -383,6 +437,8 @@ def search_persons(
             "document_number": query.document_number or "",
             "birth_date": query.birth_date.text() if query.birth_date else "",
             "results": [str(h.person.id) for h in hits],
+            "offset": offset,
+            "total": total,
         },
     )
-    return hits
+    return SearchPage(hits, total, offset, limit)

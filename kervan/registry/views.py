@@ -26,6 +26,7 @@ from kervan.registry.enums import StayKind, StayPurpose
 from kervan.registry.forms import ExtendForm, IssueForm, RevokeForm
 from kervan.registry.numbers import NUMBER_EXAMPLES
 from kervan.registry.schemas import BirthDate, StayDocumentCreate
+from kervan.registry.status import PersonStatus, person_statuses
 from kervan.registry.transfer.importer import import_file, refuse_upload
 from kervan.registry.transfer.limits import save_bounded
 from kervan.registry.transfer.report import ImportFileError
@@ -53,12 +54,20 @@ DONE_MESSAGES = {
 # Search and reading
 
 
+SEARCH_PAGE_SIZE = 25
+# Beyond this many matches the page suggests narrowing by date of birth.
+NARROW_HINT_AT = SEARCH_PAGE_SIZE
+MAX_SEARCH_PAGE = 40  # the ranking looks at about a thousand candidates: 40 pages of 25
+
+
 @router.get("/search")
 def search_page(
     page: PageDep,
     session: SessionDep,
     q: Annotated[str, Query(max_length=400)] = "",
+    mrz: Annotated[str, Query(max_length=400)] = "",
     birth_date: Annotated[str, Query(max_length=20)] = "",
+    p: Annotated[int, Query(ge=1, le=MAX_SEARCH_PAGE)] = 1,
     principal: Principal = policy(Permission.REGISTER_READ),
 ) -> Response:
     errors = FormErrors()
@@ -70,15 +79,41 @@ def search_page(
             errors["birth_date"] = page.gettext(
                 "Give the date of birth as YYYY-MM-DD; write XX for an unknown month or day."
             )
-    hits: list[Any] | None = None
-    if (q.strip() or birth) and not errors:
-        hits = search.search_persons(session, principal, q, birth_date=birth, limit=25)
+    if mrz.strip() and search.mrz_lines(mrz) is None:
+        errors["mrz"] = page.gettext(
+            "Paste the two or three lines of the MRZ as printed at the foot of the page."
+        )
+    text = mrz if mrz.strip() else q
+    found = None
+    statuses: dict[uuid.UUID, PersonStatus] = {}
+    if (text.strip() or birth) and not errors:
+        found = search.find_persons(
+            session,
+            principal,
+            text,
+            birth_date=birth,
+            offset=(p - 1) * SEARCH_PAGE_SIZE,
+            limit=SEARCH_PAGE_SIZE,
+        )
+        statuses = person_statuses(
+            session, principal, [h.person.id for h in found.hits], today=dt.date.today()
+        )
     template = (
         "registry/_results.html"
         if page.request.headers.get("hx-request")
         else ("registry/search.html")
     )
-    return page.render(template, q=q, birth_date=birth_date, hits=hits, errors=errors)
+    return page.render(
+        template,
+        q=q,
+        mrz=mrz,
+        birth_date=birth_date,
+        found=found,
+        statuses=statuses,
+        page_number=p,
+        narrow_hint=bool(found and found.total > NARROW_HINT_AT and birth is None),
+        errors=errors,
+    )
 
 
 @router.get("/persons/{person_id}")

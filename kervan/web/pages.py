@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -21,9 +19,10 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.errors import KervanError
 from kervan.web import i18n
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.home import router as home_router
 from kervan.web.i18n_errors import error_explanation, error_title
 from kervan.web.security import csrf_protect
-from kervan.web.templating import PageDep, language_of, make_environment, render
+from kervan.web.templating import language_of, make_environment, render
 
 STATIC_DIR = Path(__file__).parent / "static"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
@@ -36,20 +35,6 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target
-
-
-@router.get("/")
-def home(
-    page: PageDep,
-    session: SessionDep,
-    principal: Principal = policy(Permission.AUTHENTICATED),
-) -> Response:
-    from kervan.registry.stats import register_at_a_glance
-
-    glance = None
-    if principal.can(Permission.REGISTER_READ):
-        glance = register_at_a_glance(session, principal, today=dt.date.today())
-    return page.render("home.html", glance=glance)
 
 
 def remember_language(session: Session, principal: Principal | None, code: str) -> None:
@@ -130,11 +115,7 @@ def install_ui(app: FastAPI, template_packages: Sequence[str]) -> None:
     template folders (``template_packages``) in their ``install``."""
     app.state.templates = make_environment(template_packages)
     app.state.html_error_renderer = render_error_page
-    # Only static files are compressed: compressing pages that carry a CSRF token next to
-    # reflected input would open them to BREACH-style guessing.
-    app.mount(
-        "/static",
-        GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500),
-        name="static",
-    )
+    # Compressed, like pages and JSON, by the app-wide middleware (kervan.web.app).
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
+    app.include_router(home_router)

@@ -50,6 +50,31 @@ def csrf_token_for(secret_key: str, binding: str) -> str:
     return mac.hexdigest()
 
 
+def mask_token(token: str) -> str:
+    """The token under a fresh random mask, different in every response: pages are compressed,
+    and a secret that repeats byte for byte next to reflected input could be guessed from the
+    compressed length (BREACH). The mask travels with the token: mask ‖ (mask XOR token)."""
+    raw = bytes.fromhex(token)
+    mask = secrets.token_bytes(len(raw))
+    return (mask + bytes(a ^ b for a, b in zip(mask, raw, strict=True))).hex()
+
+
+def unmask_token(given: str) -> str:
+    """The token a form or header carried, with its mask removed; an unmasked one as is."""
+    try:
+        raw = bytes.fromhex(given)
+    except ValueError:
+        return given
+    if len(raw) != 2 * hashlib.sha256().digest_size:
+        return given
+    half = len(raw) // 2
+    return bytes(a ^ b for a, b in zip(raw[:half], raw[half:], strict=True)).hex()
+
+
+def _tokens_match(given: str | None, expected: str) -> bool:
+    return bool(given and expected) and hmac.compare_digest(unmask_token(given or ""), expected)
+
+
 def _sent_binding(request: Request) -> str | None:
     session_value = request.cookies.get(COOKIE_NAME)
     if session_value:
@@ -71,7 +96,7 @@ def csrf_token(request: Request) -> str:
     created here and set on the response by ``PreSessionCookieMiddleware``."""
     new_session = getattr(request.state, NEW_SESSION_STATE, None)
     if new_session:
-        return csrf_token_for(_secret_key(request), "session:" + new_session)
+        return mask_token(csrf_token_for(_secret_key(request), "session:" + new_session))
     binding = _sent_binding(request)
     if binding is None:
         presession = getattr(request.state, _NEW_PRESESSION_STATE, None)
@@ -79,7 +104,7 @@ def csrf_token(request: Request) -> str:
             presession = secrets.token_urlsafe(32)
             setattr(request.state, _NEW_PRESESSION_STATE, presession)
         binding = "pre:" + presession
-    return csrf_token_for(_secret_key(request), binding)
+    return mask_token(csrf_token_for(_secret_key(request), binding))
 
 
 def _bearer_authenticated(request: Request) -> bool:
@@ -107,7 +132,7 @@ async def csrf_protect(request: Request) -> None:
     binding = _sent_binding(request)
     given = await _given_token(request)
     expected = csrf_token_for(_secret_key(request), binding) if binding else ""
-    if not given or not expected or not hmac.compare_digest(given, expected):
+    if not _tokens_match(given, expected):
         log.warning("CSRF check failed on %s %s", request.method, request.url.path)
         raise CsrfRejected(
             "the form has expired or was not sent from this site; reload the page and try again",
@@ -124,7 +149,7 @@ def require_csrf_header_on_api(request: Request) -> None:
     binding = _sent_binding(request)
     given = request.headers.get(CSRF_HEADER, "")
     expected = csrf_token_for(_secret_key(request), binding) if binding else ""
-    if not given or not expected or not hmac.compare_digest(given, expected):
+    if not _tokens_match(given, expected):
         log.warning("CSRF header missing or wrong on %s %s", request.method, request.url.path)
         raise CsrfRejected(
             f"a request signed in by cookie must send the {CSRF_HEADER} header",

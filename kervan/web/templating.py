@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -25,9 +25,10 @@ from markupsafe import Markup
 import kervan
 from kervan.accounts.models import User
 from kervan.accounts.roles import Permission, Principal
+from kervan.messages import pick_language
 from kervan.web import i18n
 from kervan.web.deps import SessionDep, current_principal
-from kervan.web.i18n_errors import authored_in, coded_text, saw_text, state_in
+from kervan.web.i18n_errors import coded_text, saw_text, state_in
 from kervan.web.i18n_terms import term
 
 
@@ -70,6 +71,33 @@ def _date(context: Context, value: dt.date | str | None, form: str = "medium") -
 
 
 @pass_context
+def _birth_date(context: Context, person: Any) -> str:
+    """A date of birth in the officer's locale, as far as it is known (ICAO allows an unknown
+    day or month): "14 мар. 1988 г.", "мар. 1988 г.", "1988"."""
+    year, month, day = person.birth_year, person.birth_month, person.birth_day
+    locale = _translator(context).locale
+    if month and day:
+        return format_date(dt.date(year, month, day), "medium", locale=locale)
+    if month:
+        return format_skeleton("yMMM", dt.date(year, month, 1), locale=locale)
+    return str(year)
+
+
+@pass_context
+def _localized(context: Context, texts: dict[str, str] | None, fallback: str = "") -> str:
+    """Officer-authored text in the officer's language if it was written in it; otherwise in the
+    language it was written in, marked as such (WCAG 3.1.2), so a screen reader pronounces it
+    right and nobody mistakes it for a missing translation of the UI."""
+    code = _translator(context).code
+    text, language = pick_language(texts, code)
+    if not text:
+        return fallback  # written in one language only, which the record does not name
+    if language != code:
+        return Markup('<span lang="%s">%s</span>') % (language, text)
+    return text
+
+
+@pass_context
 def _number(context: Context, value: int | float | Decimal | None) -> str:
     if value is None:
         return "—"
@@ -80,6 +108,11 @@ def _number(context: Context, value: int | float | Decimal | None) -> str:
 def _term(context: Context, value: object) -> str:
     """The translated label of a register vocabulary value (a stay kind, a status…)."""
     return _translator(context).gettext(term(value))
+
+
+def state_label(code: str, language: str) -> str:
+    """A state's name in ``language`` (outside a template: charts)."""
+    return state_in(i18n.Translator(language), code)
 
 
 @pass_context
@@ -108,7 +141,7 @@ def _authored(context: Context, value: Mapping[str, str] | str | None) -> str:
     else English, else the first one written."""
     if not isinstance(value, Mapping):
         return value or ""
-    return authored_in(_translator(context), value)
+    return _localized(context, dict(value))
 
 
 @pass_context
@@ -146,6 +179,7 @@ def make_environment(packages: Sequence[str] = ()) -> Environment:
     env.globals["Permission"] = Permission
     env.filters.update(
         date=_date,
+        birth_date=_birth_date,
         number=_number,
         term=_term,
         state_name=_state_name,
@@ -153,6 +187,7 @@ def make_environment(packages: Sequence[str] = ()) -> Environment:
         saw=_saw,
         authored=_authored,
         script_name=_script_name,
+        localized=_localized,
     )
     return env
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from kervan.accounts.roles import Role, system_principal
 from kervan.accounts.service import create_user
@@ -12,6 +13,7 @@ from kervan.config import Settings
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
 from kervan.demo.accounts import ensure_demo_accounts
+from kervan.demo.example import bring_example_into_force
 from kervan.registry import service
 from kervan.registry.enums import Sex, StayKind, StayPurpose, ViolationKind
 from kervan.registry.schemas import (
@@ -50,6 +52,40 @@ def _person(
             )
         ],
     )
+
+
+# Search's fixed set (issue 12): 35 SHODMONOV, the name typed, and 6 near-miss SHADMANOV.
+NAMESAKES = 35
+NEAR_MISSES = 6
+_GIVEN = ("Жасур", "Бекзод", "Дилшод", "Сардор", "Улугбек", "Азиз", "Рустам")
+
+
+def seed_namesakes(session: Any, officer: Any) -> None:
+    for i in range(NAMESAKES):
+        born = BirthDate(year=1975 + i % 25, month=1 + i % 12, day=1 + i % 28)
+        service.create_person(
+            session,
+            officer,
+            PersonCreate(
+                primary_name="Шодмонов",
+                secondary_name=_GIVEN[i % len(_GIVEN)],
+                nationality="UZB",
+                birth_date=born,
+                sex=Sex.MALE,
+            ),
+        )
+    for i in range(NEAR_MISSES):
+        service.create_person(
+            session,
+            officer,
+            PersonCreate(
+                primary_name="Shadmanov",
+                secondary_name="Ilhom",
+                nationality="TJK",
+                birth_date=BirthDate(year=1985, month=5, day=1 + i),
+                sex=Sex.MALE,
+            ),
+        )
 
 
 def seed_node(settings: Settings) -> SeededNode:
@@ -113,6 +149,8 @@ def seed_node(settings: Settings) -> SeededNode:
                 ),
                 host_state=settings.state,
             )
+            seed_namesakes(session, officer)
+            bring_example_into_force(session, settings.state, today)
             return SeededNode(
                 rahimov=rahimov.id,
                 rahimov_permit=permit.id,

@@ -76,7 +76,7 @@ def _installed_offline(browser: Any, node: VerifierNode) -> tuple[Any, Any, list
     page.get_by_label("Username").fill(BORDER_USER)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{node.url}/")
+    page.wait_for_url(f"{node.url}/exit-check")  # a border officer's home
     page.goto("/verify")
     page.wait_for_selector("#verifier[data-installed='true'][data-synced='true']")
     page.reload()  # now under the service worker's control

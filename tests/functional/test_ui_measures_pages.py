@@ -308,3 +308,34 @@ def test_the_officers_decisions_survive_any_number_of_import_chunks(
     rows = re.findall(r'<tr data-step="(\w+)"><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>', page)
     assert [step for step, _ in rows] == ["created", "previewed", "in_force", "applied"]
     assert all(not by.startswith("measure:") for _, by in rows)
+
+
+def test_the_scope_is_chosen_in_the_form_with_a_live_count(
+    ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
+) -> None:
+    from tests.functional.ui_support import seed_person
+
+    seed_person(app_sessions)  # UZB, a work permit
+    seed_person(app_sessions, nationality="KGZ", document_number="WK77777777")
+    client = ui_as(Role.MIGRATION_OFFICER)
+    form = client.get("/measures/new")
+    assert 'name="nationality" value="UZB"' in form.text and 'name="kind"' in form.text
+    assert 'hx-post="/measures/new/count"' in form.text
+    token = csrf_from(form.text)
+    uzbeks = {"nationality": ["UZB"], "kind": ["work_permit"], "csrf_token": token}
+    live = client.post("/measures/new/count", data=uzbeks, headers={"HX-Request": "true"})
+    assert "1 active stay document is in scope today." in live.text
+    assert "<html" not in live.text
+    # Without JavaScript the "Count" button posts the whole form and gets the page back.
+    both = {"nationality": ["UZB", "KGZ", "XXX"], "csrf_token": token}
+    page = client.post("/measures/new/count", data=both)
+    assert "2 active stay documents are in scope today." in page.text
+    assert 'value="KGZ" checked' in page.text and "XXX" not in page.text
+    # The choices become the saved measure's scope.
+    done = client.post(
+        "/measures/new",
+        data={**_form(scope=""), "nationality": ["KGZ"], "csrf_token": token},
+    )
+    assert done.status_code == 303, done.text
+    saved = client.get(done.headers["location"])
+    assert "Kyrgyzstan" in saved.text

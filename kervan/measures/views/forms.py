@@ -114,6 +114,11 @@ def _yaml(tr: Translator, problems: Problems, name: str, text: str) -> Any:
         return None
 
 
+def load_scope_text(tr: Translator, problems: Problems, text: str) -> Any:
+    """The advanced scope field's YAML (its problems on that field)."""
+    return _yaml(tr, problems, "scope", text)
+
+
 def _date(tr: Translator, problems: Problems, name: str, raw: str) -> str:
     try:
         return str(parse_date(raw).isoformat())

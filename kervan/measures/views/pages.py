@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import yaml
 from fastapi import APIRouter, Depends, Form, Query, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
@@ -24,8 +26,12 @@ from kervan.measures import jobs, service
 from kervan.measures.loader import load_measure
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures.schemas import MeasureIn
+from kervan.measures.scope import ScopeError
+from kervan.measures.scope_count import documents_in_scope
 from kervan.measures.views import forms, lifecycle
 from kervan.measures.views.lifecycle import NEXT_STEPS, Step
+from kervan.measures.views.preview_chart import nationality_totals, preview_chart
+from kervan.measures.views.scope_form import NATIONALITY_CHOICES, ScopeChoices
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationKind
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import LANGUAGES, N_
@@ -37,6 +43,8 @@ router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, Form(max_length=2000)]
 LongText = Annotated[str, Form(max_length=forms.MAX_YAML)]
+# A multiple choice (checkboxes): a handful of short values, the rest dropped by ScopeChoices.
+Choices = Annotated[Sequence[Annotated[str, Field(max_length=40)]], Form(max_length=40)]
 MIN_REASON = 3
 
 STATUS_LABELS = {
@@ -64,6 +72,22 @@ def _measure_context() -> dict[str, Any]:
         "stay_status": StayStatus,
         "violation_kind": ViolationKind,
         "nav": "measures",
+    }
+
+
+def _preview_context(
+    page: Page, session: Session, measure: Measure, principal: Principal
+) -> dict[str, Any]:
+    """The stored preview as the caller may see it, its chart, and the names of the benefit
+    kinds the measure grants (shown instead of their codes)."""
+    from kervan.benefits.service import kind_names
+
+    preview = lifecycle.preview_view(measure.preview, principal)
+    return {
+        "preview": preview,
+        "preview_chart": preview_chart(page, preview),
+        "preview_totals": nationality_totals(preview) if preview else [],
+        "benefit_names": kind_names(session, measure.issuing_state),
     }
 
 
@@ -100,7 +124,8 @@ def measures_list(
 def _blank_values() -> dict[str, str]:
     values = dict.fromkeys(forms.FIELDS, "")
     example = forms.example_sections()
-    values["scope"], values["actions"] = example.get("scope", ""), example.get("actions", "")
+    # The scope is chosen in the form (scope_form); only the actions start from the example.
+    values["actions"] = example.get("actions", "")
     return values
 
 
@@ -111,10 +136,15 @@ def _new_form(
     *,
     document: str = "",
     status_code: int = 200,
+    choices: ScopeChoices | None = None,
+    in_scope: int | None = None,
 ) -> Response:
     return page.render(
         "measures/new.html",
         values=values,
+        choices=choices or ScopeChoices(),
+        in_scope=in_scope,
+        nationality_choices=NATIONALITY_CHOICES,
         errors=problems.errors,
         paths=problems.paths,
         document=document,
@@ -161,8 +191,16 @@ def new_measure_submit(
     period_to: Text = "",
     scope: LongText = "",
     actions: LongText = "",
+    nationality: Choices = (),
+    kind: Choices = (),
+    purpose: Choices = (),
+    expires_from: Text = "",
+    expires_to: Text = "",
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
+    choices = ScopeChoices.from_form(
+        list(nationality), list(kind), list(purpose), expires_from, expires_to
+    )
     values = {
         "reference": reference,
         "legal_act": legal_act,
@@ -176,13 +214,49 @@ def new_measure_submit(
         "scope": scope,
         "actions": actions,
     }
-    data, problems = forms.measure_from_fields(page.translator, values, state=settings.state)
+    written = dict(values, scope=scope if scope.strip() else _as_yaml(choices.scope()))
+    data, problems = forms.measure_from_fields(page.translator, written, state=settings.state)
     measure = None
     if data is not None:
         measure, problems = _save(page, session, principal, data, replace=False)
     if measure is None:
-        return _new_form(page, values, problems, status_code=422)
+        return _new_form(page, values, problems, status_code=422, choices=choices)
     return RedirectResponse(f"/measures/{measure.id}?done=created", status_code=303)
+
+
+def _as_yaml(scope: dict[str, Any]) -> str:
+    return yaml.safe_dump(scope, allow_unicode=True, sort_keys=False) if scope else ""
+
+
+@router.post("/measures/new/count", dependencies=[Depends(csrf_protect)])
+def count_in_scope(
+    page: PageDep,
+    session: SessionDep,
+    scope: LongText = "",
+    nationality: Choices = (),
+    kind: Choices = (),
+    purpose: Choices = (),
+    expires_from: Text = "",
+    expires_to: Text = "",
+    principal: Principal = policy(Permission.MEASURES_MANAGE),
+) -> Response:
+    """The documents in scope today, for the form's figure (htmx), or the form again with it."""
+    choices = ScopeChoices.from_form(
+        list(nationality), list(kind), list(purpose), expires_from, expires_to
+    )
+    problems = forms.Problems()
+    count = None
+    try:
+        written = forms.load_scope_text(page.translator, problems, scope) if scope.strip() else None
+        if not problems:
+            chosen = written if written is not None else choices.scope()
+            count = documents_in_scope(session, principal, chosen, today=dt.date.today())
+    except ScopeError as exc:
+        problems = forms.problems_from_error(page.translator, exc)
+    if page.request.headers.get("hx-request"):
+        return page.render("measures/_scope_count.html", in_scope=count, errors=problems.errors)
+    values = dict(_blank_values(), scope=scope)
+    return _new_form(page, values, problems, choices=choices, in_scope=count)
 
 
 @router.post("/measures/new/file", dependencies=[Depends(csrf_protect)])
@@ -227,7 +301,6 @@ def measure_page(
         "measures/measure.html",
         measure=measure,
         steps=lifecycle.lifecycle(session, principal, measure),
-        preview=lifecycle.preview_view(measure.preview, principal),
         extend_to=lifecycle.extend_target(measure),
         source=yaml.safe_dump(
             {"scope": measure.scope, "actions": measure.actions},
@@ -238,11 +311,13 @@ def measure_page(
         done=page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else "",
         progress=jobs.progress(session, measure),
         **_measure_context(),
+        **_preview_context(page, session, measure, principal),
     )
 
 
 def _step_page(
     page: Page,
+    session: Session,
     measure: Measure,
     step: Step,
     shown: str,
@@ -257,10 +332,10 @@ def _step_page(
         step=shown,
         errors=errors,
         values={"reason": reason},
-        # Step pages need MEASURES_MANAGE, so there is always a principal.
-        preview=lifecycle.preview_view(measure.preview, page.principal) if page.principal else None,
         status_code=status_code,
         **_measure_context(),
+        # Step pages need MEASURES_MANAGE, so there is always a principal.
+        **(_preview_context(page, session, measure, page.principal) if page.principal else {}),
     )
 
 
@@ -273,7 +348,7 @@ def step_form(
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     measure = service.get_measure(session, principal, measure_id)
-    return _step_page(page, measure, step, "form", FormErrors(), "")
+    return _step_page(page, session, measure, step, "form", FormErrors(), "")
 
 
 @router.post("/measures/{measure_id}/{step}", dependencies=[Depends(csrf_protect)])
@@ -295,13 +370,13 @@ def step_submit(
     if errors or confirm != "confirm":
         shown = "confirm" if not errors and confirm == "review" else "form"
         status = 422 if errors else 200
-        return _step_page(page, measure, step, shown, errors, reason, status)
+        return _step_page(page, session, measure, step, shown, errors, reason, status)
     try:
         with session.begin_nested():  # a refused step is undone; the audited read is kept
             lifecycle.decide(session, principal, measure_id, step, text, today=dt.date.today())
     except KervanError as exc:
         errors.update(forms.problems_from_error(page.translator, exc).errors)
         session.refresh(measure)
-        return _step_page(page, measure, step, "form", errors, reason, exc.status)
+        return _step_page(page, session, measure, step, "form", errors, reason, exc.status)
     target = f"/measures/{measure_id}?done={DONE_BY_STEP[step]}"
     return RedirectResponse(target, status_code=303)

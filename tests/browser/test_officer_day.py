@@ -1,0 +1,257 @@
+"""Issue 12, the officer's day, in real Chromium: search that ranks and pages, a home page per
+role, charts with their text alternatives, every page of every role free of serious axe
+violations at desk and phone widths, and every page in every language free of English left
+untranslated and of raw ids.
+
+One server and one browser for the whole module (the session fixtures of conftest.py); the
+language scan reads pages through the signed-in context's request API (no rendering), the
+axe checks render each page once per width."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kervan.identity.mrz_build import MRZFields, compose_td3
+from tests.browser.page_scan import (
+    EnglishCatalog,
+    Finding,
+    crawl,
+    findings_on,
+    serious_axe_violations,
+)
+from tests.browser.seed import NAMESAKES, NEAR_MISSES
+from tests.browser.support import LiveNode, screenshot
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("migration.kaz", "consular.uzb", "border.kaz", "analyst.kaz", "admin.kaz")
+LANGUAGES = ("ru", "kk", "ky", "uz", "tr", "az", "hu", "en")
+WIDTHS = {"desk": 1366, "phone": 390}
+
+# Text that issue 11 (its branch, merged separately) words from codes: the measure explanation's
+# "why" lines, grants and extensions "by measure …", MRZ errors, envelope-proof details, audit
+# action and outcome codes and filter placeholders, "(Cyrl)". One pattern per string; the lead
+# empties this list when both branches are merged, and the test then holds every page to it.
+AWAITING_ISSUE_11_CODES: tuple[str, ...] = (
+    r"^document expires between \d{4}-\d{2}-\d{2} and \d{4}-\d{2}-\d{2}$",  # explanation
+    r"^extended by measure \S+ \(.+\)$",  # a history row's reason
+    r"^measure:[0-9a-f-]{36}$",  # a history row's actor
+)
+
+
+def _awaiting_issue_11(finding: Finding) -> bool:
+    return any(re.search(pattern, finding.text) for pattern in AWAITING_ISSUE_11_CODES)
+
+
+def _sign_in(page: Any, node: LiveNode, username: str) -> None:
+    page.goto(f"{node.url}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(node.accounts[username])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/sign-in" not in page.url
+
+
+@pytest.fixture(scope="module")
+def role_pages(browser: Any, live_node: LiveNode) -> Iterator[dict[str, tuple[Any, list[str]]]]:
+    """Per role: a signed-in browser context, and every page that role reaches by links."""
+    contexts: dict[str, tuple[Any, list[str]]] = {}
+    for role in ROLES:
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
+        page = context.new_page()
+        _sign_in(page, live_node, role)
+        page.close()
+        contexts[role] = (context, crawl(context.request, live_node.url))
+    yield contexts
+    for context, _ in contexts.values():
+        context.close()
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def _choose_language(context: Any, node: LiveNode, code: str) -> None:
+    token = _csrf(context.request.get(f"{node.url}/account/tokens").text())
+    response = context.request.post(
+        f"{node.url}/language", form={"lang": code, "csrf_token": token, "next": "/"}
+    )
+    assert response.ok
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+
+
+def test_search_ranks_the_exact_name_first_counts_and_pages_every_match(
+    page: Any, live_node: LiveNode
+) -> None:
+    _sign_in(page, live_node, "migration.kaz")
+    page.goto(f"{live_node.url}/search")
+    box = page.get_by_label("Name or document number")
+    box.fill("Шодмонов")
+    box.press("Enter")  # a one-line field: Enter searches
+    total = NAMESAKES + NEAR_MISSES
+    page.get_by_text(f"Persons found: {total}").wait_for()
+    first_page = page.locator("table.results tbody tr th a").all_inner_texts()
+    assert len(first_page) == 25
+    assert all("Шодмонов" in name for name in first_page)  # the exact name before near misses
+    page.get_by_role("link", name="Next page").click()
+    page.get_by_text("Page 2 of 2").wait_for()
+    second_page = page.locator("table.results tbody tr th a").all_inner_texts()
+    assert len(second_page) == total - 25
+    assert sum("Shadmanov" in name for name in second_page) == NEAR_MISSES
+    assert "add the date of birth" in page.content()
+
+
+def test_a_pasted_mrz_moves_to_its_own_field_and_searches(page: Any, live_node: LiveNode) -> None:
+    _sign_in(page, live_node, "migration.kaz")
+    page.goto(f"{live_node.url}/search")
+    mrz = "\n".join(
+        compose_td3(
+            MRZFields(
+                document_number="FA1234567",
+                nationality="UZB",
+                birth_date=dt.date(1988, 3, 14),
+                expiry_date=dt.date(2031, 5, 1),
+                primary_identifier="RAHIMOV",
+                secondary_identifier="OTKIR",
+                sex="M",
+            )
+        )
+    )
+    page.get_by_label("Name or document number").focus()
+    page.evaluate(
+        """text => {
+            const data = new DataTransfer();
+            data.setData("text", text);
+            document.activeElement.dispatchEvent(
+                new ClipboardEvent(
+                    "paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        mrz,
+    )
+    assert page.get_by_label("MRZ lines").input_value().splitlines()[0].startswith("P<UZB")
+    page.get_by_role("link", name=re.compile("Rahimov")).first.wait_for()
+
+
+def test_the_language_menu_waits_for_the_button(page: Any, live_node: LiveNode) -> None:
+    _sign_in(page, live_node, "officer.languages")
+    page.goto(f"{live_node.url}/search")
+    menu = page.get_by_label("Language")
+    menu.focus()
+    menu.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/search")  # WCAG 3.2.2: moving through the list changes nothing
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+# ---------------------------------------------------------------------------------------------
+# Home pages and charts
+
+
+def test_each_role_lands_on_its_own_home(
+    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
+) -> None:
+    expected = {
+        "migration.kaz": "The register at a glance",
+        "consular.uzb": "The register at a glance",
+        "border.kaz": "Exit check",
+        "analyst.kaz": "The situation in figures",
+        "admin.kaz": "Running this node",
+    }
+    for role, heading in expected.items():
+        context, _ = role_pages[role]
+        page = context.new_page()
+        page.goto(f"{live_node.url}/")
+        assert heading in page.locator("h1").inner_text(), role
+        assert "does not include reading the register" not in page.content()
+        page.close()
+
+
+def test_charts_render_with_their_text_alternative_and_table(
+    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
+) -> None:
+    context, _ = role_pages["migration.kaz"]
+    page = context.new_page()
+    page.goto(f"{live_node.url}/")
+    chart = page.locator("figure.chart svg[role='img']").first
+    box = chart.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 100
+    assert "next 12 weeks" in (chart.get_attribute("aria-label") or "")
+    assert page.locator("figure.chart rect, figure.chart path").count() > 5
+    page.get_by_text("Show the figures as a table").first.click()
+    assert page.locator("figure.chart details table tbody tr").count() == 12
+    page.goto(f"{live_node.url}/persons/{live_node.seeded.rahimov}")
+    timeline = page.locator("figure.chart svg[role='img']")
+    if timeline.count():  # the validity timeline (item 9)
+        assert timeline.first.get_attribute("aria-label")
+    page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Every page: axe at both widths, and every language's words
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_page_of_every_role_is_free_of_serious_axe_violations(
+    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode, width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems: dict[str, list[str]] = {}
+    for role, (context, pages) in role_pages.items():
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in pages:
+            page.goto(f"{live_node.url}{path}")
+            found = serious_axe_violations(axe, page)
+            if found:
+                problems[f"{role} {path}"] = found
+        page.close()
+    assert not problems, problems
+
+
+def test_every_page_of_every_role_is_in_the_officers_language(
+    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
+) -> None:
+    findings: list[Finding] = []
+    for role, (context, pages) in role_pages.items():
+        assert len(pages) >= 2, (role, pages)
+        try:
+            for code in LANGUAGES:
+                _choose_language(context, live_node, code)
+                english = None if code == "en" else EnglishCatalog.for_language(code)
+                for path in pages:
+                    html = context.request.get(f"{live_node.url}{path}").text()
+                    findings.extend(findings_on(f"{role} {path}", html, code, english))
+        finally:
+            _choose_language(context, live_node, "en")
+    left = [f for f in findings if not _awaiting_issue_11(f)]
+    assert not left, "\n".join(f"{f.language} {f.page} [{f.kind}] {f.text[:160]}" for f in left)
+
+
+def test_phone_width_keeps_the_header_short(
+    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
+) -> None:
+    context, _ = role_pages["migration.kaz"]
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_node.url}/search?q=Шодмонов")
+    header = page.locator("header.top").bounding_box()
+    assert header and header["height"] < 80  # the menu folds behind its button
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Audit log").count()
+    assert page.get_by_role("navigation", name="Main").is_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0  # rows stacked: nothing off to the right
+    screenshot(page, "ru-search-phone")
+    page.close()
