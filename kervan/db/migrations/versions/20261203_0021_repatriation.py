@@ -1,7 +1,7 @@
 """repatriation
 
 Revision ID: 0021
-Revises: 0016
+Revises: 0020
 Create Date: 2026-12-03 13:59:54.937084
 """
 
@@ -14,7 +14,7 @@ import kervan.db.base  # noqa: F401  (our column types)
 
 
 revision: str = "0021"
-down_revision: str | None = "0016"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """situation reports
 
 Revision ID: 0022
-Revises: 0016
+Revises: 0021
 Create Date: 2026-12-03 13:40:33.061743
 """
 
@@ -14,7 +14,7 @@ import kervan.db.base  # noqa: F401  (our column types)
 
 
 revision: str = "0022"
-down_revision: str | None = "0016"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

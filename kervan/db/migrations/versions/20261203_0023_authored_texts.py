@@ -5,7 +5,7 @@ The act a measure rests on, and a benefit kind's description, in the officers' l
 the act's texts its issuer announced.
 
 Revision ID: 0023
-Revises: 0016
+Revises: 0022
 Create Date: 2026-12-03 14:10:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0016"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
