@@ -213,6 +213,12 @@ def _apply(engine: Engine, chunk_persons: int) -> dict[str, Any]:
     }
 
 
+def _load(result: dict[str, Any]) -> str:
+    """The 1-minute load average when the run started and ended ("—" for older rows)."""
+    load = result.get("load")
+    return f"{load[0]:.1f} → {load[1]:.1f}" if load else "—"
+
+
 def render(results: dict[str, Any]) -> str:
     lines = [
         "## Applying a measure (`bench/measures_bench.py`)",
@@ -221,11 +227,14 @@ def render(results: dict[str, Any]) -> str:
         "the same rows' end dates on the same database in the same run (committed, then undone",
         "outside the timing). The",
         "measure's time includes effects, history rows, waivers, outbox messages and audit.",
+        "*Load* is the machine's 1-minute load average at the start and the end of the run:",
+        "the 2 cores are shared with other work, which slows the measure more than the bare",
+        "UPDATE, so compare rows of similar load.",
         "Target: at most 3x the baseline; 10M on PostgreSQL under 5 minutes and 1 GiB.",
         "",
         "| database | documents | in scope | baseline UPDATE | apply | ratio | chunks "
-        "| messages | waived | peak RSS | machine |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| messages | waived | peak RSS | load | machine |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for key in sorted(results):
         r = results[key]
@@ -234,7 +243,7 @@ def render(results: dict[str, Any]) -> str:
             f"| {r['database']} | {r['documents']:,} | {r['documents_extended']:,} "
             f"| {r['baseline_seconds']:.2f} s | {r['apply_seconds']:.2f} s "
             f"| {r['ratio']:.2f}x | {r['chunks']} | {r['messages']:,} "
-            f"| {r['violations_waived']:,} | {r['peak_rss_mib']:.0f} MiB "
+            f"| {r['violations_waived']:,} | {r['peak_rss_mib']:.0f} MiB | {_load(r)} "
             f"| {m['cpus']} cores, {m['memory_gib']} GiB, {m['date']} |"
         )
     return "\n".join(lines)
@@ -261,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.fill_only:
         fill(args.fill_only, args.documents)
         return 0
+    load_at_start = os.getloadavg()[0]
     url = args.database_url or _scratch(args)
     if not _ready(url, args.documents):
         fill_args = ["--fill-only", url, "--documents", str(args.documents)]
@@ -280,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio=round(result["apply_seconds"] / baseline_seconds, 2),
         peak_rss_mib=round(peak_rss_mib(), 1),
         machine=machine(),
+        load=[round(load_at_start, 2), round(os.getloadavg()[0], 2)],
     )
     _say(str(result))
     if args.record:

@@ -24,6 +24,7 @@ from kervan.accounts.audit_rows import (
 )
 from kervan.accounts.models import AuditEntry, AuditHead
 from kervan.db.base import utcnow
+from kervan.db.filters import where_given
 from kervan.ops.request_ids import with_request_id
 from kervan.spreadsheet import safe_cell
 
@@ -156,7 +157,6 @@ class AuditFilter:
 
 
 def _filtered(f: AuditFilter) -> Select[*tuple[Any, ...]]:
-    query = raw_select()
     exact = {
         AuditEntry.username: f.username,
         AuditEntry.action: f.action,
@@ -164,14 +164,11 @@ def _filtered(f: AuditFilter) -> Select[*tuple[Any, ...]]:
         AuditEntry.record_id: f.record_id,
         AuditEntry.outcome: f.outcome,
     }
-    for column, value in exact.items():
-        if value is not None:
-            query = query.where(column == value)
-    if f.since is not None:
-        query = query.where(AuditEntry.at >= f.since)
-    if f.until is not None:
-        query = query.where(AuditEntry.at < f.until)
-    return query
+    period = (
+        (f.since, lambda since: AuditEntry.at >= since),
+        (f.until, lambda until: AuditEntry.at < until),
+    )
+    return where_given(raw_select(), exact, period)
 
 
 def search_entries(

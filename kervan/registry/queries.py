@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kervan.accounts import audit
 from kervan.accounts.policy import nationality_scope, require
 from kervan.accounts.roles import Permission, Principal
+from kervan.db.filters import where_given
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.registry.models import Person, StayDocument
 from kervan.web.pagination import decode_cursor, encode_cursor, unknown_cursor
@@ -47,14 +48,11 @@ def apply_document_filters(
         StayDocument.purpose: f.purpose,
         StayDocument.person_id: f.person_id,
     }
-    for column, value in conditions.items():
-        if value is not None:
-            query = query.where(column == value)
-    if f.expires_from is not None:
-        query = query.where(StayDocument.valid_until >= f.expires_from)
-    if f.expires_to is not None:
-        query = query.where(StayDocument.valid_until <= f.expires_to)
-    return query
+    expiry = (
+        (f.expires_from, lambda day: StayDocument.valid_until >= day),
+        (f.expires_to, lambda day: StayDocument.valid_until <= day),
+    )
+    return where_given(query, conditions, expiry)
 
 
 def _keyset(
