@@ -32,14 +32,19 @@ class ScheduledReports:
         period = service.last_ended(today, self.schedule.period_days)
         if self.failed == period.reference_date:
             return False
-        with unit_of_work(factory) as session:
-            if service.find(session, self.state, period.reference_date) is not None:
-                return False
-            try:
-                service.generate(
-                    session, self.state, period, self.schedule, actor="worker", today=today
+        try:
+            # Read, protect, store: the linear programs run outside any transaction, so the
+            # database (SQLite's one writer) is not held while they solve.
+            with unit_of_work(factory) as session:
+                if service.find(session, self.state, period.reference_date) is not None:
+                    return False
+                inputs = service.read_inputs(
+                    session, self.state, period, self.schedule, today=today
                 )
-            except Exception:
-                self.failed = period.reference_date
-                raise
+            protected = service.protect_inputs(self.state, period, self.schedule, inputs)
+            with unit_of_work(factory) as session:
+                service.store(session, self.state, period, protected, actor="worker")
+        except Exception:
+            self.failed = period.reference_date
+            raise
         return True

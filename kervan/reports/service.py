@@ -28,9 +28,10 @@ from kervan.reports.messages import (
 )
 from kervan.reports.models import FULL, ReportOrigin, SituationReport
 from kervan.reports.period import Period
-from kervan.reports.report import compute_tables, protect_tables, published_tables
+from kervan.reports.report import Protected, compute_tables, protect_tables, published_tables
 from kervan.reports.suppression import Rules
 from kervan.reports.system import PublishedTable
+from kervan.reports.tables import Table
 
 # Periods are aligned on this Sunday, so every node's weeks end on the same day.
 EPOCH = dt.date(2020, 1, 5)
@@ -99,8 +100,24 @@ def generate(
     actor: str,
     today: dt.date,
 ) -> tuple[SituationReport, bool]:
-    """The report of ``period`` (made, or made again); True when it is new or changed (and
-    so was sent)."""
+    """The report of ``period`` (made, or made again) in one transaction; True when it is new
+    or changed (and so was sent)."""
+    inputs = read_inputs(session, host_state, period, schedule, today=today)
+    protected = protect_inputs(host_state, period, schedule, inputs)
+    return store(session, host_state, period, protected, actor=actor)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a report is made from: the earlier published reports and this period's tables."""
+
+    history: list[tuple[str, list[PublishedTable]]]
+    tables: list[tuple[str, Table]]
+
+
+def read_inputs(
+    session: Session, host_state: str, period: Period, schedule: Schedule, *, today: dt.date
+) -> Inputs:
     if host_state == SECRETARIAT:
         raise Conflict("the secretariat keeps no register", code=NO_REGISTER)
     if period.reference_date >= today:
@@ -110,17 +127,30 @@ def generate(
             params={"date": period.reference_date.isoformat()},
         )
     earlier = own_history(session, host_state, period.reference_date, schedule.audit_periods)
-    history: list[tuple[str, list[PublishedTable]]] = [
-        (r.reference_date.isoformat(), published_tables(r.body, r.hidden)) for r in earlier
-    ]
+    history = [(r.reference_date.isoformat(), published_tables(r.body, r.hidden)) for r in earlier]
+    return Inputs(history, compute_tables(session, period))
+
+
+def protect_inputs(
+    host_state: str, period: Period, schedule: Schedule, inputs: Inputs
+) -> Protected:
+    """Suppression and its audit: no database, so the worker runs it outside a transaction."""
     trends, shared = sections.declared()
-    tables = compute_tables(session, period)
-    protected = protect_tables(host_state, period, tables, history, schedule.rules, trends, shared)
+    protected = protect_tables(
+        host_state, period, inputs.tables, inputs.history, schedule.rules, trends, shared
+    )
     if not protected.audit.passed:
         count = len(protected.audit.failures)
         raise Conflict(
             f"{count} suppressed cells fail the audit", code=AUDIT_FAILED, params={"count": count}
         )
+    return protected
+
+
+def store(
+    session: Session, host_state: str, period: Period, protected: Protected, *, actor: str
+) -> tuple[SituationReport, bool]:
+    """Keep the protected report and send it, unless the period's report is the same."""
     body = json.loads(json.dumps(protected.body))
     existing = find(session, host_state, period.reference_date)
     if existing is not None and existing.body == body:

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from kervan.accounts.roles import Permission, Principal
 from kervan.errors import KervanError
 from kervan.messages import render
-from kervan.reports import charts, council, labels, service
+from kervan.reports import council, labels, service
 from kervan.reports.pdf import two_way
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import N_
@@ -37,6 +37,9 @@ def dashboard(
     date: dt.date | None = Query(None),
     principal: Principal = policy(Permission.REPORTS_READ),
 ) -> Response:
+    # Altair and vl-convert load on the first dashboard, not when every node process starts.
+    from kervan.reports import charts
+
     picture = council.picture(
         session,
         principal,
