@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 from kervan.identity.name_match import (
     MatchKind,
@@ -42,6 +43,8 @@ def test_one_typo_scores_below_the_exact_name_and_still_matches(
     typo = word[:at] + word[at + 1 :]
     if fold(typo) == fold(word):
         return  # the deleted letter was one fold merges anyway
+    if Levenshtein.distance(fold(typo), fold(word)) > 1:
+        return  # a letter read as two Latin letters (ю → yu): two typos once folded, not one
     typed = score(f"{typo} {given_name}", word, given_name)
     assert 50.0 < typed < 100.0
 
