@@ -1,8 +1,14 @@
 """What the audit page calls each action and outcome, in the officer's language. The log stores
 stable codes (``person.read``); an action missing here is shown as its code, and
-``tests/unit/accounts/test_audit_labels.py`` fails for an action the code records without one."""
+``tests/unit/accounts/test_audit_labels.py`` fails for an action the code records without one.
+
+The first-wave capabilities' actions are listed here; a capability package added later names
+its own (``AUDIT_ACTIONS`` in its ``messages.py``) and adds them in ``install(app)`` with
+``add_actions``."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from kervan.messages import N_
 
@@ -83,3 +89,10 @@ OUTCOMES: dict[str, str] = {
     "denied": N_("refused"),
     "not_found": N_("not found"),
 }
+
+
+def add_actions(labels: Mapping[str, str]) -> None:
+    """A package's audit actions and their labels (from its ``install(app)``)."""
+    for action, label in labels.items():
+        if ACTIONS.setdefault(action, label) != label:
+            raise ValueError(f"the audit action {action} is labelled twice")

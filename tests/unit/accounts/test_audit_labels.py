@@ -10,6 +10,7 @@ import pytest
 
 from kervan.accounts.audit_labels import ACTIONS, OUTCOMES
 from kervan.web import i18n
+from kervan.wiring import wire
 
 ROOT = Path(__file__).resolve().parents[3] / "kervan"
 
@@ -30,6 +31,11 @@ def _recorded_actions() -> set[str]:
             ):
                 found.add(node.args[2].value)
     return found
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _packages_installed() -> None:
+    wire()  # packages added later label their actions in install(app)
 
 
 def test_every_recorded_action_has_a_label() -> None:
