@@ -11,7 +11,7 @@ import kervan.measures.models
 import kervan.ops.models
 import kervan.registry.models
 import kervan.registry.transfer.models
-import kervan.repatriation.models  # noqa: F401
+import kervan.repatriation.models
 import kervan.reports.models  # noqa: F401
 from kervan.db.base import Base
 
