@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,7 +55,8 @@ def bar_chart(
         "field": "value",
         "type": "quantitative",
         "title": value_title,
-        "axis": {"tickMinStep": 1, "format": "d"},
+        # Whole numbers only: documents are counted, never halved.
+        "axis": {"values": integer_ticks(max((b.value for b in bars), default=0)), "format": "d"},
     }
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -68,6 +70,12 @@ def bar_chart(
         "config": CONFIG,
     }
     return _accessible(_render(json.dumps(spec, sort_keys=True)), description)
+
+
+def integer_ticks(highest: int, at_most: int = 6) -> list[int]:
+    """Axis ticks at whole numbers from 0 past ``highest``, no more than ``at_most`` of them."""
+    step = max(1, math.ceil(max(highest, 1) / (at_most - 1)))
+    return list(range(0, max(highest, 1) + step, step))
 
 
 def timeline_chart(spec: dict[str, object], description: str) -> Markup:

@@ -33,21 +33,6 @@ ROLES = ("migration.kaz", "consular.uzb", "border.kaz", "analyst.kaz", "admin.ka
 LANGUAGES = ("ru", "kk", "ky", "uz", "tr", "az", "hu", "en")
 WIDTHS = {"desk": 1366, "phone": 390}
 
-# Text that issue 11 (its branch, merged separately) words from codes: the measure explanation's
-# "why" lines, grants and extensions "by measure …", MRZ errors, envelope-proof details, audit
-# action and outcome codes and filter placeholders, "(Cyrl)". One pattern per string; the lead
-# empties this list when both branches are merged, and the test then holds every page to it.
-AWAITING_ISSUE_11_CODES: tuple[str, ...] = (
-    r"^document expires between \d{4}-\d{2}-\d{2} and \d{4}-\d{2}-\d{2}$",  # explanation
-    r"^extended by measure \S+ \(.+\)$",  # a history row's reason
-    r"^measure:[0-9a-f-]{36}$",  # a history row's actor
-)
-
-
-def _awaiting_issue_11(finding: Finding) -> bool:
-    return any(re.search(pattern, finding.text) for pattern in AWAITING_ISSUE_11_CODES)
-
-
 def _sign_in(page: Any, node: LiveNode, username: str) -> None:
     page.goto(f"{node.url}/sign-in")
     page.get_by_label("Username").fill(username)
@@ -235,8 +220,9 @@ def test_every_page_of_every_role_is_in_the_officers_language(
                     findings.extend(findings_on(f"{role} {path}", html, code, english))
         finally:
             _choose_language(context, live_node, "en")
-    left = [f for f in findings if not _awaiting_issue_11(f)]
-    assert not left, "\n".join(f"{f.language} {f.page} [{f.kind}] {f.text[:160]}" for f in left)
+    assert not findings, "\n".join(
+        f"{f.language} {f.page} [{f.kind}] {f.text[:160]}" for f in findings
+    )
 
 
 def test_phone_width_keeps_the_header_short(

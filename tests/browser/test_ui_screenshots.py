@@ -69,7 +69,9 @@ def test_main_pages_for_the_docs(browser: Any, live_node: LiveNode, tmp_path: Pa
                 page.screenshot(path=str(raw))
                 scale = DESK_SCALE if width_name == "desk" else 1
                 _save_small(raw, DOCS / f"{code}-{name}-{width_name}.png", scale)
-        # Leave the shared test account in English for the other tests.
+        # Leave the shared test account in English for the other tests (at desk width the
+        # language menu is in sight, not folded behind "Menu").
+        page.set_viewport_size({"width": 1366, "height": 860})
         page.get_by_label(page.locator("label[for=lang-select]").inner_text()).select_option("en")
         page.locator("form.lang button[type=submit]").click()
         page.wait_for_load_state()

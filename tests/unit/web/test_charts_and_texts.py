@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kervan.measures.views.scope_form import ScopeChoices
 from kervan.messages import pick_language
-from kervan.web.charts import Bar, bar_chart
+from kervan.web.charts import Bar, bar_chart, integer_ticks
 
 
 def test_a_bar_chart_is_one_named_image_without_vegas_english_descriptions() -> None:
@@ -61,3 +61,10 @@ def test_scope_choices_keep_only_offered_values(
         "permanent_residence",
         "work_permit",
     }
+
+
+@given(st.integers(min_value=0, max_value=10_000_000))
+def test_count_axes_tick_at_whole_numbers_up_to_the_highest(highest: int) -> None:
+    ticks = integer_ticks(highest)
+    assert ticks[0] == 0 and ticks[-1] >= highest and len(ticks) <= 7
+    assert len(set(ticks)) == len(ticks) and all(isinstance(t, int) for t in ticks)
