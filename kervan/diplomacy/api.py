@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
@@ -15,8 +16,7 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
 from kervan.diplomacy import accreditations, passes, service, verifier
 from kervan.diplomacy.codec import open_pass
-from kervan.web.rate_limits import RateLimit
-from kervan.diplomacy.models import AccessRequest, DiplomaticPass
+from kervan.diplomacy.models import AccessRequest
 from kervan.diplomacy.rendering import pass_pdf, qr_png
 from kervan.diplomacy.schemas import (
     AccessRequestCreate,
@@ -33,10 +33,11 @@ from kervan.diplomacy.schemas import (
     Withdrawal,
 )
 from kervan.diplomacy.verification import Post
-from kervan.errors import InvalidInput, NotFound
+from kervan.errors import InvalidInput
 from kervan.exchange import trust_store
 from kervan.exchange.keys import load_signing_key
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.rate_limits import RateLimit
 
 router = APIRouter(prefix="/api/v1", tags=["diplomacy"])
 MAX_IMPORT_BYTES = 2_000_000
@@ -76,9 +77,12 @@ def withdraw_accreditation(
     id: uuid.UUID,
     body: Withdrawal,
     session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
 ) -> AccreditationPublic:
-    found = accreditations.withdraw(session, principal, id, body.reason, now=utcnow())
+    found = accreditations.withdraw(
+        session, principal, id, body.reason, node_state=settings.state, now=utcnow()
+    )
     return AccreditationPublic.model_validate(found)
 
 
@@ -97,9 +101,7 @@ def import_text(session: SessionDep, principal: Principal, text: str, node_state
     now = utcnow()
     if text.lstrip().startswith("ey"):
         trust = trust_store.require_current(session)
-        return accreditations.accept_signed_list(
-            session, principal, text, trust=trust, node_state=node_state, now=now
-        )
+        return accreditations.accept_signed_list(session, principal, text, trust=trust, now=now)
     rows = csv.DictReader(io.StringIO(text))
     known = accreditations.known_columns()
     if not known & set(rows.fieldnames or ()):  # not an accreditation file at all: say so
@@ -159,38 +161,29 @@ def get_request(
     return public(session, service.get_request(session, principal, id, node_state=settings.state))
 
 
-@router.post("/airport-access/{id}/grant", operation_id="grant_airport_access")
-def grant(
-    id: uuid.UUID,
-    body: Decision,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> AccessRequestPublic:
-    granted = service.grant(
-        session,
-        principal,
-        id,
-        body.conditions,
-        node_state=settings.state,
-        signing=load_signing_key(settings),
-        now=utcnow(),
-    )
-    return public(session, granted)
+def _decision_route(kind: type[Decision | Refusal]) -> Callable[..., AccessRequestPublic]:
+    """The route of one kind of decision (its body says which): a grant and a refusal differ
+    only by their body, so one function serves both (``service.decide``)."""
+
+    def decide(
+        id: uuid.UUID,
+        body: Decision | Refusal,
+        session: SessionDep,
+        settings: SettingsDep,
+        principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
+    ) -> AccessRequestPublic:
+        return public(session, service.decide(session, settings, principal, id, body))
+
+    decide.__annotations__ = {**decide.__annotations__, "body": kind}  # the body FastAPI reads
+    return decide
 
 
-@router.post("/airport-access/{id}/refusal", operation_id="refuse_airport_access")
-def refuse(
-    id: uuid.UUID,
-    body: Refusal,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> AccessRequestPublic:
-    refused = service.refuse(
-        session, principal, id, body.reason, node_state=settings.state, now=utcnow()
-    )
-    return public(session, refused)
+router.post("/airport-access/{id}/grant", operation_id="grant_airport_access", name="grant")(
+    _decision_route(Decision)
+)
+router.post("/airport-access/{id}/refusal", operation_id="refuse_airport_access", name="refuse")(
+    _decision_route(Refusal)
+)
 
 
 @router.post("/passes/{id}/revocation", operation_id="revoke_pass")
@@ -207,17 +200,6 @@ def revoke(
     return PassPublic.model_validate(found)
 
 
-def readable_pass(
-    session: SessionDep, principal: Principal, id: uuid.UUID, node_state: str
-) -> DiplomaticPass:
-    """A pass its reader may see: of a request in their scope (a mission's own, an airport's)."""
-    found = session.get(DiplomaticPass, id)
-    if found is None:
-        raise NotFound(f"no pass {id}")
-    service.get_request(session, principal, found.request_id, node_state=node_state)  # scope
-    return found
-
-
 @router.get("/passes/{id}/qr.png", operation_id="pass_qr_png")
 def pass_png(
     id: uuid.UUID,
@@ -225,7 +207,7 @@ def pass_png(
     settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
 ) -> Response:
-    found = readable_pass(session, principal, id, settings.state)
+    found, _ = passes.pass_in_scope(session, principal, id, node_state=settings.state)
     return Response(qr_png(found.text), media_type="image/png")
 
 
@@ -236,7 +218,7 @@ def pass_as_pdf(
     settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
 ) -> Response:
-    found = readable_pass(session, principal, id, settings.state)
+    found, _ = passes.pass_in_scope(session, principal, id, node_state=settings.state)
     pdf = pass_pdf(found.text, open_pass(found.text).claims)
     headers = {"Content-Disposition": f'attachment; filename="pass-{found.id}.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
