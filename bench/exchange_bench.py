@@ -92,11 +92,12 @@ def _serve(module_app: str, port: int, workers: int, env: dict[str, str] | None 
 # Delivery worker processes
 
 
-def _deliver(settings_data: dict[str, Any], stop: Any, until_empty: bool) -> None:
+def _deliver(settings_data: dict[str, Any], stop: Any, until_empty: bool, ready: Any) -> None:
     settings = Settings(**settings_data)
     engine = make_engine(settings.database_url)
     transport = HttpTransport()
     worker = Worker(settings, make_sessionmaker(engine), NodeKeys(settings), transport)
+    ready.wait()  # started and imported: the clock starts when every worker is here
     while not stop.is_set():
         if not worker.run_once().peers:
             if until_empty and _pending(settings.database_url) == 0:
@@ -117,15 +118,21 @@ def _pending(url: str) -> int:
 
 
 def _workers(pair: Pair, count: int, until_empty: bool) -> tuple[list[Any], Any]:
+    """Delivery worker processes, returned once all of them are running: a spawned process
+    imports the whole stack (about 1.7 s of CPU each here), which is start-up, not exchange —
+    as the receiver and the baseline's server are started before their clocks run."""
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
+    ready = context.Barrier(count + 1)
     data = pair.sender.model_dump(mode="json")
     data["signing_key"] = None
     processes = [
-        context.Process(target=_deliver, args=(data, stop, until_empty)) for _ in range(count)
+        context.Process(target=_deliver, args=(data, stop, until_empty, ready))
+        for _ in range(count)
     ]
     for process in processes:
         process.start()
+    ready.wait(timeout=300)
     return processes, stop
 
 
@@ -135,8 +142,8 @@ def _workers(pair: Pair, count: int, until_empty: bool) -> tuple[list[Any], Any]
 
 def throughput(pair: Pair, targets: list[Any], envelopes: int, workers: int) -> float:
     fill_outbox(pair.sender, targets, envelopes)
-    started = time.perf_counter()
     processes, _ = _workers(pair, workers, until_empty=True)
+    started = time.perf_counter()
     for process in processes:
         process.join()
     elapsed = time.perf_counter() - started
@@ -184,7 +191,6 @@ def _post_all(url: str, batches: list[list[str]]) -> None:
 
 def delay(pair: Pair, targets: list[Any], rate: int, seconds: int, workers: int) -> dict[str, Any]:
     processes, stop = _workers(pair, workers, until_empty=False)
-    time.sleep(2.0)  # let the workers start before the clock runs
     started = utcnow()
     ticks = rate // 20
     for tick in range(seconds * 20):
