@@ -121,15 +121,18 @@ class Pair:
         )
         self.wait_ready()
 
-    def wait_ready(self, seconds: float = 120.0) -> None:  # a shared machine starts slowly
+    def wait_ready(self, seconds: float = 300.0) -> None:  # a shared machine starts slowly
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.receiver_url}/healthz", timeout=1.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+        # One client for all the polls: ``httpx.get`` builds a TLS context (the CA bundle read
+        # and parsed) on every call, which took a core from the very node it waits for.
+        with httpx.Client(timeout=1.0) as client:
+            while time.monotonic() < deadline:
+                try:
+                    if client.get(f"{self.receiver_url}/healthz").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.2)
         raise RuntimeError(f"the receiver did not start; see {self.folder / 'receiver.log'}")
 
     def kill_receiver(self) -> None:

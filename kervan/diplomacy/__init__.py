@@ -10,14 +10,19 @@ if TYPE_CHECKING:
 
 
 def install(app: Wiring) -> None:
-    """Wire diplomacy into a node (``kervan.wiring``): its message types always (the CLI and
-    the worker need them); in the web app its API, pages and templates."""
+    """Wire diplomacy into a node (``kervan.wiring``): its message types and codes always (the
+    CLI and the worker need them), the decision deadline's job on a node with settings; in the
+    web app its API, pages and templates."""
+    from kervan.diplomacy import error_codes as codes
     from kervan.diplomacy import messages
-    from kervan.diplomacy.error_codes import MESSAGES
     from kervan.messages import add_messages
 
-    add_messages(MESSAGES)
     messages.install()
+    add_messages(codes.MESSAGES)
+    if app.settings is not None:
+        from kervan.diplomacy.jobs import DecisionDeadline
+
+        app.add_job("diplomacy.decision_deadline", DecisionDeadline(app.settings.state))
     if app.web is not None:
         from kervan.diplomacy.api import router as api_router
         from kervan.diplomacy.verifier_pages import router as verifier_router

@@ -1,14 +1,16 @@
 """The accreditation register: entered by an officer, imported from a file, or received from
-the home state's node as a signed list. Withdrawing an accreditation revokes every pass that
-depends on it; an expired one stops them because a pass never outlives its accreditation."""
+the home state's node as a signed list (a file, or an ``accreditations.listed`` envelope).
+Withdrawing an accreditation, here or in the home state's list, revokes every pass this node
+issued on it; ending it sooner revokes those that would outlive it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Select, select
@@ -19,13 +21,15 @@ from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy.models import Accreditation, AccreditationSource
-from kervan.diplomacy.schemas import AccreditationCreate
+from kervan.diplomacy.schemas import AccreditationCreate, ListedAccreditation
 from kervan.errors import Conflict, InvalidInput, NotFound
 from kervan.exchange import compact
 from kervan.exchange.trust import TrustList
 from kervan.messages import ENDS_BEFORE_START, RECORD_NOT_FOUND
 
 MAX_IMPORT_ROWS = 5000
+STATE_CODE = re.compile(r"[A-Z]{3}")
+Row = TypeVar("Row", bound=AccreditationCreate)
 SIGNED_LIST_TYP = "kervan-accreditations+jws"
 
 
@@ -67,13 +71,16 @@ def _check_dates(data: AccreditationCreate) -> None:
 
 def upsert(
     session: Session,
+    actor: Principal,
     data: AccreditationCreate,
     *,
     accredited_in: str,
     source: AccreditationSource,
     now: dt.datetime,
 ) -> Accreditation:
-    """One accreditation by (accredited_in, card number): a new card, or new details of one."""
+    """One accreditation by (accredited_in, card number): a new card, or new details of one.
+    A withdrawal (a home state's list) or an earlier end stops the passes this node issued on
+    it; a withdrawn accreditation stays withdrawn."""
     _check_dates(data)
     found = session.scalar(
         select(Accreditation).where(
@@ -81,7 +88,7 @@ def upsert(
             Accreditation.card_number == data.card_number,
         )
     )
-    values = data.model_dump(exclude={"accredited_in"})
+    values = data.model_dump(exclude={"accredited_in", "withdrawal_reason"})
     values["name_as_written"] = values["name_as_written"] or (
         f"{data.primary_identifier} {data.secondary_identifier}".strip()
     )
@@ -100,8 +107,41 @@ def upsert(
         for name, value in values.items():
             setattr(found, name, value)
         found.updated_at = now
+    withdrawal = getattr(data, "withdrawal_reason", None)
+    if withdrawal and found.withdrawn_at is None:
+        found.withdrawn_at, found.withdrawal_reason = now, withdrawal
     session.flush()
+    stop_passes(session, actor, found, now)
     return found
+
+
+def stop_passes(
+    session: Session, actor: Principal, accreditation: Accreditation, now: dt.datetime
+) -> int:
+    """Revoke the live passes this node issued that outlive the accreditation: all of them
+    when it is withdrawn, else those valid past its last day (signed passes cannot shrink)."""
+    from kervan.diplomacy.passes import end_of, revoke_for_accreditation
+
+    if accreditation.withdrawn_at is not None:
+        reason = f"accreditation withdrawn: {accreditation.withdrawal_reason}"
+        return revoke_for_accreditation(session, actor, accreditation.id, reason[:300], now)
+    last_day = accreditation.valid_until
+    return revoke_for_accreditation(
+        session,
+        actor,
+        accreditation.id,
+        f"the accreditation ends on {last_day.isoformat()}",
+        now,
+        valid_after=end_of(last_day),
+    )
+
+
+def _tell_airport_states(session: Session, found: Accreditation, node_state: str) -> None:
+    """The home state's node tells the airport states it asked for this person's access."""
+    if found.home_state == node_state:
+        from kervan.diplomacy.messages import send_listed
+
+        send_listed(session, found)
 
 
 def add_accreditation(
@@ -115,8 +155,14 @@ def add_accreditation(
 ) -> Accreditation:
     require(principal, Permission.ACCREDITATIONS_MANAGE)
     found = upsert(
-        session, data, accredited_in=data.accredited_in or node_state, source=source, now=now
+        session,
+        principal,
+        data,
+        accredited_in=data.accredited_in or node_state,
+        source=source,
+        now=now,
     )
+    _tell_airport_states(session, found, node_state)
     audit.record(
         session,
         principal,
@@ -129,7 +175,13 @@ def add_accreditation(
 
 
 def withdraw(
-    session: Session, principal: Principal, id: uuid.UUID, reason: str, *, now: dt.datetime
+    session: Session,
+    principal: Principal,
+    id: uuid.UUID,
+    reason: str,
+    *,
+    node_state: str,
+    now: dt.datetime,
 ) -> Accreditation:
     require(principal, Permission.ACCREDITATIONS_MANAGE)
     found = get_accreditation(session, principal, id)
@@ -140,9 +192,8 @@ def withdraw(
             params={"card": found.card_number},
         )
     found.withdrawn_at, found.withdrawal_reason = now, reason
-    from kervan.diplomacy.passes import revoke_for_accreditation
-
-    revoked = revoke_for_accreditation(session, principal, found.id, reason, now)
+    revoked = stop_passes(session, principal, found, now)
+    _tell_airport_states(session, found, node_state)
     audit.record(
         session,
         principal,
@@ -160,18 +211,9 @@ def known_columns() -> set[str]:
     return set(AccreditationCreate.model_fields)
 
 
-def import_rows(
-    session: Session,
-    principal: Principal,
-    rows: Iterable[Mapping[str, Any]],
-    *,
-    node_state: str,
-    now: dt.datetime,
-    source: AccreditationSource = AccreditationSource.IMPORT,
-) -> int:
+def _validated(rows: Iterable[Mapping[str, Any]], model: type[Row]) -> list[Row]:
     """All rows or none: every bad row is reported with its number (the header is row 1)."""
-    require(principal, Permission.ACCREDITATIONS_MANAGE)
-    valid: list[AccreditationCreate] = []
+    valid: list[Row] = []
     problems: list[str] = []
     for number, row in enumerate(rows, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
@@ -182,7 +224,7 @@ def import_rows(
             )
         try:
             # An empty cell is a missing value (CSV has no other way to say so).
-            data = AccreditationCreate.model_validate({k: v for k, v in row.items() if v != ""})
+            data = model.model_validate({k: v for k, v in row.items() if v != ""})
             _check_dates(data)
             valid.append(data)
         except ValidationError as exc:
@@ -195,27 +237,129 @@ def import_rows(
         raise InvalidInput(
             listed, code=codes.IMPORT_ROWS, params={"count": len(problems), "rows": listed}
         )
+    return valid
+
+
+def import_rows(
+    session: Session,
+    principal: Principal,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    node_state: str,
+    now: dt.datetime,
+) -> int:
+    """A file of accreditations: all rows or none."""
+    require(principal, Permission.ACCREDITATIONS_MANAGE)
+    valid = _validated(rows, AccreditationCreate)
     for data in valid:
-        upsert(
-            session, data, accredited_in=data.accredited_in or node_state, source=source, now=now
+        found = upsert(
+            session,
+            principal,
+            data,
+            accredited_in=data.accredited_in or node_state,
+            source=AccreditationSource.IMPORT,
+            now=now,
         )
+        _tell_airport_states(session, found, node_state)
     audit.record(
         session,
         principal,
         "accreditation.imported",
         record_type="accreditation",
-        details={"count": len(valid), "source": source.value},
+        details={"count": len(valid), "source": AccreditationSource.IMPORT.value},
     )
     return len(valid)
 
 
+def list_payload(
+    home_state: str, accredited_in: str, items: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {"accredited_in": accredited_in, "home_state": home_state, "staff": items}
+
+
+def listed_item(found: Accreditation) -> dict[str, Any]:
+    """An accreditation as a home state's list names it (``ListedAccreditation``)."""
+    item: dict[str, Any] = {
+        "home_state": found.home_state,
+        "card_number": found.card_number,
+        "primary_identifier": found.primary_identifier,
+        "secondary_identifier": found.secondary_identifier,
+        "name_as_written": found.name_as_written,
+        "mission": found.mission,
+        "function": found.function,
+        "valid_from": found.valid_from.isoformat(),
+        "valid_until": found.valid_until.isoformat(),
+    }
+    if found.withdrawn_at is not None:
+        item["withdrawal_reason"] = found.withdrawal_reason or "withdrawn"
+    return item
+
+
 def sign_list(signing: Any, accredited_in: str, items: list[dict[str, Any]]) -> str:
     """A home state's signed list of its staff accredited in ``accredited_in`` (compact JWS)."""
-    payload = {"accredited_in": accredited_in, "home_state": signing.state, "staff": items}
+    payload = list_payload(signing.state, accredited_in, items)
     body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     return str(
         compact.sign(signing.private_key, kid=signing.kid, typ=SIGNED_LIST_TYP, payload=body)
     )
+
+
+def apply_list(
+    session: Session,
+    actor: Principal,
+    payload: Any,
+    *,
+    signer_state: str,
+    now: dt.datetime,
+) -> int:
+    """A home state's list of its staff, whose signature (of the JWS, or of the envelope) the
+    caller checked: new details, withdrawals and earlier ends; the passes this node issued that
+    outlive them are revoked (``upsert``). All entries or none."""
+    if not isinstance(payload, dict) or payload.get("home_state") != signer_state:
+        raise InvalidInput(
+            f"the list is not {signer_state}'s own",
+            code=codes.LIST_NOT_OWN,
+            params={"state": signer_state},
+        )
+    accredited_in = payload.get("accredited_in")
+    if not isinstance(accredited_in, str) or not STATE_CODE.fullmatch(accredited_in):
+        raise InvalidInput(
+            "the list does not name the state that accredited its staff", code=codes.LIST_NO_HOST
+        )
+    staff = payload.get("staff")
+    if not isinstance(staff, list):
+        raise InvalidInput("the list has no staff", code=codes.LIST_NO_STAFF)
+    if any(not isinstance(s, dict) or s.get("home_state") != signer_state for s in staff):
+        raise InvalidInput(
+            f"a list signed by {signer_state} may name {signer_state}'s staff only",
+            code=codes.LIST_OTHER_STAFF,
+            params={"state": signer_state},
+        )
+    valid = _validated(
+        [{k: v for k, v in s.items() if k != "accredited_in"} for s in staff], ListedAccreditation
+    )
+    for data in valid:
+        upsert(
+            session,
+            actor,
+            data,
+            accredited_in=accredited_in,
+            source=AccreditationSource.HOME_STATE,
+            now=now,
+        )
+    audit.record(
+        session,
+        actor,
+        "accreditation.imported",
+        record_type="accreditation",
+        details={
+            "count": len(valid),
+            "source": AccreditationSource.HOME_STATE.value,
+            "home_state": signer_state,
+            "withdrawn": sum(1 for d in valid if d.withdrawal_reason),
+        },
+    )
+    return len(valid)
 
 
 def accept_signed_list(
@@ -224,11 +368,10 @@ def accept_signed_list(
     text: str,
     *,
     trust: TrustList,
-    node_state: str,
     now: dt.datetime,
 ) -> int:
-    """Accept a home state's list if its node's key (on the trust list) signed it, and it lists
-    that state's own staff accredited here."""
+    """Accept a home state's list if its node's key (on the trust list in force) signed it."""
+    require(principal, Permission.ACCREDITATIONS_MANAGE)
     try:
         parsed = compact.parse(text.strip())
     except Exception as exc:
@@ -245,27 +388,8 @@ def accept_signed_list(
         )
     if not parsed.verifies_with(key.key.public_key):
         raise InvalidInput("the list's signature does not verify", code=codes.LIST_ALTERED)
-    payload = json.loads(parsed.payload)
-    if payload.get("home_state") != key.state or payload.get("accredited_in") != node_state:
-        raise InvalidInput(
-            f"the list is {key.state}'s, for {payload.get('accredited_in')}",
-            code=codes.LIST_WRONG_STATES,
-            params={"signer": key.state, "host": str(payload.get("accredited_in"))},
-        )
-    staff = payload.get("staff")
-    if not isinstance(staff, list):
-        raise InvalidInput("the list has no staff", code=codes.LIST_NO_STAFF)
-    if any(not isinstance(s, dict) or s.get("home_state") != key.state for s in staff):
-        raise InvalidInput(
-            f"a list signed by {key.state} may name {key.state}'s staff only",
-            code=codes.LIST_OTHER_STAFF,
-            params={"state": key.state},
-        )
-    return import_rows(
-        session,
-        principal,
-        [{**s, "accredited_in": node_state} for s in staff],
-        node_state=node_state,
-        now=now,
-        source=AccreditationSource.HOME_STATE,
-    )
+    try:
+        payload = json.loads(parsed.payload)
+    except ValueError as exc:
+        raise InvalidInput("the signed list is not JSON", code=codes.LIST_NOT_JSON) from exc
+    return apply_list(session, principal, payload, signer_state=key.state, now=now)

@@ -4,23 +4,20 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.diplomacy import accreditations, passes, service, verifier
 from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy.codec import open_pass
-from kervan.diplomacy.models import AccessRequest, DiplomaticPass
+from kervan.diplomacy.models import AccessRequest
 from kervan.diplomacy.rendering import pass_pdf, qr_png
 from kervan.diplomacy.schemas import (
     AccessRequestCreate,
@@ -37,10 +34,10 @@ from kervan.diplomacy.schemas import (
     Withdrawal,
 )
 from kervan.diplomacy.verification import Post
-from kervan.errors import InvalidInput, NotFound
+from kervan.errors import InvalidInput
 from kervan.exchange import trust_store
 from kervan.exchange.keys import load_signing_key
-from kervan.messages import FILE_NOT_UTF8, FILE_TOO_LARGE, RECORD_NOT_FOUND
+from kervan.messages import FILE_NOT_UTF8, FILE_TOO_LARGE
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.rate_limits import RateLimit
 
@@ -82,9 +79,12 @@ def withdraw_accreditation(
     id: uuid.UUID,
     body: Withdrawal,
     session: SessionDep,
+    settings: SettingsDep,
     principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
 ) -> AccreditationPublic:
-    found = accreditations.withdraw(session, principal, id, body.reason, now=utcnow())
+    found = accreditations.withdraw(
+        session, principal, id, body.reason, node_state=settings.state, now=utcnow()
+    )
     return AccreditationPublic.model_validate(found)
 
 
@@ -107,9 +107,7 @@ def import_text(session: SessionDep, principal: Principal, text: str, node_state
     now = utcnow()
     if text.lstrip().startswith("ey"):
         trust = trust_store.require_current(session)
-        return accreditations.accept_signed_list(
-            session, principal, text, trust=trust, node_state=node_state, now=now
-        )
+        return accreditations.accept_signed_list(session, principal, text, trust=trust, now=now)
     rows = csv.DictReader(io.StringIO(text))
     known = accreditations.known_columns()
     if not known & set(rows.fieldnames or ()):  # not an accreditation file at all: say so
@@ -171,67 +169,43 @@ def get_request(
     return public(session, service.get_request(session, principal, id, node_state=settings.state))
 
 
-@dataclass(frozen=True)
-class Deciding:
-    """Who decides on a request or a pass, on which node's session, and when: what the grant,
-    refusal and revocation routes share (one policy, one clock)."""
+def _decision_route(kind: type[Decision | Refusal]) -> Callable[..., AccessRequestPublic]:
+    """The route of one kind of decision (its body says which): a grant and a refusal differ
+    only by their body, so one function serves both (``service.decide``)."""
 
-    session: Session
-    principal: Principal
-    settings: Settings
-    now: dt.datetime
+    def decide(
+        id: uuid.UUID,
+        body: Decision | Refusal,
+        session: SessionDep,
+        settings: SettingsDep,
+        principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
+    ) -> AccessRequestPublic:
+        return public(session, service.decide(session, settings, principal, id, body))
 
-    @property
-    def node_state(self) -> str:
-        return self.settings.state
-
-
-def deciding(
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
-) -> Deciding:
-    return Deciding(session, principal, settings, utcnow())
+    decide.__annotations__ = {**decide.__annotations__, "body": kind}  # the body FastAPI reads
+    return decide
 
 
-DecidingDep = Annotated[Deciding, Depends(deciding)]
-
-
-@router.post("/airport-access/{id}/grant", operation_id="grant_airport_access")
-def grant(id: uuid.UUID, body: Decision, by: DecidingDep) -> AccessRequestPublic:
-    signing = load_signing_key(by.settings)
-    granted = service.grant(
-        by.session, by.principal, id, body.conditions,
-        node_state=by.node_state, signing=signing, now=by.now,
-    )  # fmt: skip
-    return public(by.session, granted)
-
-
-@router.post("/airport-access/{id}/refusal", operation_id="refuse_airport_access")
-def refuse(id: uuid.UUID, body: Refusal, by: DecidingDep) -> AccessRequestPublic:
-    refused = service.refuse(
-        by.session, by.principal, id, body.reason, node_state=by.node_state, now=by.now
-    )
-    return public(by.session, refused)
+router.post("/airport-access/{id}/grant", operation_id="grant_airport_access", name="grant")(
+    _decision_route(Decision)
+)
+router.post("/airport-access/{id}/refusal", operation_id="refuse_airport_access", name="refuse")(
+    _decision_route(Refusal)
+)
 
 
 @router.post("/passes/{id}/revocation", operation_id="revoke_pass")
-def revoke(id: uuid.UUID, body: Withdrawal, by: DecidingDep) -> PassPublic:
+def revoke(
+    id: uuid.UUID,
+    body: Withdrawal,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
+) -> PassPublic:
     found = passes.revoke_pass(
-        by.session, by.principal, id, body.reason, node_state=by.node_state, now=by.now
+        session, principal, id, body.reason, node_state=settings.state, now=utcnow()
     )
     return PassPublic.model_validate(found)
-
-
-def readable_pass(
-    session: SessionDep, principal: Principal, id: uuid.UUID, node_state: str
-) -> DiplomaticPass:
-    """A pass its reader may see: of a request in their scope (a mission's own, an airport's)."""
-    found = session.get(DiplomaticPass, id)
-    if found is None:
-        raise NotFound(f"no pass {id}", code=RECORD_NOT_FOUND, params={"id": str(id)})
-    service.get_request(session, principal, found.request_id, node_state=node_state)  # scope
-    return found
 
 
 @router.get("/passes/{id}/qr.png", operation_id="pass_qr_png")
@@ -241,7 +215,7 @@ def pass_png(
     settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
 ) -> Response:
-    found = readable_pass(session, principal, id, settings.state)
+    found, _ = passes.pass_in_scope(session, principal, id, node_state=settings.state)
     return Response(qr_png(found.text), media_type="image/png")
 
 
@@ -252,7 +226,7 @@ def pass_as_pdf(
     settings: SettingsDep,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_READ),
 ) -> Response:
-    found = readable_pass(session, principal, id, settings.state)
+    found, _ = passes.pass_in_scope(session, principal, id, node_state=settings.state)
     pdf = pass_pdf(found.text, open_pass(found.text).claims)
     headers = {"Content-Disposition": f'attachment; filename="pass-{found.id}.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)

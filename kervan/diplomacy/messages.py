@@ -1,6 +1,7 @@
 """``airport_access.*`` envelopes: written to the outbox in the transaction of the change, and
 applied when they arrive. A request goes to the airport's state; its decision comes back to the
-node the request was made on."""
+node the request was made on. The home state's node tells those airport states of a change to
+the accreditation (``accreditations.listed``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import uuid
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kervan.accounts.roles import system_principal
 from kervan.db.base import utcnow
 from kervan.diplomacy.models import (
     AccessRequest,
@@ -30,6 +33,7 @@ log = logging.getLogger("kervan.diplomacy")
 
 REQUESTED, GRANTED = "airport_access.requested", "airport_access.granted"
 REFUSED, REVOKED = "airport_access.refused", "airport_access.revoked"
+LISTED = "accreditations.listed"
 
 
 def _outbox(
@@ -94,6 +98,8 @@ def send_refused(session: Session, request: AccessRequest) -> None:
         "reason": request.refusal_reason or "",
         "decided_at": iso(request.decided_at or utcnow()),
     }
+    if request.refusal_code:
+        body["code"] = request.refusal_code
     _outbox(session, REFUSED, request.origin_node, request.id, body)
 
 
@@ -113,6 +119,26 @@ def send_revoked(
         "revoked_at": iso(at or issued.revoked_at or utcnow()),
     }
     _outbox(session, REVOKED, request.origin_node, request.id, body)
+
+
+def send_listed(session: Session, accreditation: Accreditation) -> None:
+    """The home state's list entry of one of its staff, to each airport state this node asked
+    for their access: a withdrawal or an earlier end there stops the passes it issued."""
+    from kervan.diplomacy.accreditations import list_payload, listed_item
+
+    airport_states = session.scalars(
+        select(AccessRequest.controlling_state)
+        .where(
+            AccessRequest.accreditation_id == accreditation.id,
+            AccessRequest.controlling_state != accreditation.home_state,
+        )
+        .distinct()
+    )
+    body = list_payload(
+        accreditation.home_state, accreditation.accredited_in, [listed_item(accreditation)]
+    )
+    for state in sorted(airport_states):
+        outbox.add(session, LISTED, state, ("accreditation", accreditation.id), body)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -136,6 +162,14 @@ def from_airport_state(payload: dict[str, Any], receiver: str) -> str | None:
         return "airport access is between member states only"
     if payload["body"]["airport_state"] != payload["from"]:
         return f"{payload['from']} decides for its own airports only"
+    return None
+
+
+def from_home_state(payload: dict[str, Any], receiver: str) -> str | None:
+    if SECRETARIAT in (receiver, payload["from"]):
+        return "accreditations go between member states only"
+    if payload["body"]["home_state"] != payload["from"]:
+        return f"{payload['from']} lists its own staff only"
     return None
 
 
@@ -164,6 +198,7 @@ def apply_requested(session: Session, envelope: Envelope, now: dt.datetime) -> N
         with session.begin_nested():
             accreditation = upsert(
                 session,
+                system_principal(envelope.to_state, f"{envelope.from_state} node"),
                 details,
                 accredited_in=acc["accredited_in"],
                 source=AccreditationSource.HOME_STATE,
@@ -238,6 +273,7 @@ def apply_refused(session: Session, envelope: Envelope, now: dt.datetime) -> Non
         return
     request.status = RequestStatus.REFUSED
     request.refusal_reason = envelope.body["reason"]
+    request.refusal_code = envelope.body.get("code")
     request.decided_at, request.decided_by = _time(envelope.body["decided_at"]), envelope.from_state
 
 
@@ -251,14 +287,29 @@ def apply_revoked(session: Session, envelope: Envelope, now: dt.datetime) -> Non
     issued.revocation_reason = envelope.body["reason"]
 
 
+def apply_listed(session: Session, envelope: Envelope, now: dt.datetime) -> None:
+    """The home state's list (its node signed the envelope): withdrawals and earlier ends stop
+    the passes this node issued on them (``accreditations.apply_list``)."""
+    from kervan.diplomacy.accreditations import apply_list
+
+    actor = system_principal(envelope.to_state, f"{envelope.from_state} node")
+    try:
+        with session.begin_nested():
+            apply_list(session, actor, envelope.body, signer_state=envelope.from_state, now=now)
+    except (ValidationError, KervanError) as exc:
+        log.warning("accreditation list from %s not taken: %s", envelope.from_state, exc)
+
+
 def install() -> None:
-    """Register the four message types with the exchange (idempotent)."""
+    """Register the five message types with the exchange (idempotent)."""
     from kervan.exchange import apply
     from kervan.exchange.message_types import MessageType, register
 
     register(MessageType(REQUESTED, (1,), to_airport_state))
     for name in (GRANTED, REFUSED, REVOKED):
         register(MessageType(name, (1,), from_airport_state))
+    register(MessageType(LISTED, (1,), from_home_state))
+    apply.on_envelope(LISTED, apply_listed)
     apply.on_envelope(REQUESTED, apply_requested)
     apply.on_envelope(GRANTED, apply_granted)
     apply.on_envelope(REFUSED, apply_refused)

@@ -11,6 +11,7 @@ from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kervan.db.base import Base, IdMixin, utcnow
+from kervan.diplomacy.error_codes import Coded
 
 
 def _enum(kind: type[enum.Enum], name: str) -> Enum:
@@ -89,6 +90,8 @@ class AccessRequest(IdMixin, Base):
     decision_due_at: Mapped[dt.datetime] = mapped_column()
     conditions: Mapped[str | None] = mapped_column(String(500))
     refusal_reason: Mapped[str | None] = mapped_column(String(500))
+    # Set when the node refused by itself (``diplomacy.error_codes``): in the officer's language.
+    refusal_code: Mapped[str | None] = mapped_column(String(64))
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[dt.datetime | None] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(100))
@@ -98,11 +101,20 @@ class AccessRequest(IdMixin, Base):
         Index("ix_airport_access_requests_airport_status", "airport", "status", "id"),
         Index("ix_airport_access_requests_requesting_state", "requesting_state", "id"),
         Index("ix_airport_access_requests_accreditation_id", "accreditation_id"),
+        # The decision deadline job's look-up (``diplomacy.jobs``).
+        Index("ix_airport_access_requests_status_due", "status", "decision_due_at"),
     )
 
     @property
     def zone_list(self) -> list[str]:
         return [z for z in self.zones.split(",") if z]
+
+    @property
+    def refusal(self) -> Coded | None:
+        """The refusal as the pages word it: coded when the node refused by itself."""
+        if self.refusal_reason is None:
+            return None
+        return Coded(self.refusal_code or "", self.refusal_reason)
 
 
 class DiplomaticPass(Base):

@@ -13,11 +13,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
-from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.ids import uuid7
 from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy import messages
+from kervan.diplomacy.accreditations import require
 from kervan.diplomacy.codec import PassClaims, sign_pass
 from kervan.diplomacy.models import AccessRequest, Accreditation, DiplomaticPass, RequestStatus
 from kervan.diplomacy.rendering import MAX_QR_VERSION, qr_version
@@ -39,7 +39,7 @@ def mrz_name(primary: str, secondary: str) -> str:
     return f"{first}<<{second}" if second else first
 
 
-def _end_of(day: dt.date) -> dt.datetime:
+def end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), dt.UTC)
 
 
@@ -48,7 +48,7 @@ def pass_claims(
 ) -> PassClaims:
     until = request.window_end
     if accreditation_end is not None:
-        until = min(until, _end_of(accreditation_end))  # a pass never outlives its accreditation
+        until = min(until, end_of(accreditation_end))  # a pass never outlives its accreditation
     return PassClaims(
         pass_id=pass_id,
         issuing_state=request.controlling_state,
@@ -117,15 +117,38 @@ def issue_pass(
     issued = pass_record(claims, request.id, signing.kid, text)
     session.add(issued)
     session.flush()
+    _audit(session, principal, "pass.issued", issued, {"request_id": str(request.id)})
+    return issued
+
+
+def _audit(
+    session: Session,
+    actor: Principal,
+    action: str,
+    issued: DiplomaticPass,
+    details: dict[str, Any],
+) -> None:
     audit.record(
         session,
-        principal,
-        "pass.issued",
+        actor,
+        action,
         record_type="diplomatic_pass",
         record_id=issued.id,
-        details={"request_id": str(request.id), "kid": signing.kid},
+        details={"kid": issued.kid, **details},
     )
-    return issued
+
+
+def pass_in_scope(
+    session: Session, principal: Principal, id: uuid.UUID, *, node_state: str
+) -> tuple[DiplomaticPass, AccessRequest]:
+    """A pass of a request its reader may see (a mission's own, an airport's), and that
+    request; the look-up of the request is audited (``service.get_request``)."""
+    from kervan.diplomacy.service import get_request
+
+    found = session.get(DiplomaticPass, id)
+    if found is None:
+        raise NotFound(f"no pass {id}", code=RECORD_NOT_FOUND, params={"id": str(id)})
+    return found, get_request(session, principal, found.request_id, node_state=node_state)
 
 
 def revoke_pass(
@@ -138,57 +161,62 @@ def revoke_pass(
     now: dt.datetime,
 ) -> DiplomaticPass:
     require(principal, Permission.AIRPORT_ACCESS_DECIDE)
-    found = session.get(DiplomaticPass, pass_id)
-    if found is None or found.issuing_state != node_state:
+    found, _ = pass_in_scope(session, principal, pass_id, node_state=node_state)
+    if found.issuing_state != node_state:
         raise NotFound(
             f"no pass {pass_id} issued by this node",
             code=RECORD_NOT_FOUND,
             params={"id": str(pass_id)},
         )
-    from kervan.diplomacy.service import get_request, tell_and_record
-
-    request = get_request(session, principal, found.request_id, node_state=node_state)
     if found.revoked_at is not None:
         raise Conflict(
             f"pass {pass_id} is already revoked",
             code=codes.PASS_REVOKED,
             params={"id": str(pass_id)},
         )
-    found.revoked_at, found.revocation_reason = now, reason
-    request.status = RequestStatus.REVOKED
-    tell_and_record(
-        session,
-        principal,
-        request,
-        node_state,
-        lambda: messages.send_revoked(session, request, found),
-        ("pass.revoked", "diplomatic_pass", found.id),
-        {"reason": reason},
-    )
+    _revoke(session, principal, [found], reason, now)
     return found
 
 
 def revoke_for_accreditation(
     session: Session,
-    principal: Principal,
+    actor: Principal,
     accreditation_id: uuid.UUID,
     reason: str,
     now: dt.datetime,
+    *,
+    valid_after: dt.datetime | None = None,
 ) -> int:
-    """Every live pass of the accreditation, in one UPDATE; the missions are told."""
+    """Every live pass this node issued on the accreditation (only those valid after
+    ``valid_after`` when given: an accreditation that now ends sooner)."""
     requests = select(AccessRequest.id).where(AccessRequest.accreditation_id == accreditation_id)
-    live = (
-        select(DiplomaticPass)
-        .where(DiplomaticPass.request_id.in_(requests), DiplomaticPass.revoked_at.is_(None))
-        .where(DiplomaticPass.issuing_state == principal.state)
+    live = select(DiplomaticPass).where(
+        DiplomaticPass.request_id.in_(requests),
+        DiplomaticPass.revoked_at.is_(None),
+        DiplomaticPass.issuing_state == actor.state,
     )
+    if valid_after is not None:
+        live = live.where(DiplomaticPass.valid_until > valid_after)
     affected = list(session.scalars(live))
+    _revoke(session, actor, affected, reason, now)
+    return len(affected)
+
+
+def _revoke(
+    session: Session,
+    actor: Principal,
+    affected: list[DiplomaticPass],
+    reason: str,
+    now: dt.datetime,
+) -> None:
+    """Revoke passes this node issued: one UPDATE for the passes and one for their requests
+    (the revocation list verifiers download reads them); each is audited, and the node a
+    request came from is told (``airport_access.revoked``)."""
     if not affected:
-        return 0
-    ids = [p.id for p in affected]
+        return
     session.execute(
         update(DiplomaticPass)
-        .where(DiplomaticPass.id.in_(ids))
+        .where(DiplomaticPass.id.in_([p.id for p in affected]))
         .values(revoked_at=now, revocation_reason=reason)
     )
     session.execute(
@@ -198,9 +226,9 @@ def revoke_for_accreditation(
     )
     for issued in affected:
         request = session.get_one(AccessRequest, issued.request_id)
-        if request.origin_node != principal.state:
+        if request.origin_node != issued.issuing_state:
             messages.send_revoked(session, request, issued, reason=reason, at=now)
-    return len(ids)
+        _audit(session, actor, "pass.revoked", issued, {"reason": reason})
 
 
 def revoked_ids(session: Session, issuing_state: str, now: dt.datetime) -> list[str]:

@@ -31,6 +31,16 @@ class AccreditationCreate(BaseModel):
     valid_until: dt.date
 
 
+class ListedAccreditation(AccreditationCreate):
+    """One entry of a home state's list of its staff (signed list or ``accreditations.listed``):
+    a withdrawal reason withdraws the accreditation; an earlier ``valid_until`` ends it sooner."""
+
+    withdrawal_reason: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
+        | None
+    ) = None
+
+
 class AccreditationPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -118,6 +128,7 @@ class AccessRequestPublic(BaseModel):
     decision_due_at: dt.datetime
     conditions: str | None
     refusal_reason: str | None
+    refusal_code: str | None  # when the node refused by itself (docs/diplomacy.md)
     decided_by: str | None
     decided_at: dt.datetime | None
     created_at: dt.datetime

@@ -6,23 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
-from kervan.accounts.policy import require
-from kervan.accounts.roles import Permission, Principal, Role
+from kervan.accounts.roles import Permission, Principal, Role, system_principal
+from kervan.config import Settings
+from kervan.db.base import utcnow
 from kervan.db.ids import uuid7
 from kervan.diplomacy import error_codes as codes
 from kervan.diplomacy import messages
-from kervan.diplomacy.accreditations import get_accreditation
+from kervan.diplomacy.accreditations import get_accreditation, require
 from kervan.diplomacy.airports import controlling_state
 from kervan.diplomacy.models import AccessRequest, Accreditation, AirportAssignment, RequestStatus
-from kervan.diplomacy.schemas import AccessRequestCreate
+from kervan.diplomacy.schemas import AccessRequestCreate, Decision, Refusal
 from kervan.errors import Conflict, InvalidInput, NotFound
+from kervan.exchange.keys import load_signing_key
 from kervan.messages import ENDS_BEFORE_START, RECORD_NOT_FOUND
 
 MAX_WINDOW = dt.timedelta(days=31)
@@ -198,6 +199,30 @@ def _decidable(
     return request
 
 
+def decide(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    id: uuid.UUID,
+    decision: Decision | Refusal,
+) -> AccessRequest:
+    """A grant (which signs the pass with the node's key) or a refusal: the API's and the
+    pages' one way to decide."""
+    if isinstance(decision, Refusal):
+        return refuse(
+            session, principal, id, decision.reason, node_state=settings.state, now=utcnow()
+        )
+    return grant(
+        session,
+        principal,
+        id,
+        decision.conditions,
+        node_state=settings.state,
+        signing=load_signing_key(settings),
+        now=utcnow(),
+    )
+
+
 def grant(
     session: Session,
     principal: Principal,
@@ -214,19 +239,12 @@ def grant(
     if request.accreditation_id is not None:
         accreditation = get_accreditation(session, principal, request.accreditation_id)
         _check_accreditation(accreditation, max(request.window_start, now))
-    request.status = RequestStatus.GRANTED
     request.conditions = conditions or None
-    request.decided_by, request.decided_at = principal.username, now
     issued = issue_pass(session, principal, request, signing=signing, now=now)
-    tell_and_record(
-        session,
-        principal,
-        request,
-        node_state,
-        lambda: messages.send_granted(session, request, issued),
-        ("airport_access.granted", "airport_access_request", request.id),
-        {"pass_id": str(issued.id), "conditions": request.conditions},
-    )
+    details = {"pass_id": str(issued.id), "conditions": request.conditions}
+    _decided(session, principal, request, RequestStatus.GRANTED, now, details)
+    if request.origin_node != node_state:
+        messages.send_granted(session, request, issued)
     return request
 
 
@@ -240,36 +258,64 @@ def refuse(
     now: dt.datetime,
 ) -> AccessRequest:
     request = _decidable(session, principal, id, node_state)
-    request.status = RequestStatus.REFUSED
-    request.refusal_reason = reason
-    request.decided_by, request.decided_at = principal.username, now
-    tell_and_record(
-        session,
-        principal,
-        request,
-        node_state,
-        lambda: messages.send_refused(session, request),
-        ("airport_access.refused", "airport_access_request", request.id),
-        {"reason": reason},
-    )
+    return refuse_request(session, principal, request, reason, now=now)
+
+
+def refuse_request(
+    session: Session,
+    actor: Principal,
+    request: AccessRequest,
+    reason: str,
+    *,
+    now: dt.datetime,
+    code: str | None = None,
+) -> AccessRequest:
+    """The refusal of a request this node decides: by its authority (a reason they wrote), or
+    by the node itself (``code``, e.g. the deadline passed)."""
+    request.refusal_reason, request.refusal_code = reason, code
+    _decided(session, actor, request, RequestStatus.REFUSED, now, {"reason": reason, "code": code})
+    if request.origin_node != request.controlling_state:
+        messages.send_refused(session, request)
     return request
 
 
-def tell_and_record(
+def _decided(
     session: Session,
-    principal: Principal,
+    actor: Principal,
     request: AccessRequest,
-    node_state: str,
-    tell: Callable[[], None],
-    action: tuple[str, str, uuid.UUID],
+    status: RequestStatus,
+    now: dt.datetime,
     details: dict[str, Any],
 ) -> None:
-    """After a decision on a request (grant, refusal, a pass revoked): the node the request
-    came from is told (``tell`` writes its outbox message) unless it is this one, and the
-    decision is audited as ``action`` (name, record type, record id)."""
-    if request.origin_node != node_state:
-        tell()
-    name, record_type, record_id = action
+    request.status = status
+    request.decided_by, request.decided_at = actor.username, now
     audit.record(
-        session, principal, name, record_type=record_type, record_id=record_id, details=details
+        session,
+        actor,
+        f"airport_access.{status.value}",
+        record_type="airport_access_request",
+        record_id=request.id,
+        details=details,
     )
+
+
+def refuse_overdue(session: Session, node_state: str, now: dt.datetime, *, limit: int = 100) -> int:
+    """Refuse (up to ``limit``) requests for this node's airports whose decision deadline
+    passed with no decision; the requesting node is told, each refusal is audited."""
+    overdue = session.scalars(
+        select(AccessRequest)
+        .where(
+            AccessRequest.status == RequestStatus.REQUESTED,
+            AccessRequest.decision_due_at <= now,
+            AccessRequest.controlling_state == node_state,
+        )
+        .order_by(AccessRequest.decision_due_at, AccessRequest.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # two workers never refuse the same request
+    ).all()
+    actor = system_principal(node_state, "decision deadline")
+    for request in overdue:
+        due = request.decision_due_at.strftime("%Y-%m-%d %H:%M UTC")
+        english = f"refused automatically: no decision before the deadline ({due})"
+        refuse_request(session, actor, request, english, now=now, code=codes.DEADLINE_PASSED)
+    return len(overdue)

@@ -17,9 +17,8 @@ from kervan.db.base import utcnow
 from kervan.diplomacy import accreditations, passes, service
 from kervan.diplomacy.airports import AIRPORTS, ZONES
 from kervan.diplomacy.rendering import qr_png
-from kervan.diplomacy.schemas import AccessRequestCreate, AccreditationCreate
+from kervan.diplomacy.schemas import AccessRequestCreate, AccreditationCreate, Decision, Refusal
 from kervan.errors import KervanError
-from kervan.exchange.keys import load_signing_key
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
@@ -153,21 +152,13 @@ def decide(
     try:
         with session.begin_nested():
             if action == "grant":
-                service.grant(
-                    session,
-                    principal,
-                    id,
-                    conditions.strip(),
-                    node_state=settings.state,
-                    signing=load_signing_key(settings),
-                    now=utcnow(),
-                )
+                decision = Decision(conditions=conditions.strip()[:500])
+                service.decide(session, settings, principal, id, decision)
             elif len(reason.strip()) < 3:
                 errors["_"] = page.gettext("Give the reason (at least %(min)s characters).", min=3)
             elif action == "refuse":
-                service.refuse(
-                    session, principal, id, reason.strip(), node_state=settings.state, now=utcnow()
-                )
+                refusal = Refusal(reason=reason.strip()[:500])
+                service.decide(session, settings, principal, id, refusal)
             else:
                 for issued in passes.passes_of(session, id):
                     if issued.revoked_at is None:
@@ -264,6 +255,7 @@ def accreditation_submit(
                     principal,
                     uuid.UUID(withdraw),
                     reason.strip() or "withdrawn",
+                    node_state=settings.state,
                     now=utcnow(),
                 )
             else:

@@ -62,10 +62,7 @@ class Envelope:
     body: dict[str, Any]
     kid: str
     compact: str
-
-    @property
-    def sha256(self) -> str:
-        return sha256_hex(self.compact)
+    sha256: str  # of ``compact``: the log row and the receipt both name the bytes by it
 
 
 def _envelope(payload: dict[str, Any], created_at: dt.datetime, kid: str, compact: str) -> Envelope:
@@ -81,6 +78,7 @@ def _envelope(payload: dict[str, Any], created_at: dt.datetime, kid: str, compac
         body=payload["body"],
         kid=kid,
         compact=compact,
+        sha256=sha256_hex(compact),
     )
 
 
@@ -230,9 +228,11 @@ def _id_time(envelope_id: str) -> dt.datetime:
     return dt.datetime.fromtimestamp((uuid.UUID(envelope_id).int >> 80) / 1000, dt.UTC)
 
 
-def _check_times(payload: dict[str, Any], ctx: ReceiverContext, claimed: dict[str, Any]) -> None:
-    """``created_at`` and the id's time both inside the replay window: the id orders the
-    sender's reports ("newest wins"), so an id from the far future would freeze a record."""
+def _check_times(
+    payload: dict[str, Any], ctx: ReceiverContext, claimed: dict[str, Any]
+) -> dt.datetime:
+    """``created_at`` (returned) and the id's time both inside the replay window: the id orders
+    the sender's reports ("newest wins"), so an id from the far future would freeze a record."""
     created_at = parse_time(payload["created_at"])
     assert created_at is not None  # the schema requires it
     if created_at < ctx.now - ctx.replay_window:
@@ -250,6 +250,7 @@ def _check_times(payload: dict[str, Any], ctx: ReceiverContext, claimed: dict[st
             f"the id's time {iso(id_time)} is outside the replay window",
             claimed,
         )
+    return created_at
 
 
 def _check_payload(raw: bytes, payload: dict[str, Any], claimed: dict[str, Any]) -> None:
@@ -265,9 +266,7 @@ def open_envelope(compact: str, ctx: ReceiverContext) -> Envelope:
     sender, key = _verify_signature(obj, header, payload, ctx)
     claimed = {"id": payload.get("id"), "from": sender}
     _check_payload(obj.payload, payload, claimed)
-    _check_times(payload, ctx, claimed)
-    created_at = parse_time(payload["created_at"])
-    assert created_at is not None
+    created_at = _check_times(payload, ctx, claimed)
     key_problem = key.problem_at(created_at) or key.problem_at(ctx.now)
     if key_problem:
         raise Rejected("key-not-valid", key_problem, claimed)
@@ -318,8 +317,10 @@ def sign_receipt(
     reason: str | None = None,
     detail: str = "",
     now: dt.datetime,
+    envelope_sha256: str | None = None,
 ) -> str:
-    """The hash binds the receipt to the exact bytes received, so it proves what arrived."""
+    """The hash binds the receipt to the exact bytes received, so it proves what arrived
+    (``envelope_sha256`` when the caller has it already: the hash of ``envelope_compact``)."""
     payload = {
         "id": str(uuid7()),
         "type": RECEIPT,
@@ -328,7 +329,7 @@ def sign_receipt(
         "to": to_state,
         "created_at": iso(now),
         "envelope_id": envelope_id,
-        "envelope_sha256": sha256_hex(envelope_compact),
+        "envelope_sha256": envelope_sha256 or sha256_hex(envelope_compact),
         "status": status,
         "reason": reason,
         "detail": detail[:MAX_DETAIL],

@@ -137,6 +137,7 @@ def _receipt(signing: SigningKey, envelope: Envelope, status: str, now: dt.datet
         signing,
         to_state=envelope.from_state,
         envelope_compact=envelope.compact,
+        envelope_sha256=envelope.sha256,
         envelope_id=str(envelope.id),
         status=status,
         now=now,

@@ -115,9 +115,10 @@ def render_bodies(
 ) -> dict[uuid.UUID, dict[str, Any] | None]:
     """Envelope bodies by outbox id (from outbox rows or objects: id, type, body, created_at);
     None where nothing is left to send (records gone)."""
-    stay = [m for m in messages if m.type in STAY_TYPES]
+    # Each message's document ids parsed once (a UUID from text costs more than the look-up).
+    stay_ids = {m.id: _document_ids(m) for m in messages if m.type in STAY_TYPES}
     waived = [m for m in messages if m.type == WAIVED]
-    document_ids = {d for m in stay for d in _document_ids(m)}
+    document_ids = {d for ids in stay_ids.values() for d in ids}
     documents = (
         {
             d.id: d
@@ -156,7 +157,7 @@ def render_bodies(
         if message.type not in STAY_TYPES:
             bodies[message.id] = dict(message.body)
             continue
-        found = [documents[i] for i in _document_ids(message) if i in documents]
+        found = [documents[i] for i in stay_ids[message.id] if i in documents]
         person = persons.get(found[0].person_id) if found else None
         if person is None:
             bodies[message.id] = None

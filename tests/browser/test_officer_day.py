@@ -33,6 +33,7 @@ ROLES = ("migration.kaz", "consular.uzb", "border.kaz", "analyst.kaz", "admin.ka
 LANGUAGES = ("ru", "kk", "ky", "uz", "tr", "az", "hu", "en")
 WIDTHS = {"desk": 1366, "phone": 390}
 
+
 def _sign_in(page: Any, node: LiveNode, username: str) -> None:
     page.goto(f"{node.url}/sign-in")
     page.get_by_label("Username").fill(username)

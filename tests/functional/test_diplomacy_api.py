@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from kervan.accounts.models import AuditEntry
+from kervan.accounts.models import AuditEntry, User
 from kervan.accounts.roles import Role
 from kervan.config import Settings
 from kervan.exchange import compact
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import OutboxMessage
 from kervan.exchange.worker import Worker
+from kervan.uow import unit_of_work
 from tests.functional.diplomacy_support import accreditation_body, assign, request_body
 from tests.functional.exchange_support import (
     Loopback,
@@ -287,3 +288,144 @@ def test_a_signed_list_from_the_home_state_is_accepted_only_with_its_signature(
     tampered = f"{header}.{compact.b64url(payload.encode())}.{signature}"
     broken = officer.post("/api/v1/accreditations/import", files={"file": ("l.jws", tampered)})
     assert broken.status_code == 422
+
+
+def _offline_verdict(tur: FastAPI, fed: tuple, text: str) -> tuple[bool, str]:
+    """What TUR's offline verifier shows after a sync: the revocation list it downloads (signed
+    by TUR's key, checked before use), the council's keys, the one verification rule."""
+    import datetime as dt
+
+    from kervan.db.base import utcnow
+    from kervan.diplomacy.verification import Post, verify_pass
+    from kervan.diplomacy.verifier import signer_lookup
+    from kervan.exchange import trust_store
+
+    listed = compact.parse(TestClient(tur).get("/api/v1/passes/revocations").text)
+    assert listed.verifies_with(fed[1]["TUR"].private_key.public_key())
+    revoked = {uuid.UUID(i) for i in json.loads(listed.payload)["revoked"]}
+    with tur.state.session_factory() as session:
+        signer = signer_lookup(trust_store.require_current(session))
+    verdict = verify_pass(
+        text,
+        signer=signer,
+        revoked=revoked,
+        now=utcnow() + dt.timedelta(minutes=1),
+        post=Post("IST", "transit"),
+    )
+    return verdict.ok, verdict.reason.value
+
+
+def test_the_home_states_withdrawal_on_its_node_stops_the_pass_at_the_airport_node(
+    uzb: FastAPI, tur: FastAPI, fed: tuple, line: Loopback
+) -> None:
+    flow = _granted_pass(uzb, tur, fed, line)
+    from_uzb, from_tur = flow["workers"]
+    assert _offline_verdict(tur, fed, flow["pass"]["text"]) == (True, "valid")
+    uzb_officer = token_client(uzb, Role.MIGRATION_OFFICER, "UZB", username="registrar.uzb")
+    held = uzb_officer.get("/api/v1/accreditations").json()[0]
+    withdrawn = uzb_officer.post(
+        f"/api/v1/accreditations/{held['id']}/withdrawal", json={"reason": "recalled to Tashkent"}
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    # UZB's node holds no pass of its own on it: it tells the airport state, signed.
+    assert from_uzb.drain(max_rounds=5).delivered == 1
+    tur_officer = token_client(tur, Role.MIGRATION_OFFICER, "TUR")
+    at_tur = tur_officer.get("/api/v1/accreditations").json()
+    assert at_tur[0]["withdrawal_reason"] == "recalled to Tashkent" and at_tur[0]["withdrawn_at"]
+    assert _offline_verdict(tur, fed, flow["pass"]["text"]) == (False, "revoked")
+    checked = flow["authority"].post("/api/v1/passes/verify", json={"text": flow["pass"]["text"]})
+    assert checked.json()["reason"] == "revoked"
+    with tur.state.session_factory() as session:
+        audited = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "pass.revoked")
+        ).all()
+    assert [(e.record_id, e.username) for e in audited] == [(flow["pass"]["id"], "UZB node")]
+    assert from_tur.drain(max_rounds=5).delivered == 1  # the mission learns it too
+    at_uzb = flow["consul"].get(f"/api/v1/airport-access/{flow['request_id']}").json()
+    assert at_uzb["status"] == "revoked" and at_uzb["passes"][0]["revoked_at"]
+
+
+def test_a_signed_list_that_ends_an_accreditation_sooner_revokes_the_passes_outliving_it(
+    uzb: FastAPI, tur: FastAPI, fed: tuple, line: Loopback
+) -> None:
+    from kervan.db.base import utcnow
+    from kervan.diplomacy.accreditations import sign_list
+
+    flow = _granted_pass(uzb, tur, fed, line)
+    today = utcnow().date().isoformat()  # the pass runs two more days
+    staff = [
+        {k: v for k, v in accreditation_body(valid_until=today).items() if k != "accredited_in"}
+    ]
+    tur_officer = token_client(tur, Role.MIGRATION_OFFICER, "TUR")
+    forged = sign_list(fed[1]["KAZ"], "KAZ", staff)
+    refused = tur_officer.post("/api/v1/accreditations/import", files={"file": ("l.jws", forged)})
+    assert refused.status_code == 422
+    assert _offline_verdict(tur, fed, flow["pass"]["text"]) == (True, "valid")
+    signed = sign_list(fed[1]["UZB"], "KAZ", staff)
+    taken = tur_officer.post("/api/v1/accreditations/import", files={"file": ("l.jws", signed)})
+    assert taken.json() == {"imported": 1}, taken.text
+    assert _offline_verdict(tur, fed, flow["pass"]["text"]) == (False, "revoked")
+    with tur.state.session_factory() as session:
+        sent = session.scalars(select(OutboxMessage).where(OutboxMessage.to_state == "UZB"))
+        revoked = [m.body for m in sent if m.type == "airport_access.revoked"]
+    assert [b["reason"] for b in revoked] == [f"the accreditation ends on {today}"]
+    again = tur_officer.post("/api/v1/accreditations/import", files={"file": ("l.jws", signed)})
+    assert again.json() == {"imported": 1}  # nothing left to revoke: no second message
+    with tur.state.session_factory() as session:
+        count = session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.type == "airport_access.revoked")
+        ).all()
+    assert len(count) == 1
+
+
+def test_a_request_nobody_decides_by_the_deadline_is_refused_by_the_worker(
+    uzb: FastAPI, tur: FastAPI, fed: tuple, line: Loopback
+) -> None:
+    import datetime as dt
+
+    from kervan.db.base import utcnow
+    from kervan.diplomacy.jobs import DecisionDeadline
+
+    from_uzb, from_tur = workers(uzb, tur, fed, line)
+    assert "diplomacy.decision_deadline" in dict(tur.state.wiring.jobs)
+    officer = token_client(uzb, Role.MIGRATION_OFFICER, "UZB")
+    consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
+    added = officer.post("/api/v1/accreditations", json=accreditation_body()).json()
+    request_id = consul.post("/api/v1/airport-access", json=request_body(added["id"])).json()["id"]
+    from_uzb.drain(max_rounds=5)
+    hours = tur.state.settings.diplomacy_decision_hours
+    early = DecisionDeadline("TUR", clock=lambda: utcnow() + dt.timedelta(hours=hours - 1), every=0)
+    assert early(tur.state.session_factory) is False
+
+    def after_deadline() -> dt.datetime:
+        return utcnow() + dt.timedelta(hours=hours, minutes=1)
+
+    # UZB's copy of the request is not UZB's to refuse: the airport's state decides.
+    assert DecisionDeadline("UZB", clock=after_deadline)(uzb.state.session_factory) is False
+    late = DecisionDeadline("TUR", clock=after_deadline)
+    assert late(tur.state.session_factory) is True
+    assert late(tur.state.session_factory) is False  # waits before looking again
+    authority = token_client(tur, Role.BORDER_OFFICER, "TUR", username="authority.ist")
+    assign(tur, "authority.ist", "IST")
+    at_tur = authority.get(f"/api/v1/airport-access/{request_id}").json()
+    assert (at_tur["status"], at_tur["refusal_code"]) == (
+        "refused",
+        "airport_access.deadline-passed",
+    )
+    assert authority.post(f"/api/v1/airport-access/{request_id}/grant", json={}).status_code == 409
+    with tur.state.session_factory() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "airport_access.refused")
+        ).one()
+    assert (entry.username, entry.record_id) == ("decision deadline", request_id)
+    assert from_tur.drain(max_rounds=5).delivered == 1
+    at_uzb = consul.get(f"/api/v1/airport-access/{request_id}").json()
+    assert (at_uzb["status"], at_uzb["refusal_code"]) == (
+        "refused",
+        "airport_access.deadline-passed",
+    )
+    with unit_of_work(uzb.state.session_factory) as session:  # the consul reads Russian
+        session.execute(update(User).where(User.role == "consular_officer").values(locale="ru"))
+    page = consul.get("/airport-access")
+    assert 'data-refusal="airport_access.deadline-passed"' in page.text, page.text[:300]
+    assert "Отказано автоматически: решение не было принято до истечения срока" in page.text

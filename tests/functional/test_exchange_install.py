@@ -66,6 +66,7 @@ def test_serve_runs_the_worker_only_when_asked(settings: Settings, tmp_path: Pat
             "audit.checkpoint",
             "measures.apply_requested",
             "exchange.deliver",
+            "diplomacy.decision_deadline",
             "reports.weekly",
         ]
     assert stop.is_set() and not thread.is_alive()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kervan.diplomacy.messages import from_airport_state, to_airport_state
+from kervan.diplomacy.messages import from_airport_state, from_home_state, to_airport_state
 from kervan.web.rate_limits import RateLimit, TooManyRequests
 
 
@@ -44,6 +44,12 @@ def test_a_decision_comes_only_from_the_airport_state() -> None:
     assert from_airport_state(decision, "UZB") is None
     assert from_airport_state({"from": "KAZ", "body": {"airport_state": "TUR"}}, "UZB")
     assert from_airport_state({"from": "OTS", "body": {"airport_state": "OTS"}}, "UZB")
+
+
+def test_an_accreditation_list_comes_only_from_the_home_state() -> None:
+    assert from_home_state({"from": "UZB", "body": {"home_state": "UZB"}}, "TUR") is None
+    assert from_home_state({"from": "KAZ", "body": {"home_state": "UZB"}}, "TUR")
+    assert from_home_state({"from": "UZB", "body": {"home_state": "UZB"}}, "OTS")
 
 
 def test_rate_limit_counts_per_caller() -> None:
