@@ -1,8 +1,8 @@
-"""Cases (1,000 with KERVAN_TEST_FEDERATION_CASES=1000) referred from KAZ to UZB (UZB a separate OS process on PostgreSQL, killed and
-restarted mid-way) and edited on both sides while the envelopes travel: for every case the two
-nodes end with the same changes, notes and heads; every pair of concurrent changes of the
-contact (neither based on the other) is a conflict on both nodes, and no other case has one;
-nothing is lost and nothing applied twice.
+"""Cases (1,000 with KERVAN_TEST_FEDERATION_CASES=1000) referred from KAZ to UZB (UZB a
+separate OS process on PostgreSQL, killed and restarted mid-way) and edited on both sides while
+the envelopes travel: for every case the two nodes end with the same changes, notes and heads;
+every pair of concurrent changes of the contact (neither based on the other) is a conflict on
+both nodes, and no other case has one; nothing is lost and nothing applied twice.
 
 Each officer edits from the case as their page showed it (the heads when they opened it): at
 KAZ, half the cases right after the referral, the other half once UZB accepted, from the page
