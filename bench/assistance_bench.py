@@ -72,7 +72,7 @@ SELECT
   now() + ((g * 7919) % 72000 - 28800 - 600) * interval '1 minute',
   now() - (g % 129600) * interval '1 minute', now(), 'bench', 'none', 'UZB', '', 0
 FROM (SELECT g, upper(lpad(to_hex(g), 8, '0')) AS h
-      FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g) AS numbers
+      FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS g) AS numbers
 """
 INDEXES = (
     "ix_assistance_cases_open_due_at",
