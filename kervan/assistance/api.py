@@ -134,10 +134,7 @@ def counts(
 
         raise InvalidInput("the period ends before it begins", code=BAD_PERIOD)
     found = reporting.counts_by_need_and_status(
-        session,
-        dt.datetime.combine(start, dt.time(), dt.UTC),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC),
-        nationality=principal.sees_only_nationality,
+        session, *reporting.period(start, end), nationality=principal.sees_only_nationality
     )
     return [CountRow(need=c.need, status=c.status, cases=c.cases) for c in found]
 

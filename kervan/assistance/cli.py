@@ -69,7 +69,7 @@ def counts_command(
     end: str = typer.Argument(..., help="Last day, YYYY-MM-DD"),
 ) -> None:
     """Cases opened in the period by need and status (tab-separated)."""
-    from kervan.assistance.reporting import counts_by_need_and_status
+    from kervan.assistance.reporting import counts_by_need_and_status, period
 
     try:
         first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
@@ -79,11 +79,7 @@ def counts_command(
         fail("the period ends before it begins")
     settings = load_settings()
     with cli_session(settings) as session:
-        found = counts_by_need_and_status(
-            session,
-            dt.datetime.combine(first, dt.time(), dt.UTC),
-            dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC),
-        )
+        found = counts_by_need_and_status(session, *period(first, last))
     for row in found:
         typer.echo(f"{row.need}\t{row.status}\t{row.cases}")
 

@@ -14,6 +14,17 @@ from sqlalchemy.orm import Session
 from kervan.assistance.models import NEEDS, Case, CaseAid
 
 
+def period(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Days ``first`` to ``last`` inclusive as ``[start, end)`` in UTC (the last day of the
+    calendar included: no date after it to end on)."""
+    end = (
+        dt.datetime.max.replace(tzinfo=dt.UTC)
+        if last >= dt.date.max
+        else dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+    )
+    return dt.datetime.combine(first, dt.time(), dt.UTC), end
+
+
 @dataclass(frozen=True)
 class NeedStatusCount:
     need: str
@@ -73,4 +84,4 @@ def aid_totals(session: Session, start: dt.datetime, end: dt.datetime) -> list[A
     ]
 
 
-__all__ = ["AidTotal", "NeedStatusCount", "aid_totals", "counts_by_need_and_status"]
+__all__ = ["AidTotal", "NeedStatusCount", "aid_totals", "counts_by_need_and_status", "period"]

@@ -213,3 +213,9 @@ def test_aid_totals_for_the_reports(kaz: FastAPI) -> None:
         by_kind["cash", "KZT"].amount == Decimal("3000.50") and by_kind["cash", "KZT"].records == 2
     )
     assert by_kind["food", None].quantity == 3 and by_kind["food", None].amount is None
+
+
+def test_counts_to_the_last_day_of_the_calendar(kaz: FastAPI) -> None:
+    analyst = token_client(kaz, Role.SECRETARIAT_ANALYST, "KAZ")
+    found = analyst.get("/api/v1/cases/counts", params={"start": "0001-01-01", "end": "9999-12-31"})
+    assert found.status_code == 200 and found.json() == []
