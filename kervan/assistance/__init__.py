@@ -13,11 +13,13 @@ if TYPE_CHECKING:
 def install(app: Wiring) -> None:
     """Wire assistance into a node: its codes and message types always (the CLI and the worker
     need them); in the web app its API, pages and templates."""
+    from kervan.accounts.audit_labels import add_actions
     from kervan.assistance import envelopes
-    from kervan.assistance.messages import MESSAGES
+    from kervan.assistance.messages import AUDIT_ACTIONS, MESSAGES
     from kervan.messages import add_messages
 
     add_messages(MESSAGES)
+    add_actions(AUDIT_ACTIONS)
     envelopes.install()
     if app.web is not None:
         from kervan.assistance.api import router as api_router

@@ -14,6 +14,7 @@ NOT_SHARED = "assistance.not-shared"
 UNKNOWN_CASE = "assistance.unknown-case"
 BAD_VALUE = "assistance.bad-value"
 BAD_PERIOD = "assistance.bad-period"
+NOT_THIS_NODE = "assistance.not-this-node"
 
 MESSAGES = {
     WRONG_STATUS: N_("A case in status %(status)s cannot go to %(target)s."),
@@ -30,4 +31,22 @@ MESSAGES = {
     UNKNOWN_CASE: N_("No case with the reference %(reference)s."),
     BAD_VALUE: N_("The value for %(field)s is not valid."),
     BAD_PERIOD: N_("The period ends before it begins."),
+    NOT_THIS_NODE: N_("A case on this node is about a person in %(state)s or from %(state)s."),
+}
+
+# What the audit page calls each action this package records.
+AUDIT_ACTIONS = {
+    "assistance.accept": N_("Referred case accepted"),
+    "assistance.aid": N_("Aid recorded on a case"),
+    "assistance.assign": N_("Case assigned"),
+    "assistance.consent": N_("Consent to share recorded"),
+    "assistance.create": N_("Case opened"),
+    "assistance.decline": N_("Referred case declined"),
+    "assistance.edit": N_("Case changed"),
+    "assistance.note": N_("Note added to a case"),
+    "assistance.queue": N_("Case queue listed"),
+    "assistance.read": N_("Case read"),
+    "assistance.refer": N_("Case referred to another state"),
+    "assistance.resolve": N_("Case conflict resolved"),
+    "assistance.status": N_("Case status changed"),
 }

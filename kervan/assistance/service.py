@@ -38,6 +38,7 @@ from kervan.assistance.schemas import AidIn, CaseCreate, ConsentIn, FieldEdit
 from kervan.assistance.sla import Sla
 from kervan.db.ids import uuid7
 from kervan.errors import Conflict, InvalidInput, NotFound
+from kervan.messages import CURSOR_UNKNOWN, RECORD_NOT_FOUND
 from kervan.web.public_intake import new_receipt, normalise_reference
 
 RECORD = "assistance_case"
@@ -70,7 +71,7 @@ def _load(session: Session, principal: Principal, case_id: uuid.UUID, action: st
         audit.record_on_failure(
             session, principal, action, record_type=RECORD, record_id=case_id, outcome="not-found"
         )
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"no case {case_id}", code=RECORD_NOT_FOUND, params={"id": str(case_id)})
     return found
 
 
@@ -160,16 +161,28 @@ def create_case(
     if source is not Source.PUBLIC:
         require(principal, Permission.CASES_WORK)
         if principal.sees_only_nationality not in (None, data.nationality):
-            raise NotFound(f"a consular officer of {principal.state} opens cases of its nationals")
+            raise NotFound(
+                f"a consular officer of {principal.state} opens cases of its nationals",
+                code=RECORD_NOT_FOUND,
+                params={"nationality": data.nationality},
+            )
     host_state = data.host_state or node_state
     if data.person_id is not None:
         from kervan.registry.models import Person
 
         person = session.get(Person, data.person_id)
         if person is None or principal.sees_only_nationality not in (None, person.nationality):
-            raise NotFound(f"no person {data.person_id}")
+            raise NotFound(
+                f"no person {data.person_id}",
+                code=RECORD_NOT_FOUND,
+                params={"id": str(data.person_id)},
+            )
     if node_state not in (host_state, data.nationality):
-        raise InvalidInput(f"a case on this node is about a person in or from {node_state}")
+        raise InvalidInput(
+            f"a case on this node is about a person in or from {node_state}",
+            code=codes.NOT_THIS_NODE,
+            params={"state": node_state},
+        )
     reference, secret = _free_reference(session, "H" if source is Source.PUBLIC else "C")
     warn_at, due_at = sla.due(now, data.urgency)
     case = Case(
@@ -631,7 +644,7 @@ def _parse_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
         when, _, ident = cursor.partition("|")
         return dt.datetime.fromisoformat(when), uuid.UUID(ident)
     except ValueError as exc:
-        raise InvalidInput("the cursor is not one this list gave") from exc
+        raise InvalidInput("the cursor is not one this list gave", code=CURSOR_UNKNOWN) from exc
 
 
 def queue(
