@@ -204,4 +204,5 @@ def test_an_account_of_the_wrong_state_is_explained_in_the_officers_language(
             state="KAZ",
         )
     text = error_message(i18n.Translator("ru"), refused.value)
-    assert text.startswith("Учётные записи этой роли") and "(UZB)" in text and "KAZ" in text
+    assert text.startswith("Учётные записи этой роли")
+    assert "(Узбекистан)" in text and "Казахстан" in text  # states by name, never codes
