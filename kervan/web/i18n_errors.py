@@ -26,7 +26,9 @@ from kervan.web.i18n_terms import term
 
 # Params are shown by what their name says they hold (``docs/dev/i18n.md``): a state code by
 # the state's name, an ISO date in the officer's locale, a vocabulary value by its label.
-STATE_PARAMS = frozenset({"state", "states", "node", "nationality", "nationalities", "issuing_state"})
+STATE_PARAMS = frozenset(
+    {"state", "states", "node", "nationality", "nationalities", "issuing_state"}
+)
 DATE_PARAMS = frozenset(
     {"date", "start", "end", "until", "on", "valid_until", "valid_from", "example"}
 )
