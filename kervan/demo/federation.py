@@ -487,6 +487,7 @@ def run(
             _print_by_hand(nodes, folder)
         _print_effect(nodes)
         _diplomacy_step(nodes, folder)
+        _repatriation_step(nodes, folder)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         stopped = [n.state for n, p in zip(nodes, processes, strict=True) if p.poll() is not None]
@@ -503,6 +504,13 @@ def _diplomacy_step(nodes: list[DemoNode], folder: Path) -> None:
 
     uzb, tur = nodes[STATES.index("UZB")], nodes[STATES.index("TUR")]
     typer.echo(describe(airport_access_step(uzb, tur, folder), tur.url, folder))
+
+
+def _repatriation_step(nodes: list[DemoNode], folder: Path) -> None:
+    from kervan.demo.repatriation import describe, return_step
+
+    uzb, kaz, tur = (nodes[STATES.index(s)] for s in ("UZB", "KAZ", "TUR"))
+    typer.echo(describe(return_step(uzb, kaz, tur, folder), uzb.url, kaz.url, folder))
 
 
 def _in_force(nodes: list[DemoNode]) -> None:
