@@ -490,6 +490,7 @@ def run(
         _print_effect(nodes)
         _diplomacy_step(nodes, folder)
         _assistance_step(nodes)
+        _repatriation_step(nodes, folder)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         stopped = [n.state for n, p in zip(nodes, processes, strict=True) if p.poll() is not None]
@@ -513,6 +514,13 @@ def _assistance_step(nodes: list[DemoNode]) -> None:
 
     kaz, uzb = nodes[STATES.index("KAZ")], nodes[STATES.index("UZB")]
     typer.echo(describe(referral_step(kaz, uzb), kaz.url))
+
+
+def _repatriation_step(nodes: list[DemoNode], folder: Path) -> None:
+    from kervan.demo.repatriation import describe, return_step
+
+    uzb, kaz, tur = (nodes[STATES.index(s)] for s in ("UZB", "KAZ", "TUR"))
+    typer.echo(describe(return_step(uzb, kaz, tur, folder), uzb.url, kaz.url, folder))
 
 
 def _in_force(nodes: list[DemoNode]) -> None:

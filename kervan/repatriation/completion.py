@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 
 from kervan.repatriation.instance import Allocation, Instance, Leg, Unit
 
@@ -55,34 +56,46 @@ class Seating:
         else:
             self.members[leg.id].remove(unit)
 
-    def room(self, leg: Leg, level: int) -> int:
-        """Places a request of ``level`` can have on the leg, displacing everyone below it."""
-        seats = leg.seats - self.fixed[leg.id] - sum(self.used[leg.id][level:])
+    def seat_room(self, leg: Leg, level: int) -> int:
+        return leg.seats - self.fixed[leg.id] - sum(self.used[leg.id][level:])
+
+    def day_room(self, leg: Leg, level: int) -> int | None:
         day = (leg.destination, leg.arrives)
         limit = self.instance.reception.get(day)
         if limit is None:
-            return seats
-        return min(seats, limit - self.fixed[day] - sum(self.used[day][level:]))
+            return None
+        return limit - self.fixed[day] - sum(self.used[day][level:])
+
+    def room(self, leg: Leg, level: int) -> int:
+        """Places a request of ``level`` can have on the leg, displacing everyone below it."""
+        day = self.day_room(leg, level)
+        seats = self.seat_room(leg, level)
+        return seats if day is None else min(seats, day)
 
     def seat(self, unit: Unit, leg: Leg) -> list[Unit]:
-        """Seat ``unit`` on ``leg``; return the lower-priority people displaced to make room."""
+        """Seat ``unit`` on ``leg``; return the lower-priority people displaced to make room:
+        from the leg until its seats suffice, then from the legs arriving the same day until
+        the reception places do. Only people of a lower level are ever displaced."""
         self.seat_of[unit.id] = leg.id
         self._count(unit, leg, +1)
-        displaced = self._make_room([leg.id], leg, lambda: self.room(leg, 0) >= 0)
+        displaced = self._make_room([leg.id], unit.level, lambda: self.seat_room(leg, 0) >= 0)
         day = (leg.destination, leg.arrives)
         if day in self.instance.reception:
-            displaced += self._make_room(self.day_legs[day], leg, lambda: self.room(leg, 0) >= 0)
+            displaced += self._make_room(
+                self.day_legs[day], unit.level, lambda: (self.day_room(leg, 0) or 0) >= 0
+            )
         return displaced
 
-    def _make_room(self, leg_ids: list[str], leg: Leg, enough: object) -> list[Unit]:
+    def _make_room(self, leg_ids: list[str], below: int, enough: Callable[[], bool]) -> list[Unit]:
         out: list[Unit] = []
-        if enough():  # type: ignore[operator]
+        if enough():
             return out
         candidates = sorted(
-            (u for lid in leg_ids for u in self.members[lid]), key=lambda u: (u.level, -u.order)
+            (u for lid in leg_ids for u in self.members[lid] if u.level < below),
+            key=lambda u: (u.level, -u.order),
         )
         for victim in candidates:
-            if enough():  # type: ignore[operator]
+            if enough():
                 break
             self._count(victim, self.legs[self.seat_of[victim.id] or ""], -1)
             self.seat_of[victim.id] = None

@@ -186,9 +186,10 @@ def as_paxlst(leg: Leg, rows: list[Passenger], *, sender: str, recipient: str) -
     reference = leg.id.hex[:14].upper()
     message = Message(reference, ["PAXLST", "D", "05B", "UN", "IATA"])
     message.add_segment(Segment("BGM", "745"))
-    message.add_segment(Segment("NAD", "MS", "", "", f"{sender} REPATRIATION"))
+    message.add_segment(Segment("NAD", "MS", "", "", f"{sender.upper()} REPATRIATION"))
     message.add_segment(
-        Segment("TDT", "20", leg.number.replace(" ", ""), "", "", leg.operator[:35])
+        # UNOA (level A) has capital letters only.
+        Segment("TDT", "20", leg.number.replace(" ", "").upper(), "", "", leg.operator.upper()[:35])
     )
     message.add_segment(Segment("LOC", "125", leg.origin))
     message.add_segment(Segment("DTM", ["189", _edi_time(leg.departs_at), "201"]))
