@@ -115,7 +115,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         "| | greedy by priority (baseline) | solver (HiGHS + completion) | ÷ baseline |",
         "| --- | --- | --- | --- |",
-        f"| seconds | {g['seconds']:.1f} | {s['seconds']:.1f} | {s['seconds'] / g['seconds']:.1f}× |",
+        f"| seconds | {g['seconds']:.1f} | {s['seconds']:.1f} "
+        f"| {s['seconds'] / g['seconds']:.1f}× |",
         f"| people seated | {g['people']:,} | {s['people']:,} | {ratio('people')} |",
         f"| priority served (Σ people × 4^level) | {g['priority']:,} | {s['priority']:,} |"
         f" {ratio('priority')} |",
