@@ -19,8 +19,9 @@ from kervan.border.schemas import (
     TravellerSummary,
     ViolationFinding,
 )
-from kervan.errors import FieldError, InvalidInput, NotFound
+from kervan.errors import NotFound
 from kervan.identity.mrz import MRZError, parse_mrz
+from kervan.identity.problems import invalid_mrz
 from kervan.registry.enums import StayStatus, ViolationStatus
 from kervan.registry.models import Person, StayDocument, TravelDocument, Violation
 
@@ -38,12 +39,7 @@ def travel_document_of(
     try:
         mrz = parse_mrz(request.mrz, today=today)
     except MRZError as exc:
-        raise InvalidInput(
-            f"invalid MRZ: {exc}",
-            errors=[FieldError(exc.field or "mrz", str(exc), exc.code, exc.params)],
-            code=exc.code,
-            params=exc.params,
-        ) from exc
+        raise invalid_mrz(exc) from exc
     return mrz.issuing_state, mrz.document_number
 
 

@@ -646,16 +646,12 @@ def waive_violation(
 def create_person_from_mrz(session: Session, principal: Principal, data: Any) -> Person:
     """Register the holder of a passport from its MRZ (``PersonFromMRZ``)."""
     from kervan.identity.mrz import MRZError, parse_mrz
+    from kervan.identity.problems import invalid_mrz
 
     try:
         mrz = parse_mrz(data.mrz)
     except MRZError as exc:
-        raise InvalidInput(
-            f"invalid MRZ: {exc}",
-            errors=[FieldError(exc.field or "mrz", str(exc), exc.code, exc.params)],
-            code=exc.code,
-            params=exc.params,
-        ) from exc
+        raise invalid_mrz(exc) from exc
     birth = mrz.birth_date
     if birth.year is None:
         raise InvalidInput(

@@ -12,12 +12,14 @@ if TYPE_CHECKING:
 def install(app: Wiring) -> None:
     """Wire repatriation into a node: its codes, message types and the exit check's note
     always (the CLI and the worker need them); in the web app its API."""
+    from kervan.accounts.audit_labels import add_actions
     from kervan.border import exit_notes
     from kervan.messages import add_messages
     from kervan.repatriation import boarding, envelopes
-    from kervan.repatriation.messages import MESSAGES
+    from kervan.repatriation.messages import AUDIT_ACTIONS, MESSAGES
 
     add_messages(MESSAGES)
+    add_actions(AUDIT_ACTIONS)
     envelopes.install()
     exit_notes.register(boarding.exit_note)
     if app.web is not None:

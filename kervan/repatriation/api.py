@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from kervan.accounts.roles import Permission, Principal, system_principal
 from kervan.errors import NotFound
+from kervan.messages import RECORD_NOT_FOUND
 from kervan.repatriation import allocation_run, boarding, counts, legs, manifests, requests
 from kervan.repatriation import messages as m
 from kervan.repatriation.models import Channel, ReturnRequest
@@ -282,7 +283,7 @@ def manifest(
 ) -> Response:
     """A leg's manifest as CSV, XLSX, PDF or UN/EDIFACT PAXLST (``edi``)."""
     if fmt not in MANIFEST_TYPES:
-        raise NotFound(f"no manifest format {fmt}")
+        raise NotFound(f"no manifest format {fmt}", code=RECORD_NOT_FOUND, params={"format": fmt})
     leg = requests.get_leg(session, leg_id, principal.state)
     rows = manifests.passengers(session, principal, leg)
     if fmt == "csv":

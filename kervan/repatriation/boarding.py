@@ -15,8 +15,9 @@ from kervan.accounts.policy import require
 from kervan.accounts.roles import Permission, Principal, system_principal
 from kervan.border.schemas import ExitNote, MeasureCitation
 from kervan.db.base import utcnow
-from kervan.errors import FieldError, InvalidInput, NotFound
+from kervan.errors import NotFound
 from kervan.identity.mrz import MRZError, parse_mrz
+from kervan.identity.problems import invalid_mrz
 from kervan.registry.enums import StayStatus
 from kervan.registry.models import Person, StayDocument, TravelDocument
 from kervan.repatriation import envelopes
@@ -86,9 +87,7 @@ def board(
     try:
         mrz = parse_mrz(mrz_lines, today=today)
     except MRZError as exc:
-        raise InvalidInput(
-            f"invalid MRZ: {exc}", errors=[FieldError(exc.field or "mrz", str(exc))]
-        ) from exc
+        raise invalid_mrz(exc) from exc
     entry = session.scalar(
         select(ManifestEntry).where(
             ManifestEntry.leg_id == leg.id,

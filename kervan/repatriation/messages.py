@@ -72,3 +72,17 @@ MESSAGES |= {
         " waived by %(measure)s (%(legal_basis)s)."
     ),
 }
+
+# What the audit page calls each action this package records.
+AUDIT_ACTIONS = {
+    "repatriation.allocate": N_("Return seats allocated"),
+    "repatriation.board": N_("Passenger boarded at the gate"),
+    "repatriation.leg.confirm-seats": N_("Seats on a return leg confirmed"),
+    "repatriation.leg.decide": N_("Return leg agreed or refused"),
+    "repatriation.leg.schedule": N_("Return leg scheduled"),
+    "repatriation.manifest.read": N_("Return manifest read"),
+    "repatriation.manifest.send": N_("Return manifest sent"),
+    "repatriation.reception.set": N_("Reception places set"),
+    "repatriation.request.create": N_("Return request registered"),
+    "repatriation.request.read": N_("Return request read"),
+}

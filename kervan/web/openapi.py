@@ -47,6 +47,7 @@ DESCRIPTIONS = {
     409: "Conflicts with the record's current state",
     413: "Larger than this node accepts",
     422: "The input is not valid; `errors` names each field",
+    429: "Too many requests from this caller or address in the last minute; try again shortly",
     502: "A peer node did not answer",
     503: "The exchange is not configured on this node",
 }
@@ -85,6 +86,8 @@ def problem_statuses(route: APIRoute, method: str) -> set[int]:
         statuses |= {400, 413}
         if any(isinstance(p.field_info, params.File) for p in route.dependant.body_params):
             statuses.add(413)
+    if method in _UNSAFE and is_public(route):
+        statuses.add(429)  # what the public sends is rate-limited per address
     if route.path.startswith("/api/v1/exchange"):
         statuses |= {409, 502, 503}
     return statuses
