@@ -327,7 +327,9 @@ class NodeSession:
             )
             if answer.status_code != 303:
                 raise FederationError(f"{self.where} cannot sign in (HTTP {answer.status_code})")
-            self.csrf = _csrf(self.client.get("/", headers=_HTML).text)
+            # A role's home may be another page (the border officer's is the exit check).
+            home = self.client.get("/", headers=_HTML, follow_redirects=True)
+            self.csrf = _csrf(home.text)
         except BaseException:
             self.client.close()
             raise
