@@ -33,3 +33,18 @@ def sign_in(page: Any, node: LiveNode, username: str) -> None:
     # Each role has its home: "/" for most, the exit check for a border officer.
     page.wait_for_url(lambda url: "/sign-in" not in url)
     page.wait_for_load_state()
+
+
+def apply_language(page: Any) -> None:
+    """The language menu changes the language only when its button is pressed (WCAG 3.2.2)."""
+    page.locator("form.lang button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def choose_language(page: Any, label: str, code: str) -> None:
+    """Pick a language in the header's menu (on a phone, behind the folded menu) and apply it."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    page.get_by_label(label).select_option(code)
+    apply_language(page)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.browser.seed import LANGUAGE_USER
-from tests.browser.support import LiveNode, screenshot, sign_in
+from tests.browser.support import LiveNode, choose_language, screenshot, sign_in
 
 
 def _charts_are_described(page: Any) -> None:
@@ -30,14 +30,14 @@ def test_the_dashboard_in_english_and_russian(page: Any, live_node: LiveNode) ->
     assert page.locator("#state-KAZ").get_by_text("Received").count() == 1
     _charts_are_described(page)
     screenshot(page, "en-reports")
-    page.get_by_label("Language").select_option("ru")
+    choose_language(page, "Language", "ru")
     page.get_by_role("heading", name="Отчёты о ситуации").wait_for()
     assert page.locator("html").get_attribute("lang") == "ru"
     _charts_are_described(page)
     assert "Таблица к графику" in page.content()
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "ru-reports-narrow")
-    page.get_by_label("Язык").select_option("en")
+    choose_language(page, "Язык", "en")
 
 
 def test_the_dashboard_works_without_javascript(browser: Any, live_node: LiveNode) -> None:

@@ -11,27 +11,18 @@ from typing import Any
 import pytest
 
 from tests.browser.seed import LANGUAGE_USER
-from tests.browser.support import LiveNode, screenshot, sign_in
+from tests.browser.support import (
+    LiveNode,
+    apply_language,
+    choose_language,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
 OFFICER = "migration.kaz"
 CONSUL = "consular.uzb"
-
-
-def _apply_language(page: Any) -> None:
-    page.locator("form.lang button[type=submit]").click()
-    page.wait_for_load_state()
-
-
-def _choose_language(page: Any, label: str, code: str) -> None:
-    """On a phone the language menu is behind the folded menu: open it first."""
-    toggle = page.locator(".menu-toggle")
-    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
-        toggle.click()
-    page.get_by_label(label).select_option(code)
-    page.locator("form.lang button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def _expect_text(page: Any, text: str) -> None:
@@ -94,7 +85,7 @@ def test_the_language_switch_translates_the_pages(page: Any, live_node: LiveNode
     sign_in(page, live_node, LANGUAGE_USER)
     person = f"{live_node.url}/persons/{live_node.seeded.rahimov}"
     page.get_by_label("Language").select_option("ru")
-    _apply_language(page)  # only the button changes it (WCAG 3.2.2)
+    apply_language(page)  # only the button changes it (WCAG 3.2.2)
     _expect_text(page, "Реестр в цифрах")
     screenshot(page, "ru-home")
     page.get_by_role("link", name="Поиск").click()
@@ -111,14 +102,14 @@ def test_the_language_switch_translates_the_pages(page: Any, live_node: LiveNode
     page.goto(f"{live_node.url}/import")
     screenshot(page, "ru-import")
     page.get_by_label("Язык").select_option("kk")
-    _apply_language(page)
+    apply_language(page)
     _expect_text(page, "Басты бет")
     page.goto(person)
     _expect_text(page, "Болу құжаттары")
     screenshot(page, "kk-person")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "kk-person-narrow")
-    _choose_language(page, "Тіл", "en")
+    choose_language(page, "Тіл", "en")
     _expect_text(page, "Stay documents")
 
 
