@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from kervan.accounts.roles import Permission, Principal, system_principal
 from kervan.errors import NotFound
@@ -47,7 +47,12 @@ PREFIX = "/api/v1/repatriation"
 PUBLIC_REQUESTS, PUBLIC_STATUS = f"{PREFIX}/public/requests", f"{PREFIX}/public/status"
 router = APIRouter(prefix=PREFIX, tags=["repatriation"])
 
-Reference = Annotated[str, Path(max_length=20, pattern=r"^[A-Za-z0-9 -]{1,20}$")]
+# A reference as typed (case, spaces and dashes forgiven), normalised once for every route.
+Reference = Annotated[
+    str,
+    Path(max_length=20, pattern=r"^[A-Za-z0-9 -]{1,20}$"),
+    AfterValidator(normalise_reference),
+]
 
 
 def _public(request: ReturnRequest) -> ReturnRequestPublic:
@@ -99,7 +104,7 @@ def get_request(
     session: SessionDep,
     principal: Principal = policy(Permission.REPATRIATION_READ),
 ) -> ReturnRequestPublic:
-    return _public(requests.get_request(session, principal, normalise_reference(reference)))
+    return _public(requests.get_request(session, principal, reference))
 
 
 @router.post("/requests/{reference}/pin", operation_id="pin_return_request")
@@ -110,9 +115,7 @@ def pin(
     principal: Principal = policy(Permission.REPATRIATION_MANAGE),
 ) -> ReturnRequestPublic:
     """Seat a request on a leg by an officer's decision, with the reason (audited)."""
-    return _public(
-        requests.pin(session, principal, normalise_reference(reference), body.leg_id, body.reason)
-    )
+    return _public(requests.pin(session, principal, reference, body.leg_id, body.reason))
 
 
 @router.post("/requests/{reference}/exclude", operation_id="exclude_return_request")
@@ -122,9 +125,7 @@ def exclude(
     session: SessionDep,
     principal: Principal = policy(Permission.REPATRIATION_MANAGE),
 ) -> ReturnRequestPublic:
-    return _public(
-        requests.exclude(session, principal, normalise_reference(reference), body.reason)
-    )
+    return _public(requests.exclude(session, principal, reference, body.reason))
 
 
 @router.post("/requests/{reference}/cancel", operation_id="cancel_return_request")
@@ -134,7 +135,7 @@ def cancel(
     session: SessionDep,
     principal: Principal = policy(Permission.REPATRIATION_MANAGE),
 ) -> ReturnRequestPublic:
-    return _public(requests.cancel(session, principal, normalise_reference(reference), body.reason))
+    return _public(requests.cancel(session, principal, reference, body.reason))
 
 
 @router.post("/requests/{reference}/no-show", operation_id="record_return_no_show")
@@ -144,11 +145,7 @@ def no_show(
     session: SessionDep,
     principal: Principal = policy(Permission.REPATRIATION_MANAGE),
 ) -> ReturnRequestPublic:
-    return _public(
-        requests.cancel(
-            session, principal, normalise_reference(reference), body.reason, no_show=True
-        )
-    )
+    return _public(requests.cancel(session, principal, reference, body.reason, no_show=True))
 
 
 class PublicReturnRequest(ReturnRequestCreate):
