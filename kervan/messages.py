@@ -109,6 +109,19 @@ def authored(texts: Mapping[str, str], language: str) -> str:
     return pick_language(texts, language)[0]
 
 
+def revised_texts(old: Mapping[str, str] | None, sent: Mapping[str, str]) -> dict[str, str]:
+    """Officer-authored texts after an edit: the languages ``sent`` (empty ones dropped), the
+    languages it was written in first, in their order, so the original stays the fallback."""
+    kept = [language for language in (old or {}) if sent.get(language)]
+    added = [language for language in sent if sent[language] and language not in kept]
+    return {language: sent[language] for language in (*kept, *added)}
+
+
+def original_language(texts: Mapping[str, str] | None) -> str:
+    """The language a text was first written in: the first of its texts ("" if none)."""
+    return next(iter(texts or {}), "")
+
+
 def _text(translator: Gettext, value: Any) -> Any:
     if isinstance(value, Term):
         return translator.gettext(str(value))

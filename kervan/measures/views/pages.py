@@ -59,6 +59,7 @@ DONE_MESSAGES = {
     "previewed": N_("The preview is ready. Check it before bringing the measure into force."),
     "in_force": N_("The measure is in force; the worker is applying it to the register."),
     "lifted": N_("The measure was lifted."),
+    "texts": N_("The texts were saved."),
 }
 DONE_BY_STEP = {"preview": "previewed", "activate": "in_force", "lift": "lifted"}
 
