@@ -11,6 +11,7 @@ fails if a code has no translation in one of the node's languages
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 INPUT_MISSING = "input.missing"  # pydantic's "missing", as ``pydantic_field_errors`` codes it
@@ -115,6 +116,31 @@ def revised_texts(old: Mapping[str, str] | None, sent: Mapping[str, str]) -> dic
     kept = [language for language in (old or {}) if sent.get(language)]
     added = [language for language in sent if sent[language] and language not in kept]
     return {language: sent[language] for language in (*kept, *added)}
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """One language of one officer-authored text, before and after an edit."""
+
+    field: str
+    language: str
+    before: str
+    after: str
+
+
+def text_changes(
+    before: Mapping[str, Mapping[str, str]], after: Mapping[str, Mapping[str, str]]
+) -> list[TextChange]:
+    """What an edit of texts ({field: {language: text}}) changes, field by field."""
+    changes = []
+    for name in dict.fromkeys([*before, *after]):
+        old, new = before.get(name, {}), after.get(name, {})
+        for language in dict.fromkeys([*old, *new]):
+            if old.get(language, "") != new.get(language, ""):
+                changes.append(
+                    TextChange(name, language, old.get(language, ""), new.get(language, ""))
+                )
+    return changes
 
 
 def original_language(texts: Mapping[str, str] | None) -> str:

@@ -11,21 +11,23 @@ import uuid
 from typing import Annotated, Any, Literal
 
 import yaml
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.benefits import grants, service
+from kervan.benefits import grants, kind_texts, service
+from kervan.benefits.models import BenefitKind
 from kervan.errors import KervanError
 from kervan.registry import service as registry
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
+from kervan.web.authored import TextsForm
 from kervan.web.deps import SessionDep, SettingsDep, policy
-from kervan.web.forms import FormModel, OptionalFormDate, Reason, read_form
+from kervan.web.forms import FormModel, FormValues, OptionalFormDate, Reason, read_form
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
-from kervan.web.templating import PageDep
+from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,6 +36,7 @@ DONE_MESSAGES = {
     "applied": N_("The application was entered and evaluated."),
     "approved": N_("The benefit was approved."),
     "rejected": N_("The application was rejected."),
+    "texts": N_("The texts were saved."),
 }
 
 
@@ -184,6 +187,7 @@ def kinds_page(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
+    done: Annotated[str, Query(max_length=20)] = "",
     principal: Principal = policy(Permission.BENEFITS_READ),
 ) -> Response:
     kinds = service.list_kinds(session, principal, state=settings.state)
@@ -194,6 +198,7 @@ def kinds_page(
         "benefits/kinds.html",
         kinds=kinds,
         rules=rules,
+        done=page.gettext(DONE_MESSAGES[done]) if done == "texts" else "",
         # The measures' words for a scope: eligibility is written in the same language.
         stay_kind=StayKind,
         stay_purpose=StayPurpose,
@@ -247,3 +252,57 @@ def grant_submit(
             status_code=422,
         )
     return page.render("benefits/grant_all.html", kind=kind, result=result, preview=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# A kind's name and description in every UI language
+
+KIND_TEXT_LABELS = {"names": N_("Name"), "descriptions": N_("Description")}
+
+
+def _texts_form(session: Session, principal: Principal, kind: BenefitKind) -> TextsForm:
+    return TextsForm(
+        template="benefits/kind_texts.html",
+        labels=KIND_TEXT_LABELS,
+        saved=kind_texts.kind_texts(kind),
+        revise=lambda sent: kind_texts.revise(kind, sent),
+        check=kind_texts.check_texts,
+        save=lambda sent: kind_texts.set_kind_texts(session, principal, kind, sent),
+        multiline=frozenset({"descriptions"}),
+    )
+
+
+def _texts_context(page: Page, kind: BenefitKind) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "heading": page.gettext("The benefit kind's texts in other languages"),
+        "action": f"/benefit-kinds/{kind.id}/texts",
+    }
+
+
+@router.get("/benefit-kinds/{kind_id}/texts")
+def kind_texts_form(
+    kind_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.BENEFITS_CONFIGURE),
+) -> Response:
+    kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
+    form = _texts_form(session, principal, kind)
+    return form.render(page, form.saved, FormErrors(), **_texts_context(page, kind))
+
+
+@router.post("/benefit-kinds/{kind_id}/texts", dependencies=[Depends(csrf_protect)])
+def kind_texts_submit(
+    kind_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    values: FormValues,
+    principal: Principal = policy(Permission.BENEFITS_CONFIGURE),
+) -> Response:
+    kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
+    form = _texts_form(session, principal, kind)
+    done = f"/benefit-kinds?done=texts#kind-{kind.code}"
+    return form.submit(page, session, values, done, **_texts_context(page, kind))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -19,19 +18,11 @@ from kervan.exchange import routing
 from kervan.measures import messages
 from kervan.measures.models import Measure, MeasureStatus
 from kervan.measures.service import get_measure
-from kervan.messages import original_language, revised_texts
+from kervan.messages import TextChange, original_language, revised_texts, text_changes
 
 FIELDS = ("title", "summary", "legal_act")
 MAX_LEGAL_ACT = 300  # the fallback column's width
 ANNOUNCED_STATUSES = {MeasureStatus.IN_FORCE, MeasureStatus.LIFTED}
-
-
-@dataclass(frozen=True)
-class TextChange:
-    field: str
-    language: str
-    before: str
-    after: str
 
 
 def measure_texts(measure: Measure) -> dict[str, dict[str, str]]:
@@ -41,21 +32,6 @@ def measure_texts(measure: Measure) -> dict[str, dict[str, str]]:
     if not legal and measure.legal_act:
         legal = {original_language(measure.title) or "en": measure.legal_act}
     return {"title": dict(measure.title), "summary": dict(measure.summary), "legal_act": legal}
-
-
-def text_changes(
-    before: Mapping[str, Mapping[str, str]], after: Mapping[str, Mapping[str, str]]
-) -> list[TextChange]:
-    """What an edit changes, field by field and language by language."""
-    changes = []
-    for name in FIELDS:
-        old, new = before.get(name, {}), after.get(name, {})
-        for language in dict.fromkeys([*old, *new]):
-            if old.get(language, "") != new.get(language, ""):
-                changes.append(
-                    TextChange(name, language, old.get(language, ""), new.get(language, ""))
-                )
-    return changes
 
 
 def revise(measure: Measure, sent: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:

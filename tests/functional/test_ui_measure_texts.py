@@ -1,6 +1,6 @@
-"""A measure's texts edited in other languages in the officer UI: every language shown with
-the original marked and the fallback under an empty one, a review before saving, refusals on
-their fields, audit, roles and CSRF."""
+"""A measure's and a benefit kind's texts edited in other languages in the officer UI: every
+language shown with the original marked and the fallback under an empty one, a review before
+saving, refusals on their fields, audit, roles and CSRF."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Role
+from kervan.benefits.models import BenefitKind
 from kervan.measures.models import Measure
 from kervan.uow import unit_of_work
 from kervan.web.i18n import LANGUAGES
+from tests.functional.test_ui_measures_benefits import _kind
 from tests.functional.test_ui_measures_pages import _create
 from tests.functional.ui_support import (
     UiClientFactory,
@@ -109,3 +111,28 @@ def test_only_migration_officers_edit_texts_and_never_without_the_token(
     sent = _sent(officer.get(url).text)
     forged = officer.post(url, data={**sent, "title-kk": KK_TITLE, "confirm": "confirm"})
     assert forged.status_code == 403
+
+
+def test_a_benefit_kinds_description_is_written_in_kazakh(
+    ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
+) -> None:
+    kind_id = _kind(app_sessions)
+    officer = ui_as(Role.MIGRATION_OFFICER)
+    url = f"/benefit-kinds/{kind_id}/texts"
+    assert f'href="{url}"' in officer.get("/benefit-kinds").text
+    sent = _sent(officer.get(url).text)
+    assert sent["names-ru"] == "Освобождение от сборов" and sent["descriptions-kk"] == ""
+    description = "Көші-қон алымдарынан босату"
+    location = _save(officer, url, {**sent, "descriptions-kk": description})
+    assert location.startswith("/benefit-kinds?done=texts")
+    with unit_of_work(app_sessions) as session:
+        kind = session.get_one(BenefitKind, uuid.UUID(kind_id))
+        assert kind.descriptions == {"kk": description} and kind.description == description
+        (entry,) = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "benefit_kind.texts")
+        ).all()
+        assert entry.details["changed"] == ["descriptions.kk"]
+    no_name = {**sent, "names-en": "", "names-ru": "", "confirm": "review"}
+    refused = post_form(officer, url, url, no_name)
+    assert refused.status_code == 422 and 'id="f-names-error"' in refused.text
+    assert ui_as(Role.CONSULAR_OFFICER).get(url).status_code == 403

@@ -1,6 +1,5 @@
-"""A measure's texts in the officers' languages, edited in the UI: every language of the menu
-side by side with the original marked and, where a language is empty, what its readers see
-instead. Two posts, as every write: the first shows what changes, the second saves it."""
+"""A measure's title, summary and legal act edited in every UI language
+(``kervan.web.authored``); a measure already announced is announced again when they change."""
 
 from __future__ import annotations
 
@@ -8,25 +7,17 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.errors import KervanError
 from kervan.measures import service
 from kervan.measures.models import Measure
-from kervan.measures.texts import (
-    ANNOUNCED_STATUSES,
-    FIELDS,
-    check_texts,
-    measure_texts,
-    revise,
-    set_texts,
-    text_changes,
-)
+from kervan.measures.texts import ANNOUNCED_STATUSES, check_texts, measure_texts, revise, set_texts
 from kervan.measures.views.pages import STATUS_LABELS
-from kervan.messages import original_language
+from kervan.web.authored import TextsForm
 from kervan.web.deps import SessionDep, SettingsDep, policy
-from kervan.web.forms import FormValues, fallbacks_of, texts_by_language
+from kervan.web.forms import FormValues
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
@@ -34,40 +25,31 @@ from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
 
-LABELS = {
-    "title": N_("Title"),
-    "summary": N_("Summary"),
-    "legal_act": N_("Legal act"),
-}
+LABELS = {"title": N_("Title"), "summary": N_("Summary"), "legal_act": N_("Legal act")}
 
 
-def _render(
-    page: Page,
-    measure: Measure,
-    texts: dict[str, dict[str, str]],
-    errors: FormErrors,
-    step: str = "form",
-    status_code: int = 200,
-    **context: Any,
-) -> Response:
-    saved = measure_texts(measure)
-    first = original_language(saved["title"])
-    return page.render(
-        "measures/texts.html",
-        measure=measure,
-        texts=texts,
-        fields=[(name, page.gettext(LABELS[name])) for name in FIELDS],
-        labels={name: page.gettext(LABELS[name]) for name in FIELDS},
-        originals={name: original_language(saved[name]) or first for name in FIELDS},
-        fallbacks={name: fallbacks_of(texts[name]) for name in FIELDS},
-        multiline={"summary"},
-        status_labels=STATUS_LABELS,
-        announced=measure.status in ANNOUNCED_STATUSES,
-        errors=errors,
-        step=step,
-        status_code=status_code,
-        **context,
+def _form(
+    session: Session, principal: Principal, measure: Measure, own_state: str = ""
+) -> TextsForm:
+    return TextsForm(
+        template="measures/texts.html",
+        labels=LABELS,
+        saved=measure_texts(measure),
+        revise=lambda sent: revise(measure, sent),
+        check=check_texts,
+        save=lambda sent: set_texts(session, principal, measure.id, sent, own_state=own_state),
+        multiline=frozenset({"summary"}),
     )
+
+
+def _context(page: Page, measure: Measure) -> dict[str, Any]:
+    return {
+        "measure": measure,
+        "heading": page.gettext("The measure's texts in other languages"),
+        "action": f"/measures/{measure.id}/texts",
+        "announced": measure.status in ANNOUNCED_STATUSES,
+        "status_labels": STATUS_LABELS,
+    }
 
 
 @router.get("/measures/{measure_id}/texts")
@@ -78,7 +60,8 @@ def texts_form(
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     measure = service.get_measure(session, principal, measure_id)
-    return _render(page, measure, measure_texts(measure), FormErrors())
+    form = _form(session, principal, measure)
+    return form.render(page, form.saved, FormErrors(), **_context(page, measure))
 
 
 @router.post("/measures/{measure_id}/texts", dependencies=[Depends(csrf_protect)])
@@ -91,21 +74,6 @@ def texts_submit(
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     measure = service.get_measure(session, principal, measure_id)
-    sent = {name: texts_by_language(values, name) for name in FIELDS}
-    errors = FormErrors()
-    texts = revise(measure, sent)
-    try:
-        check_texts(texts)
-        if values.get("confirm") == "confirm":
-            with session.begin_nested():
-                set_texts(session, principal, measure_id, sent, own_state=settings.state)
-            return RedirectResponse(f"/measures/{measure_id}?done=texts", status_code=303)
-    except KervanError as exc:
-        errors.from_error(page.translator, exc)
-        return _render(page, measure, sent, errors, status_code=exc.status)
-    changes = text_changes(measure_texts(measure), texts)
-    if values.get("confirm") == "edit" or not changes:
-        if not changes:
-            errors["_"] = page.gettext("Nothing has changed; edit a text first.")
-        return _render(page, measure, sent, errors, status_code=422 if not changes else 200)
-    return _render(page, measure, sent, errors, step="confirm", changes=changes)
+    form = _form(session, principal, measure, settings.state)
+    done = f"/measures/{measure_id}?done=texts"
+    return form.submit(page, session, values, done, **_context(page, measure))
