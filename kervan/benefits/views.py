@@ -11,7 +11,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 import yaml
-from fastapi import APIRouter, Depends, Form, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,14 @@ from kervan.registry import service as registry
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
 from kervan.web.authored import TextsForm
 from kervan.web.deps import SessionDep, SettingsDep, policy
-from kervan.web.forms import FormModel, FormValues, OptionalFormDate, Reason, read_form
+from kervan.web.forms import (
+    FormModel,
+    FormValues,
+    OptionalFormDate,
+    Reason,
+    fields_of,
+    read_form,
+)
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
@@ -31,7 +38,6 @@ from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=2000)]
 DONE_MESSAGES = {
     "applied": N_("The application was entered and evaluated."),
     "approved": N_("The benefit was approved."),
@@ -89,10 +95,10 @@ def apply_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    kind_id: Text = "",
-    notes: Text = "",
+    values: FormValues,
     principal: Principal = policy(Permission.BENEFITS_DECIDE),
 ) -> Response:
+    kind_id, notes = values.get("kind_id", ""), values.get("notes", "").strip()
     errors = FormErrors()
     try:
         chosen = uuid.UUID(kind_id)
@@ -109,7 +115,6 @@ def apply_submit(
             errors.from_error(page.translator, exc)
     if errors:
         context = _person_context(session, principal, settings.state, person_id)
-        values = {"kind_id": kind_id, "notes": notes}
         return page.render(
             "benefits/person_benefits.html",
             errors=errors,
@@ -127,13 +132,12 @@ def decide_submit(
     decision: Literal["approve", "reject"],
     page: PageDep,
     session: SessionDep,
-    reason: Text = "",
-    entitlement_until: Text = "",
-    step: Text = "review",
+    values: FormValues,
     principal: Principal = policy(Permission.BENEFITS_DECIDE),
 ) -> Response:
     application = service.get_application(session, principal, application_id)
     errors = FormErrors()
+    step = values.get("step", "review")
     if step == "form":  # the button on the benefits list: show the form, nothing to check yet
         return page.render(
             "benefits/decide.html",
@@ -143,9 +147,9 @@ def decide_submit(
             decision=decision,
             values={},
         )
-    values = {"reason": reason, "entitlement_until": entitlement_until}
+    values = fields_of(DecisionForm, values)
     form = read_form(page.translator, DecisionForm, values, errors)
-    text = form.reason if form else reason
+    text = form.reason if form else values["reason"]
     until = form.entitlement_until if form and decision == "approve" else None
     context = {"application": application, "decision": decision, "values": values}
     if errors or step != "confirm":
@@ -227,12 +231,13 @@ def grant_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    reason: Text = "",
+    values: FormValues,
     principal: Principal = policy(Permission.BENEFITS_DECIDE),
 ) -> Response:
     kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
     errors = FormErrors()
-    form = read_form(page.translator, ReasonForm, {"reason": reason}, errors)
+    form = read_form(page.translator, ReasonForm, values, errors)
+    reason = values.get("reason", "")
     text = form.reason if form else reason
     result = None
     if not errors:

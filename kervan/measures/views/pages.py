@@ -34,6 +34,7 @@ from kervan.measures.views.preview_chart import nationality_totals, preview_char
 from kervan.measures.views.scope_form import NATIONALITY_CHOICES, ScopeChoices
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationKind
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.forms import FormModel, FormValues, Reason, read_form
 from kervan.web.i18n import LANGUAGES, N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
@@ -45,7 +46,6 @@ Text = Annotated[str, Form(max_length=2000)]
 LongText = Annotated[str, Form(max_length=forms.MAX_YAML)]
 # A multiple choice (checkboxes): a handful of short values, the rest dropped by ScopeChoices.
 Choices = Annotated[Sequence[Annotated[str, Field(max_length=40)]], Form(max_length=40)]
-MIN_REASON = 3
 
 STATUS_LABELS = {
     MeasureStatus.DRAFT: N_("Draft"),
@@ -352,29 +352,35 @@ def step_form(
     return _step_page(page, session, measure, step, "form", FormErrors(), "")
 
 
+class StepForm(FormModel):
+    """A lifecycle step: its reason, and which of the two posts this is."""
+
+    reason: Reason
+    confirm: str = "review"
+
+
 @router.post("/measures/{measure_id}/{step}", dependencies=[Depends(csrf_protect)])
 def step_submit(
     measure_id: uuid.UUID,
     step: Step,
     page: PageDep,
     session: SessionDep,
-    reason: Text = "",
-    confirm: Text = "review",
+    values: FormValues,
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     measure = service.get_measure(session, principal, measure_id)
-    errors, text = FormErrors(), reason.strip()
-    if len(text) < MIN_REASON:
-        errors["reason"] = page.gettext(
-            "Give the reason for this decision (at least %(min)s characters).", min=MIN_REASON
-        )
-    if errors or confirm != "confirm":
+    errors = FormErrors()
+    form = read_form(page.translator, StepForm, values, errors)
+    reason, confirm = values.get("reason", ""), values.get("confirm", "review")
+    if form is None or confirm != "confirm":
         shown = "confirm" if not errors and confirm == "review" else "form"
         status = 422 if errors else 200
         return _step_page(page, session, measure, step, shown, errors, reason, status)
     try:
         with session.begin_nested():  # a refused step is undone; the audited read is kept
-            lifecycle.decide(session, principal, measure_id, step, text, today=dt.date.today())
+            lifecycle.decide(
+                session, principal, measure_id, step, form.reason, today=dt.date.today()
+            )
     except KervanError as exc:
         errors.update(forms.problems_from_error(page.translator, exc).errors)
         session.refresh(measure)
