@@ -16,6 +16,9 @@ ACTIONS_EMPTY = "measures.actions-empty"
 TITLE_REQUIRED = "measures.title-required"
 ACT_REQUIRED = "measures.act-required"
 TEXT_TOO_LONG = "measures.text-too-long"
+ACTION_NONE = "measures.action-none"
+ACTION_DAYS = "measures.action-days"
+EXTEND_DATE_MISSING = "measures.extend-date-missing"
 
 # The clauses of a scope as the explanation shows them (``scope_explain.ClauseResult``).
 EVERYONE = "scope.everyone"
@@ -49,6 +52,9 @@ MESSAGES = {
     TITLE_REQUIRED: N_("Give the measure a title in one language at least."),
     ACT_REQUIRED: N_("Name the legal act in one language at least."),
     TEXT_TOO_LONG: N_("Write at most %(limit)s characters here."),
+    ACTION_NONE: N_("Choose what the measure does: an extension, a waiver or a benefit."),
+    ACTION_DAYS: N_("Enter a whole number of days from 1 to %(max)s."),
+    EXTEND_DATE_MISSING: N_("Give the date the documents are extended to."),
     EVERYONE: N_("Everyone in the register (the measure names no scope)"),
     ALL_OF: N_("All of these:"),
     ANY_OF: N_("Any of these:"),
