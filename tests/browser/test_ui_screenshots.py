@@ -28,12 +28,11 @@ COLOURS = 48
 DESK_SCALE = 0.6
 
 
-def _pages(node: LiveNode, measure: str) -> dict[str, str]:
+def _pages(node: LiveNode) -> dict[str, str]:
     return {
         "home": "/",
         "search": "/search?q=%D0%A8%D0%BE%D0%B4%D0%BC%D0%BE%D0%BD%D0%BE%D0%B2",
         "person": f"/persons/{node.seeded.rahimov}",
-        "measure-texts": f"{measure}/texts",
     }
 
 
@@ -61,11 +60,9 @@ def test_main_pages_for_the_docs(browser: Any, live_node: LiveNode, tmp_path: Pa
         page.get_by_label("Language").select_option(code)
         page.locator("form.lang button[type=submit]").click()
         page.wait_for_load_state()
-        page.goto(f"{live_node.url}/measures")
-        measure = page.locator("main a[href^='/measures/0']").first.get_attribute("href")
         for width_name, (width, height) in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": height})
-            for name, path in _pages(live_node, str(measure)).items():
+            for name, path in _pages(live_node).items():
                 page.goto(f"{live_node.url}{path}")
                 page.wait_for_load_state("networkidle")
                 raw = tmp_path / "raw.png"
