@@ -11,6 +11,7 @@ fails if a code has no translation in one of the node's languages
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 INPUT_MISSING = "input.missing"  # pydantic's "missing", as ``pydantic_field_errors`` codes it
@@ -107,6 +108,44 @@ def pick_language(texts: Mapping[str, str] | None, language: str) -> tuple[str, 
 def authored(texts: Mapping[str, str], language: str) -> str:
     """Text officers wrote in several languages: this one, else English, else the first."""
     return pick_language(texts, language)[0]
+
+
+def revised_texts(old: Mapping[str, str] | None, sent: Mapping[str, str]) -> dict[str, str]:
+    """Officer-authored texts after an edit: the languages ``sent`` (empty ones dropped), the
+    languages it was written in first, in their order, so the original stays the fallback."""
+    kept = [language for language in (old or {}) if sent.get(language)]
+    added = [language for language in sent if sent[language] and language not in kept]
+    return {language: sent[language] for language in (*kept, *added)}
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """One language of one officer-authored text, before and after an edit."""
+
+    field: str
+    language: str
+    before: str
+    after: str
+
+
+def text_changes(
+    before: Mapping[str, Mapping[str, str]], after: Mapping[str, Mapping[str, str]]
+) -> list[TextChange]:
+    """What an edit of texts ({field: {language: text}}) changes, field by field."""
+    changes = []
+    for name in dict.fromkeys([*before, *after]):
+        old, new = before.get(name, {}), after.get(name, {})
+        for language in dict.fromkeys([*old, *new]):
+            if old.get(language, "") != new.get(language, ""):
+                changes.append(
+                    TextChange(name, language, old.get(language, ""), new.get(language, ""))
+                )
+    return changes
+
+
+def original_language(texts: Mapping[str, str] | None) -> str:
+    """The language a text was first written in: the first of its texts ("" if none)."""
+    return next(iter(texts or {}), "")
 
 
 def _text(translator: Gettext, value: Any) -> Any:

@@ -12,14 +12,16 @@ if TYPE_CHECKING:
 def install(app: Wiring) -> None:
     """Measures in force grant the benefits they name (their ``grant_benefit`` actions), on
     every pass; the API and the pages."""
+    from kervan.accounts.audit_labels import add_actions
     from kervan.benefits.measure_grants import grant_by_measure
-    from kervan.benefits.messages import MESSAGES
+    from kervan.benefits.messages import AUDIT_ACTIONS, MESSAGES
     from kervan.benefits.terms import BENEFIT_TERMS
     from kervan.measures.service import MEASURE_PASSED
     from kervan.messages import add_messages
     from kervan.web.i18n_terms import add_terms
 
     add_messages(MESSAGES)
+    add_actions(AUDIT_ACTIONS)
     app.listeners.on(MEASURE_PASSED, grant_by_measure)
     add_terms(BENEFIT_TERMS)
     if app.web is not None:

@@ -13,6 +13,8 @@ NOT_ELIGIBLE = "benefits.not-eligible"
 ENTITLEMENT_REVERSED = "benefits.entitlement-reversed"
 GRANTED_BY_MEASURE = "benefits.granted-by-measure"
 GRANTED_TO_ALL = "benefits.granted-to-all"
+NAME_REQUIRED = "benefits.name-required"
+TEXTS_INVALID = "benefits.texts-invalid"
 
 MESSAGES = {
     KIND_NOT_ACTIVE: N_("The benefit %(kind)s is not active."),
@@ -26,4 +28,11 @@ MESSAGES = {
     ENTITLEMENT_REVERSED: N_("The entitlement ends (%(until)s) before it begins (%(start)s)."),
     GRANTED_BY_MEASURE: N_("Granted by the measure %(measure)s"),
     GRANTED_TO_ALL: N_("The eligibility rule of %(kind)s, checked for the whole register"),
+    NAME_REQUIRED: N_("Give the benefit kind a name in one language at least."),
+    TEXTS_INVALID: N_("The texts are not valid."),
+}
+
+# Audit actions of benefits not named in kervan.accounts.audit_labels.
+AUDIT_ACTIONS = {
+    "benefit_kind.texts": N_("Benefit kind texts edited in other languages"),
 }

@@ -11,29 +11,38 @@ import uuid
 from typing import Annotated, Any, Literal
 
 import yaml
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.benefits import grants, service
+from kervan.benefits import grants, kind_texts, service
+from kervan.benefits.models import BenefitKind
 from kervan.errors import KervanError
 from kervan.registry import service as registry
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus
+from kervan.web.authored import TextsForm
 from kervan.web.deps import SessionDep, SettingsDep, policy
-from kervan.web.forms import FormModel, OptionalFormDate, Reason, read_form
+from kervan.web.forms import (
+    FormModel,
+    FormValues,
+    OptionalFormDate,
+    Reason,
+    fields_of,
+    read_form,
+)
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
-from kervan.web.templating import PageDep
+from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=2000)]
 DONE_MESSAGES = {
     "applied": N_("The application was entered and evaluated."),
     "approved": N_("The benefit was approved."),
     "rejected": N_("The application was rejected."),
+    "texts": N_("The texts were saved."),
 }
 
 
@@ -86,10 +95,10 @@ def apply_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    kind_id: Text = "",
-    notes: Text = "",
+    values: FormValues,
     principal: Principal = policy(Permission.BENEFITS_DECIDE),
 ) -> Response:
+    kind_id, notes = values.get("kind_id", ""), values.get("notes", "").strip()
     errors = FormErrors()
     try:
         chosen = uuid.UUID(kind_id)
@@ -106,7 +115,6 @@ def apply_submit(
             errors.from_error(page.translator, exc)
     if errors:
         context = _person_context(session, principal, settings.state, person_id)
-        values = {"kind_id": kind_id, "notes": notes}
         return page.render(
             "benefits/person_benefits.html",
             errors=errors,
@@ -124,13 +132,12 @@ def decide_submit(
     decision: Literal["approve", "reject"],
     page: PageDep,
     session: SessionDep,
-    reason: Text = "",
-    entitlement_until: Text = "",
-    step: Text = "review",
+    values: FormValues,
     principal: Principal = policy(Permission.BENEFITS_DECIDE),
 ) -> Response:
     application = service.get_application(session, principal, application_id)
     errors = FormErrors()
+    step = values.get("step", "review")
     if step == "form":  # the button on the benefits list: show the form, nothing to check yet
         return page.render(
             "benefits/decide.html",
@@ -140,9 +147,9 @@ def decide_submit(
             decision=decision,
             values={},
         )
-    values = {"reason": reason, "entitlement_until": entitlement_until}
+    values = fields_of(DecisionForm, values)
     form = read_form(page.translator, DecisionForm, values, errors)
-    text = form.reason if form else reason
+    text = form.reason if form else values["reason"]
     until = form.entitlement_until if form and decision == "approve" else None
     context = {"application": application, "decision": decision, "values": values}
     if errors or step != "confirm":
@@ -184,6 +191,7 @@ def kinds_page(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
+    done: Annotated[str, Query(max_length=20)] = "",
     principal: Principal = policy(Permission.BENEFITS_READ),
 ) -> Response:
     kinds = service.list_kinds(session, principal, state=settings.state)
@@ -194,6 +202,7 @@ def kinds_page(
         "benefits/kinds.html",
         kinds=kinds,
         rules=rules,
+        done=page.gettext(DONE_MESSAGES[done]) if done == "texts" else "",
         # The measures' words for a scope: eligibility is written in the same language.
         stay_kind=StayKind,
         stay_purpose=StayPurpose,
@@ -222,12 +231,13 @@ def grant_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    reason: Text = "",
+    values: FormValues,
     principal: Principal = policy(Permission.BENEFITS_DECIDE),
 ) -> Response:
     kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
     errors = FormErrors()
-    form = read_form(page.translator, ReasonForm, {"reason": reason}, errors)
+    form = read_form(page.translator, ReasonForm, values, errors)
+    reason = values.get("reason", "")
     text = form.reason if form else reason
     result = None
     if not errors:
@@ -247,3 +257,57 @@ def grant_submit(
             status_code=422,
         )
     return page.render("benefits/grant_all.html", kind=kind, result=result, preview=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# A kind's name and description in every UI language
+
+KIND_TEXT_LABELS = {"names": N_("Name"), "descriptions": N_("Description")}
+
+
+def _texts_form(session: Session, principal: Principal, kind: BenefitKind) -> TextsForm:
+    return TextsForm(
+        template="benefits/kind_texts.html",
+        labels=KIND_TEXT_LABELS,
+        saved=kind_texts.kind_texts(kind),
+        revise=lambda sent: kind_texts.revise(kind, sent),
+        check=kind_texts.check_texts,
+        save=lambda sent: kind_texts.set_kind_texts(session, principal, kind, sent),
+        multiline=frozenset({"descriptions"}),
+    )
+
+
+def _texts_context(page: Page, kind: BenefitKind) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "heading": page.gettext("The benefit kind's texts in other languages"),
+        "action": f"/benefit-kinds/{kind.id}/texts",
+    }
+
+
+@router.get("/benefit-kinds/{kind_id}/texts")
+def kind_texts_form(
+    kind_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.BENEFITS_CONFIGURE),
+) -> Response:
+    kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
+    form = _texts_form(session, principal, kind)
+    return form.render(page, form.saved, FormErrors(), **_texts_context(page, kind))
+
+
+@router.post("/benefit-kinds/{kind_id}/texts", dependencies=[Depends(csrf_protect)])
+def kind_texts_submit(
+    kind_id: uuid.UUID,
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    values: FormValues,
+    principal: Principal = policy(Permission.BENEFITS_CONFIGURE),
+) -> Response:
+    kind = service.get_kind(session, principal, state=settings.state, kind_id=kind_id)
+    form = _texts_form(session, principal, kind)
+    done = f"/benefit-kinds?done=texts#kind-{kind.code}"
+    return form.submit(page, session, values, done, **_texts_context(page, kind))

@@ -13,6 +13,12 @@ FILE_UNREADABLE = "measures.file-unreadable"
 FILE_NOT_YAML = "measures.file-not-yaml"
 NOT_A_MAPPING = "measures.not-a-mapping"
 ACTIONS_EMPTY = "measures.actions-empty"
+TITLE_REQUIRED = "measures.title-required"
+ACT_REQUIRED = "measures.act-required"
+TEXT_TOO_LONG = "measures.text-too-long"
+ACTION_NONE = "measures.action-none"
+ACTION_DAYS = "measures.action-days"
+EXTEND_DATE_MISSING = "measures.extend-date-missing"
 
 # The clauses of a scope as the explanation shows them (``scope_explain.ClauseResult``).
 EVERYONE = "scope.everyone"
@@ -43,6 +49,12 @@ MESSAGES = {
     FILE_NOT_YAML: N_("The measure file is not valid YAML or JSON: %(problem)s"),
     NOT_A_MAPPING: N_("A measure is a mapping of its fields (title, period, scope, actions)."),
     ACTIONS_EMPTY: N_("Give at least one action."),
+    TITLE_REQUIRED: N_("Give the measure a title in one language at least."),
+    ACT_REQUIRED: N_("Name the legal act in one language at least."),
+    TEXT_TOO_LONG: N_("Write at most %(limit)s characters here."),
+    ACTION_NONE: N_("Choose what the measure does: an extension, a waiver or a benefit."),
+    ACTION_DAYS: N_("Enter a whole number of days from 1 to %(max)s."),
+    EXTEND_DATE_MISSING: N_("Give the date the documents are extended to."),
     EVERYONE: N_("Everyone in the register (the measure names no scope)"),
     ALL_OF: N_("All of these:"),
     ANY_OF: N_("Any of these:"),
@@ -57,4 +69,9 @@ MESSAGES = {
     VULNERABLE: N_("Vulnerable (a minor, elderly, stateless or a refugee)"),
     NOT_VULNERABLE: N_("Not vulnerable"),
     EXTENDED_BY: N_("Extended by the measure %(measure)s"),
+}
+
+# Audit actions of measures not named in kervan.accounts.audit_labels.
+AUDIT_ACTIONS = {
+    "measure.texts": N_("Measure texts edited in other languages"),
 }

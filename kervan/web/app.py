@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 from fastapi import Depends, FastAPI
-from starlette.middleware.gzip import GZipMiddleware
 
 import kervan
 from kervan.accounts.roles import Permission
@@ -15,6 +14,7 @@ from kervan.db.engine import make_engine
 from kervan.jobs import JobRunner
 from kervan.ops.web import install as install_ops
 from kervan.web.api_docs import install as install_api_docs
+from kervan.web.compression import CompressionMiddleware
 from kervan.web.deps import Policy
 from kervan.web.openapi import install_openapi
 from kervan.web.pages import install_ui
@@ -22,8 +22,6 @@ from kervan.web.problems import install_problem_handlers
 from kervan.web.proxies import ForwardedHeadersMiddleware
 from kervan.web.security import PreSessionCookieMiddleware, SecurityHeadersMiddleware
 from kervan.wiring import PACKAGES, session_factory, wire
-
-COMPRESS_FROM_BYTES = 500
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -52,10 +50,9 @@ def create_app(settings: Settings) -> FastAPI:
         app.router.on_shutdown.append(lambda: _stop_jobs(app))
     app.add_middleware(PreSessionCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
-    # Pages, JSON and static files compressed for consulates on slow lines. Pages carry their
-    # CSRF token under a fresh mask each time (kervan.web.security.mask_token), so that
-    # compression does not let a reflected guess find it (BREACH).
-    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_FROM_BYTES, compresslevel=6)
+    # Pages, JSON and static files compressed for consulates on slow lines (brotli, zstd or
+    # gzip by the client's Accept-Encoding; the CSRF token masked afresh against BREACH).
+    app.add_middleware(CompressionMiddleware)
     # Outermost but for ops, so that every layer inside sees the same client address and scheme.
     app.add_middleware(ForwardedHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
     install_api_docs(app)

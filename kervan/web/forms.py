@@ -24,8 +24,9 @@ from kervan.messages import (
     INPUT_MISSING,
     REASON_REQUIRED,
     TOO_LONG,
+    pick_language,
 )
-from kervan.web.i18n import Translator
+from kervan.web.i18n import LANGUAGES, Translator
 from kervan.web.i18n_errors import FormErrors, field_message
 
 MIN_REASON = 3
@@ -134,3 +135,15 @@ def read_form(
         for problem in pydantic_field_errors(exc):
             errors.setdefault(problem.field, field_message(translator, problem))
         return None
+
+
+def texts_by_language(values: Mapping[str, str], name: str) -> dict[str, str]:
+    """A text officers write in each UI language, sent as one field per language
+    (``title-kk``): {language: text}, in the menu's order, empty ones left out."""
+    found = {code: values.get(f"{name}-{code}", "").strip() for code in LANGUAGES}
+    return {code: text for code, text in found.items() if text}
+
+
+def fallbacks_of(texts: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """For each UI language without a text: (the text its readers see instead, its language)."""
+    return {code: pick_language(texts, code) for code in LANGUAGES if not texts.get(code) and texts}

@@ -140,6 +140,46 @@ def test_the_language_menu_waits_for_the_button(page: Any, live_node: LiveNode) 
 
 
 # ---------------------------------------------------------------------------------------------
+# Officer-written texts in other languages
+
+
+def test_the_kazakh_title_is_written_in_the_form_and_read_in_kazakh(
+    page: Any, live_node: LiveNode
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    _sign_in(page, live_node, "officer.languages")
+    page.goto(f"{live_node.url}/measures")
+    page.locator("main a[href^='/measures/0']").first.click()
+    measure_url = page.url
+    page.get_by_role("link", name="Edit the texts in other languages").click()
+    title_kk = page.get_by_role("group", name="Title").get_by_label("Қазақша")
+    before = title_kk.input_value()
+    for width in WIDTHS.values():  # the new form, at desk and phone width
+        page.set_viewport_size({"width": width, "height": 900})
+        assert serious_axe_violations(axe, page) == [], width
+    page.set_viewport_size({"width": 1366, "height": 900})
+    title_kk.fill("Төтенше жағдай режимі (тексеру)")
+    page.get_by_role("button", name="Review the changes").click()
+    assert "Төтенше жағдай режимі (тексеру)" in page.locator(".confirm table").inner_text()
+    assert serious_axe_violations(axe, page) == []
+    page.get_by_role("button", name="Confirm: save the texts").click()
+    assert page.url.endswith("?done=texts")
+    try:
+        _choose_language(page.context, live_node, "kk")
+        page.goto(measure_url)
+        assert page.locator("h1").inner_text().startswith("Төтенше жағдай режимі (тексеру)")
+    finally:
+        _choose_language(page.context, live_node, "en")
+        # The seed's measure as it was, for the other tests.
+        page.goto(f"{measure_url}/texts")
+        page.get_by_role("group", name="Title").get_by_label("Қазақша").fill(before)
+        page.get_by_role("button", name="Review the changes").click()
+        page.get_by_role("button", name="Confirm: save the texts").click()
+
+
+# ---------------------------------------------------------------------------------------------
 # Home pages and charts
 
 

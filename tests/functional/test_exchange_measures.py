@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.models import AuditEntry
-from kervan.accounts.roles import Role
+from kervan.accounts.roles import Role, system_principal
 from kervan.config import Settings
 from kervan.exchange.envelopes import open_receipt, sha256_hex
 from kervan.exchange.keys import SigningKey
@@ -33,7 +33,10 @@ from kervan.exchange.models import (
 from kervan.exchange.render import render_bodies
 from kervan.exchange.transport import INBOX_PATH
 from kervan.exchange.worker import Worker
+from kervan.measures.models import Measure
+from kervan.measures.texts import set_texts
 from kervan.registry.models import StayDocument, Violation
+from kervan.uow import unit_of_work
 from tests.functional.conftest import ClientFactory
 from tests.functional.exchange_support import (
     Loopback,
@@ -221,6 +224,34 @@ def test_a_node_announces_only_its_own_states_measures(
     own = _bring_into_force(officer_client)
     announced = _outbox(app.state.session_factory, "measure.announced")
     assert {str(m.subject_id) for m in announced} == {own} and len(announced) == 3
+
+
+def test_texts_edited_after_the_announcement_reach_the_peers_in_their_language(
+    officer_client: TestClient, app: FastAPI, uzb: FastAPI, worker: Worker, line: Loopback
+) -> None:
+    """The existing update path: the measure is announced again with its new texts, and the
+    peer keeps the newest copy (issue 12)."""
+    measure_id = _bring_into_force(officer_client)
+    uz_title = "Favqulodda holat, 2020 yil bahori"
+    officer = system_principal("KAZ", "aigerim.officer")
+    with unit_of_work(app.state.session_factory) as session:
+        title = {**session.get_one(Measure, uuid.UUID(measure_id)).title, "uz": uz_title}
+        changes = set_texts(
+            session, officer, uuid.UUID(measure_id), {"title": title}, own_state="KAZ"
+        )
+    assert [(c.field, c.language) for c in changes] == [("title", "uz")]
+    again = [
+        m
+        for m in _outbox(app.state.session_factory, "measure.announced")
+        if m.body["measure"]["title"].get("uz") == uz_title
+    ]
+    assert sorted(m.to_state for m in again) == ["OTS", "TUR", "UZB"]
+    assert again[0].body["measure"]["status"] == "in_force"
+    _rendered_bodies_pass_their_schema(app.state.session_factory)
+    worker.drain(max_rounds=5)
+    (kept,) = _foreign(uzb)
+    assert kept.title["uz"] == uz_title
+    assert kept.title["en"] == "State of emergency, spring 2020"  # the original is kept
 
 
 @pytest.fixture

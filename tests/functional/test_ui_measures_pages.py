@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from typing import Any
 
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -22,6 +23,7 @@ from kervan.uow import unit_of_work
 from kervan.web.deps import Policy
 from kervan.web.security import csrf_protect
 from tests.functional.benefits_support import TODAY, record_overstay, seed_traveller
+from tests.functional.test_ui_measures_benefits import _kind
 from tests.functional.ui_support import (
     UiClientFactory,
     csrf_from,
@@ -51,7 +53,7 @@ actions:
 """
 
 
-def _form(**overrides: str) -> dict[str, str]:
+def _form(**overrides: Any) -> dict[str, Any]:
     form = {
         "reference": "KAZ-UI-01",
         "legal_act": "Decree of the Government",
@@ -68,7 +70,7 @@ def _form(**overrides: str) -> dict[str, str]:
     return {**form, **overrides}
 
 
-def _create(client: TestClient, **overrides: str) -> str:
+def _create(client: TestClient, **overrides: Any) -> str:
     done = post_form(client, "/measures/new", "/measures/new", _form(**overrides))
     assert done.status_code == 303, done.text
     match = re.fullmatch(r"/measures/([0-9a-f-]{36})\?done=created", done.headers["location"])
@@ -106,13 +108,13 @@ def test_the_list_shows_measures_and_the_new_button_to_migration_officers(
     assert "Quarantine regime" not in drafts_only.text
 
 
-def test_the_new_form_is_prefilled_with_the_example_and_creates_a_draft(
+def test_the_new_form_creates_a_draft(
     ui_as: UiClientFactory,
 ) -> None:
     client = ui_as(Role.MIGRATION_OFFICER)
     form = client.get("/measures/new")
     assert form.status_code == 200
-    assert "period_end_plus_days: 30" in form.text  # the spring-2020 example's actions
+    assert "period_end_plus_days: 30" not in form.text  # no YAML example: actions are chosen
     assert 'for="f-scope"' in form.text and 'for="f-actions"' in form.text
     page = client.get(f"/measures/{_create(client)}?done=created")
     assert "The draft was saved." in page.text
@@ -339,3 +341,46 @@ def test_the_scope_is_chosen_in_the_form_with_a_live_count(
     assert done.status_code == 303, done.text
     saved = client.get(done.headers["location"])
     assert "Kyrgyzstan" in saved.text
+
+
+def test_the_actions_are_chosen_in_the_form_and_refused_on_their_fields(
+    ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
+) -> None:
+    _kind(app_sessions)  # a benefit kind to choose by its name
+    client = ui_as(Role.MIGRATION_OFFICER)
+    form = client.get("/measures/new")
+    assert '<option value="fee_waiver">Fee waiver</option>' in form.text
+    chosen = {
+        "actions": "",
+        "extend": "period_end_plus_days",
+        "extend_days": "30",
+        "waive": ["overstay", "missing_registration"],
+        "benefit": "fee_waiver",
+    }
+    measure = _create(client, reference="KAZ-UI-ACT", **chosen)
+    with unit_of_work(app_sessions) as session:
+        saved = session.get_one(Measure, uuid.UUID(measure))
+        assert saved.actions == [
+            {"extend": {"period_end_plus_days": 30}},
+            {"waive": {"kinds": ["missing_registration", "overstay"]}},  # canonical order
+            {"grant_benefit": {"kind": "fee_waiver"}},
+        ]
+    page = client.get(f"/measures/{measure}").text
+    assert "Fee waiver" in page and "fee_waiver" not in page.split("<pre")[0]
+    for sent, field, message in (
+        ({"extend": "to", "extend_to": ""}, "extend_to", "Give the date the documents are"),
+        ({"extend": "to", "extend_to": "2027-02-30"}, "extend_to", "Enter a real date"),
+        ({"extend": "by_days", "extend_days": "-3"}, "extend_days", "a whole number of days"),
+        ({"extend": "by_days", "extend_days": "99999"}, "extend_days", "from 1 to 3,660"),
+        ({}, "extend", "Choose what the measure does"),
+        ({"benefit": "no_such_kind"}, "extend", "Choose what the measure does"),
+    ):
+        refused = post_form(
+            client,
+            "/measures/new",
+            "/measures/new",
+            _form(reference="KAZ-UI-BAD", actions="", **sent),
+        )
+        assert refused.status_code == 422, sent
+        assert f'id="f-{field}-error">' in refused.text and message in refused.text, sent
+        assert "no_such_kind" not in refused.text

@@ -20,6 +20,7 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
+from kervan.benefits.service import kind_names
 from kervan.errors import KervanError
 from kervan.exchange.foreign_measures import list_foreign
 from kervan.measures import jobs, service
@@ -29,11 +30,14 @@ from kervan.measures.schemas import MeasureIn
 from kervan.measures.scope import ScopeError
 from kervan.measures.scope_count import documents_in_scope
 from kervan.measures.views import forms, lifecycle
+from kervan.measures.views.action_form import ActionChoices
 from kervan.measures.views.lifecycle import NEXT_STEPS, Step
 from kervan.measures.views.preview_chart import nationality_totals, preview_chart
 from kervan.measures.views.scope_form import NATIONALITY_CHOICES, ScopeChoices
+from kervan.messages import authored
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationKind
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.forms import FormModel, FormValues, Reason, read_form
 from kervan.web.i18n import LANGUAGES, N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
@@ -45,7 +49,6 @@ Text = Annotated[str, Form(max_length=2000)]
 LongText = Annotated[str, Form(max_length=forms.MAX_YAML)]
 # A multiple choice (checkboxes): a handful of short values, the rest dropped by ScopeChoices.
 Choices = Annotated[Sequence[Annotated[str, Field(max_length=40)]], Form(max_length=40)]
-MIN_REASON = 3
 
 STATUS_LABELS = {
     MeasureStatus.DRAFT: N_("Draft"),
@@ -59,6 +62,7 @@ DONE_MESSAGES = {
     "previewed": N_("The preview is ready. Check it before bringing the measure into force."),
     "in_force": N_("The measure is in force; the worker is applying it to the register."),
     "lifted": N_("The measure was lifted."),
+    "texts": N_("The texts were saved."),
 }
 DONE_BY_STEP = {"preview": "previewed", "activate": "in_force", "lift": "lifted"}
 
@@ -80,7 +84,6 @@ def _preview_context(
 ) -> dict[str, Any]:
     """The stored preview as the caller may see it, its chart, and the names of the benefit
     kinds the measure grants (shown instead of their codes)."""
-    from kervan.benefits.service import kind_names
 
     preview = lifecycle.preview_view(measure.preview, principal)
     return {
@@ -122,11 +125,9 @@ def measures_list(
 
 
 def _blank_values() -> dict[str, str]:
-    values = dict.fromkeys(forms.FIELDS, "")
-    example = forms.example_sections()
-    # The scope is chosen in the form (scope_form); only the actions start from the example.
-    values["actions"] = example.get("actions", "")
-    return values
+    # Scope and actions are chosen in the form (scope_form, action_form); their YAML fields
+    # are for what the choices cannot say.
+    return dict.fromkeys(forms.FIELDS, "")
 
 
 def _new_form(
@@ -138,11 +139,19 @@ def _new_form(
     status_code: int = 200,
     choices: ScopeChoices | None = None,
     in_scope: int | None = None,
+    actions: ActionChoices | None = None,
+    benefits: dict[str, dict[str, str]] | None = None,
 ) -> Response:
     return page.render(
         "measures/new.html",
         values=values,
         choices=choices or ScopeChoices(),
+        action_choices=actions or ActionChoices(),
+        benefit_kinds={
+            code: authored(names, page.translator.code) or code
+            for code, names in (benefits or {}).items()
+        },
+        violation_kinds=ViolationKind,
         in_scope=in_scope,
         nationality_choices=NATIONALITY_CHOICES,
         errors=problems.errors,
@@ -170,9 +179,13 @@ def _save(
 
 @router.get("/measures/new")
 def new_measure_form(
-    page: PageDep, principal: Principal = policy(Permission.MEASURES_MANAGE)
+    page: PageDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
-    return _new_form(page, _blank_values(), forms.Problems())
+    benefits = kind_names(session, settings.state)
+    return _new_form(page, _blank_values(), forms.Problems(), benefits=benefits)
 
 
 @router.post("/measures/new", dependencies=[Depends(csrf_protect)])
@@ -196,11 +209,19 @@ def new_measure_submit(
     purpose: Choices = (),
     expires_from: Text = "",
     expires_to: Text = "",
+    waive: Choices = (),
+    extend: Text = "",
+    extend_to: Text = "",
+    extend_days: Text = "",
+    benefit: Text = "",
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     choices = ScopeChoices.from_form(
         list(nationality), list(kind), list(purpose), expires_from, expires_to
     )
+    benefits = kind_names(session, settings.state)
+    chosen = {"extend": extend, "extend_to": extend_to, "extend_days": extend_days}
+    action_choices = ActionChoices.from_form({**chosen, "benefit": benefit}, waive, benefits)
     values = {
         "reference": reference,
         "legal_act": legal_act,
@@ -215,23 +236,37 @@ def new_measure_submit(
         "actions": actions,
     }
     written = dict(values, scope=scope if scope.strip() else _as_yaml(choices.scope()))
+    action_errors: dict[str, str] = {}
+    if not actions.strip():
+        chosen_actions = action_choices.actions(page.translator, action_errors)
+        written["actions"] = _as_yaml(chosen_actions) if chosen_actions else ""
     data, problems = forms.measure_from_fields(page.translator, written, state=settings.state)
+    problems.errors.update(action_errors)
     measure = None
-    if data is not None:
+    if data is not None and not action_errors:
         measure, problems = _save(page, session, principal, data, replace=False)
     if measure is None:
-        return _new_form(page, values, problems, status_code=422, choices=choices)
+        return _new_form(
+            page,
+            values,
+            problems,
+            status_code=422,
+            choices=choices,
+            actions=action_choices,
+            benefits=benefits,
+        )
     return RedirectResponse(f"/measures/{measure.id}?done=created", status_code=303)
 
 
-def _as_yaml(scope: dict[str, Any]) -> str:
-    return yaml.safe_dump(scope, allow_unicode=True, sort_keys=False) if scope else ""
+def _as_yaml(data: dict[str, Any] | list[Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False) if data else ""
 
 
 @router.post("/measures/new/count", dependencies=[Depends(csrf_protect)])
 def count_in_scope(
     page: PageDep,
     session: SessionDep,
+    settings: SettingsDep,
     scope: LongText = "",
     nationality: Choices = (),
     kind: Choices = (),
@@ -256,7 +291,8 @@ def count_in_scope(
     if page.request.headers.get("hx-request"):
         return page.render("measures/_scope_count.html", in_scope=count, errors=problems.errors)
     values = dict(_blank_values(), scope=scope)
-    return _new_form(page, values, problems, choices=choices, in_scope=count)
+    benefits = kind_names(session, settings.state)
+    return _new_form(page, values, problems, choices=choices, in_scope=count, benefits=benefits)
 
 
 @router.post("/measures/new/file", dependencies=[Depends(csrf_protect)])
@@ -351,29 +387,35 @@ def step_form(
     return _step_page(page, session, measure, step, "form", FormErrors(), "")
 
 
+class StepForm(FormModel):
+    """A lifecycle step: its reason, and which of the two posts this is."""
+
+    reason: Reason
+    confirm: str = "review"
+
+
 @router.post("/measures/{measure_id}/{step}", dependencies=[Depends(csrf_protect)])
 def step_submit(
     measure_id: uuid.UUID,
     step: Step,
     page: PageDep,
     session: SessionDep,
-    reason: Text = "",
-    confirm: Text = "review",
+    values: FormValues,
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     measure = service.get_measure(session, principal, measure_id)
-    errors, text = FormErrors(), reason.strip()
-    if len(text) < MIN_REASON:
-        errors["reason"] = page.gettext(
-            "Give the reason for this decision (at least %(min)s characters).", min=MIN_REASON
-        )
-    if errors or confirm != "confirm":
+    errors = FormErrors()
+    form = read_form(page.translator, StepForm, values, errors)
+    reason, confirm = values.get("reason", ""), values.get("confirm", "review")
+    if form is None or confirm != "confirm":
         shown = "confirm" if not errors and confirm == "review" else "form"
         status = 422 if errors else 200
         return _step_page(page, session, measure, step, shown, errors, reason, status)
     try:
         with session.begin_nested():  # a refused step is undone; the audited read is kept
-            lifecycle.decide(session, principal, measure_id, step, text, today=dt.date.today())
+            lifecycle.decide(
+                session, principal, measure_id, step, form.reason, today=dt.date.today()
+            )
     except KervanError as exc:
         errors.update(forms.problems_from_error(page.translator, exc).errors)
         session.refresh(measure)
