@@ -7,72 +7,27 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kervan.accounts.roles import Role
-from kervan.config import Settings
 from kervan.db.base import utcnow
-from kervan.exchange.keys import SigningKey
-from kervan.exchange.worker import Worker
 from kervan.identity.mrz_build import MRZFields, build_mrz
 from kervan.repatriation.counts import counts
 from kervan.uow import unit_of_work
-from tests.functional.exchange_support import (
-    Loopback,
-    exchange_node,
-    node_settings,
-    sqlite_node,
-    token_client,
-)
+from tests.functional.exchange_support import Loopback, token_client
 from tests.functional.register_data import document_body, person_body
+from tests.functional.two_nodes import two_node_fixtures, worker
 from tests.functional.ui_support import make_user, signed_in_client
-from tests.unit.exchange.support import ENDPOINTS, federation
 
 API = "/api/v1/repatriation"
 NAMES = ["KARIMOV", "RASHIDOVA", "YUSUPOV", "TOSHEVA", "NAZAROV",
          "ERGASHEVA", "SAIDOV", "XOLMATOVA", "QODIROV", "MIRZAEVA"]  # fmt: skip
 
 
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
-    return federation(tmp_path / "keys")
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return node_settings("UZB", database_url, tmp_path / "keys")
-
-
-@pytest.fixture
-def uzb(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
-    node = exchange_node(settings, fed[0])
-    yield node
-    node.state.engine.dispose()
-
-
-@pytest.fixture
-def kaz(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = sqlite_node("KAZ", tmp_path, sqlite_template, fed[0])
-    yield node
-    node.state.engine.dispose()
-
-
-@pytest.fixture
-def line(uzb: FastAPI, kaz: FastAPI) -> Iterator[Loopback]:
-    with TestClient(uzb) as to_uzb, TestClient(kaz) as to_kaz:
-        yield Loopback({ENDPOINTS["UZB"]: to_uzb, ENDPOINTS["KAZ"]: to_kaz})
-
-
-def _worker(node: FastAPI, fed: tuple, line: Loopback, state: str) -> Worker:
-    return Worker(
-        node.state.settings, node.state.session_factory, fed[1][state], line, jitter=lambda: 0.0
-    )
+fed, settings, uzb, kaz, line = two_node_fixtures("KAZ")
 
 
 def passport(i: int) -> str:
@@ -137,7 +92,7 @@ def leg_body(departs: dt.datetime) -> dict[str, Any]:
 def test_a_leg_home_from_announcement_to_arrival(
     uzb: FastAPI, kaz: FastAPI, fed: tuple, line: Loopback
 ) -> None:
-    from_uzb, from_kaz = _worker(uzb, fed, line, "UZB"), _worker(kaz, fed, line, "KAZ")
+    from_uzb, from_kaz = worker(uzb, fed, line, "UZB"), worker(kaz, fed, line, "KAZ")
     consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
     kaz_officer = token_client(kaz, Role.MIGRATION_OFFICER, "KAZ")
     gate = token_client(kaz, Role.BORDER_OFFICER, "KAZ")
