@@ -113,15 +113,17 @@ class RequestForm(FormModel):
         return found
 
 
-def request_problems(form: RequestForm) -> dict[str, str]:
-    """What the fields say together: field → code (a member needs a birth date; consent)."""
+def request_problems(values: dict[str, str], form: RequestForm | None) -> dict[str, str]:
+    """What the fields say together: field → code (a member needs a birth date, consent is
+    required). Read from the values as sent, so they show with the fields' own refusals."""
     problems = {}
-    for member in form.members():
-        if member["birth_date"] is None:
-            problems[f"member{member['index']}_birth_date"] = m.FORM_MEMBER_BIRTH
-    if form.birth_date > dt.date.today():
+    for i in range(1, MEMBERS + 1):
+        named = values.get(f"member{i}_surname", "").strip()
+        if named and not values.get(f"member{i}_birth_date", "").strip():
+            problems[f"member{i}_birth_date"] = m.FORM_MEMBER_BIRTH
+    if form is not None and form.birth_date > dt.date.today():
         problems["birth_date"] = m.FORM_BIRTH_FUTURE
-    if not form.consent:
+    if values.get("consent", "").strip().lower() not in ("yes", "on", "true", "1"):
         problems["consent"] = m.CONSENT_REQUIRED
     return problems
 

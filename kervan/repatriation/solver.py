@@ -57,6 +57,8 @@ def new_highs() -> highspy.Highs:
             os.close(null)
         _banner_done = True
         return solver
+
+
 # A person of level k counts as _WEIGHT people of level k-1: the objective prefers priority
 # strongly; the fairness rule itself is made exact by ``repair`` afterwards, not by weights.
 _WEIGHT = 4.0

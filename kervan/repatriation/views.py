@@ -123,8 +123,7 @@ def read_request(page: Page, sent: dict[str, str]) -> tuple[dict[str, str], Form
     """The request form as sent: its values, errors on their fields, the checked form."""
     values, errors = fields_of(f.RequestForm, sent), FormErrors()
     form = read_form(page.translator, f.RequestForm, values, errors)
-    if form is not None:
-        _put(page, errors, f.request_problems(form))
+    _put(page, errors, f.request_problems(values, form))
     return values, errors, form
 
 
@@ -171,7 +170,7 @@ def request_page(
     return _render(
         page,
         "repatriation/request.html",
-        request=found,
+        return_request=found,
         leg=leg,
         chosen_reasons=parse_reasons(found.priority_reasons),
         explanation=explanation_text(page, found),
@@ -194,7 +193,7 @@ def decision_form(
 ) -> Response:
     found = requests.get_request(session, principal, reference)
     return _render(
-        page, "repatriation/decision.html", request=found, action=action, values={},
+        page, "repatriation/decision.html", return_request=found, action=action, values={},
         errors=FormErrors(), step="form", legs=_agreed_legs(session, principal),
     )  # fmt: skip
 
@@ -215,7 +214,7 @@ def decision_submit(
     step = sent.get("step", "review")
     choices = _agreed_legs(session, principal)
     context = dict(
-        request=found, action=action, values=values, errors=errors, legs=choices,
+        return_request=found, action=action, values=values, errors=errors, legs=choices,
         chosen=next((c for c in choices if str(c.id) == values.get("leg_id")), None),
     )  # fmt: skip
     if errors or step != "confirm" or form is None:
