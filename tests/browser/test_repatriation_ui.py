@@ -21,7 +21,7 @@ WIDTHS = (1366, 390)
 def _officer(browser: Any, node: LiveNode, username: str) -> Any:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)  # a shared 2-core machine
     sign_in(page, node, username)
     return page
 
@@ -81,6 +81,7 @@ def test_the_consul_schedules_allocates_and_sees_the_seat(
 
     axe = Axe()
     public = browser.new_context(locale="en-GB").new_page()
+    public.set_default_timeout(60_000)
     problems: dict[str, list[str]] = {}
     for width in WIDTHS:
         for page, path in (
