@@ -49,7 +49,7 @@ def test_the_consul_schedules_allocates_and_sees_the_seat(
     consul.get_by_label("Departs (UTC)").fill(departs.strftime("%Y-%m-%dT%H:%M"))
     arrives = departs + dt.timedelta(hours=3)
     consul.get_by_label("Arrives (UTC)").fill(arrives.strftime("%Y-%m-%dT%H:%M"))
-    consul.get_by_label("Seats", exact=True).fill("20")
+    consul.locator("#f-seats").fill("20")
     _submit(consul, "Continue")
     _submit(consul, "Schedule and announce the leg")
     leg_url = consul.url.split("?")[0]
