@@ -21,6 +21,7 @@ from kervan.identity.cli import register as register_identity
 from kervan.measures.cli import register as register_measures
 from kervan.ops.cli import register as register_ops
 from kervan.registry.cli import register as register_registry
+from kervan.repatriation.cli import register as register_repatriation
 from kervan.reports.cli import register as register_reports
 from kervan.web.cli import register as register_web
 from kervan.web.i18n_cli import register as register_i18n
@@ -45,6 +46,7 @@ register_exchange(app)
 register_diplomacy(app)
 register_assistance(app)
 register_reports(app)
+register_repatriation(app)
 
 
 def main(argv: list[str] | None = None) -> Any:

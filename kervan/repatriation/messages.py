@@ -73,6 +73,41 @@ MESSAGES |= {
     ),
 }
 
+# Refusals of the pages' forms, next to their field.
+FORM_STATE = "repatriation.form-state"
+FORM_PLACE = "repatriation.form-place"
+FORM_NAME = "repatriation.form-name"
+FORM_PASSPORT = "repatriation.form-passport"
+FORM_SEX = "repatriation.form-sex"
+FORM_CHOICE = "repatriation.form-choice"
+FORM_MEMBER_BIRTH = "repatriation.form-member-birth"
+FORM_BIRTH_FUTURE = "repatriation.form-birth-future"
+FORM_NUMBER = "repatriation.form-number"
+FORM_MOMENT = "repatriation.form-moment"
+FORM_REQUIRED = "repatriation.form-required"
+FORM_LEG_NUMBER = "repatriation.form-leg-number"
+FORM_ARRIVES_BEFORE = "repatriation.form-arrives-before"
+FORM_HELD_TOO_MANY = "repatriation.form-held-too-many"
+FORM_REFUSAL_REASON = "repatriation.form-refusal-reason"
+
+MESSAGES |= {
+    FORM_STATE: N_("Choose a state."),
+    FORM_PLACE: N_("Write the code of the place: 2 to 40 Latin letters or digits, e.g. ALA."),
+    FORM_NAME: N_("Write the name in Latin letters, as in the passport's machine-readable zone."),
+    FORM_PASSPORT: N_("Write the passport number: up to 20 Latin letters and digits."),
+    FORM_SEX: N_("Choose F, M or X."),
+    FORM_CHOICE: N_("Choose one of the options."),
+    FORM_MEMBER_BIRTH: N_("Give the date of birth of this member of the group."),
+    FORM_BIRTH_FUTURE: N_("The date of birth cannot be in the future."),
+    FORM_NUMBER: N_("Write a whole number from %(low)s to %(high)s."),
+    FORM_MOMENT: N_("Give the date and the time (UTC)."),
+    FORM_REQUIRED: N_("This field is required."),
+    FORM_LEG_NUMBER: N_("Write the flight, train or bus number: Latin letters, digits, spaces."),
+    FORM_ARRIVES_BEFORE: N_("The leg cannot arrive before it departs."),
+    FORM_HELD_TOO_MANY: N_("More seats are held back than the leg has."),
+    FORM_REFUSAL_REASON: N_("Give the reason for the refusal (at least 3 characters)."),
+}
+
 # What the audit page calls each action this package records.
 AUDIT_ACTIONS = {
     "repatriation.allocate": N_("Return seats allocated"),
@@ -85,4 +120,9 @@ AUDIT_ACTIONS = {
     "repatriation.reception.set": N_("Reception places set"),
     "repatriation.request.create": N_("Return request registered"),
     "repatriation.request.read": N_("Return request read"),
+    "repatriation.request.list": N_("Return requests listed"),
+    "repatriation.request.pin": N_("Return request pinned to a leg"),
+    "repatriation.request.exclude": N_("Return request excluded"),
+    "repatriation.request.cancel": N_("Return request cancelled"),
+    "repatriation.request.no-show": N_("Return passenger did not show"),
 }

@@ -3,9 +3,10 @@ case; pinned, excluded, cancelled or marked no-show by an officer (audited)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from kervan.accounts import audit
@@ -204,3 +205,35 @@ def confirm_leg(session: Session, principal: Principal, leg_id: uuid.UUID) -> in
 
 def public_status(session: Session, reference: str) -> ReturnRequest | None:
     return session.scalar(select(ReturnRequest).where(ReturnRequest.reference == reference))
+
+
+def list_requests(
+    session: Session,
+    principal: Principal,
+    *,
+    status: RequestStatus | None = None,
+    after: tuple[dt.datetime, uuid.UUID] | None = None,
+    limit: int = 50,
+) -> list[ReturnRequest]:
+    """The caller's state's requests in the order they were registered (keyset ``after`` the
+    last one shown), applicants only: a list names no group member (the read is audited)."""
+    require(principal, Permission.REPATRIATION_READ)
+    query = select(ReturnRequest).where(ReturnRequest.home_state == principal.state)
+    if status is not None:
+        query = query.where(ReturnRequest.status == status)
+    if after is not None:
+        query = query.where(tuple_(ReturnRequest.registered_at, ReturnRequest.id) > after)
+    found = session.scalars(
+        query.options(selectinload(ReturnRequest.travellers))
+        .order_by(ReturnRequest.registered_at, ReturnRequest.id)
+        .limit(limit)
+    ).all()
+    if found:
+        audit.record(
+            session,
+            principal,
+            "repatriation.request.list",
+            record_type="return_requests",
+            details={"count": len(found), "status": status.value if status else ""},
+        )
+    return list(found)

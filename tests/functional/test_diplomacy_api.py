@@ -6,72 +6,26 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from kervan.accounts.models import AuditEntry, User
 from kervan.accounts.roles import Role
-from kervan.config import Settings
 from kervan.exchange import compact
-from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import OutboxMessage
 from kervan.exchange.worker import Worker
 from kervan.uow import unit_of_work
 from tests.functional.diplomacy_support import accreditation_body, assign, request_body
-from tests.functional.exchange_support import (
-    Loopback,
-    exchange_node,
-    node_settings,
-    sqlite_node,
-    token_client,
-)
-from tests.unit.exchange.support import ENDPOINTS, federation
+from tests.functional.exchange_support import Loopback, token_client
+from tests.functional.two_nodes import two_node_fixtures, worker
 
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
-    return federation(tmp_path / "keys")
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return node_settings("UZB", database_url, tmp_path / "keys")
-
-
-@pytest.fixture
-def uzb(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
-    node = exchange_node(settings, fed[0])
-    yield node
-    node.state.engine.dispose()
-
-
-@pytest.fixture
-def tur(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = sqlite_node("TUR", tmp_path, sqlite_template, fed[0])
-    yield node
-    node.state.engine.dispose()
-
-
-@pytest.fixture
-def line(uzb: FastAPI, tur: FastAPI) -> Iterator[Loopback]:
-    with TestClient(uzb) as to_uzb, TestClient(tur) as to_tur:
-        yield Loopback({ENDPOINTS["UZB"]: to_uzb, ENDPOINTS["TUR"]: to_tur})
+fed, settings, uzb, tur, line = two_node_fixtures("TUR")
 
 
 def workers(uzb: FastAPI, tur: FastAPI, fed: tuple, line: Loopback) -> tuple[Worker, Worker]:
-    return (
-        Worker(
-            uzb.state.settings, uzb.state.session_factory, fed[1]["UZB"], line, jitter=lambda: 0.0
-        ),
-        Worker(
-            tur.state.settings, tur.state.session_factory, fed[1]["TUR"], line, jitter=lambda: 0.0
-        ),
-    )
+    return worker(uzb, fed, line, "UZB"), worker(tur, fed, line, "TUR")
 
 
 def _granted_pass(uzb: FastAPI, tur: FastAPI, fed: tuple, line: Loopback) -> dict:

@@ -7,137 +7,36 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kervan.accounts.roles import Role
-from kervan.config import Settings
 from kervan.db.base import utcnow
-from kervan.exchange.keys import SigningKey
-from kervan.exchange.worker import Worker
 from kervan.identity.mrz_build import MRZFields, build_mrz
 from kervan.repatriation.counts import counts
 from kervan.uow import unit_of_work
-from tests.functional.exchange_support import (
-    Loopback,
-    exchange_node,
-    node_settings,
-    sqlite_node,
-    token_client,
-)
+from tests.functional.exchange_support import Loopback, token_client
 from tests.functional.register_data import document_body, person_body
+from tests.functional.repatriation_support import (
+    API,
+    NAMES,
+    leg_body,
+    mrz,
+    passport,
+    request_body,
+    traveller,
+)
+from tests.functional.two_nodes import two_node_fixtures, worker
 from tests.functional.ui_support import make_user, signed_in_client
-from tests.unit.exchange.support import ENDPOINTS, federation
 
-API = "/api/v1/repatriation"
-NAMES = ["KARIMOV", "RASHIDOVA", "YUSUPOV", "TOSHEVA", "NAZAROV",
-         "ERGASHEVA", "SAIDOV", "XOLMATOVA", "QODIROV", "MIRZAEVA"]  # fmt: skip
-
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
-    return federation(tmp_path / "keys")
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return node_settings("UZB", database_url, tmp_path / "keys")
-
-
-@pytest.fixture
-def uzb(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
-    node = exchange_node(settings, fed[0])
-    yield node
-    node.state.engine.dispose()
-
-
-@pytest.fixture
-def kaz(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = sqlite_node("KAZ", tmp_path, sqlite_template, fed[0])
-    yield node
-    node.state.engine.dispose()
-
-
-@pytest.fixture
-def line(uzb: FastAPI, kaz: FastAPI) -> Iterator[Loopback]:
-    with TestClient(uzb) as to_uzb, TestClient(kaz) as to_kaz:
-        yield Loopback({ENDPOINTS["UZB"]: to_uzb, ENDPOINTS["KAZ"]: to_kaz})
-
-
-def _worker(node: FastAPI, fed: tuple, line: Loopback, state: str) -> Worker:
-    return Worker(
-        node.state.settings, node.state.session_factory, fed[1][state], line, jitter=lambda: 0.0
-    )
-
-
-def passport(i: int) -> str:
-    return f"FA{7000000 + i}"
-
-
-def mrz(i: int) -> list[str]:
-    fields = MRZFields(
-        document_number=passport(i),
-        nationality="UZB",
-        birth_date=dt.date(1980 + i, 1 + i, 10),
-        expiry_date=dt.date(2031, 1, 1),
-        primary_identifier=NAMES[i],
-        secondary_identifier="ALISHER",
-        sex="M",
-    )
-    return list(build_mrz("TD3", fields))
-
-
-def traveller(i: int) -> dict[str, Any]:
-    return {
-        "primary_identifier": NAMES[i],
-        "secondary_identifier": "ALISHER",
-        "birth_date": dt.date(1980 + i, 1 + i, 10).isoformat(),
-        "sex": "M",
-        "passport_number": passport(i),
-        "passport_state": "UZB",
-    }
-
-
-def request_body(travellers: list[dict[str, Any]], reasons: list[str], **more: Any) -> dict:
-    return {
-        "host_state": "KAZ",
-        "origin": "ALA",
-        "destination": "TAS",
-        "earliest_date": utcnow().date().isoformat(),
-        "document_status": "valid_passport",
-        "priority_reasons": reasons,
-        "consent": True,
-        "travellers": travellers,
-        **more,
-    }
-
-
-def leg_body(departs: dt.datetime) -> dict[str, Any]:
-    return {
-        "host_state": "KAZ",
-        "mode": "flight",
-        "operator": "Uzbekistan Airways",
-        "number": "HY 2712",
-        "origin": "ALA",
-        "origin_name": "Almaty",
-        "destination": "TAS",
-        "destination_name": "Tashkent",
-        "departs_at": departs.isoformat(),
-        "arrives_at": (departs + dt.timedelta(hours=2)).isoformat(),
-        "seats": 12,
-        "held_seats": 1,
-    }
+fed, settings, uzb, kaz, line = two_node_fixtures("KAZ")
 
 
 def test_a_leg_home_from_announcement_to_arrival(
     uzb: FastAPI, kaz: FastAPI, fed: tuple, line: Loopback
 ) -> None:
-    from_uzb, from_kaz = _worker(uzb, fed, line, "UZB"), _worker(kaz, fed, line, "KAZ")
+    from_uzb, from_kaz = worker(uzb, fed, line, "UZB"), worker(kaz, fed, line, "KAZ")
     consul = token_client(uzb, Role.CONSULAR_OFFICER, "UZB")
     kaz_officer = token_client(kaz, Role.MIGRATION_OFFICER, "KAZ")
     gate = token_client(kaz, Role.BORDER_OFFICER, "KAZ")

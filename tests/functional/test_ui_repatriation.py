@@ -1,0 +1,172 @@
+"""Repatriation in the officer UI and on the public page, without JavaScript: a UZB consul
+schedules a leg (summary, then confirm), KAZ's migration officer agrees to it on KAZ's node, the
+consul registers a family's request and a single traveller's, runs the allocation and reads
+each request's explanation, pins, excludes and cancels with a reason, confirms the leg's
+seats; a national asks through the public form and follows the request with its reference
+and secret. Refusals sit next to their field. UZB runs on each test database, KAZ on SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from kervan.accounts.roles import Role
+from kervan.db.base import utcnow
+from tests.functional.exchange_support import Loopback
+from tests.functional.two_nodes import two_node_fixtures, worker
+from tests.functional.ui_support import HTML, csrf_from, make_user, signed_in_client
+
+fed, settings, uzb, kaz, line = two_node_fixtures("KAZ")
+
+APPLICANT = {
+    "host_state": "KAZ", "origin": "ala", "destination": "TAS", "document_status":
+    "valid_passport", "surname": "Karimov", "given_names": "Alisher", "birth_date": "1980-02-10",
+    "sex": "M", "passport_number": "FA7000001", "reason_medical": "yes", "consent": "yes",
+    "earliest_date": dt.date.today().isoformat(),
+}  # fmt: skip
+
+
+def _send(client: TestClient, page: str, action: str, data: dict[str, str]) -> tuple:
+    """The form at ``page`` sent for review, then its summary confirmed."""
+    token = csrf_from(client.get(page).text)
+    review = client.post(action, data={**data, "csrf_token": token, "step": "review"})
+    assert review.status_code == 200 and 'id="confirm-title"' in review.text, review.text
+    done = client.post(action, data={**data, "csrf_token": token, "step": "confirm"})
+    return review, done
+
+
+def test_a_consul_and_a_host_officer_work_in_the_pages(
+    uzb: FastAPI, kaz: FastAPI, fed: tuple, line: Loopback
+) -> None:
+    make_user(uzb.state.session_factory, "consul", Role.CONSULAR_OFFICER, "UZB")
+    make_user(kaz.state.session_factory, "kaz.officer", Role.MIGRATION_OFFICER, "KAZ", "ru")
+    consul = signed_in_client(uzb, "consul")
+    departs = (utcnow() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    leg = {
+        "host_state": "KAZ", "mode": "flight", "operator": "Uzbekistan Airways",
+        "number": "HY 2712", "origin": "ALA", "origin_name": "Almaty", "destination": "TAS",
+        "destination_name": "Tashkent", "departs_at": departs.strftime("%Y-%m-%dT%H:%M"),
+        "arrives_at": (departs + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "seats": "3", "held_seats": "1",
+    }  # fmt: skip
+    token = csrf_from(consul.get("/repatriation/legs/new").text)
+    wrong = consul.post(
+        "/repatriation/legs/new",
+        data={**leg, "seats": "0", "held_seats": "x", "csrf_token": token, "step": "review"},
+    )
+    assert wrong.status_code == 422
+    assert (
+        'aria-describedby="f-seats-error"' in wrong.text and 'id="f-held_seats-error"' in wrong.text
+    )
+    review, scheduled = _send(consul, "/repatriation/legs/new", "/repatriation/legs/new", leg)
+    assert "Uzbekistan Airways HY 2712" in review.text and "Kazakhstan" in review.text
+    assert scheduled.status_code == 303, scheduled.text
+    leg_url = scheduled.headers["location"].split("?")[0]
+    leg_id = leg_url.rsplit("/", 1)[1]
+    assert worker(uzb, fed, line, "UZB").drain(max_rounds=5).delivered == 1
+
+    host = signed_in_client(kaz, "kaz.officer")
+    page = host.get(leg_url)
+    assert page.status_code == 200 and f'action="{leg_url}/decision"' in page.text
+    decided = _send(host, leg_url, f"{leg_url}/decision", {"agree": "yes", "reason": ""})[1]
+    assert decided.status_code == 303, decided.text
+    assert worker(kaz, fed, line, "KAZ").drain(max_rounds=5).delivered == 1
+
+    family = {
+        **APPLICANT, "surname": "Olimov", "passport_number": "FA7000002", "reason_medical": "",
+        "member1_surname": "Olimova", "member1_birth_date": "1985-03-01",
+        "member1_relationship": "spouse",
+    }  # fmt: skip
+    token = csrf_from(consul.get("/repatriation/requests/new").text)
+    refused = consul.post(
+        "/repatriation/requests/new",
+        data={**family, "consent": "", "member1_birth_date": "", "surname": "Олимов",
+              "csrf_token": token, "step": "review"},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    for name in ("consent", "member1_birth_date", "surname"):
+        assert f'aria-describedby="f-{name}-error"' in refused.text, name
+    references = []
+    for data in (APPLICANT, family):
+        review, made = _send(
+            consul, "/repatriation/requests/new", "/repatriation/requests/new", data
+        )
+        assert made.status_code == 303, made.text
+        references.append(made.headers["location"].split("/")[-1].split("?")[0])
+    assert "OLIMOVA" in review.text and "Medical need" not in review.text
+
+    summary = consul.get("/repatriation/allocation")
+    assert summary.status_code == 200 and "Check and confirm" in summary.text
+    ran = consul.post("/repatriation/allocation", data={"csrf_token": csrf_from(summary.text)})
+    assert ran.status_code == 200 and 'data-seated="1"' in ran.text, ran.text
+    seated = consul.get(f"/repatriation/requests/{references[0]}")
+    assert "Seated on Uzbekistan Airways HY 2712" in seated.text
+    waiting = consul.get(f"/repatriation/requests/{references[1].lower()}")
+    assert "Waiting: the group of 2 travels together" in waiting.text
+
+    base = f"/repatriation/requests/{references[1]}"
+    short = consul.post(
+        f"{base}/pin",
+        data={"leg_id": leg_id, "reason": "x", "csrf_token": token, "step": "review"},
+    )
+    assert short.status_code == 422 and 'id="f-reason-error"' in short.text
+    pin = {"leg_id": leg_id, "reason": "medical escort travels with them"}
+    review, full = _send(consul, f"{base}/pin", f"{base}/pin", pin)
+    assert "Uzbekistan Airways HY 2712" in review.text
+    assert full.status_code == 409 and "has no 2 free seats" in full.text
+    excluded = _send(consul, f"{base}/exclude", f"{base}/exclude", {"reason": "duplicate"})[1]
+    assert excluded.status_code == 303
+    assert "Excluded" in consul.get(base).text
+    cancelled = _send(consul, f"{base}/cancel", f"{base}/cancel", {"reason": "went by car"})[1]
+    assert cancelled.status_code == 303 and "Cancelled" in consul.get(base).text
+
+    token = csrf_from(consul.get(leg_url).text)
+    asked = consul.post(f"{leg_url}/confirm-seats", data={"csrf_token": token})
+    assert asked.status_code == 200 and "Check and confirm" in asked.text
+    confirmed = consul.post(
+        f"{leg_url}/confirm-seats", data={"csrf_token": token, "step": "confirm"}
+    )
+    assert confirmed.status_code == 303
+    page = consul.get(leg_url)
+    assert "Agreed by the host state" in page.text and "/manifest.edi" in page.text
+    listed = consul.get("/repatriation/requests?status=confirmed")
+    assert references[0] in listed.text and references[1] not in listed.text
+    overview = consul.get("/repatriation")
+    assert "<svg" in overview.text and 'role="img"' in overview.text
+
+
+_ADDRESSES = itertools.count(1)
+
+
+def test_the_public_return_page_gives_a_reference_to_follow(uzb: FastAPI) -> None:
+    # An address per run: the public forms' per-address limit lives as long as the process.
+    address = (f"198.51.200.{next(_ADDRESSES)}", 50000)
+    with TestClient(uzb, client=address, headers=HTML) as public:
+        form = public.get("/return?lang=ky")
+        assert form.status_code == 200 and 'lang="ky"' in form.text
+        data = {**APPLICANT, "lang": "en", "csrf_token": csrf_from(form.text)}
+        bot = public.post("/return", data={**data, "website": "http://spam", "step": "confirm"})
+        assert bot.status_code == 200 and "data-reference" in bot.text
+        review = public.post("/return", data={**data, "step": "review"})
+        assert review.status_code == 200 and "KARIMOV" in review.text
+        sent = public.post("/return", data={**data, "step": "confirm"})
+        assert sent.status_code == 200, sent.text
+        reference = re.search(r"data-reference>([^<]+)<", sent.text).group(1)  # type: ignore[union-attr]
+        secret = re.search(r"data-secret>([^<]+)<", sent.text).group(1)  # type: ignore[union-attr]
+        token = csrf_from(public.get("/return/status").text)
+        found = public.post(
+            "/return/status",
+            data={"reference": reference.lower(), "secret": secret, "csrf_token": token},
+        )
+        assert found.status_code == 200 and 'data-status="waiting"' in found.text
+        assert "KARIMOV" not in found.text
+        wrong = public.post(
+            "/return/status", data={"reference": reference, "secret": "guess", "csrf_token": token}
+        )
+        assert wrong.status_code == 404
+        huge = public.post("/return", data={**data, "contact": "x" * 20_000})
+        assert huge.status_code == 413
