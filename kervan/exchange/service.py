@@ -111,7 +111,8 @@ def ask(
     """Ask a host state about one of our nationals; only this state's consular officers may,
     which is checked before the signing key is loaded."""
     queries.require_own_consul(principal, settings.state)
-    return _ask(session, settings, keys, principal, question, transport)
+    signing = signing_key(keys, trust_store.current(session))
+    return queries.ask(session, settings, signing, principal, question, transport, utcnow())
 
 
 def ask_from_page(
@@ -123,28 +124,17 @@ def ask_from_page(
     transport: queries.QueryTransport,
 ) -> tuple[dict[str, Any] | None, KervanError | None]:
     """``ask`` for a page that shows why a question failed rather than raising it (a caller
-    who may not ask is still refused). A failed question leaves nothing in the message log
-    (its savepoint is undone) but stays in the audit log, which this request commits."""
+    who may not ask is still refused, before anything is tried). A failed question leaves
+    nothing in the message log (its savepoint is undone) but stays in the audit log, which
+    this request commits."""
     queries.require_own_consul(principal, settings.state)
     try:
         with session.begin_nested():
-            return _ask(session, settings, keys, principal, question, transport), None
+            return ask(session, settings, keys, principal, question, transport), None
     except KervanError as exc:
         for actor, action, fields in audit.take_pending(session):
             audit.record(session, actor, action, **fields)
         return None, exc
-
-
-def _ask(
-    session: Session,
-    settings: Settings,
-    keys: KeySource,
-    principal: Principal,
-    question: queries.Question,
-    transport: queries.QueryTransport,
-) -> dict[str, Any]:
-    signing = signing_key(keys, trust_store.current(session))
-    return queries.ask(session, settings, signing, principal, question, transport, utcnow())
 
 
 @dataclass(frozen=True, slots=True)
