@@ -13,7 +13,7 @@ import enum
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -22,6 +22,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from kervan.errors import CodedValueError, FieldError, InvalidInput, pydantic_field_errors
@@ -111,14 +112,19 @@ MAX_FIELD_CHARS = 2_000  # one typed field; longer texts (a scope) are the page'
 async def _form_items(request: Request) -> list[tuple[str, str]]:
     """The text fields of the submitted form, in order, each bounded; a form with more than
     ``MAX_FIELDS`` fields or with a file is refused while it is read."""
+    refused = InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED)
     try:
         form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     except (HTTPException, MultiPartException) as exc:
-        raise InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED) from exc
+        raise refused from exc
+    # The form may have been read before, with Starlette's wider bounds (the CSRF check reads
+    # it first, and ``request.form`` returns that copy): the bounds are checked again here.
+    if len(form.multi_items()) > MAX_FIELDS:
+        raise refused
     items = []
     for name, value in form.multi_items():
         if not isinstance(value, str):
-            continue
+            raise refused
         if len(value) > MAX_FIELD_CHARS:
             raise InvalidInput(
                 f"{name} is longer than {MAX_FIELD_CHARS} characters",
