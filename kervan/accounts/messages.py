@@ -13,6 +13,9 @@ TOKENS_USERS_ONLY = "accounts.tokens-users-only"
 SIGN_IN_FAILED = "accounts.sign-in-failed"
 SIGN_IN_LOCKED = "accounts.sign-in-locked"
 STATE_CODE = "accounts.state-code"
+USERNAME_REQUIRED = "accounts.username-required"
+ROLE_REQUIRED = "accounts.role-required"
+TOKEN_NAME_REQUIRED = "accounts.token-name-required"
 CHECKPOINT_MALFORMED = "audit.checkpoint-malformed"
 CHECKPOINT_UNKNOWN_KEY = "audit.checkpoint-unknown-key"
 CHECKPOINT_ALTERED = "audit.checkpoint-altered"
@@ -20,6 +23,9 @@ CHECKPOINT_FILE_TOO_LARGE = "audit.checkpoint-file-too-large"
 CHAIN_MISMATCH = "audit.chain-mismatch"
 
 MESSAGES = {
+    USERNAME_REQUIRED: N_("Enter a username."),
+    ROLE_REQUIRED: N_("Choose a role."),
+    TOKEN_NAME_REQUIRED: N_("Give the token a name, such as the system that will use it."),
     ROLE_MAY_NOT: N_("Your role does not allow this action."),
     PASSWORD_WEAK: N_("The password is too weak."),
     USERNAME_TAKEN: N_("A user named %(username)s exists already."),

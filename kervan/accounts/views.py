@@ -10,15 +10,27 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from babel.dates import format_time
-from fastapi import APIRouter, Depends, Form, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from pydantic import AfterValidator, Field
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit, audit_labels, checkpoints, service, sessions
 from kervan.accounts.audit_params import MAX_SEQ, day_start
+from kervan.accounts.messages import ROLE_REQUIRED, TOKEN_NAME_REQUIRED, USERNAME_REQUIRED
 from kervan.accounts.roles import Permission, Principal, Role
 from kervan.errors import KervanError
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.forms import (
+    FormModel,
+    FormValues,
+    Password,
+    choice,
+    fields_of,
+    parse_form,
+    read_form,
+    required,
+)
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.pages import safe_next, set_language_cookie
 from kervan.web.pagination import DEFAULT_PAGE_SIZE
@@ -27,7 +39,29 @@ from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=200)]
+Text = Annotated[str, Field(max_length=200)]
+
+
+class SignInForm(FormModel):
+    username: Text = ""
+    password: Annotated[Password, Field(max_length=1000)] = ""
+    next: Annotated[str, Field(max_length=2000)] = "/"
+
+
+class TokenForm(FormModel):
+    name: Annotated[Text, AfterValidator(required(TOKEN_NAME_REQUIRED))]
+
+
+class UserForm(FormModel):
+    username: Annotated[Text, AfterValidator(required(USERNAME_REQUIRED))]
+    full_name: Text = ""
+    role: Annotated[Role, choice(Role, ROLE_REQUIRED)]
+    state: Annotated[str, Field(max_length=3)] = ""
+    password: Annotated[Password, Field(max_length=1000)] = ""
+
+
+class ActiveForm(FormModel):
+    active: Annotated[str, Field(max_length=5)] = ""
 
 
 def _secure(page: Page) -> bool:
@@ -54,13 +88,13 @@ def sign_in(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    username: Text = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    sent: FormValues,
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> Response:
+    form = parse_form(SignInForm, sent)
+    username, password, next = form.username, form.password, form.next
     try:
-        user, cookie = sessions.sign_in(session, page.request, username.strip(), password)
+        user, cookie = sessions.sign_in(session, page.request, username, password)
     except sessions.SignInFailed as exc:
         # Rendered, not raised: the unit of work then commits the failed-attempt count and
         # its audit entry, which lockout depends on.
@@ -125,13 +159,14 @@ def tokens_page(
 def create_token(
     page: PageDep,
     session: SessionDep,
-    name: Text = "",
+    sent: FormValues,
     principal: Principal = policy(Permission.AUTHENTICATED),
 ) -> Response:
-    if not name.strip():
-        error = page.gettext("Give the token a name, such as the system that will use it.")
-        return _tokens_page(page, session, principal, error=error)
-    _, secret = service.create_api_token(session, principal, name.strip())
+    errors = FormErrors()
+    form = read_form(page.translator, TokenForm, fields_of(TokenForm, sent), errors)
+    if form is None:
+        return _tokens_page(page, session, principal, error=errors.get("name", ""))
+    _, secret = service.create_api_token(session, principal, form.name)
     # The secret is shown this once; only its digest is stored.
     return _tokens_page(page, session, principal, secret=secret)
 
@@ -176,30 +211,24 @@ def create_user(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    username: Text = "",
-    full_name: Text = "",
-    role: Text = "",
-    state: Text = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
+    sent: FormValues,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> Response:
-    values = {"username": username, "full_name": full_name, "role": role, "state": state}
+    typed = fields_of(UserForm, sent)
+    values = {k: v for k, v in typed.items() if k != "password"}  # never shown again
     errors = FormErrors()
-    if not username.strip():
-        errors["username"] = page.gettext("Enter a username.")
-    if role not in Role.__members__.values():
-        errors["role"] = page.gettext("Choose a role.")
-    if not errors:
+    form = read_form(page.translator, UserForm, typed, errors)
+    if form is not None:
         try:
             with session.begin_nested():
                 service.create_user(
                     session,
                     principal,
-                    username=username.strip(),
-                    password=password,
-                    role=Role(role),
-                    state=(state.strip() or settings.state).upper(),
-                    full_name=full_name.strip(),
+                    username=form.username,
+                    password=form.password,
+                    role=form.role,
+                    state=(form.state or settings.state).upper(),
+                    full_name=form.full_name,
                 )
         except KervanError as exc:
             errors.from_error(page.translator, exc)
@@ -213,9 +242,10 @@ def set_user_active(
     page: PageDep,
     username: str,
     session: SessionDep,
-    active: Annotated[str, Form(max_length=5)] = "",
+    sent: FormValues,
     principal: Principal = policy(Permission.ACCOUNTS_MANAGE),
 ) -> Response:
+    active = parse_form(ActiveForm, sent).active
     change = service.set_active(session, principal, username, active == "1")
     if active == "1":
         return RedirectResponse("/admin/users", status_code=303)

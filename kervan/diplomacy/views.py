@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
 from kervan.accounts.roles import Permission, Principal
 from kervan.db.base import utcnow
@@ -20,6 +20,15 @@ from kervan.diplomacy.rendering import qr_png
 from kervan.diplomacy.schemas import AccessRequestCreate, AccreditationCreate, Decision, Refusal
 from kervan.errors import KervanError
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.forms import (
+    FormDate,
+    FormLists,
+    FormModel,
+    FormValues,
+    fields_of,
+    parse_form,
+    read_form,
+)
 from kervan.web.i18n import N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
@@ -32,7 +41,61 @@ STATUS_LABELS = {
     "refused": N_("Refused"),
     "revoked": N_("Revoked"),
 }
-Text = Annotated[str, Form(max_length=500)]
+Text = Annotated[str, Field(max_length=500)]
+Upper = Annotated[str, AfterValidator(str.upper), Field(max_length=500)]
+
+
+def _utc(value: Any) -> dt.datetime:
+    """A ``datetime-local`` field's value; without a zone, UTC."""
+    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, BeforeValidator(_utc)]
+
+
+class AccessRequestForm(FormModel):
+    """A mission's request as typed; ``AccessRequestCreate`` holds the rules of its values."""
+
+    accreditation_id: uuid.UUID
+    airport: Upper
+    terminal: Upper = ""
+    zone: list[Annotated[str, Field(max_length=500)]] = []
+    window_start: UtcDateTime
+    window_end: UtcDateTime
+    purpose: Text = ""
+
+    def create(self) -> AccessRequestCreate:
+        fields = self.model_dump(exclude={"zone"})
+        return AccessRequestCreate(**fields, zones=self.zone)
+
+
+class DecisionForm(FormModel):
+    """Grant, refuse or revoke; a reason is needed for the last two (the page checks it)."""
+
+    action: Text = ""
+    conditions: Text = ""
+    reason: Text = ""
+
+
+class AccreditationForm(FormModel):
+    home_state: Upper
+    card_number: Upper
+    primary_identifier: Text
+    secondary_identifier: Text = ""
+    name_as_written: Text = ""
+    mission: Text
+    function: Text
+    valid_from: FormDate
+    valid_until: FormDate
+
+    def create(self) -> AccreditationCreate:
+        return AccreditationCreate(**self.model_dump())
+
+
+class WithdrawForm(FormModel):
+    withdraw: uuid.UUID
+    reason: Text = ""
 
 
 def _requests_page(
@@ -87,33 +150,19 @@ def request_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    accreditation_id: Text = "",
-    airport: Text = "",
-    terminal: Text = "",
-    zone: Annotated[list[str] | None, Form(max_length=3)] = None,
-    window_start: Text = "",
-    window_end: Text = "",
-    purpose: Text = "",
+    sent: FormValues,
+    lists: FormLists,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_REQUEST),
 ) -> Response:
-    values = {
-        "airport": airport,
-        "terminal": terminal,
-        "purpose": purpose,
-        "window_start": window_start,
-        "window_end": window_end,
-    }
+    values = fields_of(AccessRequestForm, sent)
     errors = FormErrors()
+    form = read_form(
+        page.translator, AccessRequestForm, {**values, "zone": lists.get("zone", [])}, errors
+    )
     try:
-        data = AccessRequestCreate(
-            accreditation_id=uuid.UUID(accreditation_id) if accreditation_id else uuid.UUID(int=0),
-            airport=airport.strip().upper(),
-            terminal=terminal.strip().upper(),
-            zones=zone or [],
-            window_start=_utc(window_start),
-            window_end=_utc(window_end),
-            purpose=purpose,
-        )
+        if form is None:
+            raise ValueError("the form's fields")
+        data = form.create()
         with session.begin_nested():
             service.create_request(
                 session,
@@ -132,22 +181,17 @@ def request_submit(
     return RedirectResponse("/airport-access", status_code=303)
 
 
-def _utc(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
 @router.post("/airport-access/{id}/decision", dependencies=[Depends(csrf_protect)])
 def decide(
     id: uuid.UUID,
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    action: Text = "",
-    conditions: Text = "",
-    reason: Text = "",
+    sent: FormValues,
     principal: Principal = policy(Permission.AIRPORT_ACCESS_DECIDE),
 ) -> Response:
+    form = parse_form(DecisionForm, sent)
+    action, conditions, reason = form.action, form.conditions, form.reason
     errors = FormErrors()
     try:
         with session.begin_nested():
@@ -222,49 +266,31 @@ def accreditation_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    home_state: Text = "",
-    card_number: Text = "",
-    primary_identifier: Text = "",
-    secondary_identifier: Text = "",
-    name_as_written: Text = "",
-    mission: Text = "",
-    function: Text = "",
-    valid_from: Text = "",
-    valid_until: Text = "",
-    withdraw: Text = "",
-    reason: Text = "",
+    sent: FormValues,
     principal: Principal = policy(Permission.ACCREDITATIONS_MANAGE),
 ) -> Response:
-    values = {
-        "home_state": home_state,
-        "card_number": card_number,
-        "mission": mission,
-        "primary_identifier": primary_identifier,
-        "function": function,
-        "secondary_identifier": secondary_identifier,
-        "name_as_written": name_as_written,
-        "valid_from": valid_from,
-        "valid_until": valid_until,
-    }
+    withdrawing = bool(sent.get("withdraw"))
+    model: type[WithdrawForm | AccreditationForm] = (
+        WithdrawForm if withdrawing else AccreditationForm
+    )
+    values = fields_of(AccreditationForm, sent)
     errors = FormErrors()
+    form = read_form(page.translator, model, fields_of(model, sent), errors)
     try:
+        if form is None:
+            raise ValueError("the form's fields")
         with session.begin_nested():
-            if withdraw:
+            if isinstance(form, WithdrawForm):
                 accreditations.withdraw(
                     session,
                     principal,
-                    uuid.UUID(withdraw),
-                    reason.strip() or "withdrawn",
+                    form.withdraw,
+                    form.reason or "withdrawn",
                     node_state=settings.state,
                     now=utcnow(),
                 )
             else:
-                data = AccreditationCreate.model_validate(
-                    {
-                        k: v.strip().upper() if k in ("home_state", "card_number") else v
-                        for k, v in values.items()
-                    }
-                )
+                data = form.create()
                 accreditations.add_accreditation(
                     session, principal, data, node_state=settings.state, now=utcnow()
                 )

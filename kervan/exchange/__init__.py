@@ -1,6 +1,8 @@
 """The exchange between nodes: keys and the trust list, signed envelopes and receipts, the
 transactional outbox and its delivery worker, the inbox, peer queries, the consular view of
-nationals abroad, foreign measures and dead letters. See docs/exchange.md."""
+nationals abroad, foreign measures and dead letters. The API, the pages and the CLI call
+``service.py``; the API's shapes are ``schemas.py``, the envelopes' JSON Schemas
+``envelope_schemas/``. See docs/exchange.md."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ each *envelope* (its signature against the trust list), and every refusal is a s
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 from dataclasses import asdict
@@ -14,29 +13,28 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
-from kervan.db.base import utcnow
-from kervan.errors import KervanError, NotFound
-from kervan.exchange import (
-    consular,
-    dead_letters,
-    evidence,
-    foreign_measures,
-    inbox,
-    messages,
-    queries,
-    trust_store,
-)
-from kervan.exchange.keys import NodeKeys, SigningKey
-from kervan.exchange.limits import PayloadTooLarge, refusal_budget
+from kervan.errors import NotFound
+from kervan.exchange import queries, service
+from kervan.exchange.keys import NodeKeys
+from kervan.exchange.limits import refusal_budget
 from kervan.exchange.message_types import schema_names, schema_text
-from kervan.exchange.messages import NOT_CONFIGURED
+from kervan.exchange.schemas import (
+    DeadLetterPublic,
+    ForeignMeasureDetail,
+    ForeignMeasurePublic,
+    InboxBatch,
+    InboxReceipts,
+    NationalAbroadDetail,
+    NationalAbroadPublic,
+    NationalsAbroadPage,
+    QueryEnvelope,
+    QuestionIn,
+    RetryRequest,
+    WaiverAbroadPublic,
+)
 from kervan.exchange.transport import HttpTransport
-from kervan.exchange.trust import TrustList
 from kervan.messages import RECORD_NOT_FOUND
 from kervan.uow import commit_now
 from kervan.web.deps import SessionDep, SettingsDep, policy
@@ -45,23 +43,8 @@ from kervan.web.pagination import PageSize
 router = APIRouter(prefix="/api/v1/exchange", tags=["exchange"])
 
 
-class NotConfigured(KervanError):
-    status = 503
-    type_slug = "exchange-not-configured"
-    title = "The exchange is not configured on this node"
-
-
-class InboxBatch(BaseModel):
-    envelopes: list[str] = Field(
-        description="Compact JWS envelopes (at most KERVAN_EXCHANGE_MAX_BATCH_ENVELOPES)"
-    )
-
-
-class InboxReceipts(BaseModel):
-    receipts: list[str] = Field(description="One signed receipt per envelope, in the same order")
-
-
 def node_keys(request: Request) -> NodeKeys:
+    """The node's keys, read once per app (``keys.NodeKeys`` follows the folder)."""
     keys: NodeKeys | None = getattr(request.app.state, "exchange_keys", None)
     if keys is None:
         keys = NodeKeys(request.app.state.settings)
@@ -69,17 +52,13 @@ def node_keys(request: Request) -> NodeKeys:
     return keys
 
 
-def node_key(request: Request, session: Session) -> SigningKey:
-    """The key this node signs with now: chosen at each request against the trust list in
-    force, so a rotated key or a new list needs no restart (``keys.NodeKeys``)."""
-    return signing_key(request, trust_store.current(session))
-
-
-def signing_key(request: Request, listed: TrustList | None) -> SigningKey:
-    try:
-        return node_keys(request).for_signing(listed, utcnow())
-    except KervanError as exc:
-        raise NotConfigured(exc.detail, code=messages.NOT_CONFIGURED) from exc
+def query_transport(request: Request) -> queries.QueryTransport:
+    found = getattr(request.app.state, "exchange_query_transport", None)
+    if found is None:
+        found = HttpTransport(timeout=15.0)
+        request.app.state.exchange_query_transport = found
+    transport: queries.QueryTransport = found
+    return transport
 
 
 @router.post(
@@ -96,20 +75,9 @@ def receive(
     source: Annotated[str, Depends(refusal_budget)],
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> InboxReceipts:
-    if len(batch.envelopes) > settings.exchange_max_batch_envelopes:
-        raise PayloadTooLarge(
-            f"at most {settings.exchange_max_batch_envelopes} envelopes in one request",
-            limit=settings.exchange_max_batch_envelopes,
-            code=messages.BATCH_TOO_LARGE,
-            params={"limit": settings.exchange_max_batch_envelopes},
-        )
-    listed = trust_store.current(session)
-    if listed is None:
-        raise NotConfigured("this node has no trust list yet", code=NOT_CONFIGURED)
-    signing = signing_key(request, listed)
-    outcomes = inbox.receive_batch(session, settings, signing, batch.envelopes, source=source)
+    receipts = service.receive(session, settings, node_keys(request), batch.envelopes, source)
     commit_now(session)  # a receipt says "kept": never for an envelope not yet committed
-    return InboxReceipts(receipts=[o.receipt for o in outcomes])
+    return InboxReceipts(receipts=receipts)
 
 
 @router.get(
@@ -150,7 +118,7 @@ def get_schema(
 def get_trust_list(
     session: SessionDep, principal: Principal | None = policy(Permission.PUBLIC)
 ) -> dict[str, Any]:
-    return trust_store.current_document(session)
+    return service.trust_list_document(session)
 
 
 @router.get(
@@ -163,60 +131,11 @@ def message_evidence(
     session: SessionDep,
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> dict[str, Any]:
-    return evidence.read_evidence(session, principal, message_id).as_dict()
+    return service.read_evidence(session, principal, message_id).as_dict()
 
 
 # ----------------------------------------------------------------------------------------------
 # The consulate's view: documents of our nationals abroad
-
-
-class NationalAbroadPublic(BaseModel):
-    host_state: str
-    document_id: uuid.UUID
-    person_id: uuid.UUID = Field(description="The person's id in the host state's register")
-    primary_identifier: str
-    secondary_identifier: str
-    birth_year: int
-    travel_document_number: str
-    kind: str
-    number: str
-    valid_from: dt.date
-    valid_until: dt.date
-    status: str
-    last_event: str = Field(description="Type of the envelope that last changed it")
-    envelope_id: uuid.UUID = Field(description="The signed envelope that reported this state")
-    updated_at: dt.datetime
-
-
-class NationalsAbroadPage(BaseModel):
-    items: list[NationalAbroadPublic]
-    next_cursor: str | None = None
-
-
-class WaiverAbroadPublic(BaseModel):
-    host_state: str
-    violation_id: uuid.UUID = Field(description="The violation's id in the host state's register")
-    person_id: uuid.UUID
-    kind: str
-    period_start: dt.date
-    period_end: dt.date | None
-    status: str = Field(description="The violation's status when last reported (waived, …)")
-    measure_id: uuid.UUID | None = Field(description="The host state's measure that waived it")
-    measure: str | None = Field(description="That measure's reference and title")
-    reason: str | None = Field(description="The officer's reason, when waived by a decision")
-    waived_at: dt.datetime
-    envelope_id: uuid.UUID = Field(description="The signed envelope that reported it")
-    updated_at: dt.datetime
-
-
-class NationalAbroadDetail(BaseModel):
-    document: NationalAbroadPublic
-    envelope: str = Field(description="The host state's signed envelope (compact JWS)")
-    receipt: str | None = Field(description="This node's signed receipt for it")
-    waivers: list[WaiverAbroadPublic] = Field(
-        default_factory=list,
-        description="Violations of the same person the host state reported waived",
-    )
 
 
 @router.get(
@@ -234,7 +153,7 @@ def nationals_abroad(
     cursor: str | None = None,
     principal: Principal = policy(Permission.NATIONALS_ABROAD_READ),
 ) -> NationalsAbroadPage:
-    items, next_cursor = consular.search(
+    items, next_cursor = service.search_nationals(
         session,
         principal,
         settings.state,
@@ -261,49 +180,17 @@ def national_abroad(
     settings: SettingsDep,
     principal: Principal = policy(Permission.NATIONALS_ABROAD_READ),
 ) -> NationalAbroadDetail:
-    item, envelope, receipt = consular.detail(
-        session, principal, settings.state, host_state, document_id
-    )
-    waivers = consular.waivers_of(
-        session, principal, settings.state, item.host_state, item.person_id
-    )
+    found = service.national_abroad(session, principal, settings.state, host_state, document_id)
     return NationalAbroadDetail(
-        document=NationalAbroadPublic(**asdict(item)),
-        envelope=envelope,
-        receipt=receipt,
-        waivers=[WaiverAbroadPublic(**asdict(w)) for w in waivers],
+        document=NationalAbroadPublic(**asdict(found.item)),
+        envelope=found.envelope,
+        receipt=found.receipt,
+        waivers=[WaiverAbroadPublic(**asdict(w)) for w in found.waivers],
     )
 
 
 # ----------------------------------------------------------------------------------------------
 # Measures other states announced
-
-
-class ForeignMeasurePublic(BaseModel):
-    issuing_state: str
-    reference: str
-    measure_id: uuid.UUID = Field(description="The measure's id on the issuing node")
-    legal_act: str
-    legal_act_texts: dict[str, str] = Field(
-        default_factory=dict, description="The act's name per language, where announced"
-    )
-    legal_number: str
-    legal_date: dt.date
-    period_start: dt.date
-    period_end: dt.date
-    title: dict[str, str]
-    summary: dict[str, str]
-    status: str = Field(description="As last announced: in_force or lifted")
-    announced_at: dt.datetime = Field(description="When the issuing node committed the change")
-    envelope_id: uuid.UUID = Field(description="The signed envelope that last announced it")
-    first_received_at: dt.datetime
-    updated_at: dt.datetime
-
-
-class ForeignMeasureDetail(BaseModel):
-    measure: ForeignMeasurePublic
-    envelope: str = Field(description="The issuing state's signed envelope (compact JWS)")
-    receipt: str | None = Field(description="This node's signed receipt for it")
 
 
 @router.get(
@@ -318,7 +205,7 @@ def list_foreign_measures(
     status: Annotated[str | None, Query(max_length=16)] = None,
     principal: Principal = policy(Permission.MEASURES_READ),
 ) -> list[ForeignMeasurePublic]:
-    found = foreign_measures.list_foreign(
+    found = service.list_foreign_measures(
         session, principal, issuing_state=issuing_state, status=status
     )
     return [ForeignMeasurePublic(**asdict(m)) for m in found]
@@ -336,7 +223,7 @@ def get_foreign_measure(
     session: SessionDep,
     principal: Principal = policy(Permission.MEASURES_READ),
 ) -> ForeignMeasureDetail:
-    measure, envelope, receipt = foreign_measures.get_foreign(
+    measure, envelope, receipt = service.get_foreign_measure(
         session, principal, issuing_state, reference
     )
     return ForeignMeasureDetail(
@@ -346,28 +233,6 @@ def get_foreign_measure(
 
 # ----------------------------------------------------------------------------------------------
 # Peer queries
-
-
-class QueryEnvelope(BaseModel):
-    envelope: str = Field(description="A signed query.request envelope (compact JWS)")
-
-
-class QuestionIn(BaseModel):
-    host_state: str = Field(pattern="^[A-Z]{3}$", description="The state to ask")
-    travel_document_number: str = Field(min_length=3, max_length=20)
-    primary_identifier: str = Field("", max_length=200)
-    birth_year: int | None = Field(None, ge=1850, le=2200)
-    purpose: str = Field(min_length=3, max_length=500, description="Why you ask (audited)")
-    legal_basis: str = Field(min_length=3, max_length=500, description="The act allowing it")
-
-
-def query_transport(request: Request) -> queries.QueryTransport:
-    found = getattr(request.app.state, "exchange_query_transport", None)
-    if found is None:
-        found = HttpTransport(timeout=15.0)
-        request.app.state.exchange_query_transport = found
-    transport: queries.QueryTransport = found
-    return transport
 
 
 @router.post(
@@ -383,11 +248,7 @@ def answer_query(
     source: Annotated[str, Depends(refusal_budget)],
     principal: Principal | None = policy(Permission.PUBLIC),
 ) -> dict[str, Any]:
-    listed = trust_store.current(session)
-    if listed is None:
-        raise NotConfigured("this node has no trust list yet", code=NOT_CONFIGURED)
-    signing = signing_key(request, listed)
-    return queries.answer(session, settings, signing, body.envelope, utcnow(), source=source)
+    return service.answer_query(session, settings, node_keys(request), body.envelope, source)
 
 
 @router.post(
@@ -403,36 +264,12 @@ def ask_peer(
     principal: Principal = policy(Permission.PEER_QUERY),
 ) -> dict[str, Any]:
     asked = queries.Question(**question.model_dump())
-    queries.require_own_consul(principal, settings.state)  # before the signing key is loaded
-    return queries.ask(
-        session,
-        settings,
-        node_key(request, session),
-        principal,
-        asked,
-        query_transport(request),
-        utcnow(),
-    )
+    keys, transport = node_keys(request), query_transport(request)
+    return service.ask(session, settings, keys, principal, asked, transport)
 
 
 # ----------------------------------------------------------------------------------------------
 # Dead letters
-
-
-class DeadLetterPublic(BaseModel):
-    id: uuid.UUID
-    type: str
-    to_state: str
-    status: str = Field(description="dead (too many failures) or rejected (the peer refused)")
-    attempts: int
-    last_error: str
-    subject: str
-    has_receipt: bool
-
-
-class RetryRequest(BaseModel):
-    ids: list[uuid.UUID] | None = Field(None, description="Messages to retry (none: all)")
-    peer: str | None = Field(None, pattern="^[A-Z]{3}$")
 
 
 @router.get(
@@ -449,7 +286,7 @@ def get_dead_letters(
 ) -> list[DeadLetterPublic]:
     return [
         DeadLetterPublic(**asdict(d))
-        for d in dead_letters.list_dead(session, principal, peer, limit)
+        for d in service.list_dead_letters(session, principal, peer, limit)
     ]
 
 
@@ -463,11 +300,4 @@ def retry_dead_letters(
     session: SessionDep,
     principal: Principal = policy(Permission.EXCHANGE_MANAGE),
 ) -> dict[str, int]:
-    count = dead_letters.retry(session, principal, body.ids, body.peer)
-    audit.record(
-        session,
-        principal,
-        "exchange.dead_letters.retry",
-        details={"count": count, "peer": body.peer or "", "ids": [str(i) for i in body.ids or []]},
-    )
-    return {"queued": count}
+    return {"queued": service.retry_dead_letters(session, principal, body.ids, body.peer)}

@@ -15,7 +15,7 @@ from kervan.cli_support import cli_session, fail, load_settings
 from kervan.db.base import utcnow
 from kervan.errors import KervanError
 from kervan.exchange import keys as node_keys
-from kervan.exchange import trust, trust_store
+from kervan.exchange import service, trust
 from kervan.exchange.envelopes import iso
 
 keys_app = typer.Typer(help="This node's Ed25519 signing keys (JWK files, mode 0600).")
@@ -108,39 +108,20 @@ def trust_draft(
     output: Path = typer.Option(Path("trust-draft.json"), help="Where to write the draft"),
 ) -> None:
     """Write an unsigned trust list; then `kervan trust sign` it on each signing node."""
-    nodes: dict[str, dict[str, Any]] = {}
-    kept_threshold = 3
-    if based_on is not None:
-        base = trust.content_of(_read_document(based_on))
-        kept_threshold = base["threshold"]
-        for n in base["nodes"]:
-            nodes[n["state"]] = n
-    threshold = threshold or kept_threshold
+    entries = []
     for spec in node:
         state, endpoint, keyfile = spec.split("=", 2)
-        entry = nodes.setdefault(state, {"state": state, "endpoint": endpoint, "keys": []})
-        entry["endpoint"] = endpoint
-        new_key = json.loads(Path(keyfile).read_text())
-        entry["keys"] = [k for k in entry["keys"] if k["jwk"]["kid"] != new_key["jwk"]["kid"]]
-        entry["keys"].append(new_key)
-    now = iso(utcnow())
-    for kid in revoke:
-        for entry in nodes.values():
-            for key in entry["keys"]:
-                if key["jwk"]["kid"] == kid:
-                    key["revoked_at"] = now
-    content = {
-        "version": version,
-        "issued_at": now,
-        "threshold": threshold,
-        "nodes": sorted(nodes.values(), key=lambda n: n["state"]),
-    }
+        entries.append((state, endpoint, json.loads(Path(keyfile).read_text())))
+    base = _read_document(based_on) if based_on is not None else None
     try:
-        trust.parse_content(content)
+        content = service.draft_trust_list(version, threshold, entries, base, revoke)
     except KervanError as exc:
         fail(exc.detail)
     output.write_text(json.dumps(content, indent=2) + "\n")
-    typer.echo(f"wrote {output}: version {version}, {len(nodes)} nodes, threshold {threshold}")
+    typer.echo(
+        f"wrote {output}: version {version}, {len(content['nodes'])} nodes, "
+        f"threshold {content['threshold']}"
+    )
 
 
 @trust_app.command("sign")
@@ -173,7 +154,7 @@ def trust_verify(
         reference = trust.parse_content(trust.content_of(_read_document(against)))
     elif not bootstrap:
         with cli_session(load_settings()) as session:
-            reference = trust_store.current(session)
+            reference = service.current_trust_list(session)
         if reference is None:
             fail("this node has no trust list: use --against FILE or --bootstrap")
     decision = trust.verify(document, reference, utcnow())
@@ -191,7 +172,9 @@ def trust_install(
 ) -> None:
     """Accept a new trust list version on this node if it verifies."""
     with cli_session(load_settings()) as session:
-        decision = trust_store.install(session, _read_document(path), utcnow(), bootstrap=bootstrap)
+        decision = service.install_trust_list(
+            session, _read_document(path), utcnow(), bootstrap=bootstrap
+        )
     typer.echo(decision.explain())
 
 
@@ -204,7 +187,7 @@ def trust_show(
         document = _read_document(path)
     else:
         with cli_session(load_settings()) as session:
-            document = trust_store.current_document(session)
+            document = service.trust_list_document(session)
     content = trust.content_of(document)
     typer.echo(
         f"version {content['version']}, issued {content['issued_at']}, threshold "
@@ -230,14 +213,12 @@ def exchange_verify(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
 ) -> None:
     """Prove from the stored signed copies who sent what, when, and that it was received."""
-    from kervan.exchange.evidence import verify_message
-
     try:
         wanted = uuid.UUID(message_id)
     except ValueError:
         fail(f"{message_id!r} is not an envelope id")
     with cli_session(load_settings()) as session:
-        found = verify_message(session, wanted)
+        found = service.verify_message(session, wanted)
     if as_json:
         typer.echo(json.dumps(found.as_dict(), indent=2))
     else:

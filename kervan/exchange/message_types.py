@@ -86,8 +86,9 @@ MESSAGE_TYPES: dict[str, MessageType] = {
 
 
 def register(message_type: MessageType) -> None:
-    """Another context's message type (its schema file lives in ``kervan.exchange.schemas``
-    like every other, so the published list stays in one place). Idempotent."""
+    """Another context's message type (its schema file lives in ``kervan/exchange/
+    envelope_schemas/`` like every other, so the published list stays in one place).
+    Idempotent."""
     MESSAGE_TYPES[message_type.name] = message_type
 
 
@@ -102,7 +103,8 @@ def schema_names() -> list[tuple[str, int]]:
 def schema_text(name: str, version: int) -> str | None:
     if (name, version) not in schema_names():
         return None
-    return (resources.files("kervan.exchange.schemas") / f"{name}.v{version}.json").read_text()
+    folder = resources.files("kervan.exchange.envelope_schemas")
+    return (folder / f"{name}.v{version}.json").read_text()
 
 
 @cache

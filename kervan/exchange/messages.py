@@ -23,6 +23,11 @@ CONSULAR_ONLY = "exchange.consular-only"
 RETRY_WHAT = "exchange.retry-what"
 MESSAGE_ID = "exchange.message-id"
 TOO_MANY_REFUSALS = "exchange.too-many-refusals"
+# The consular question's form (``views/ask.py``).
+ASK_PASSPORT = "exchange.ask-passport"
+ASK_BIRTH_YEAR = "exchange.ask-birth-year"
+ASK_SURNAME_TOO_LONG = "exchange.ask-surname-too-long"
+ASK_TEXT_LENGTH = "exchange.ask-text-length"
 # What each check of an envelope's proof found (``kervan.exchange.evidence``).
 PROOF_NOT_JWS = "proof.not-jws"
 PROOF_NOT_OBJECT = "proof.not-object"
@@ -79,6 +84,10 @@ MESSAGES = {
         "More than %(limit)s refused envelopes from this address in the last minute; "
         "try again later."
     ),
+    ASK_PASSPORT: N_("Give the passport number: 3 to 20 letters and digits."),
+    ASK_BIRTH_YEAR: N_("Give the year of birth as four digits, or none."),
+    ASK_SURNAME_TOO_LONG: N_("The surname is too long."),
+    ASK_TEXT_LENGTH: N_("Write between %(min)s and %(max)s characters."),
     PROOF_NOT_JWS: N_("Not a signed document (compact JWS)."),
     PROOF_NOT_OBJECT: N_("The signed content is not a JSON object."),
     PROOF_UNKNOWN_KEY: N_("The key %(kid)s is in no trust list this node accepted."),

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, HTTPException, Request
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from fastapi import Depends, Request
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+)
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from kervan.errors import CodedValueError, FieldError, InvalidInput, pydantic_field_errors
@@ -62,10 +70,15 @@ def parse_date(value: Any) -> Any:
         ) from None
 
 
-def _required(text: str) -> str:
-    if not text:
-        raise CodedValueError("this field is required", INPUT_MISSING)
-    return text
+def required(code: str) -> Callable[[str], str]:
+    """A check that the text is not empty, refused with ``code`` ("Enter a username.")."""
+
+    def check(text: str) -> str:
+        if not text:
+            raise CodedValueError("this field is required", code)
+        return text
+
+    return check
 
 
 def choice(vocabulary: type[enum.Enum], code: str) -> BeforeValidator:
@@ -84,7 +97,9 @@ def choice(vocabulary: type[enum.Enum], code: str) -> BeforeValidator:
 
 Reason = Annotated[str, AfterValidator(_reason)]
 FormDate = Annotated[dt.date, BeforeValidator(parse_date)]
-RequiredText = Annotated[str, AfterValidator(_required)]
+RequiredText = Annotated[str, AfterValidator(required(INPUT_MISSING))]
+# A secret as typed: white space around it is part of it.
+Password = Annotated[str, StringConstraints(strip_whitespace=False)]
 # A date the officer may leave empty (``None``).
 OptionalFormDate = Annotated[
     dt.date | None, BeforeValidator(lambda v: parse_date(v) if v else None)
@@ -95,17 +110,22 @@ MAX_FIELDS = 64  # the largest form has a dozen; a flood of fields is refused wh
 MAX_FIELD_CHARS = 2_000  # one typed field; longer texts (a scope) are the page's own fields
 
 
-async def form_values(request: Request) -> dict[str, str]:
-    """The text fields of the submitted form (the first of a repeated name), each bounded;
-    a form with more than ``MAX_FIELDS`` fields or with a file is refused while it is read."""
+async def _form_items(request: Request) -> list[tuple[str, str]]:
+    """The text fields of the submitted form, in order, each bounded; a form with more than
+    ``MAX_FIELDS`` fields or with a file is refused while it is read."""
+    refused = InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED)
     try:
         form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     except (HTTPException, MultiPartException) as exc:
-        raise InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED) from exc
-    values: dict[str, str] = {}
+        raise refused from exc
+    # The form may have been read before, with Starlette's wider bounds (the CSRF check reads
+    # it first, and ``request.form`` returns that copy): the bounds are checked again here.
+    if len(form.multi_items()) > MAX_FIELDS:
+        raise refused
+    items = []
     for name, value in form.multi_items():
         if not isinstance(value, str):
-            continue
+            raise refused
         if len(value) > MAX_FIELD_CHARS:
             raise InvalidInput(
                 f"{name} is longer than {MAX_FIELD_CHARS} characters",
@@ -113,11 +133,28 @@ async def form_values(request: Request) -> dict[str, str]:
                 params={"limit": MAX_FIELD_CHARS},
                 errors=[FieldError(name, "too long", TOO_LONG, {"limit": MAX_FIELD_CHARS})],
             )
+        items.append((name, value))
+    return items
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The text fields of the submitted form (the first of a repeated name), bounded."""
+    values: dict[str, str] = {}
+    for name, value in await _form_items(request):
         values.setdefault(name, value)
     return values
 
 
+async def form_lists(request: Request) -> dict[str, list[str]]:
+    """Every value of each name (boxes ticked under one name), bounded as ``form_values``."""
+    lists: dict[str, list[str]] = {}
+    for name, value in await _form_items(request):
+        lists.setdefault(name, []).append(value)
+    return lists
+
+
 FormValues = Annotated[dict[str, str], Depends(form_values)]
+FormLists = Annotated[dict[str, list[str]], Depends(form_lists)]
 
 
 def fields_of(model: type[FormModel], sent: dict[str, str]) -> dict[str, str]:
@@ -147,3 +184,20 @@ def texts_by_language(values: Mapping[str, str], name: str) -> dict[str, str]:
 def fallbacks_of(texts: Mapping[str, str]) -> dict[str, tuple[str, str]]:
     """For each UI language without a text: (the text its readers see instead, its language)."""
     return {code: pick_language(texts, code) for code in LANGUAGES if not texts.get(code) and texts}
+
+
+def parse_form(model: type[Form], values: Mapping[str, Any]) -> Form:
+    """The form as ``model``, for a form with no page of its own to show again (a button, the
+    sign-in's hidden fields): a refusal is an error page (422) with each problem on its field
+    and the first one's code on top."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as exc:
+        problems = pydantic_field_errors(exc)
+        first = problems[0]
+        raise InvalidInput(
+            f"{first.field}: {first.message}",
+            code=first.code,
+            params=first.params,
+            errors=problems,
+        ) from exc

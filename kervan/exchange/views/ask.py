@@ -1,8 +1,8 @@
 """Ask a host state: a consular officer's question, through this node, about the current stay
 documents of one of our nationals, with a purpose and a legal basis.
 
-``kervan.exchange.queries.ask`` signs, sends, checks and keeps the question and the answer and
-audits them; this page only checks the form and shows the answer, or why there is none.
+``kervan.exchange.service.ask`` signs, sends, checks and keeps the question and the answer and
+audits them; this page only reads the form and shows the answer, or why there is none.
 """
 
 from __future__ import annotations
@@ -10,114 +10,88 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
+from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy.orm import Session
 
-from kervan.accounts import audit
 from kervan.accounts.roles import Permission, Principal
 from kervan.config import Settings
-from kervan.db.base import utcnow
-from kervan.errors import KervanError
-from kervan.exchange import queries
-from kervan.exchange.api import node_key, query_transport
+from kervan.errors import CodedValueError
+from kervan.exchange import messages, queries, service
+from kervan.exchange.api import node_keys, query_transport
 from kervan.exchange.views import labels
-from kervan.exchange.views.nationals import label_context, peer_states
+from kervan.exchange.views.nationals import label_context
 from kervan.web.deps import SessionDep, SettingsDep, policy
-from kervan.web.i18n_errors import FormErrors
+from kervan.web.forms import FormModel, FormValues, fields_of, read_form
+from kervan.web.i18n_errors import FormErrors, coded_text
 from kervan.web.security import csrf_protect
 from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=2000)]
-FIELDS = (
-    "host_state",
-    "travel_document_number",
-    "primary_identifier",
-    "birth_year",
-    "purpose",
-    "legal_basis",
-)
 _NUMBER = re.compile(r"^[A-Z0-9<-]{3,20}$")
+MIN_TEXT, MAX_TEXT = 3, 500
 
 
-def _question(
-    page: Page, values: dict[str, str], hosts: list[str]
-) -> tuple[queries.Question | None, FormErrors]:
-    errors = FormErrors()
-    if values["host_state"] not in hosts:
-        errors["host_state"] = page.gettext("Choose a host state from the trust list.")
-    number = values["travel_document_number"].strip().upper().replace(" ", "")
+def _passport(value: str) -> str:
+    number = value.upper().replace(" ", "")
     if not _NUMBER.match(number):
-        errors["travel_document_number"] = page.gettext(
-            "Give the passport number: 3 to 20 letters and digits."
-        )
-    birth_year = None
-    if values["birth_year"].strip():
-        try:
-            birth_year = int(values["birth_year"])
-            if not 1850 <= birth_year <= 2200:
-                raise ValueError(birth_year)
-        except ValueError:
-            errors["birth_year"] = page.gettext("Give the year of birth as four digits, or none.")
-    if len(values["primary_identifier"]) > 200:
-        errors["primary_identifier"] = page.gettext("The surname is too long.")
-    for name in ("purpose", "legal_basis"):
-        text = values[name].strip()
-        if not 3 <= len(text) <= 500:
-            errors[name] = page.gettext(
-                "Write between %(min)s and %(max)s characters.", min=3, max=500
-            )
-    if errors:
-        return None, errors
-    question = queries.Question(
-        host_state=values["host_state"],
-        travel_document_number=number,
-        primary_identifier=values["primary_identifier"].strip(),
-        birth_year=birth_year,
-        purpose=values["purpose"].strip(),
-        legal_basis=values["legal_basis"].strip(),
-    )
-    return question, errors
+        raise CodedValueError("3 to 20 letters and digits", messages.ASK_PASSPORT)
+    return number
 
 
-def _ask(
-    page: Page,
-    session: Session,
-    settings: Settings,
-    principal: Principal,
-    question: queries.Question,
-) -> tuple[dict[str, Any] | None, str, int]:
-    """The answer's body, or why there is none in the officer's language, and the status. A
-    failed question leaves nothing in the message log (its savepoint is undone) but stays in
-    the audit log."""
+def _birth_year(value: Any) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
     try:
-        with session.begin_nested():
-            answer = queries.ask(
-                session,
-                settings,
-                node_key(page.request, session),
-                principal,
-                question,
-                query_transport(page.request),
-                utcnow(),
-            )
-    except KervanError as exc:
-        # ``ask`` noted the failed question for a rolled-back request; this one commits.
-        for actor, action, fields in audit.take_pending(session):
-            audit.record(session, actor, action, **fields)
-        return None, labels.query_failure(page.translator, exc), exc.status
-    return answer, "", 200
+        year = int(text)
+    except ValueError:
+        year = 0
+    if not 1850 <= year <= 2200:
+        raise CodedValueError("four digits, or none", messages.ASK_BIRTH_YEAR)
+    return year
+
+
+def _surname(value: str) -> str:
+    if len(value) > 200:
+        raise CodedValueError("at most 200 characters", messages.ASK_SURNAME_TOO_LONG)
+    return value
+
+
+def _text(value: str) -> str:
+    if not MIN_TEXT <= len(value) <= MAX_TEXT:
+        raise CodedValueError(
+            f"{MIN_TEXT} to {MAX_TEXT} characters",
+            messages.ASK_TEXT_LENGTH,
+            min=MIN_TEXT,
+            max=MAX_TEXT,
+        )
+    return value
+
+
+class AskForm(FormModel):
+    """The question as typed; the host state is checked against the trust list by the page."""
+
+    host_state: str = ""
+    travel_document_number: Annotated[str, AfterValidator(_passport)]
+    primary_identifier: Annotated[str, AfterValidator(_surname)] = ""
+    birth_year: Annotated[int | None, BeforeValidator(_birth_year)] = None
+    purpose: Annotated[str, AfterValidator(_text)]
+    legal_basis: Annotated[str, AfterValidator(_text)]
+
+    def question(self) -> queries.Question:
+        return queries.Question(**self.model_dump())
 
 
 def _render(page: Page, session: Session, settings: Settings, **context: Any) -> Response:
-    context.setdefault("values", dict.fromkeys(FIELDS, ""))
+    context.setdefault("values", dict.fromkeys(AskForm.model_fields, ""))
     context.setdefault("errors", FormErrors())
     return page.render(
         "exchange/ask.html",
-        hosts=peer_states(session, settings.state),
-        foreign=not queries.asks_here(page.principal, settings.state),
+        hosts=service.peer_states(session, settings.state),
+        foreign=not service.asks_here(page.principal, settings.state),
         nav="peer-query",
         **label_context(page.translator),
         **context,
@@ -139,27 +113,21 @@ def ask_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    host_state: Text = "",
-    travel_document_number: Text = "",
-    primary_identifier: Text = "",
-    birth_year: Text = "",
-    purpose: Text = "",
-    legal_basis: Text = "",
+    sent: FormValues,
     principal: Principal = policy(Permission.PEER_QUERY),
 ) -> Response:
-    values = {
-        "host_state": host_state,
-        "travel_document_number": travel_document_number,
-        "primary_identifier": primary_identifier,
-        "birth_year": birth_year,
-        "purpose": purpose,
-        "legal_basis": legal_basis,
-    }
-    question, errors = _question(page, values, peer_states(session, settings.state))
-    if question is None:
+    values = fields_of(AskForm, sent)
+    errors = FormErrors()
+    form = read_form(page.translator, AskForm, values, errors)
+    if values["host_state"] not in service.peer_states(session, settings.state):
+        errors["host_state"] = coded_text(
+            page.translator, messages.NOT_A_PEER, {}, "not on the trust list"
+        )
+    if form is None or errors:
         return _render(page, session, settings, values=values, errors=errors, status_code=422)
-    queries.require_own_consul(principal, settings.state)
-    answer, failure, status = _ask(page, session, settings, principal, question)
+    question = form.question()
+    keys, transport = node_keys(page.request), query_transport(page.request)
+    answer, failure = service.ask_from_page(session, settings, keys, principal, question, transport)
     return _render(
         page,
         session,
@@ -167,6 +135,6 @@ def ask_submit(
         values=values,
         asked=question,
         answer=answer,
-        failure=failure,
-        status_code=status,
+        failure=labels.query_failure(page.translator, failure) if failure else "",
+        status_code=failure.status if failure else 200,
     )

@@ -18,12 +18,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.exchange import consular, evidence, trust_store
+from kervan.exchange import service
 from kervan.exchange.views import labels
-from kervan.registry.codes import SECRETARIAT
 from kervan.registry.enums import StayStatus
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n import Translator
@@ -61,15 +59,6 @@ def instant(value: object) -> object:
     return value
 
 
-def peer_states(session: Session, own_state: str) -> list[str]:
-    """The member states on the trust list other than this one (the secretariat holds no
-    register to search or ask)."""
-    listed = trust_store.current(session)
-    if listed is None:
-        return []
-    return sorted(s for s in listed.nodes if s not in (own_state, SECRETARIAT))
-
-
 def reported_payload(compact: str) -> dict[str, Any]:
     """The envelope's payload as the host state signed it. Shown, not trusted: the proof page
     verifies the signature."""
@@ -94,7 +83,7 @@ def nationals_abroad(
 ) -> Response:
     host = host_state.upper() if _STATE.match(host_state.upper()) else ""
     chosen = status if status in {s.value for s in StayStatus} else ""
-    items, next_cursor = consular.search(
+    items, next_cursor = service.search_nationals(
         session,
         principal,
         settings.state,
@@ -117,7 +106,7 @@ def nationals_abroad(
         q=q,
         host_state=host,
         status=chosen,
-        hosts=peer_states(session, settings.state),
+        hosts=service.peer_states(session, settings.state),
         statuses=list(StayStatus),
         more=more,
         continued=bool(cursor),
@@ -135,13 +124,8 @@ def national_abroad(
     settings: SettingsDep,
     principal: Principal = policy(Permission.NATIONALS_ABROAD_READ),
 ) -> Response:
-    item, envelope, receipt = consular.detail(
-        session, principal, settings.state, host_state, document_id
-    )
-    waivers = consular.waivers_of(
-        session, principal, settings.state, item.host_state, item.person_id
-    )
-    payload = reported_payload(envelope)
+    found = service.national_abroad(session, principal, settings.state, host_state, document_id)
+    item, payload = found.item, reported_payload(found.envelope)
     body: dict[str, Any] = payload.get("body") or {}
     reported = next(
         (d for d in body.get("documents") or [] if d.get("id") == str(document_id)), None
@@ -152,8 +136,8 @@ def national_abroad(
         payload=payload,
         reported=reported,
         event=body.get("event") or {},
-        waivers=waivers,
-        has_receipt=receipt is not None,
+        waivers=found.waivers,
+        has_receipt=found.receipt is not None,
         nav="nationals-abroad",
         **label_context(page.translator),
     )
@@ -168,8 +152,9 @@ def national_abroad_evidence(
     settings: SettingsDep,
     principal: Principal = policy(Permission.NATIONALS_ABROAD_READ),
 ) -> Response:
-    item, _, _ = consular.detail(session, principal, settings.state, host_state, document_id)
-    proof = evidence.verify_message(session, item.envelope_id)
+    item, proof = service.national_abroad_evidence(
+        session, principal, settings.state, host_state, document_id
+    )
     return page.render(
         "exchange/evidence.html",
         proof=proof,
@@ -188,7 +173,7 @@ def message_evidence(
     principal: Principal = policy(Permission.EXCHANGE_READ),
 ) -> Response:
     """Any logged envelope's proof, for the node administrator (a dead letter's, say)."""
-    proof = evidence.read_evidence(session, principal, message_id)
+    proof = service.read_evidence(session, principal, message_id)
     return page.render(
         "exchange/evidence.html",
         proof=proof,

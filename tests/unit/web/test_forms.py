@@ -5,9 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kervan.web.forms import FormModel, OptionalFormDate, Reason, read_form
+import pytest
+from fastapi import Depends, FastAPI, Request
+from fastapi.testclient import TestClient
+
+from kervan.errors import InvalidInput
+from kervan.messages import FORM_UNEXPECTED, INPUT_MISSING, TOO_LONG
+from kervan.web.forms import (
+    MAX_FIELD_CHARS,
+    MAX_FIELDS,
+    FormLists,
+    FormModel,
+    FormValues,
+    OptionalFormDate,
+    Password,
+    Reason,
+    RequiredText,
+    parse_form,
+    read_form,
+    required,
+)
 from kervan.web.i18n import Translator
 from kervan.web.i18n_errors import FormErrors
+from kervan.web.problems import install_problem_handlers
 from kervan.wiring import wire
 
 wire()  # the packages' codes
@@ -34,3 +54,57 @@ def test_each_problem_is_on_its_field_in_the_officers_language() -> None:
     assert errors["reason"] == "Укажите основание решения (не менее 3 символов)."
     assert "YYYY" not in errors["until"] and "ГГГГ" not in errors["until"]
     assert str(dt.date.today().year) in errors["until"]
+
+
+class _SignIn(FormModel):
+    username: RequiredText
+    password: Password = ""
+
+
+def test_a_password_keeps_its_spaces_and_a_required_field_its_code() -> None:
+    form = parse_form(_SignIn, {"username": " ada ", "password": " s3cret "})
+    assert (form.username, form.password) == ("ada", " s3cret ")
+    with pytest.raises(InvalidInput) as caught:
+        parse_form(_SignIn, {"username": "  "})
+    assert caught.value.code == INPUT_MISSING and caught.value.errors[0].field == "username"
+    assert required("test.name")("x") == "x"
+
+
+def _echo_app() -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.post("/lists")
+    def lists(sent: FormValues, every: FormLists) -> dict[str, object]:
+        return {"first": sent, "every": every}
+
+    async def read_first(request: Request) -> None:  # as the CSRF check does, unbounded
+        await request.form()
+
+    @app.post("/read-before", dependencies=[Depends(read_first)])
+    def read_before(sent: FormValues) -> dict[str, str]:
+        return sent
+
+    return app
+
+
+def test_repeated_names_are_read_in_full_and_bounded_like_single_ones() -> None:
+    client = TestClient(_echo_app())
+    found = client.post("/lists", data={"zone": ["arrivals", "transit"], "airport": "ALA"})
+    assert found.json() == {
+        "first": {"zone": "arrivals", "airport": "ALA"},
+        "every": {"zone": ["arrivals", "transit"], "airport": ["ALA"]},
+    }
+    flood = client.post("/lists", data={"zone": ["x"] * (MAX_FIELDS + 1)})
+    assert flood.status_code == 422 and flood.json()["code"] == FORM_UNEXPECTED
+    long = client.post("/lists", data={"zone": ["ok", "y" * (MAX_FIELD_CHARS + 1)]})
+    assert long.status_code == 422 and long.json()["code"] == TOO_LONG
+
+
+def test_the_bounds_hold_when_the_form_was_read_before() -> None:
+    client = TestClient(_echo_app())
+    flood = {f"f{i}": "1" for i in range(MAX_FIELDS + 1)}
+    assert client.post("/read-before", data=flood).json()["code"] == FORM_UNEXPECTED
+    upload = client.post("/read-before", data={"a": "1"}, files={"f": ("x.txt", b"x")})
+    assert upload.status_code == 422 and upload.json()["code"] == FORM_UNEXPECTED
+    assert client.post("/read-before", data={"a": "1"}).json() == {"a": "1"}
