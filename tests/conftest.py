@@ -106,8 +106,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     try:
         admin = make_engine(_admin_url(base), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            name = _template_name(session.config)
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            # The workers drop their own databases; an interrupted worker cannot, the run can.
+            left = conn.scalars(
+                text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"),
+                {"prefix": f"kervan_test_{_run_token(session.config)}_%"},
+            ).all()
+            for name in [*left, _template_name(session.config)]:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
     except Exception:  # the server went away: nothing of ours is left to drop
         pass
@@ -155,7 +160,7 @@ def postgres_url(
     if not base:
         _skip_or_fail(f"PostgreSQL half skipped: {PG_ENV} is not set")
     template = _template_name(request.config)
-    name = f"kervan_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    name = f"kervan_test_{_run_token(request.config)}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = make_engine(_admin_url(base), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
