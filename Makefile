@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The suite runs on this many processes (pytest-xdist), a test file on one of them
+# (docs/dev/testing.md). TEST_WORKERS=0: one process, as plain `pytest` runs.
+TEST_WORKERS ?= 2
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
 .DEFAULT_GOAL := help
 
@@ -23,11 +27,11 @@ install: $(STAMP)  ## Create .venv with the locked dependencies and Kervan itsel
 demo: $(STAMP)  ## Run a demo node (KAZ, SQLite, generated data) on http://127.0.0.1:8000
 	$(BIN)/kervan demo $(ARGS)
 
-test: $(STAMP)  ## Run the whole test suite, slow tests included, as CI does (PostgreSQL half needs KERVAN_TEST_DATABASE_URL)
-	$(BIN)/pytest $(ARGS)
+test: $(STAMP)  ## The whole suite, slow tests included, on TEST_WORKERS processes, as CI does (PostgreSQL half needs KERVAN_TEST_DATABASE_URL)
+	$(BIN)/pytest $(PARALLEL) $(ARGS)
 
 test-fast: $(STAMP)  ## The suite without the tests marked slow (and without Chromium): for development
-	$(BIN)/pytest -m "not slow and not browser" $(ARGS)
+	$(BIN)/pytest $(PARALLEL) -m "not slow and not browser" $(ARGS)
 
 lint: $(STAMP)  ## ruff (lint and format check), mypy, migrations and translations up to date
 	$(BIN)/ruff check .

@@ -92,7 +92,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # Playwright's own default: a busy shared machine is slow
     errors: list[str] = []
     # A CSP violation (an inline script or style slipped into a template) shows up here.
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
