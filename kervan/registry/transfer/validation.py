@@ -57,6 +57,7 @@ class ParsedRow(NamedTuple):
     region: str | None  # None: not given (existing documents keep theirs)
 
 
+@lru_cache(maxsize=65536)
 def birth_text(birth: Birth) -> str:
     """As ``BirthDate.text()`` writes it: ``1990-05-XX``."""
     year, month, day = birth
