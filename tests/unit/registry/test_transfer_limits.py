@@ -25,7 +25,7 @@ def test_long_cells_are_named_before_control_characters() -> None:
 @given(st.dictionaries(st.sampled_from("abcd"), st.text(max_size=10)))
 def test_the_fast_path_agrees_with_a_cell_by_cell_check(values: dict[str, str]) -> None:
     bad = any(
-        len(v) > 8 or any(ord(c) < 32 and c not in "\t\n\r" or c == "\x7f" for c in v)
+        len(v) > 8 or any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in v)
         for v in values.values()
     )
     assert (cell_problem(values, LIMITS) is not None) == bad
