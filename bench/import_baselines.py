@@ -49,6 +49,7 @@ PLAIN_COLUMNS = (
     ("valid_from", "date"),
     ("valid_until", "date"),
     ("status", "text"),
+    ("region", "text"),
 )
 _PLAIN_TABLE = "CREATE TABLE plain (" + ", ".join(f"{n} {t}" for n, t in PLAIN_COLUMNS) + ")"
 

@@ -112,6 +112,7 @@ def test_histories_begin_with_the_batch_entry_and_keep_later_changes(
         "valid_from": rows[3]["valid_from"],
         "valid_until": rows[3]["valid_until"],  # as issued, before the correction
         "status": rows[3]["status"],
+        "region": rows[3]["region"],
     }
     assert (corrected.kind, corrected.new_values) == ("corrected", {"valid_until": "2031-12-31"})
     assert (created.kind, created.reason) == ("created", "import of first.csv")

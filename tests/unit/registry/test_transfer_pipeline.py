@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kervan.registry.transfer.pipeline import Prefetched
+from kervan.registry.transfer.pipeline import Prefetched, ProcessPrefetched
+from kervan.registry.transfer.report import ImportFileError
 
 
 @given(st.lists(st.integers()), st.integers(min_value=1, max_value=3))
@@ -51,3 +52,34 @@ def test_closing_early_stops_the_reader_thread() -> None:
     prefetched.close()
     assert threading.active_count() == before
     assert len(produced) <= 6  # the reader stayed at most a chunk or two ahead
+
+
+def test_a_reader_process_gives_every_item_in_order_and_its_coded_errors() -> None:
+    def rows() -> Iterator[int]:
+        yield from range(5)
+        raise ImportFileError("row 6 is not UTF-8", code="import.not-utf8-near", params={"row": 6})
+
+    seen: list[int] = []
+    with (
+        closing(ProcessPrefetched(rows)) as prefetched,
+        pytest.raises(ImportFileError, match="row 6") as raised,
+    ):
+        for item in prefetched:
+            seen.append(item)
+    assert seen == [0, 1, 2, 3, 4]
+    assert (raised.value.code, raised.value.params) == ("import.not-utf8-near", {"row": 6})
+
+
+def test_closing_a_reader_process_early_ends_it() -> None:
+    def endless() -> Iterator[int]:
+        number = 0
+        while True:
+            yield number
+            number += 1
+
+    prefetched = ProcessPrefetched(endless, depth=1)
+    for item in prefetched:
+        if item == 3:
+            break
+    prefetched.close()
+    assert not prefetched._process.is_alive()
