@@ -15,13 +15,15 @@ def install(app: Wiring) -> None:
     from kervan.accounts.audit_labels import add_actions
     from kervan.border import exit_notes
     from kervan.messages import add_messages
-    from kervan.repatriation import boarding, envelopes
+    from kervan.repatriation import boarding, counts, envelopes
     from kervan.repatriation.messages import AUDIT_ACTIONS, MESSAGES
+    from kervan.reports.sections import register as register_section
 
     add_messages(MESSAGES)
     add_actions(AUDIT_ACTIONS)
     envelopes.install()
     exit_notes.register(boarding.exit_note)
+    register_section(counts.report_section())
     if app.web is not None:
         from kervan.exchange.limits import BodyLimit
         from kervan.repatriation.api import PUBLIC_REQUESTS, PUBLIC_STATUS, router

@@ -16,6 +16,7 @@ standing on the reference date *R*:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal, select, text, tuple_
@@ -197,3 +198,25 @@ def measures_reach(session: Session, period: Period) -> dict[Key, int]:
         .group_by(Measure.reference)
     )
     return _counts(session, query)
+
+
+def benefit_names(session: Session, codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """{code: {language: name}} of the benefit kinds ``codes`` (the names officers gave)."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(BenefitKind.code, BenefitKind.names).where(BenefitKind.code.in_(wanted))
+    )
+    return {str(code): dict(names or {}) for code, names in rows}
+
+
+def measure_titles(session: Session, references: Iterable[str]) -> dict[str, dict[str, str]]:
+    """{reference: {language: title}} of the measures ``references``."""
+    wanted = sorted(set(references))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Measure.reference, Measure.title).where(Measure.reference.in_(wanted))
+    )
+    return {str(reference): dict(title or {}) for reference, title in rows}
