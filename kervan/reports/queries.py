@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, select, text, tuple_
+from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.orm import Session
 
 from kervan.benefits.enums import ApplicationStatus
@@ -99,7 +100,8 @@ def _principal_documents(period: Period, *, distinct_on: bool) -> Any:
         .where(StayDocument.valid_from <= period.reference_date)
     )
     if distinct_on:
-        ordered = query.distinct(StayDocument.person_id).order_by(StayDocument.person_id, *order)
+        ordered = query.ext(pg.distinct_on(StayDocument.person_id))
+        ordered = ordered.order_by(StayDocument.person_id, *order)
         return ordered.subquery("principal")
     rank = func.row_number().over(partition_by=StayDocument.person_id, order_by=order)
     ranked = query.add_columns(rank.label("rank")).subquery("ranked")
