@@ -1,10 +1,16 @@
-"""Code lists the register validates against: states (ISO 3166-1 alpha-3 plus ICAO's own codes)."""
+"""Code lists the register validates against: states (ISO 3166-1 alpha-3 plus ICAO's own codes)
+and the regions of a stay (ISO 3166-2 subdivisions)."""
 
 from __future__ import annotations
 
+import gettext
+import re
 from functools import cache
 
 import pycountry
+
+from kervan.errors import CodedValueError
+from kervan.registry.messages import REGION_CODE
 
 # Doc 9303 Part 3 §5 adds codes that are not ISO 3166 countries but appear on travel documents.
 ICAO_EXTRA_CODES = {
@@ -61,3 +67,48 @@ def state_name(code: str) -> str:
         return "Organization of Turkic States (secretariat)"
     country = pycountry.countries.get(alpha_3=code)
     return country.name if country else code
+
+
+# ----------------------------------------------------------------------------------------------
+# Regions: ISO 3166-2 subdivision codes (``KZ-75`` Almaty, ``UZ-TK`` Tashkent)
+
+_REGION = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}")
+
+
+@cache
+def region_codes() -> frozenset[str]:
+    return frozenset(s.code for s in pycountry.subdivisions)
+
+
+def is_region_code(code: str) -> bool:
+    """``code`` has the form of an ISO 3166-2 subdivision code and names one."""
+    return _REGION.fullmatch(code) is not None and code in region_codes()
+
+
+def validate_region_code(code: str) -> str:
+    """Return ``code`` if it names an ISO 3166-2 subdivision, else raise ``ValueError``."""
+    if is_region_code(code):
+        return code
+    shown = code[:12]
+    raise CodedValueError(
+        f"{shown!r} is not an ISO 3166-2 region code (like KZ-75 or UZ-TK)",
+        REGION_CODE,
+        region=shown,
+    )
+
+
+@cache
+def _region_catalog(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-2", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+@cache
+def region_name(code: str, language: str = "en") -> str:
+    """A region's name in ``language`` where pycountry's ``iso3166-2`` catalog has it, else
+    the name pycountry gives; a code that names no region stays as written."""
+    subdivision = pycountry.subdivisions.get(code=code) if is_region_code(code) else None
+    if subdivision is None:
+        return code
+    return _region_catalog(language).gettext(subdivision.name)

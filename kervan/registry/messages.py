@@ -43,6 +43,7 @@ EXPORT_FORMAT = "export.format"
 CHOOSE_KIND = "register.choose-kind"
 CHOOSE_PURPOSE = "register.choose-purpose"
 NUMBER_REQUIRED = "register.number-required"
+REGION_CODE = "register.region-code"
 
 MESSAGES = {
     DOCUMENT_NOT_ACTIVE: N_("This document is no longer active and cannot be changed."),
@@ -103,4 +104,7 @@ MESSAGES = {
     CHOOSE_KIND: N_("Choose the kind of document."),
     CHOOSE_PURPOSE: N_("Choose the purpose of stay."),
     NUMBER_REQUIRED: N_("Enter the document number."),
+    REGION_CODE: N_(
+        "%(region)s is not an ISO 3166-2 region code; expected a code like KZ-75 or UZ-TK."
+    ),
 }

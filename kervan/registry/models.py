@@ -141,6 +141,8 @@ class StayDocument(IdMixin, Base):
     )
     # Denormalised from persons so that filters by nationality need no join at 10M rows.
     nationality: Mapped[str] = mapped_column(String(3))
+    # Where the stay is: an ISO 3166-2 subdivision code (``KZ-75``), when the host state records it.
+    region: Mapped[str | None] = mapped_column(String(6))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

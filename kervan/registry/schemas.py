@@ -7,11 +7,18 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from kervan.errors import CodedValueError
 from kervan.plain_text import NO_CONTROL_CHARACTERS
-from kervan.registry.codes import validate_state_code
+from kervan.registry.codes import validate_region_code, validate_state_code
 from kervan.registry.enums import (
     Sex,
     StayEventKind,
@@ -33,6 +40,13 @@ Name = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200, pattern=NO_CONTROL_CHARACTERS)
 ]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+#: Where a stay is: an ISO 3166-2 subdivision code (``KZ-75``, ``UZ-TK``).
+RegionCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, min_length=4, max_length=6),
+    AfterValidator(validate_region_code),
+    Field(description="ISO 3166-2 subdivision code of the place of stay", examples=["KZ-75"]),
+]
 
 
 def _state(value: str) -> str:
@@ -163,6 +177,7 @@ class StayDocumentCreate(BaseModel):
     purpose: StayPurpose
     valid_from: dt.date
     valid_until: dt.date
+    region: RegionCode | None = None
     reason: Reason = "issued"
 
 
@@ -180,6 +195,7 @@ class StayDocumentCorrection(BaseModel):
     purpose: StayPurpose | None = None
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
+    region: RegionCode | None = None
     reason: Reason
 
 
@@ -195,6 +211,7 @@ class StayDocumentPublic(BaseModel):
     valid_until: dt.date
     status: StayStatus
     nationality: str
+    region: str | None = None
 
 
 class StayEventPublic(BaseModel):

@@ -286,13 +286,16 @@ def person_history(
 
 
 def _document_snapshot(document: StayDocument) -> dict[str, Any]:
-    return {
+    snapshot = {
         "number": document.number,
         "purpose": str(document.purpose),
         "valid_from": document.valid_from.isoformat(),
         "valid_until": document.valid_until.isoformat(),
         "status": str(document.status),
     }
+    if document.region is not None:  # recorded by some host states only
+        snapshot["region"] = document.region
+    return snapshot
 
 
 def _check_document(kind: Any, number: str, valid_from: dt.date, valid_until: dt.date) -> None:
@@ -379,6 +382,7 @@ def issue_document(
         valid_until=data.valid_until,
         status=StayStatus.ACTIVE,
         nationality=person.nationality,
+        region=data.region,
     )
     session.add(document)
     try:
@@ -514,6 +518,8 @@ def correct_document(
     document.number, document.valid_from, document.valid_until = number, valid_from, valid_until
     if data.purpose is not None:
         document.purpose = data.purpose
+    if data.region is not None:
+        document.region = data.region
     if _document_snapshot(document) == before:
         raise InvalidInput(
             "the correction changes nothing", code=messages.CORRECTION_CHANGES_NOTHING

@@ -22,6 +22,7 @@ from kervan.accounts.roles import Permission, Principal
 from kervan.config import Settings
 from kervan.errors import KervanError
 from kervan.registry import hooks, search, service
+from kervan.registry.codes import region_name
 from kervan.registry.enums import StayKind, StayPurpose
 from kervan.registry.forms import ExtendForm, IssueForm, RevokeForm
 from kervan.registry.numbers import NUMBER_EXAMPLES
@@ -136,6 +137,11 @@ def person_page(
         histories=histories,
         measures=hooks.measure_titles(session, {e.measure_id for e in events if e.measure_id}),
         birth_date=service.birth_date_text(person),
+        regions={
+            d.region: region_name(d.region, page.translator.code)
+            for d in person.stay_documents
+            if d.region
+        },
         done=page.gettext(DONE_MESSAGES[done]) if done in DONE_MESSAGES else "",
     )
 

@@ -8,8 +8,11 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from kervan.accounts.roles import Role
+from kervan.accounts.roles import Role, system_principal
 from kervan.identity.mrz_build import MRZFields, compose_td3
+from kervan.registry import service
+from kervan.registry.schemas import StayDocumentCorrection
+from kervan.uow import unit_of_work
 from tests.functional.ui_support import (
     UiClientFactory,
     csrf_from,
@@ -164,3 +167,18 @@ def test_a_pasted_mrz_finds_the_holder(
     page = ui_as(Role.MIGRATION_OFFICER).get("/search", params={"q": "\n".join(lines)})
     assert f'href="/persons/{person}"' in page.text
     assert "date of birth" in page.text  # the MRZ's date of birth matched too
+
+
+def test_person_page_names_the_region_of_a_stay_in_the_officers_language(
+    ui_as: UiClientFactory, app_sessions: sessionmaker[Session]
+) -> None:
+    person, document = seed_person(app_sessions)
+    with unit_of_work(app_sessions) as session:
+        service.correct_document(
+            session,
+            system_principal("KAZ", "seed"),
+            document,
+            StayDocumentCorrection(region="kz-75", reason="moved to Almaty"),
+        )
+    page = ui_as(Role.MIGRATION_OFFICER, locale="ru").get(f"/persons/{person}")
+    assert "KZ-75 · Алма-Ата" in page.text

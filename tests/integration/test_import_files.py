@@ -110,6 +110,7 @@ def test_imported_persons_have_the_derived_name_columns(
                 ("valid_from", "valid_from"),
                 ("valid_until", "valid_until"),
                 ("status", "status"),
+                ("region", "region"),  # the sample rows name one
             ]
         },
     )

@@ -64,6 +64,7 @@ def register_snapshot(factory: sessionmaker[Session]) -> list[tuple[Any, ...]]:
                 StayDocument.valid_until,
                 StayDocument.status,
                 StayDocument.nationality,
+                StayDocument.region,
             )
             .join(Person, Person.id == StayDocument.person_id)
             .join(TravelDocument, TravelDocument.person_id == Person.id)

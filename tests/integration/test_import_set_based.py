@@ -71,6 +71,7 @@ def import_rows(draw: st.DrawFn) -> SampleRow:
         "valid_from": valid_from,
         "valid_until": until.isoformat(),
         "status": draw(st.sampled_from(["", "active", "revoked"])),
+        "region": draw(st.sampled_from(["", "", "KZ-75", "KZ-19"])),
     }
 
 
@@ -125,20 +126,26 @@ class Reference:
             "valid_until": row["valid_until"],
         }
         if document is None:
-            self.documents[key] = {**values, "status": row["status"] or "active"}
+            region = row["region"] or None
+            self.documents[key] = {**values, "status": row["status"] or "active", "region": region}
             self.documents[key]["passport"] = passport
             issued = {"number": key, **values, "status": self.documents[key]["status"]}
+            if region is not None:
+                issued["region"] = region
             self.history[key] = [] if self.initial else [("issued", {}, issued)]
             counts["documents"] += 1
             return []
-        after = {**values, "status": row["status"] or document["status"]}
+        after = {
+            **values,
+            "status": row["status"] or document["status"],
+            "region": row["region"] or document["region"],
+        }
         changed = [k for k in after if after[k] != document[k]]
         if not changed:
             counts["unchanged"] += 1
             return []
-        self.history[key].append(
-            ("corrected", {k: document[k] for k in changed}, {k: after[k] for k in changed})
-        )
+        old = {k: document[k] for k in changed if document[k] is not None}
+        self.history[key].append(("corrected", old, {k: after[k] for k in changed}))
         document.update(after)
         counts["corrected"] += 1
         return []
@@ -176,6 +183,7 @@ def _register(factory: sessionmaker[Session]) -> tuple[Any, ...]:
                 "valid_from": d.valid_from.isoformat(),
                 "valid_until": d.valid_until.isoformat(),
                 "status": str(d.status),
+                "region": d.region,
             }
             for d, passport in session.execute(
                 select(StayDocument, TravelDocument.number).join(

@@ -4,7 +4,9 @@ and the benchmarks.
 ``generate`` yields batches of row dicts keyed by the column names of the register's tables, so
 that 10 million documents never sit in memory at once. The same arguments give the same rows,
 byte for byte, ids included: every random choice comes from one ``random.Random(seed)`` and the
-UUIDv7 ids count up from a timestamp derived from the seed, not from the clock.
+UUIDv7 ids count up from a timestamp derived from the seed, not from the clock. Regions of stay
+come from a second ``random.Random`` derived from the seed, so that adding them left every other
+value as it was.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from kervan.registry.synthetic.hosts import HostProfile, host_profile
 from kervan.registry.synthetic.names import name_group
 from kervan.registry.synthetic.numbers import DocumentNumbers
 from kervan.registry.synthetic.people import PersonName, draw_birth, draw_name, draw_sex
+from kervan.registry.synthetic.regions import draw_region
 from kervan.registry.synthetic.stays import DatedDocument, Stay, draw_stay
 from kervan.registry.synthetic.violations import PlannedViolation, draw_violations
 
@@ -93,6 +96,7 @@ class _RecordMaker:
         self.ids = _Ids(rng, _ID_EPOCH_MS + (seed * 2_654_435_761) % _YEAR_MS)
         self.numbers = DocumentNumbers(host.number_letter, salt=rng.getrandbits(32))
         self._nationalities = Weighted(dict(zip(host.nationalities, host.weights, strict=True)))
+        self._regions = random.Random(seed * 2_654_435_761 + 1)
 
     def add_person(self, batch: Batch, max_documents: int) -> int:
         """Add one person and their stay to ``batch``; return how many documents that made."""
@@ -104,7 +108,8 @@ class _RecordMaker:
         person = self._person(nationality, stay)
         batch.persons.append(person)
         batch.travel_documents.append(self._travel_document(person))
-        documents = [self._stay_document(batch, person, stay, d) for d in stay.documents]
+        region = draw_region(self._regions, self.host.state)  # one place for the whole stay
+        documents = [self._stay_document(batch, person, stay, d, region) for d in stay.documents]
         last_ending = max(documents, key=lambda d: d["valid_until"])
         for planned in draw_violations(rng, stay, self.today, self.host.fine):
             batch.violations.append(self._violation(person, last_ending, planned))
@@ -147,7 +152,9 @@ class _RecordMaker:
             "created_at": person["created_at"],
         }
 
-    def _stay_document(self, batch: Batch, person: Row, stay: Stay, doc: DatedDocument) -> Row:
+    def _stay_document(
+        self, batch: Batch, person: Row, stay: Stay, doc: DatedDocument, region: str | None
+    ) -> Row:
         issued_at = _at(self.rng, doc.issued_on)
         row = {
             "id": self.ids.next(),
@@ -160,6 +167,7 @@ class _RecordMaker:
             "valid_until": doc.valid_until,
             "status": StayStatus.ACTIVE,
             "nationality": person["nationality"],
+            "region": region,
             "created_at": issued_at,
             "updated_at": issued_at,
         }
@@ -176,6 +184,8 @@ class _RecordMaker:
             "valid_until": document["valid_until"].isoformat(),
             "status": document["status"].value,
         }
+        if document["region"] is not None:
+            snapshot["region"] = document["region"]
         return {
             "id": self.ids.next(),
             "document_id": document["id"],

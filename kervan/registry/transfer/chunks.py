@@ -151,4 +151,5 @@ class ChunkMaker:
             row.valid_from,
             row.valid_until,
             row.status,
+            row.region,
         )

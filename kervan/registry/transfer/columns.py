@@ -28,11 +28,19 @@ COLUMNS: tuple[str, ...] = (
     "valid_from",
     "valid_until",
     "status",
+    "region",
 )
 
 #: Columns a file may leave out entirely (an empty cell means "not given").
 OPTIONAL: frozenset[str] = frozenset(
-    {"patronymic", "primary_identifier", "secondary_identifier", "passport_expiry", "status"}
+    {
+        "patronymic",
+        "primary_identifier",
+        "secondary_identifier",
+        "passport_expiry",
+        "status",
+        "region",
+    }
 )
 
 REQUIRED: tuple[str, ...] = tuple(c for c in COLUMNS if c not in OPTIONAL)
@@ -92,4 +100,5 @@ EXAMPLE_ROW: dict[str, str] = {
     "valid_from": "2025-01-15",
     "valid_until": "2026-01-14",
     "status": "active",
+    "region": "KZ-75",
 }

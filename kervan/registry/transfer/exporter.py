@@ -82,6 +82,7 @@ def _query(
             StayDocument.valid_from,
             StayDocument.valid_until,
             StayDocument.status,
+            StayDocument.region,
         )
         .select_from(StayDocument)
         .join(Person, Person.id == StayDocument.person_id)

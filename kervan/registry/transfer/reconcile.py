@@ -15,8 +15,8 @@ Python.
 
 The rules are those of ``service`` for one record at a time: an import never changes a person;
 a document in the register for another passport's person is refused; a known document is
-corrected when the row changes its purpose, dates or status (a row without a status keeps the
-document's), and is left unchanged otherwise."""
+corrected when the row changes its purpose, dates, status or region (a row without a status or
+a region keeps the document's), and is left unchanged otherwise."""
 
 from __future__ import annotations
 
@@ -217,11 +217,13 @@ def _statements(dialect: str) -> _Statements:
     reason = bindparam("reason", type_=String())
     host = bindparam("host", type_=String())
     new_status = func.coalesce(S.status, D.status)
+    new_region = func.coalesce(S.region, D.region)
     document_differs = or_(
         D.purpose != S.purpose,
         D.valid_from != S.valid_from,
         D.valid_until != S.valid_until,
         D.status != new_status,
+        D.region.is_distinct_from(new_region),
     )
     new_person = S.known_person_id.is_(None)
     new_document = S.known_document_id.is_(None)
@@ -230,7 +232,7 @@ def _statements(dialect: str) -> _Statements:
     entry = {"at": now, "actor": actor, "reason": reason}
 
     def changed(column: Any, other: Any) -> Any:
-        return case((column != other, column))
+        return case((column.is_distinct_from(other), column))
 
     return _Statements(
         resolve_persons=update(STAGED)
@@ -329,6 +331,7 @@ def _statements(dialect: str) -> _Statements:
             valid_until=S.valid_until,
             status=func.coalesce(S.status, "active"),
             nationality=S.nationality,
+            region=S.region,
             created_at=now,
             updated_at=now,
         ),
@@ -341,10 +344,10 @@ def _statements(dialect: str) -> _Statements:
             kind=literal("issued"),
             **entry,
             old_values=json_object(),
-            new_values=json_object(
+            new_values=json_without_nulls(
                 *("number", S.document_number, "purpose", S.purpose),
                 *("valid_from", S.valid_from, "valid_until", S.valid_until),
-                *("status", func.coalesce(S.status, "active")),
+                *("status", func.coalesce(S.status, "active"), "region", S.region),
             ),
         ),
         mark_corrected=update(STAGED).values(corrected=true()).where(known, document_differs),
@@ -360,12 +363,14 @@ def _statements(dialect: str) -> _Statements:
                 *("valid_from", changed(D.valid_from, S.valid_from)),
                 *("valid_until", changed(D.valid_until, S.valid_until)),
                 *("status", changed(D.status, new_status)),
+                *("region", changed(D.region, new_region)),
             ),
             new_values=json_without_nulls(
                 *("purpose", changed(S.purpose, D.purpose)),
                 *("valid_from", changed(S.valid_from, D.valid_from)),
                 *("valid_until", changed(S.valid_until, D.valid_until)),
                 *("status", changed(new_status, D.status)),
+                *("region", changed(new_region, D.region)),
             ),
         ),
         correct_documents=update(StayDocument)
@@ -374,6 +379,7 @@ def _statements(dialect: str) -> _Statements:
             valid_from=S.valid_from,
             valid_until=S.valid_until,
             status=new_status,
+            region=new_region,
             updated_at=now,
         )
         .where(known, corrected),

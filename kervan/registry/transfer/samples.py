@@ -53,6 +53,7 @@ def _batch_rows(batch: Batch) -> Iterator[SampleRow]:
             "valid_from": _text(document["valid_from"]),
             "valid_until": _text(document["valid_until"]),
             "status": _text(document["status"]),
+            "region": document["region"] or "",
         }
 
 

@@ -70,6 +70,7 @@ STAGED = Table(
     Column("valid_from", Date),
     Column("valid_until", Date),
     Column("status", String),  # None: not given (a new document is active, a known one keeps it)
+    Column("region", String),  # None: not given (a known document keeps its region)
     # Filled in by ``reconcile``: what the register holds for the row's passport and document,
     # and whether the row changes that document.
     Column("known_person_id", Uuid),

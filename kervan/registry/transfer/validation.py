@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kervan.errors import CodedValueError
-from kervan.registry.codes import SECRETARIAT, state_codes
+from kervan.registry.codes import SECRETARIAT, state_codes, validate_region_code
 from kervan.registry.enums import Sex, StayKind, StayPurpose, StayStatus
 from kervan.registry.messages import BIRTH_DATE, DOCUMENT_ENDS_BEFORE_START
 from kervan.registry.numbers import normalise_number, number_problem
@@ -54,6 +54,7 @@ class ParsedRow(NamedTuple):
     valid_from: dt.date
     valid_until: dt.date
     status: str | None  # None: not given (new documents are active; existing keep theirs)
+    region: str | None  # None: not given (existing documents keep theirs)
 
 
 def birth_text(birth: Birth) -> str:
@@ -205,6 +206,12 @@ def _status(text: str) -> str | None:
     return _status_value(text) if text.strip() else None
 
 
+@lru_cache(maxsize=4096)
+def _region(text: str) -> str | None:
+    value = text.strip().upper()
+    return validate_region_code(value) if value else None
+
+
 #: In ``ParsedRow`` field order.
 PARSERS: tuple[tuple[str, Callable[[str], Any]], ...] = (
     ("primary_name", _primary_name),
@@ -224,6 +231,7 @@ PARSERS: tuple[tuple[str, Callable[[str], Any]], ...] = (
     ("valid_from", _date),
     ("valid_until", _date),
     ("status", _status),
+    ("region", _region),
 )
 
 
@@ -265,6 +273,9 @@ def parse_row(row: int, raw: Mapping[str, str]) -> ParsedRow | list[RowError]:
     for column, parse in PARSERS:
         try:
             values.append(parse(raw.get(column) or ""))
+        except CodedValueError as exc:
+            values.append(None)
+            problems.append(RowError(row, column, str(exc), exc.code, exc.params))
         except ValueError as exc:
             values.append(None)
             problems.append(RowError(row, column, str(exc)))

@@ -159,6 +159,7 @@ BAD_VALUES: dict[str, list[str]] = {
     "valid_from": ["", "2025-1-15", "2025-02-29"],
     "valid_until": ["", "tomorrow"],
     "status": ["expired", "1"],
+    "region": ["KZ-99", "KZ75", "Almaty", "KAZ-75"],
 }
 
 
@@ -173,3 +174,18 @@ def test_corrupted_cells_are_reported_exactly(data: st.DataObject) -> None:
     result = parse_row(5, {**EXAMPLE_ROW, **corrupted})
     assert isinstance(result, list)
     assert {(e.row, e.column) for e in result} == {(5, c) for c in columns}
+
+
+def test_region_is_optional_normalised_and_checked_against_iso_3166_2() -> None:
+    assert _parse().region == "KZ-75"
+    assert _parse(region="").region is None
+    assert _parse(region=" uz-tk ").region == "UZ-TK"
+    result = _parse(region="KZ-99")
+    assert isinstance(result, list)
+    [error] = result
+    assert (error.row, error.column, error.code, error.params) == (
+        17,
+        "region",
+        "register.region-code",
+        {"region": "KZ-99"},
+    )
