@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from kervan.reports import labels
 from kervan.reports.council import Picture
 from kervan.web.i18n import N_, Translator
 from kervan.web.i18n_errors import state_in
@@ -33,6 +34,8 @@ TREND_TEXT = N_("%(state)s: %(value)s on %(date)s (%(count)s weekly reports show
 BAR_TEXT = N_("%(label)s: %(value)s.")
 NOT_PUBLISHED = N_("not published")
 ASSISTANCE_TITLE = N_("Assistance and returns, by state")
+REGIONS_TITLE = N_("Foreign nationals present, by region of stay")
+REGION = N_("Region")
 STATE = N_("State")
 COUNTED = N_("Number")
 # The other capabilities' tables charted when a report holds them: (table, series name).
@@ -156,6 +159,19 @@ def standing(picture: Picture, t: Translator) -> Chart:
     return _bars("standing", t.gettext(STANDING_TITLE), items, t, axis)
 
 
+def regions(picture: Picture, t: Translator) -> Chart | None:
+    """Persons present per region of each host state, the region by its name."""
+    found = picture.regions()
+    if not found:
+        return None
+    items = [
+        (labels.category(t, "region", region), state_in(t, host), value)
+        for region, host, value in found
+    ]
+    axis = (t.gettext(REGION), t.gettext(HOST_STATE))
+    return _bars("regions", t.gettext(REGIONS_TITLE), items, t, axis)
+
+
 def assistance(picture: Picture, t: Translator) -> Chart | None:
     """Assistance cases and returns per state, when any report in view holds them."""
     shown = [
@@ -177,8 +193,7 @@ def assistance(picture: Picture, t: Translator) -> Chart | None:
 
 def all_charts(picture: Picture, t: Translator) -> list[Chart]:
     charts = [trend(picture, t), corridors(picture, t), standing(picture, t)]
-    extra = assistance(picture, t)
-    return charts if extra is None else [*charts, extra]
+    return charts + [c for c in (regions(picture, t), assistance(picture, t)) if c is not None]
 
 
 def no_data(t: Translator) -> str:

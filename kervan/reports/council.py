@@ -106,6 +106,23 @@ class Picture:
                         out.append((key[0], state.host_state, value))
         return out
 
+    def regions(self) -> list[tuple[str, str, int | None]]:
+        """(region, host state, present) from every report in view: everyone in a whole
+        report, the audience's nationals in an extract; the region not recorded included."""
+        out = []
+        for state in self.states:
+            if state.report is None:
+                continue
+            audience = state.report.audience
+            nationality = TOTAL if audience == FULL else audience
+            for table in state.report.body["tables"]:
+                if table["name"] != "regions":
+                    continue
+                for key, value, _ in cells_of(table):
+                    if key[0] == nationality and key[1] != TOTAL:
+                        out.append((key[1], state.host_state, value))
+        return out
+
     def grand_total(self) -> int | None:
         """Everyone present in the council's states (at the secretariat), only when every
         state's figure is known."""

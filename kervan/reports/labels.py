@@ -7,8 +7,10 @@ import enum
 from collections.abc import Mapping
 
 from kervan.messages import authored
+from kervan.registry.codes import region_name
 from kervan.registry.enums import Sex, StayKind, ViolationKind, ViolationStatus
 from kervan.reports import sections
+from kervan.reports.queries import NO_REGION
 from kervan.reports.tables import TOTAL
 from kervan.web.i18n import N_, Translator
 from kervan.web.i18n_errors import state_in
@@ -17,6 +19,7 @@ from kervan.web.i18n_terms import term
 TITLES = {
     "presence": N_("Foreign nationals present, by standing and document"),
     "demography": N_("Foreign nationals present, by sex and age"),
+    "regions": N_("Foreign nationals present, by region of stay"),
     "documents": N_("Stay documents issued, extended and closed in the period"),
     "violations": N_("Violations recorded in the period"),
     "benefits": N_("Benefits granted in the period"),
@@ -34,6 +37,7 @@ DIMENSIONS = {
     "violation_status": N_("Status"),
     "benefit": N_("Benefit"),
     "measure": N_("Measure"),
+    "region": N_("Region"),
     "host_state": N_("Host state"),
 }
 
@@ -45,6 +49,7 @@ CATEGORIES = {
     ("flow", "issued"): N_("Issued"),
     ("flow", "extended"): N_("Extended"),
     ("flow", "closed"): N_("Closed"),
+    ("region", NO_REGION): N_("Region not recorded"),
 }
 
 _VOCABULARIES: dict[str, type[enum.Enum]] = {
@@ -89,6 +94,8 @@ def category(translator: Translator, dim: str, code: str, names: Names | None = 
     msgid = CATEGORIES.get((dim, code)) or sections.label_of("categories", (dim, code))
     if msgid:
         return translator.gettext(msgid)
+    if dim == "region":
+        return region_name(code, translator.code)
     vocabulary = _VOCABULARIES.get(dim)
     if vocabulary is not None:
         try:

@@ -17,6 +17,7 @@ standing on the reference date *R*:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, select, text, tuple_
@@ -35,6 +36,7 @@ from kervan.reports.tables import Key
 STANDINGS = ("valid", "covered", "overstaying", "departed")
 AGE_BANDS = ("0-17", "18-34", "35-54", "55+")
 FLOWS = ("issued", "extended", "closed")
+NO_REGION = "_U"  # SDMX's "unknown": a document without a region is counted, never dropped
 
 
 def _counts(session: Session, query: Select[Any] | Any) -> dict[Key, int]:
@@ -93,6 +95,7 @@ def _principal_documents(period: Period, *, distinct_on: bool) -> Any:
             StayDocument.person_id,
             StayDocument.nationality,
             StayDocument.kind,
+            StayDocument.region,
             _standing(period, base, cancelled.c.document_id.is_not(None)).label("standing"),
         )
         .outerjoin(bases, bases.c.document_id == StayDocument.id)
@@ -107,15 +110,34 @@ def _principal_documents(period: Period, *, distinct_on: bool) -> Any:
     ranked = query.add_columns(rank.label("rank")).subquery("ranked")
     r = ranked.c
     return (
-        select(r.person_id, r.nationality, r.kind, r.standing)
+        select(r.person_id, r.nationality, r.kind, r.region, r.standing)
         .where(r.rank == 1)
         .subquery("principal")
     )
 
 
-def presence(session: Session, period: Period) -> tuple[dict[Key, int], dict[Key, int]]:
-    """(nationality × standing × kind, nationality × sex × age band) of the persons present:
-    one pass over the principal documents on PostgreSQL (``GROUPING SETS``), two on SQLite."""
+@dataclass(frozen=True)
+class Presence:
+    """The persons present, counted once by their principal document, in three linked tables
+    (they publish the same nationality totals)."""
+
+    by_standing: dict[Key, int]  # nationality × standing × kind
+    by_person: dict[Key, int]  # nationality × sex × age band
+    by_region: dict[Key, int]  # nationality × region (NO_REGION when not recorded)
+
+
+# GROUPING(standing, sex) of a row → its table and the columns of its key: 1 (sex absent)
+# by standing, 2 (standing absent) by person, 3 (both absent) by region.
+_GROUPING_SETS = {
+    1: ("by_standing", (0, 1, 2)),
+    2: ("by_person", (0, 3, 4)),
+    3: ("by_region", (0, 5)),
+}
+
+
+def presence(session: Session, period: Period) -> Presence:
+    """The persons present: one pass over the principal documents on PostgreSQL (``GROUPING
+    SETS``), one query per table on SQLite."""
     postgresql = session.get_bind().dialect.name == "postgresql"
     principal = _principal_documents(period, distinct_on=postgresql)
     age = _age_band(period.reference_date.year).label("age")
@@ -126,38 +148,43 @@ def presence(session: Session, period: Period) -> tuple[dict[Key, int], dict[Key
             principal.c.kind,
             Person.sex,
             age,
+            func.coalesce(principal.c.region, NO_REGION).label("region"),
         )
         .join(Person, Person.id == principal.c.person_id)
         .where(principal.c.standing.is_not(None))
         .cte("counted")
     )
     c = counted.c
-    if postgresql:
-        # A cost estimate past the default threshold turns JIT on: seconds of compiling for
-        # a query that runs once a week. The sort by person is the query's one big step:
-        # memory enough keeps most of it off the disk.
-        session.execute(text("SET LOCAL jit = off"))
-        session.execute(text("SET LOCAL work_mem = '256MB'"))
-        first = func.grouping(c.standing).label("first")
-        rows = session.execute(
-            select(c.nationality, c.standing, c.kind, c.sex, c.age, first, func.count()).group_by(
-                func.grouping_sets(
-                    tuple_(c.nationality, c.standing, c.kind), tuple_(c.nationality, c.sex, c.age)
-                )
-            )
-        ).all()
-        by_standing: dict[Key, int] = {
-            (str(r[0]), str(r[1]), str(r[2])): int(r[6]) for r in rows if r[5] == 0
-        }
-        by_person: dict[Key, int] = {
-            (str(r[0]), str(r[3]), str(r[4])): int(r[6]) for r in rows if r[5] == 1
-        }
-        return by_standing, by_person
-    standing = select(c.nationality, c.standing, c.kind, func.count()).group_by(
-        c.nationality, c.standing, c.kind
-    )
-    person = select(c.nationality, c.sex, c.age, func.count()).group_by(c.nationality, c.sex, c.age)
-    return _counts(session, standing), _counts(session, person)
+    sets = {
+        "by_standing": (c.nationality, c.standing, c.kind),
+        "by_person": (c.nationality, c.sex, c.age),
+        "by_region": (c.nationality, c.region),
+    }
+    if not postgresql:
+        return Presence(
+            **{
+                name: _counts(session, select(*dims, func.count()).group_by(*dims))
+                for name, dims in sets.items()
+            }
+        )
+    # A cost estimate past the default threshold turns JIT on: seconds of compiling for a
+    # query that runs once a week. The sort by person is the query's one big step: memory
+    # enough keeps most of it off the disk.
+    session.execute(text("SET LOCAL jit = off"))
+    session.execute(text("SET LOCAL work_mem = '256MB'"))
+    columns = (c.nationality, c.standing, c.kind, c.sex, c.age, c.region)
+    # Which grouping set a row belongs to: GROUPING() of the columns that tell them apart.
+    which = func.grouping(c.standing, c.sex).label("which")
+    rows = session.execute(
+        select(*columns, which, func.count()).group_by(
+            func.grouping_sets(*(tuple_(*dims) for dims in sets.values()))
+        )
+    ).all()
+    found: dict[str, dict[Key, int]] = {name: {} for name in sets}
+    for row in rows:
+        name, positions = _GROUPING_SETS[int(row[6])]
+        found[name][tuple(str(row[i]) for i in positions)] = int(row[7])
+    return Presence(**found)
 
 
 def document_flows(session: Session, period: Period) -> dict[Key, int]:

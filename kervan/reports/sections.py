@@ -77,20 +77,24 @@ _KINDS = tuple(k.value for k in StayKind)
 
 
 def _presence(session: Session, period: Period, _state: str) -> list[Table]:
-    by_standing, by_person = queries.presence(session, period)
+    counted = queries.presence(session, period)
     return [
         Table(
             "presence",
             ("nationality", "standing", "kind"),
-            by_standing,
+            counted.by_standing,
             {"standing": queries.STANDINGS, "kind": _KINDS},
         ),
         Table(
             "demography",
             ("nationality", "sex", "age"),
-            by_person,
+            counted.by_person,
             {"sex": tuple(s.value for s in Sex), "age": queries.AGE_BANDS},
         ),
+        # Linked to the others by the nationality totals rather than one more dimension of
+        # theirs: a region × standing × kind × sex × age cross would be mostly cells of a few
+        # persons, suppressed; a two-way table keeps its cells meaningful.
+        Table("regions", ("nationality", "region"), counted.by_region),
     ]
 
 
@@ -130,7 +134,7 @@ def register_builtin() -> None:
             _presence,
             order=10,
             trends=("presence",),
-            shared_totals=(("presence", "demography"),),
+            shared_totals=(("presence", "demography"), ("presence", "regions")),
         )
     )
     register(Section("documents", _documents, order=20))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,13 +16,14 @@ from kervan.assistance import reporting
 from kervan.assistance.models import Case, CaseAid, CaseStatus, Requester, Source, Urgency
 from kervan.benefits.enums import ApplicationStatus
 from kervan.benefits.models import BenefitApplication, BenefitKind
-from kervan.registry.models import Person
+from kervan.registry.models import Person, StayDocument
 from kervan.registry.synthetic.generator import generate as generate_register
 from kervan.registry.synthetic.loader import load
 from kervan.repatriation import counts
 from kervan.repatriation.models import Channel, DocumentStatus, RequestStatus, ReturnRequest
-from kervan.reports import sections, service
+from kervan.reports import labels, sections, service
 from kervan.reports.period import Period
+from kervan.reports.queries import NO_REGION
 from kervan.reports.report import cells_of
 from kervan.reports.suppression import Rules
 from kervan.reports.tables import TOTAL
@@ -119,6 +120,10 @@ def test_assistance_returns_and_names_in_the_report(
     sections.register(counts.report_section())
     with session_factory() as session:
         _fill(session)
+        unplaced = session.scalars(select(StayDocument.id).limit(15)).all()
+        session.execute(
+            update(StayDocument).where(StayDocument.id.in_(unplaced)).values(region=None)
+        )
         report, _ = service.generate(session, "KAZ", PERIOD, SCHEDULE, actor="test", today=TODAY)
         session.commit()
     body = report.body
@@ -127,6 +132,12 @@ def test_assistance_returns_and_names_in_the_report(
     assert {"assistance", "assistance_aid", "returns", "return_seats", "return_departures"} <= set(
         tables
     )
+    # Region: linked to presence by the nationality totals; without a region, still counted.
+    regions = {key: value for key, value, _ in cells_of(tables["regions"])}
+    presence = {key: value for key, value, _ in cells_of(tables["presence"])}
+    assert regions[(TOTAL, TOTAL)] == presence[(TOTAL, TOTAL, TOTAL)]
+    assert NO_REGION in tables["regions"]["categories"][1]
+    assert labels.category(Translator("ru"), "region", NO_REGION) != NO_REGION
     needs = {key: (value, flag) for key, value, flag in cells_of(tables["assistance"])}
     # A case with two needs counts under each; three resolved medical cases are confidential.
     assert needs[("UZB", "food", "new")] == (14, "F")
@@ -137,8 +148,6 @@ def test_assistance_returns_and_names_in_the_report(
     assert returns[("RUS", "confirmed")] is None  # 2 people: suppressed
     # Names, never codes: the benefit kind travels with its names, read in each language.
     assert tables["benefits"]["names"]["benefit"]["fee_waiver"]["ru"] == "Освобождение от сборов"
-    from kervan.reports import labels
-
     names = tables["benefits"].get("names")
     assert labels.category(Translator("ru"), "benefit", "fee_waiver", names) == (
         "Освобождение от сборов"
