@@ -212,7 +212,10 @@ def render(results: dict[str, Any]) -> str:
         "principal document by `DISTINCT ON` (persons joined by a hash, not a look-up each) and",
         "departures by a join, and publishes the `regions` table (linked to `presence` and",
         "`demography`: one larger linear system for the audit). Re-run on a quiet machine:",
-        "`python -m bench.reports_bench --documents 10000000 --record`.",
+        "`python -m bench.reports_bench --documents 10000000 --record`. The presence query",
+        "alone, old and new alternately on the same 1 M register in one process (load 10-13):",
+        "28.1 s and 29.4 s before, 16.5 s and 22.0 s now. The 10 M run of 2026-12-03 did not",
+        "finish its set-based fill (over 40 minutes at load 20) before the session ended.",
         "",
         "| documents | report s | baseline s | ratio | cells | suppressed | suppression + audit s "
         "| with last week s | peak RSS MiB | load (1 min) |",
