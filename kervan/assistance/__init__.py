@@ -16,11 +16,14 @@ def install(app: Wiring) -> None:
     from kervan.accounts.audit_labels import add_actions
     from kervan.assistance import envelopes
     from kervan.assistance.messages import AUDIT_ACTIONS, MESSAGES
+    from kervan.assistance.reporting import report_section
     from kervan.messages import add_messages
+    from kervan.reports.sections import register as register_section
 
     add_messages(MESSAGES)
     add_actions(AUDIT_ACTIONS)
     envelopes.install()
+    register_section(report_section())
     if app.web is not None:
         from kervan.assistance.api import router as api_router
         from kervan.assistance.public import router as public_router

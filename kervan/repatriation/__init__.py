@@ -15,9 +15,10 @@ def install(app: Wiring) -> None:
     from kervan.accounts.audit_labels import add_actions
     from kervan.border import exit_notes
     from kervan.messages import add_messages
-    from kervan.repatriation import boarding, envelopes
+    from kervan.repatriation import boarding, counts, envelopes
     from kervan.repatriation.messages import AUDIT_ACTIONS, MESSAGES
     from kervan.repatriation.terms import REPATRIATION_TERMS
+    from kervan.reports.sections import register as register_section
     from kervan.web.i18n_terms import add_terms
 
     add_messages(MESSAGES)
@@ -25,6 +26,7 @@ def install(app: Wiring) -> None:
     add_terms(REPATRIATION_TERMS)
     envelopes.install()
     exit_notes.register(boarding.exit_note)
+    register_section(counts.report_section())
     if app.web is not None:
         from kervan.exchange.limits import BodyLimit
         from kervan.repatriation.api import PUBLIC_REQUESTS, PUBLIC_STATUS, router

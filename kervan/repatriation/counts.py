@@ -4,6 +4,7 @@ GROUP BY over the whole table."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -11,6 +12,12 @@ from sqlalchemy.orm import Session
 
 from kervan.repatriation.models import Leg, LegStatus, RequestStatus, ReturnRequest, Traveller
 from kervan.repatriation.occupancy import HOLDING
+from kervan.reports.sections import Section
+from kervan.reports.tables import Table
+from kervan.web.i18n import N_
+
+if TYPE_CHECKING:
+    from kervan.reports.period import Period
 
 
 class CorridorWeek(BaseModel):
@@ -125,3 +132,75 @@ def weeks(session: Session, home_state: str) -> list[CorridorWeek]:
         CorridorWeek(week=w, origin=o, destination=d, legs=v[0], seats=v[1], demand=v[2])
         for (w, o, d), v in sorted(table.items())
     ]
+
+
+STATUS_LABELS = {
+    RequestStatus.WAITING: N_("Waiting"),
+    RequestStatus.ALLOCATED: N_("Seat proposed"),
+    RequestStatus.CONFIRMED: N_("Seat confirmed"),
+    RequestStatus.BOARDED: N_("Boarded"),
+    RequestStatus.CANCELLED: N_("Cancelled"),
+    RequestStatus.NO_SHOW: N_("Did not board"),
+    RequestStatus.EXCLUDED: N_("Excluded"),
+}
+
+
+def report_tables(session: Session, period: Period, state: str) -> list[Table]:
+    """The situation report's returns section (``kervan.reports.sections``), for the returns
+    ``state`` organises as the home state: the people of its nationals' return requests
+    registered by the end of the period, by host state and status; the seats agreed on legs
+    departing in the period; the people who boarded in the period. By host state: the
+    nationality is ``state`` itself, so these rows go to the secretariat only."""
+    mine = ReturnRequest.home_state == state
+    people = session.execute(
+        select(ReturnRequest.host_state, ReturnRequest.status, func.sum(ReturnRequest.size))
+        .where(mine, ReturnRequest.registered_at < period.end_at)
+        .group_by(ReturnRequest.host_state, ReturnRequest.status)
+    ).all()
+    seats = session.execute(
+        select(Leg.host_state, func.sum(Leg.seats - Leg.held_seats))
+        .where(
+            Leg.home_state == state,
+            Leg.status == LegStatus.AGREED,
+            Leg.departs_at >= period.start_at,
+            Leg.departs_at < period.end_at,
+        )
+        .group_by(Leg.host_state)
+    ).all()
+    boarded = session.execute(
+        select(ReturnRequest.host_state, func.count())
+        .select_from(Traveller)
+        .join(ReturnRequest, ReturnRequest.id == Traveller.request_id)
+        .where(
+            mine,
+            Traveller.boarded_at >= period.start_at,
+            Traveller.boarded_at < period.end_at,
+        )
+        .group_by(ReturnRequest.host_state)
+    ).all()
+    statuses = tuple(s.value for s in RequestStatus)
+    return [
+        Table(
+            "returns",
+            ("host_state", "return_status"),
+            {(str(h), str(getattr(s, "value", s))): int(n or 0) for h, s, n in people},
+            {"return_status": statuses},
+        ),
+        Table("return_seats", ("host_state",), {(str(h),): int(n or 0) for h, n in seats}),
+        Table("return_departures", ("host_state",), {(str(h),): int(n) for h, n in boarded}),
+    ]
+
+
+def report_section() -> Section:
+    return Section(
+        "returns",
+        report_tables,
+        order=70,
+        titles={
+            "returns": N_("Nationals asking to return home, by host state and status (people)"),
+            "return_seats": N_("Seats home agreed on legs departing in the period"),
+            "return_departures": N_("Nationals who boarded a leg home in the period"),
+        },
+        dimensions={"return_status": N_("Return request")},
+        categories={("return_status", s.value): label for s, label in STATUS_LABELS.items()},
+    )

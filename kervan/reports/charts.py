@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from kervan.reports import labels
 from kervan.reports.council import Picture
 from kervan.web.i18n import N_, Translator
 from kervan.web.i18n_errors import state_in
@@ -32,6 +33,17 @@ NO_DATA = N_("No report has arrived for this chart yet.")
 TREND_TEXT = N_("%(state)s: %(value)s on %(date)s (%(count)s weekly reports shown).")
 BAR_TEXT = N_("%(label)s: %(value)s.")
 NOT_PUBLISHED = N_("not published")
+ASSISTANCE_TITLE = N_("Assistance and returns, by state")
+REGIONS_TITLE = N_("Foreign nationals present, by region of stay")
+REGION = N_("Region")
+STATE = N_("State")
+COUNTED = N_("Number")
+# The other capabilities' tables charted when a report holds them: (table, series name).
+ASSISTANCE_SERIES = (
+    ("assistance", N_("Needs of the assistance cases opened")),
+    ("returns", N_("Nationals asking to return home")),
+    ("return_departures", N_("Nationals who boarded a leg home")),
+)
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ def _bars(
     items: list[tuple[str, str, int | None]],
     t: Translator,
     axis: tuple[str, str],
+    measure: str = PRESENT,
 ) -> Chart:
     """Horizontal bars of (group, series, value); a suppressed value gets no bar."""
     values = [{"group": g, "series": s, "value": v} for g, s, v in items if v is not None]
@@ -112,7 +125,7 @@ def _bars(
             .mark_bar()
             .encode(
                 y=alt.Y("group:N", title=axis[0]),
-                x=alt.X("value:Q", title=t.gettext(PRESENT)),
+                x=alt.X("value:Q", title=t.gettext(measure)),
                 color=alt.Color("series:N", title=axis[1]),
                 yOffset="series:N",
             )
@@ -122,7 +135,7 @@ def _bars(
     named = [(" — ".join((g, s)) if s else g, v) for g, s, v in items]
     text = tuple(t.gettext(BAR_TEXT, label=label, value=_number(t, v)) for label, v in named)
     rows = tuple((g, s, _number(t, v)) for g, s, v in items)
-    return Chart(key, title, svg, (axis[0], axis[1], t.gettext(PRESENT)), rows, text)
+    return Chart(key, title, svg, (axis[0], axis[1], t.gettext(measure)), rows, text)
 
 
 def corridors(picture: Picture, t: Translator) -> Chart:
@@ -146,8 +159,41 @@ def standing(picture: Picture, t: Translator) -> Chart:
     return _bars("standing", t.gettext(STANDING_TITLE), items, t, axis)
 
 
+def regions(picture: Picture, t: Translator) -> Chart | None:
+    """Persons present per region of each host state, the region by its name."""
+    found = picture.regions()
+    if not found:
+        return None
+    items = [
+        (labels.category(t, "region", region), state_in(t, host), value)
+        for region, host, value in found
+    ]
+    axis = (t.gettext(REGION), t.gettext(HOST_STATE))
+    return _bars("regions", t.gettext(REGIONS_TITLE), items, t, axis)
+
+
+def assistance(picture: Picture, t: Translator) -> Chart | None:
+    """Assistance cases and returns per state, when any report in view holds them."""
+    shown = [
+        (table, series)
+        for table, series in ASSISTANCE_SERIES
+        if any(s.has(table) for s in picture.states)
+    ]
+    if not shown:
+        return None
+    items: list[tuple[str, str, int | None]] = []
+    for state in picture.states:
+        if state.report is None:
+            continue
+        name = state_in(t, state.host_state)
+        items += [(name, t.gettext(series), state.total(table)) for table, series in shown]
+    axis = (t.gettext(STATE), "")
+    return _bars("assistance", t.gettext(ASSISTANCE_TITLE), items, t, axis, COUNTED)
+
+
 def all_charts(picture: Picture, t: Translator) -> list[Chart]:
-    return [trend(picture, t), corridors(picture, t), standing(picture, t)]
+    charts = [trend(picture, t), corridors(picture, t), standing(picture, t)]
+    return charts + [c for c in (regions(picture, t), assistance(picture, t)) if c is not None]
 
 
 def no_data(t: Translator) -> str:

@@ -53,6 +53,24 @@ class StateReport:
         nationality = TOTAL if audience == FULL else audience
         return self.value("presence", (nationality, standing, TOTAL))
 
+    def total(self, table: str) -> int | None:
+        """A table's grand total (the audience's row in an extract); None when suppressed,
+        absent from the report, or no report."""
+        if self.report is None:
+            return None
+        for published in self.report.body["tables"]:
+            if published["name"] == table:
+                first = published["categories"][0]
+                row = first[0] if TOTAL not in first and len(first) == 1 else TOTAL
+                key = (row, *(TOTAL,) * (len(published["dims"]) - 1))
+                return self.value(table, key)
+        return None
+
+    def has(self, table: str) -> bool:
+        return self.report is not None and any(
+            t["name"] == table for t in self.report.body["tables"]
+        )
+
     def value(self, table: str, key: Key) -> int | None:
         """A published cell (None: suppressed, or no report)."""
         if self.report is None:
@@ -86,6 +104,23 @@ class Picture:
                 for key, value, _ in cells_of(table):
                     if key[0] != TOTAL and key[1:] == (TOTAL, TOTAL):
                         out.append((key[0], state.host_state, value))
+        return out
+
+    def regions(self) -> list[tuple[str, str, int | None]]:
+        """(region, host state, present) from every report in view: everyone in a whole
+        report, the audience's nationals in an extract; the region not recorded included."""
+        out = []
+        for state in self.states:
+            if state.report is None:
+                continue
+            audience = state.report.audience
+            nationality = TOTAL if audience == FULL else audience
+            for table in state.report.body["tables"]:
+                if table["name"] != "regions":
+                    continue
+                for key, value, _ in cells_of(table):
+                    if key[0] == nationality and key[1] != TOTAL:
+                        out.append((key[1], state.host_state, value))
         return out
 
     def grand_total(self) -> int | None:

@@ -12,10 +12,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from kervan.reports import sdmx
+from kervan.reports import labels, sdmx
 from kervan.reports.models import SituationReport
 from kervan.reports.report import cells_of, changes_of
 from kervan.spreadsheet import safe_cell
+from kervan.web.i18n import Translator
 
 FORMATS = ("csv", "xlsx", "sdmx", "pdf")
 MEDIA_TYPES = {
@@ -34,20 +35,24 @@ def dimension_columns(body: dict[str, Any]) -> list[str]:
     return seen
 
 
-def rows(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per published cell: host state, reference date, table, its dimensions, value
-    (empty when suppressed), flag (F published, C confidential, D secondary suppression) and
-    the change since the previous report where one is published."""
+def rows(body: dict[str, Any], translator: Translator) -> list[dict[str, Any]]:
+    """One row per published cell: host state, reference date, table, each dimension's code
+    and its name in ``translator``'s language (``<dimension>_label``), value (empty when
+    suppressed), flag (F published, C confidential, D secondary suppression) and the change
+    since the previous report where one is published."""
     out = []
     for table in body["tables"]:
         changes = {key: (value, flag) for key, value, flag in changes_of(table)}
+        names = table.get("names")
         for key, value, flag in cells_of(table):
             row: dict[str, Any] = {
                 "host_state": body["host_state"],
                 "reference_date": body["reference_date"],
                 "table": table["name"],
             }
-            row.update(zip(table["dims"], key, strict=True))
+            for dim, code in zip(table["dims"], key, strict=True):
+                row[dim] = code
+                row[f"{dim}_label"] = labels.category(translator, dim, code, names)
             row["value"], row["flag"] = value, flag
             change = changes.get(key)
             row["change"] = change[0] if change else None
@@ -56,27 +61,40 @@ def rows(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _columns(body: dict[str, Any]) -> list[str]:
-    dims = dimension_columns(body)
+    dims = [column for dim in dimension_columns(body) for column in (dim, f"{dim}_label")]
     return ["host_state", "reference_date", "table", *dims, "value", "flag", "change"]
 
 
-def to_csv(body: dict[str, Any]) -> bytes:
+def to_csv(body: dict[str, Any], lang: str = "en") -> bytes:
     stream = io.StringIO()
     columns = _columns(body)
     writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for row in rows(body):
+    for row in rows(body, Translator(lang)):
         writer.writerow({k: "" if row.get(k) is None else safe_cell(str(row[k])) for k in columns})
     return stream.getvalue().encode("utf-8")
 
 
-def to_xlsx(body: dict[str, Any]) -> bytes:
+def to_xlsx(body: dict[str, Any], lang: str = "en") -> bytes:
+    """One sheet per table: each dimension's name in ``lang`` (its code beside it), value and
+    flag."""
+    translator = Translator(lang)
     workbook = Workbook(write_only=True)
     for table in body["tables"]:
         sheet = workbook.create_sheet(table["name"][:31])
-        sheet.append([*table["dims"], "value", "flag"])
+        dims = table["dims"]
+        head = [labels.dimension(translator, d) for d in dims]
+        codes = [translator.gettext(labels.CODE_LABEL, dimension=h) for h in head]
+        counted = [translator.gettext(labels.VALUE_LABEL), translator.gettext(labels.FLAG_LABEL)]
+        sheet.append([*head, *codes, *counted])
+        names = table.get("names")
         for key, value, flag in cells_of(table):
-            sheet.append([*(safe_cell(k) for k in key), value, flag])
+            named = [
+                labels.category(translator, d, c, names) for d, c in zip(dims, key, strict=True)
+            ]
+            sheet.append(
+                [*(safe_cell(n) for n in named), *(safe_cell(k) for k in key), value, flag]
+            )
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()
@@ -93,9 +111,9 @@ def to_sdmx(body: dict[str, Any]) -> bytes:
 
 def render(report: SituationReport, format: str, *, lang: str, settings: Any) -> bytes:
     if format == "csv":
-        return to_csv(report.body)
+        return to_csv(report.body, lang)
     if format == "xlsx":
-        return to_xlsx(report.body)
+        return to_xlsx(report.body, lang)
     if format == "sdmx":
         return to_sdmx(report.body)
     from kervan.exchange.keys import load_signing_key

@@ -82,13 +82,16 @@ def _table(pdf: FPDF, translator: Translator, table: dict[str, Any]) -> None:
     dims = table["dims"]
     first = 60.0
     width = (pdf.w - pdf.l_margin - pdf.r_margin - first) / max(len(columns), 1)
+    names = table.get("names")
     head = [labels.dimension(translator, dims[0])]
-    head += [labels.category(translator, dims[1], c) if len(dims) > 1 else "" for c in columns]
+    head += [
+        labels.category(translator, dims[1], c, names) if len(dims) > 1 else "" for c in columns
+    ]
     for i, text in enumerate(head):
         pdf.cell(first if i == 0 else width, 5, text[:40], border=1)
     pdf.ln()
     for row in rows:
-        pdf.cell(first, 5, labels.category(translator, dims[0], row)[:40], border=1)
+        pdf.cell(first, 5, labels.category(translator, dims[0], row, names)[:40], border=1)
         for column in columns:
             pdf.cell(width, 5, printed.get((row, column), ""), border=1, align="R")
         pdf.ln()

@@ -27,12 +27,13 @@ class Protected:
     audit: AuditResult
 
 
-def compute_tables(session: Session, period: Period) -> list[tuple[str, Table]]:
-    """(section name, table) of every registered section, in the sections' order."""
+def compute_tables(session: Session, period: Period, state: str) -> list[tuple[str, Table]]:
+    """(section name, table) of every registered section for ``state``'s node, in the
+    sections' order."""
     return [
         (section.name, table)
         for section in sections.in_order()
-        for table in section.tables(session, period)
+        for table in section.tables(session, period, state)
     ]
 
 
@@ -97,7 +98,7 @@ def _layout(system: CellSystem, period: str, section: str, table: Table) -> dict
         changes["keys"].append(key[0])
         changes["values"].append(None if cell.suppressed else round(cell.value))
         changes["flags"] += cell.flag.value
-    return {
+    published = {
         "name": table.name,
         "section": section,
         "dims": list(table.dims),
@@ -106,6 +107,21 @@ def _layout(system: CellSystem, period: str, section: str, table: Table) -> dict
         "flags": "".join(flags),
         "changes": changes,
     }
+    names = _names(table, levels)
+    if names:
+        published["names"] = names
+    return published
+
+
+def _names(table: Table, levels: list[list[str]]) -> dict[str, dict[str, dict[str, str]]]:
+    """The names officers gave to the table's codes, for the codes it publishes."""
+    names: dict[str, dict[str, dict[str, str]]] = {}
+    for dim, level in zip(table.dims, levels, strict=True):
+        given = table.names.get(dim, {})
+        named = {code: dict(given[code]) for code in level if given.get(code)}
+        if named:
+            names[dim] = named
+    return names
 
 
 def cells_of(table: dict[str, Any]) -> Iterator[tuple[Key, int | None, str]]:

@@ -11,7 +11,9 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from kervan.reports import labels
 from kervan.reports.report import cells_of
+from kervan.web.i18n import LANGUAGES, Translator
 
 AGENCY = "KERVAN"
 VERSION = "1.0"
@@ -37,16 +39,45 @@ def data_csv(body: dict[str, Any], table: dict[str, Any]) -> str:
     return stream.getvalue()
 
 
-def _codelist(dim: str, codes: list[str]) -> str:
+def _codelist(dim: str, codes: list[str], names: dict[str, dict[str, str]]) -> str:
+    """A code list whose codes carry their names in every language (``names``: {code:
+    {language: name}}), as SDMX readers show them."""
     items = "".join(
-        f'<str:Code id={quoteattr(code)}><com:Name xml:lang="en">{escape(code)}</com:Name>'
-        "</str:Code>"
+        f"<str:Code id={quoteattr(code)}>{_names(names.get(code) or {'en': code})}</str:Code>"
         for code in codes
     )
     return (
         f'<str:Codelist id="CL_{dim.upper()}" agencyID="{AGENCY}" version="{VERSION}">'
         f'<com:Name xml:lang="en">{escape(dim)}</com:Name>{items}</str:Codelist>'
     )
+
+
+def _names(by_language: dict[str, str]) -> str:
+    return "".join(
+        f"<com:Name xml:lang={quoteattr(lang)}>{escape(name)}</com:Name>"
+        for lang, name in by_language.items()
+    )
+
+
+def code_names(body: dict[str, Any]) -> dict[str, dict[str, dict[str, str]]]:
+    """{dimension: {code: {language: name}}} of every code of the report, in the 8 languages
+    (states by their CLDR names, the report's vocabularies by their terms, benefit kinds and
+    measures by the names officers gave them)."""
+    translators = [Translator(lang) for lang in LANGUAGES]
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for table in body["tables"]:
+        names = table.get("names")
+        for dim, level in zip(table["dims"], table["categories"], strict=True):
+            mine = out.setdefault(dim, {})
+            for code in level:
+                if code not in mine:
+                    mine[code] = {t.code: labels.category(t, dim, code, names) for t in translators}
+    out["ref_area"] = {
+        body["host_state"]: {
+            t.code: labels.category(t, "host_state", body["host_state"]) for t in translators
+        }
+    }
+    return out
 
 
 def _dimension(dim: str, position: int) -> str:
@@ -60,11 +91,8 @@ def _dimension(dim: str, position: int) -> str:
 
 def structure_xml(body: dict[str, Any]) -> str:
     """Code lists, data structure definitions and dataflows of the report's tables."""
-    codes: dict[str, set[str]] = {"ref_area": {body["host_state"]}}
-    for table in body["tables"]:
-        for dim, level in zip(table["dims"], table["categories"], strict=True):
-            codes.setdefault(dim, set()).update(level)
-    codelists = "".join(_codelist(dim, sorted(values)) for dim, values in codes.items())
+    names = code_names(body)
+    codelists = "".join(_codelist(dim, sorted(codes), codes) for dim, codes in names.items())
     structures, flows = [], []
     for table in body["tables"]:
         dims = [_dimension("ref_area", 1)]

@@ -128,7 +128,7 @@ def read_inputs(
         )
     earlier = own_history(session, host_state, period.reference_date, schedule.audit_periods)
     history = [(r.reference_date.isoformat(), published_tables(r.body, r.hidden)) for r in earlier]
-    return Inputs(history, compute_tables(session, period))
+    return Inputs(history, compute_tables(session, period, host_state))
 
 
 def protect_inputs(

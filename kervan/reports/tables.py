@@ -26,6 +26,10 @@ class Table:
     counts: Mapping[Key, int]
     categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     margins: bool = True
+    # Names officers gave to codes of a dimension, published with the table so every reader
+    # shows them in their language: {dimension: {code: {language: name}}} (benefit kinds,
+    # measures' titles).
+    names: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
     def categories_of(self, dim: str) -> tuple[str, ...]:
         """A dimension's categories: the declared ones (so an empty category is published as

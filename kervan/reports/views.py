@@ -95,16 +95,17 @@ def report_page(
     tables = []
     for table in report.body["tables"]:
         rows, columns, printed = two_way(table)
-        dims = table["dims"]
+        dims, names = table["dims"], table.get("names")
         tables.append(
             {
                 "name": table["name"],
                 "title": labels.title(t, table["name"]),
                 "corner": labels.dimension(t, dims[0]),
                 "columns": [
-                    (c, labels.category(t, dims[1], c) if len(dims) > 1 else "") for c in columns
+                    (c, labels.category(t, dims[1], c, names) if len(dims) > 1 else "")
+                    for c in columns
                 ],
-                "rows": [(r, labels.category(t, dims[0], r)) for r in rows],
+                "rows": [(r, labels.category(t, dims[0], r, names)) for r in rows],
                 "cells": printed,
             }
         )

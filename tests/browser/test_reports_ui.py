@@ -22,6 +22,14 @@ def _charts_are_described(page: Any) -> None:
     assert page.locator("details table").count() >= 1
 
 
+def _regions_by_name(page: Any, title: str) -> None:
+    """The chart of the regions of stay: its heading in the page's language, every region by
+    its name (never an ISO 3166-2 code such as KZ-75)."""
+    section = page.locator("section[aria-labelledby='chart-regions']")
+    assert section.get_by_role("heading", name=title).count() == 1
+    assert "KZ-" not in section.inner_text()
+
+
 def test_the_dashboard_in_english_and_russian(page: Any, live_node: LiveNode) -> None:
     sign_in(page, live_node, LANGUAGE_USER)
     page.goto(f"{live_node.url}/reports")
@@ -29,11 +37,13 @@ def test_the_dashboard_in_english_and_russian(page: Any, live_node: LiveNode) ->
     page.get_by_role("heading", name="Reports by host state — ", exact=False).wait_for()
     assert page.locator("#state-KAZ").get_by_text("Received").count() == 1
     _charts_are_described(page)
+    _regions_by_name(page, "Foreign nationals present, by region of stay")
     screenshot(page, "en-reports")
     choose_language(page, "Language", "ru")
     page.get_by_role("heading", name="Отчёты о ситуации").wait_for()
     assert page.locator("html").get_attribute("lang") == "ru"
     _charts_are_described(page)
+    _regions_by_name(page, "Иностранные граждане, находящиеся в стране, по региону пребывания")
     assert "Таблица к графику" in page.content()
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "ru-reports-narrow")

@@ -24,6 +24,8 @@ def test_every_table_and_standing_is_documented() -> None:
     sections.register_builtin()
     names = {"presence", "demography", "documents", "violations", "benefits", "measures"}
     assert names <= {s.name for s in sections.in_order()} | {"demography"}
+    names |= {"regions", "assistance", "assistance_aid", "returns", "return_seats"}
+    names |= {"return_departures"}
     for name in names:
         assert f"`{name}`" in text, name
     for standing in queries.STANDINGS:
