@@ -83,6 +83,19 @@ def test_workflow_queue_sla_and_audit(kaz: FastAPI) -> None:
     )
     mine = officer.get("/api/v1/cases", params={"assigned_to": "aigerim"}).json()
     assert [c["reference"] for c in mine["items"]] == [case["reference"]]
+    # Pages as every list's (web/pagination.py): keyset cursor, the node's largest page.
+    other = officer.post("/api/v1/cases", json=case_body(urgency="low")).json()
+    first = officer.get("/api/v1/cases", params={"limit": 1}).json()
+    assert [c["id"] for c in first["items"]] == [case["id"]]  # due first
+    rest = officer.get("/api/v1/cases", params={"limit": 1, "cursor": first["next_cursor"]})
+    assert [c["id"] for c in rest.json()["items"]] == [other["id"]]
+    assert rest.json().get("next_cursor") is None
+    for bad in ("not-a-cursor", first["next_cursor"][:-4], "W10"):  # "W10": an empty list
+        refused = officer.get("/api/v1/cases", params={"cursor": bad})
+        assert refused.status_code == 422, bad
+        assert refused.json()["code"] == "input.cursor-unknown"
+    too_many = officer.get("/api/v1/cases", params={"limit": 10_000})
+    assert too_many.status_code == 422 and too_many.json()["code"] == "input.page-too-large"
     # Typed as an officer would read it out: lower case, no dashes.
     typed = case["reference"].replace("-", "").lower()
     found = officer.get(f"/api/v1/cases/by-reference/{typed}")
