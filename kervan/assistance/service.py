@@ -638,6 +638,16 @@ def _statuses(wanted: Sequence[CaseStatus]) -> ColumnElement[bool]:
     return Case.status.in_(wanted)
 
 
+def _has_need(need: str) -> ColumnElement[bool]:
+    """The case names ``need`` (``needs`` is a sorted comma-separated list). Written as "taking
+    the need out changes the list", not as LIKE: the planner has no statistics for either and
+    guesses a LIKE matches 0.5 % of the cases — then it reads every open case of the urgency
+    and sorts them (1.8 s at a million cases) instead of walking them in due order until a
+    page matches (30 ms); for "differs" it guesses most match, which is nearer the truth."""
+    listed = "," + Case.needs + ","
+    return func.replace(listed, f",{need},", "") != listed
+
+
 def _cursor(case: Case) -> str:
     return encode_cursor([case.due_at, case.id])
 
@@ -672,7 +682,7 @@ def queue(
     if wanted.nationality:
         query = query.where(Case.nationality == wanted.nationality)
     if wanted.need:
-        query = query.where(("," + Case.needs + ",").contains(f",{wanted.need},"))
+        query = query.where(_has_need(wanted.need))
     if wanted.breached_only:
         query = query.where(Case.due_at < now)
     if wanted.conflicts_only:

@@ -94,6 +94,9 @@ def test_workflow_queue_sla_and_audit(kaz: FastAPI) -> None:
         refused = officer.get("/api/v1/cases", params={"cursor": bad})
         assert refused.status_code == 422, bad
         assert refused.json()["code"] == "input.cursor-unknown"
+    for need, expected in (("shelter", [case["id"]]), ("wages_or_job", [case["id"]]), ("food", [])):
+        listed = officer.get("/api/v1/cases", params={"need": need, "urgency": "critical"})
+        assert [c["id"] for c in listed.json()["items"]] == expected, need
     too_many = officer.get("/api/v1/cases", params={"limit": 10_000})
     assert too_many.status_code == 422 and too_many.json()["code"] == "input.page-too-large"
     # Typed as an officer would read it out: lower case, no dashes.

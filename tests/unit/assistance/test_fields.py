@@ -50,6 +50,6 @@ def test_dates_of_birth_and_urgency() -> None:
         ("city", "Almaty", "Almaty"),
     ],
 )
-def test_a_field_text_and_its_column_value_round_trip(field: str, text: str, column: object) -> None:
+def test_a_field_text_and_its_column_round_trip(field: str, text: str, column: object) -> None:
     assert column_value(field, text) == column
     assert text_of(field, column) == text
