@@ -100,9 +100,19 @@ def by_reference(session: Session, principal: Principal, reference: str) -> Case
 
 
 def cases_of_person(session: Session, principal: Principal, person_id: uuid.UUID) -> list[Case]:
-    """The person page's list of their cases (audited by the person page's own read)."""
+    """The person page's list of their cases. Audited as a listing of cases about the person:
+    the panel is also a page of its own (``/persons/{id}/cases``)."""
     query = scoped(principal).where(Case.person_id == person_id).order_by(Case.opened_at.desc())
-    return list(session.scalars(query.limit(100)))
+    found = list(session.scalars(query.limit(100)))
+    audit.record(
+        session,
+        principal,
+        "assistance.queue",
+        record_type="person",
+        record_id=person_id,
+        details={"count": len(found)},
+    )
+    return found
 
 
 def changes_of(session: Session, case_id: uuid.UUID) -> list[CaseChange]:
