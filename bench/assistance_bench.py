@@ -266,6 +266,16 @@ def render(results: dict[str, Any]) -> str:
             f"{load[0]:.1f} → {load[1]:.1f}; {m['cpus']} cores, {m['memory_gib']} GiB, "
             f"{m['date']})",
             "",
+        ]
+        if load[0] > 8:
+            lines += [
+                f"At a load average of {load[0]:.0f} on 2 cores every query waits for a core most",
+                "of its time: these p95 do not say whether the target is met; the ratios to the",
+                "baseline, measured under the same load, say what the indexes and the tally",
+                "save. Re-run on a quiet machine. (The fill includes the tally's triggers.)",
+                "",
+            ]
+        lines += [
             "| query | p95 | baseline p95 | ratio |",
             "|---|---:|---:|---:|",
         ]
