@@ -40,6 +40,7 @@ from kervan.assistance.sla import sla_of
 from kervan.db.base import utcnow
 from kervan.errors import InvalidInput
 from kervan.web.deps import SessionDep, SettingsDep, policy
+from kervan.web.pagination import Cursor, PageSize
 
 router = APIRouter(prefix="/api/v1", tags=["assistance"])
 Reason = Annotated[str, Query(max_length=500)]
@@ -72,6 +73,7 @@ def detail(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
 @router.get("/cases", operation_id="list_cases")
 def list_cases(
     session: SessionDep,
+    limit: PageSize,
     status: Annotated[list[CaseStatus] | None, Query(max_length=6)] = None,
     assigned_to: Annotated[str | None, Query(max_length=100)] = None,
     team: Annotated[str | None, Query(max_length=60)] = None,
@@ -80,8 +82,7 @@ def list_cases(
     breached: bool = False,
     conflicts: bool = False,
     unassigned: bool = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=80)] = None,
+    cursor: Cursor = None,
     principal: Principal = policy(Permission.CASES_READ),
 ) -> QueuePage:
     """The queue: cases by time to breach (open ones unless ``status`` says otherwise)."""

@@ -157,6 +157,23 @@ class Case(IdMixin, Base):
             postgresql_where=text(OPEN_WHERE),
             sqlite_where=text(OPEN_WHERE),
         ),
+        # The queue filtered by urgency (and need, checked on the way): open cases of one
+        # urgency by time to breach.
+        Index(
+            "ix_assistance_cases_open_urgency_due_at",
+            "urgency",
+            "due_at",
+            "id",
+            postgresql_where=text(OPEN_WHERE),
+            sqlite_where=text(OPEN_WHERE),
+        ),
+        # The SLA counts' exact part: open cases whose warning time falls in the current hour.
+        Index(
+            "ix_assistance_cases_open_warn_at",
+            "warn_at",
+            postgresql_where=text(OPEN_WHERE),
+            sqlite_where=text(OPEN_WHERE),
+        ),
         Index("ix_assistance_cases_assigned_to_due_at", "assigned_to", "due_at", "id"),
         Index("ix_assistance_cases_team_due_at", "team", "due_at", "id"),
         Index("ix_assistance_cases_nationality_due_at", "nationality", "due_at", "id"),
@@ -175,6 +192,30 @@ class Case(IdMixin, Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class SlaTally(Base):
+    """Open cases counted by nationality, urgency and the hour their due time (``due``) or
+    warning time (``warn``) falls in. Kept by database triggers on ``assistance_cases``
+    (migration 0026: every write path, the service's, an envelope's and a bulk fill's, in the
+    writing transaction), so the SLA counts add up a few hundred rows instead of counting every
+    open case; only the current hour is counted from the cases. A row that falls to zero is
+    deleted. Checked against a plain COUNT in ``tests/integration/test_assistance_sla_tally.py``."""
+
+    __tablename__ = "assistance_sla_tally"
+
+    nationality: Mapped[str] = mapped_column(String(3), primary_key=True)
+    urgency: Mapped[Urgency] = mapped_column(_enum(Urgency, "urgency"), primary_key=True)
+    hour: Mapped[dt.datetime] = mapped_column(primary_key=True)
+    due: Mapped[int] = mapped_column(default=0)
+    warn: Mapped[int] = mapped_column(default=0)
+
+
+# The tally follows the cases (a case deleted takes its count with it): whatever empties the
+# tables in the metadata's reverse order (the tests' clean-up) empties the cases first.
+Base.metadata.tables[Case.__tablename__].add_is_dependent_on(
+    Base.metadata.tables[SlaTally.__tablename__]
+)
 
 
 class CaseChange(Base):
@@ -259,6 +300,7 @@ __all__ = [
     "CaseStatus",
     "Referral",
     "Requester",
+    "SlaTally",
     "Source",
     "Urgency",
 ]

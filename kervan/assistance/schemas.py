@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kervan.assistance.models import CaseStatus, Referral, Requester, Source, Urgency
 from kervan.plain_text import NO_CONTROL_CHARACTERS
+from kervan.web.pagination import Page
 
 StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
@@ -204,9 +205,8 @@ class QueueItem(BaseModel):
     conflicts: int
 
 
-class QueuePage(BaseModel):
-    items: list[QueueItem]
-    next_cursor: str | None
+class QueuePage(Page[QueueItem]):
+    """A page of the queue (``kervan/web/pagination.py``: keyset on due time and id)."""
 
 
 class ChangePublic(BaseModel):

@@ -27,6 +27,7 @@ from kervan.errors import KervanError
 from kervan.registry.codes import MEMBER_STATES
 from kervan.web.deps import SessionDep, SettingsDep, policy
 from kervan.web.i18n_errors import FormErrors
+from kervan.web.pagination import MAX_CURSOR_CHARS
 from kervan.web.security import csrf_protect
 from kervan.web.templating import Page, PageDep
 
@@ -51,7 +52,7 @@ def queue_page(
     team: Filter = "",
     urgency: Filter = "",
     need: Filter = "",
-    cursor: Annotated[str, Query(max_length=80)] = "",
+    cursor: Annotated[str, Query(max_length=MAX_CURSOR_CHARS)] = "",
     principal: Principal = policy(Permission.CASES_READ),
 ) -> Response:
     view = view if view in VIEWS else "all"

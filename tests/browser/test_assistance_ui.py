@@ -31,11 +31,13 @@ from kervan.exchange.worker import Worker
 from kervan.uow import unit_of_work
 from kervan.web import public_intake
 from kervan.web.app import create_app
+from tests.browser.page_scan import serious_axe_violations
 from tests.browser.support import screenshot
 from tests.browser.test_exchange_ui import _free_port, _Server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
+AXE_WIDTHS = (1366, 390)  # desk and phone, as tests/browser/test_officer_day.py
 
 
 @dataclass
@@ -185,3 +187,80 @@ def test_public_request_triaged_referred_and_accepted_across_two_nodes(
     page.goto(f"{kaz.url}/cases/find?reference={reference}")
     page.locator("[data-referral=accepted]").wait_for()
     assert re.search(r"Referral accepted", page.content())
+
+
+def _case_in_conflict(node: Node) -> str:
+    """A case of KAZ's with two concurrent changes of its contact (neither based on the
+    other): its page shows the conflict side by side."""
+    from kervan.assistance import service
+    from kervan.assistance.schemas import CaseCreate, FieldEdit
+    from kervan.assistance.sla import DEFAULT_SLA
+    from tests.functional.assistance_support import case_body
+
+    officer = system_principal("KAZ", "migration.kaz")
+    with unit_of_work(node.app.state.session_factory) as session:
+        case, _ = service.create_case(
+            session,
+            officer,
+            CaseCreate.model_validate(case_body()),
+            node_state="KAZ",
+            sla=DEFAULT_SLA,
+            now=utcnow(),
+        )
+        for value in ("+7 701 000 00 01", "+7 701 000 00 02"):
+            edit = FieldEdit(field="contact", value=value, based_on=[])
+            service.edit(session, officer, case.id, [edit], sla=DEFAULT_SLA, now=utcnow())
+        return str(case.id)
+
+
+def test_the_assistance_pages_are_free_of_serious_axe_violations(
+    browser: Any, page: Any, nodes: dict[str, Node]
+) -> None:
+    """Queue, a case with a conflict, the new case form, the public help form, its receipt,
+    the status form and its answer: axe at desk and phone widths (the nodes of the test above,
+    no start-up of their own)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    public_intake.public_limit._seen.clear()
+    kaz, axe = nodes["KAZ"], Axe()
+    conflict = _case_in_conflict(kaz)
+    problems: dict[str, list[str]] = {}
+
+    _sign_in(page, kaz, "migration.kaz")
+    for path in ("/cases", "/cases?view=conflicts", "/cases/new", f"/cases/{conflict}"):
+        page.goto(f"{kaz.url}{path}")
+        _check(page, axe, path, problems)
+    page.get_by_text("Conflicting changes to resolve").wait_for()
+
+    public = browser.new_context(viewport={"width": 1366, "height": 900})
+    asker = public.new_page()
+    try:
+        asker.goto(f"{kaz.url}/help?lang=en")
+        _check(asker, axe, "/help", problems)
+        asker.locator("#f-full_name").fill("Юсупов Азамат")
+        asker.locator("#f-nationality").select_option("UZB")
+        asker.locator("input[name=needs][value=return_travel]").check()
+        asker.locator("#f-contact").fill("+7 700 123 45 67")
+        asker.locator("input[name=consent]").check()
+        asker.locator("button[type=submit]").click()
+        reference = asker.locator("[data-reference]").inner_text()
+        secret = asker.locator("[data-secret]").inner_text()
+        _check(asker, axe, "/help (receipt)", problems)
+        asker.goto(f"{kaz.url}/help/status?lang=en")
+        _check(asker, axe, "/help/status", problems)
+        asker.locator("#f-reference").fill(reference)
+        asker.locator("#f-secret").fill(secret)
+        asker.locator("button[type=submit]").click()
+        asker.locator("[data-status=new]").wait_for()
+        _check(asker, axe, "/help/status (answer)", problems)
+    finally:
+        public.close()
+    assert not problems, problems
+
+
+def _check(page: Any, axe: Any, name: str, problems: dict[str, list[str]]) -> None:
+    for width in AXE_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found = serious_axe_violations(axe, page)
+        if found:
+            problems[f"{name} at {width} px"] = found

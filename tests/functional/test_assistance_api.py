@@ -13,10 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kervan.accounts.models import AuditEntry
-from kervan.accounts.roles import Role
+from kervan.accounts.roles import Role, system_principal
 from kervan.config import Settings
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.worker import Worker
+from kervan.registry import service as registry
+from kervan.registry.schemas import BirthDate, PersonCreate
+from kervan.uow import unit_of_work
 from tests.functional.assistance_support import case_body
 from tests.functional.exchange_support import (
     Loopback,
@@ -25,6 +28,7 @@ from tests.functional.exchange_support import (
     sqlite_node,
     token_client,
 )
+from tests.functional.ui_support import make_user, signed_in_client
 from tests.unit.exchange.support import ENDPOINTS, federation
 
 
@@ -83,6 +87,22 @@ def test_workflow_queue_sla_and_audit(kaz: FastAPI) -> None:
     )
     mine = officer.get("/api/v1/cases", params={"assigned_to": "aigerim"}).json()
     assert [c["reference"] for c in mine["items"]] == [case["reference"]]
+    # Pages as every list's (web/pagination.py): keyset cursor, the node's largest page.
+    other = officer.post("/api/v1/cases", json=case_body(urgency="low")).json()
+    first = officer.get("/api/v1/cases", params={"limit": 1}).json()
+    assert [c["id"] for c in first["items"]] == [case["id"]]  # due first
+    rest = officer.get("/api/v1/cases", params={"limit": 1, "cursor": first["next_cursor"]})
+    assert [c["id"] for c in rest.json()["items"]] == [other["id"]]
+    assert rest.json().get("next_cursor") is None
+    for bad in ("not-a-cursor", first["next_cursor"][:-4], "W10"):  # "W10": an empty list
+        refused = officer.get("/api/v1/cases", params={"cursor": bad})
+        assert refused.status_code == 422, bad
+        assert refused.json()["code"] == "input.cursor-unknown"
+    for need, expected in (("shelter", [case["id"]]), ("wages_or_job", [case["id"]]), ("food", [])):
+        listed = officer.get("/api/v1/cases", params={"need": need, "urgency": "critical"})
+        assert [c["id"] for c in listed.json()["items"]] == expected, need
+    too_many = officer.get("/api/v1/cases", params={"limit": 10_000})
+    assert too_many.status_code == 422 and too_many.json()["code"] == "input.page-too-large"
     # Typed as an officer would read it out: lower case, no dashes.
     typed = case["reference"].replace("-", "").lower()
     found = officer.get(f"/api/v1/cases/by-reference/{typed}")
@@ -124,6 +144,38 @@ def test_consular_officer_sees_only_own_nationals_and_analyst_counts_only(kaz: F
     backwards = {"start": "2030-01-02", "end": "2030-01-01"}
     reversed_ = analyst.get("/api/v1/cases/counts", params=backwards)
     assert reversed_.status_code == 422
+
+
+def test_the_person_page_lists_their_cases_in_scope_and_audited(kaz: FastAPI) -> None:
+    sessions = kaz.state.session_factory
+    with unit_of_work(sessions) as session:
+        person = registry.create_person(
+            session,
+            system_principal("KAZ"),
+            PersonCreate(
+                primary_name="Karimov",
+                secondary_name="Jasur",
+                nationality="UZB",
+                birth_date=BirthDate(year=1991),
+                sex="M",
+            ),
+        )
+        person_id = str(person.id)
+    officer = token_client(kaz, Role.MIGRATION_OFFICER, "KAZ")
+    case = officer.post("/api/v1/cases", json=case_body(person_id=person_id)).json()
+    make_user(sessions, "consul.uzb", Role.CONSULAR_OFFICER, "UZB")
+    make_user(sessions, "consul.kgz", Role.CONSULAR_OFFICER, "KGZ")
+    own = signed_in_client(kaz, "consul.uzb").get(f"/persons/{person_id}/cases")
+    assert own.status_code == 200 and case["reference"] in own.text
+    other = signed_in_client(kaz, "consul.kgz").get(f"/persons/{person_id}/cases")
+    assert case["reference"] not in other.text  # not their national: nothing shown
+    with sessions() as session:
+        listed = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "assistance.queue", AuditEntry.record_id == person_id
+            )
+        ).all()
+    assert sorted(e.username for e in listed) == ["consul.kgz", "consul.uzb"]
 
 
 def test_referral_without_consent_is_refused(kaz: FastAPI) -> None:
