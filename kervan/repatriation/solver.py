@@ -18,45 +18,17 @@ come, first served, earliest departure first."""
 from __future__ import annotations
 
 import bisect
-import ctypes
-import os
-import sys
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 
+from kervan.highs import quiet_highs
 from kervan.repatriation.completion import complete
 from kervan.repatriation.instance import Allocation, Instance, Leg, Unit
 
 _INF = highspy.kHighsInf
-_FIRST_SOLVER = threading.Lock()
-_banner_done = False
-
-
-def new_highs() -> highspy.Highs:
-    """A HiGHS solver. The first one a process makes writes HiGHS's copyright banner to file
-    descriptor 1 from C++, before any option can silence it; that one is made with fd 1 on
-    the null device (and C's buffer flushed there), so a CLI's output and the node's JSON logs
-    stay clean. Later ones print nothing."""
-    global _banner_done
-    with _FIRST_SOLVER:
-        if _banner_done:
-            return highspy.Highs()
-        sys.stdout.flush()
-        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, 1)
-            solver = highspy.Highs()
-            ctypes.CDLL(None).fflush(None)
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(null)
-        _banner_done = True
-        return solver
 
 
 # A person of level k counts as _WEIGHT people of level k-1: the objective prefers priority
@@ -153,8 +125,7 @@ def _solve_component(
     """How many of each class sit on each of its legs (arrays parallel to ``cls.legs``)."""
     pairs = [(ci, leg) for ci, cls in enumerate(classes) for leg in cls.legs]
     n = len(pairs)
-    h = new_highs()
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_rel_gap", MIP_GAP)
     upper = np.array([len(classes[ci].units) for ci, _ in pairs], dtype=np.float64)
