@@ -290,6 +290,14 @@ def leg_problems(form: LegForm) -> dict[str, str]:
     return problems
 
 
+class ReceptionForm(FormModel):
+    """A destination's reception places on a day (0: nobody can be received that day)."""
+
+    destination: Place
+    day: FormDate
+    places: Annotated[int, _whole(0, 100_000)]
+
+
 def leg_data(form: LegForm) -> LegCreate:
     return LegCreate.model_validate(form.model_dump())
 

@@ -24,7 +24,7 @@ from kervan.repatriation.charts import demand_chart
 from kervan.repatriation.models import DocumentStatus, LegMode, LegStatus, RequestStatus
 from kervan.repatriation.occupancy import taken
 from kervan.repatriation.priority import PriorityReason, parse_reasons
-from kervan.repatriation.schemas import LegDecision
+from kervan.repatriation.schemas import LegDecision, ReceptionIn
 from kervan.web.deps import SessionDep, policy
 from kervan.web.forms import FormValues, fields_of, read_form
 from kervan.web.i18n_errors import FormErrors, coded_text
@@ -351,6 +351,61 @@ def allocation_submit(
 ) -> Response:
     summary = allocation_run.run_allocation(session, principal)
     return _render(page, "repatriation/allocation.html", summary=summary)
+
+
+def _reception_page(
+    page: Page, session: Any, principal: Principal, *, status: int = 200, **context: Any
+) -> Response:
+    rows = legs.list_reception(session, principal, dt.date.today())
+    return _render(page, "repatriation/reception.html", status=status, rows=rows, **context)
+
+
+@router.get("/repatriation/reception")
+def reception_page(
+    page: PageDep,
+    session: SessionDep,
+    done: Annotated[str, Query(max_length=20)] = "",
+    principal: Principal = policy(Permission.REPATRIATION_MANAGE),
+) -> Response:
+    """The home regions' daily reception places from today on, with the people already
+    arriving, and the form to set a day's places."""
+    values = {"day": dt.date.today().isoformat()}
+    return _reception_page(
+        page, session, principal, values=values, errors=FormErrors(), step="form", done=done
+    )
+
+
+@router.post("/repatriation/reception", dependencies=CSRF)
+def reception_submit(
+    page: PageDep,
+    session: SessionDep,
+    sent: FormValues,
+    principal: Principal = policy(Permission.REPATRIATION_MANAGE),
+) -> Response:
+    """A destination's places on a day: checked, a summary (with the people already arriving
+    that day), then set; the next allocation counts them."""
+    values, errors = fields_of(f.ReceptionForm, sent), FormErrors()
+    form = read_form(page.translator, f.ReceptionForm, values, errors)
+    step = sent.get("step", "review")
+    if errors or step != "confirm" or form is None:
+        shown = "confirm" if not errors and step == "review" else "form"
+        rows = legs.list_reception(session, principal, dt.date.today())
+        current, arriving = None, 0
+        if form is not None:
+            key = (form.destination, form.day)
+            current = next((r.places for r in rows if (r.destination, r.day) == key), None)
+            arriving = legs.arrivals(session, principal.state, form.day).get(key, 0)
+        return _render(
+            page, "repatriation/reception.html", status=422 if errors else 200, rows=rows,
+            values=values, errors=errors, form=form, step=shown, current=current,
+            arriving=arriving,
+        )  # fmt: skip
+    legs.set_reception(
+        session,
+        principal,
+        ReceptionIn(destination=form.destination, day=form.day, places=form.places),
+    )
+    return RedirectResponse("/repatriation/reception?done=set", 303)
 
 
 @router.get("/repatriation/legs/new")

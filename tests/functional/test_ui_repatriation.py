@@ -146,6 +146,23 @@ def test_a_consul_and_a_host_officer_work_in_the_pages(
     overview = consul.get("/repatriation")
     assert "<svg" in overview.text and 'role="img"' in overview.text
 
+    # Reception places: refusals on their fields; the summary warns of people already
+    # arriving that day; the table lists the day.
+    arrival = (departs + dt.timedelta(hours=2)).date().isoformat()
+    token = csrf_from(consul.get("/repatriation/reception").text)
+    bad = consul.post(
+        "/repatriation/reception",
+        data={"destination": "x", "day": "", "places": "-1", "csrf_token": token},
+    )
+    assert bad.status_code == 422
+    for name in ("destination", "day", "places"):
+        assert f'id="f-{name}-error"' in bad.text, name
+    places = {"destination": "tas", "day": arrival, "places": "0"}
+    review, placed = _send(consul, "/repatriation/reception", "/repatriation/reception", places)
+    assert 'data-places="0"' in review.text and 'role="alert"' in review.text
+    assert placed.status_code == 303
+    assert f'data-reception="TAS {arrival}"' in consul.get(placed.headers["location"]).text
+
     # The group grows past the confirmed seat: rows added without JavaScript (one more empty
     # row per press, none beyond the page's bound), each refusal on its row's field, and the
     # summary says the seat is released before anything is saved.
@@ -158,7 +175,7 @@ def test_a_consul_and_a_host_officer_work_in_the_pages(
     assert values["members"] == "9" and 'name="add_member"' not in more.text
     assert 'id="f-member9_surname"' in more.text
     group = {f"member{i}_{k}": v for i in (1, 2) for k, v in (
-        ("surname", f"Karimova{'ab'[i - 1]}"), ("birth_date", "2015-05-0%d" % i),
+        ("surname", f"Karimova{'ab'[i - 1]}"), ("birth_date", f"2015-05-0{i}"),
         ("relationship", "child"))}  # fmt: skip
     wrong = consul.post(
         edit, data={**values, **group, "member2_birth_date": "", "member3_surname": "Ж",
