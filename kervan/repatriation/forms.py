@@ -18,7 +18,9 @@ from kervan.repatriation import messages as m
 from kervan.repatriation.models import DocumentStatus, LegMode
 from kervan.repatriation.priority import PriorityReason
 from kervan.repatriation.schemas import LegCreate, ReturnRequestCreate, TravellerIn
-from kervan.web.forms import FormDate, FormModel, OptionalFormDate, Reason, choice
+from kervan.web.forms import FormDate, FormModel, OptionalFormDate, Reason, choice, read_form
+from kervan.web.i18n import Translator
+from kervan.web.i18n_errors import FormErrors
 
 # Group members a page takes besides the applicant: a form of the repeated fieldset must stay
 # inside the fields a page reads (``kervan.web.forms.MAX_FIELDS``, 4 fields a member); a group
@@ -139,13 +141,27 @@ def request_values(sent: dict[str, str]) -> dict[str, str]:
 
 def group_of(values: dict[str, str]) -> list[dict[str, str]]:
     """The member rows with a surname, each as {field: text} and its row number (``row``)."""
-    rows = int(values.get("members") or 0)
     found = []
-    for i in range(1, rows + 1):
+    for i in range(1, member_rows(values) + 1):
         row = {name: values.get(f"member{i}_{name}", "") for name in MEMBER_FIELDS}
         if row["surname"].strip():
             found.append({"row": str(i), **row})
     return found
+
+
+def read_group(
+    translator: Translator, values: dict[str, str], errors: FormErrors
+) -> tuple[MemberForm, ...]:
+    """The group's members from their rows; each refusal on its row's field."""
+    group = []
+    for row in group_of(values):
+        found = FormErrors()
+        member = read_form(translator, MemberForm, row, found)
+        for name, text in found.items():
+            errors.setdefault(f"member{row['row']}_{name}", text)
+        if member is not None:
+            group.append(member)
+    return tuple(group)
 
 
 def request_problems(values: dict[str, str], form: RequestForm | None) -> dict[str, str]:

@@ -124,20 +124,13 @@ def read_request(page: Page, sent: dict[str, str]) -> tuple[dict[str, str], Form
     """The request form as sent: its values (with the member rows), errors on their fields,
     the checked form (None when anything is refused)."""
     values, errors = f.request_values(sent), FormErrors()
-    group = []
-    for row in f.group_of(values):
-        found = FormErrors()
-        member = read_form(page.translator, f.MemberForm, row, found)
-        for name, text in found.items():
-            errors.setdefault(f"member{row['row']}_{name}", text)
-        if member is not None:
-            group.append(member)
+    group = f.read_group(page.translator, values, errors)
     own = {name: values[name] for name in f.RequestForm.model_fields if name != "group"}
     form = read_form(page.translator, f.RequestForm, own, errors)
     _put(page, errors, f.request_problems(values, form))
     if errors or form is None:
         return values, errors, None
-    return values, errors, form.model_copy(update={"group": tuple(group)})
+    return values, errors, form.model_copy(update={"group": group})
 
 
 @router.post("/repatriation/requests/new", dependencies=CSRF)
