@@ -13,7 +13,9 @@ import re
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Role
 from kervan.db.base import utcnow
 from tests.functional.exchange_support import Loopback
@@ -189,6 +191,14 @@ def test_a_consul_and_a_host_officer_work_in_the_pages(
     assert released.status_code == 303 and released.headers["location"].endswith("released")
     page = consul.get(f"/repatriation/requests/{references[0]}")
     assert "Waiting" in page.text and "KARIMOVAB" in page.text
+    with uzb.state.session_factory() as session:
+        audited = session.scalars(
+            select(AuditEntry.details)
+            .where(AuditEntry.action == "repatriation.request.update")
+            .order_by(AuditEntry.seq)
+        ).all()
+    assert [d["released_leg"] == leg_id for d in audited] == [False, True]
+    assert audited[0]["changed"] == ["contact"] and audited[1]["size"] == 3
 
 
 def _edit_values(client: TestClient, edit: str) -> dict[str, str]:
