@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 legs_app = typer.Typer(help="Transport legs: list, schedule (announced to the host).")
 app.add_typer(legs_app, name="legs")
+reception_app = typer.Typer(help="Reception places of the home regions, per day.")
+app.add_typer(reception_app, name="reception")
 
 MANIFEST_FORMATS = ("csv", "xlsx", "pdf", "edi")
 
@@ -209,6 +211,43 @@ def legs_decide_command(
         principal = _as(Role.MIGRATION_OFFICER, settings.state)
         decided = decide_leg(session, principal, _leg_id(leg), decision)
         typer.echo(decided.status.value)
+
+
+@reception_app.command("list")
+def reception_list_command(
+    since: str | None = typer.Option(None, "--from", help="From this day, YYYY-MM-DD (today)"),
+) -> None:
+    """Places per destination and day: day, destination, places, people arriving with a seat."""
+    from kervan.repatriation.legs import list_reception
+
+    first = _date(since, "from") if since else dt.date.today()
+    settings = load_settings()
+    with cli_session(settings) as session:
+        principal = _as(Role.CONSULAR_OFFICER, settings.state)
+        for r in list_reception(session, principal, first):
+            typer.echo(f"{r.day}\t{r.destination}\t{r.places}\t{r.arriving}")
+
+
+@reception_app.command("set")
+def reception_set_command(
+    destination: str = typer.Argument(..., help="Home region code, e.g. TAS"),
+    day: str = typer.Argument(..., help="YYYY-MM-DD"),
+    places: int = typer.Argument(..., min=0, max=100_000, help="People it can receive that day"),
+) -> None:
+    """Set how many people a destination can receive on a day (the next allocation counts it)."""
+    from pydantic import ValidationError
+
+    from kervan.repatriation.legs import set_reception
+    from kervan.repatriation.schemas import ReceptionIn
+
+    try:
+        data = ReceptionIn(destination=destination.upper(), day=_date(day, "day"), places=places)
+    except ValidationError:
+        fail(f"destination: {destination!r} is not a place code (2 to 40 letters or digits)")
+    settings = load_settings()
+    with cli_session(settings) as session:
+        set_reception(session, _as(Role.CONSULAR_OFFICER, settings.state), data)
+    typer.echo(f"{data.destination} {data.day}: {data.places}")
 
 
 @app.command("allocate")

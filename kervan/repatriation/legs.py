@@ -4,7 +4,9 @@ daily reception places."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -83,6 +85,51 @@ def set_reception(session: Session, principal: Principal, data: ReceptionIn) -> 
         record_id=f"{data.destination} {data.day}",
         details={"places": data.places},
     )
+
+
+@dataclass(frozen=True)
+class ReceptionDay:
+    """A destination's reception places on a day, and the people with a seat on the legs
+    arriving there that day (allocated, confirmed or boarded)."""
+
+    destination: str
+    day: dt.date
+    places: int
+    arriving: int
+
+
+def arrivals(session: Session, home_state: str, since: dt.date) -> dict[tuple[str, dt.date], int]:
+    """People with a seat (allocated, confirmed or boarded) per destination and arrival day,
+    on the home state's legs arriving from ``since`` on."""
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
+    legs = session.scalars(
+        select(Leg).where(Leg.home_state == home_state, Leg.arrives_at >= start)
+    ).all()
+    seated = taken_by_leg(session, [leg.id for leg in legs])
+    found: dict[tuple[str, dt.date], int] = {}
+    for leg in legs:
+        key = (leg.destination, leg.arrives_at.date())
+        found[key] = found.get(key, 0) + seated.get(leg.id, 0)
+    return found
+
+
+def list_reception(
+    session: Session, principal: Principal, since: dt.date, *, limit: int = 500
+) -> list[ReceptionDay]:
+    """The reception places set from ``since`` on, by day then destination (a day without a
+    row has no limit)."""
+    require(principal, Permission.REPATRIATION_MANAGE)
+    rows = session.scalars(
+        select(ReceptionCapacity)
+        .where(ReceptionCapacity.day >= since)
+        .order_by(ReceptionCapacity.day, ReceptionCapacity.destination)
+        .limit(limit)
+    ).all()
+    arriving = arrivals(session, principal.state, since) if rows else {}
+    return [
+        ReceptionDay(r.destination, r.day, r.places, arriving.get((r.destination, r.day), 0))
+        for r in rows
+    ]
 
 
 def list_legs(session: Session, principal: Principal) -> list[LegPublic]:

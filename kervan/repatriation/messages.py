@@ -119,6 +119,7 @@ AUDIT_ACTIONS = {
     "repatriation.manifest.send": N_("Return manifest sent"),
     "repatriation.reception.set": N_("Reception places set"),
     "repatriation.request.create": N_("Return request registered"),
+    "repatriation.request.update": N_("Return request changed"),
     "repatriation.request.read": N_("Return request read"),
     "repatriation.request.list": N_("Return requests listed"),
     "repatriation.request.pin": N_("Return request pinned to a leg"),

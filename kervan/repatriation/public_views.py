@@ -52,6 +52,7 @@ def _render(page: Page, name: str, status: int = 200, **context: object) -> Resp
         document_statuses=list(DocumentStatus),
         languages=i18n.LANGUAGES,
         honeypot=HONEYPOT_FIELD,
+        members_max=f.MEMBERS_MAX,
         **context,
     )
 
@@ -61,7 +62,7 @@ def return_form(
     page: PageDep, lang: Lang = None, principal: Principal | None = policy(Permission.PUBLIC)
 ) -> Response:
     return _render(
-        chosen_language(page, lang), "repatriation/public_form.html", values={},
+        chosen_language(page, lang), "repatriation/public_form.html", values={"members": "1"},
         errors={}, step="form",
     )  # fmt: skip
 
@@ -78,6 +79,11 @@ def return_submit(
     """Checked, then shown back for a last look (``step=review``), then stored
     (``step=confirm``): the reference and the secret are shown once."""
     page = chosen_language(page, sent.get("lang"))
+    if sent.get("add_member") and not is_bot(sent):
+        # One more empty row for the group: nothing is checked or stored, so it does not
+        # count against the address's sends (a family of six would otherwise be refused).
+        values = read_request(page, sent)[0]
+        return _render(page, "repatriation/public_form.html", values=values, errors={}, step="form")
     public_limit.check(client_address(request))
     if is_bot(sent):
         return _render(page, "repatriation/public_receipt.html", receipt=new_receipt("R"))

@@ -180,6 +180,103 @@ def cancel(
     return request
 
 
+# Statuses in which a request may still be changed: not yet travelled, cancelled or absent.
+EDITABLE = (*OPEN, RequestStatus.CONFIRMED, RequestStatus.EXCLUDED)
+# What an edit may change; the allocation reads the first five (and the group's size).
+EDITED = (
+    "host_state", "origin", "destination", "earliest_date", "priority_reasons",
+    "destination_city", "document_status", "contact",
+)  # fmt: skip
+TRAVELLER_FIELDS = (
+    "primary_identifier", "secondary_identifier", "birth_date", "sex", "passport_number",
+    "passport_state", "relationship_to_applicant",
+)  # fmt: skip
+
+
+def seat_released_by(
+    session: Session, request: ReturnRequest, data: ReturnRequestCreate
+) -> Leg | None:
+    """The leg whose seat (proposed or confirmed) an edit gives up: the changed request no
+    longer fits it — another host state, corridor, an earliest day after the departure, or
+    more people than the seat was for. None: the request keeps its seat, or has none."""
+    if request.leg_id is None or request.status not in (
+        RequestStatus.ALLOCATED,
+        RequestStatus.CONFIRMED,
+    ):
+        return None
+    leg = session.get(Leg, request.leg_id)
+    if leg is None:
+        return None
+    fits = (
+        data.host_state == leg.host_state
+        and data.origin == leg.origin
+        and data.destination == leg.destination
+        and data.earliest_date <= leg.departs_at.date()
+        and len(data.travellers) <= request.size
+    )
+    return None if fits else leg
+
+
+def update_request(
+    session: Session, principal: Principal, reference: str, data: ReturnRequestCreate
+) -> tuple[ReturnRequest, Leg | None]:
+    """Change a registered request: where the person is and goes, the earliest day, the
+    document, the priority reasons, the contact and the group (travellers updated in place by
+    position, so their ids — and a manifest already sent — stay valid). A seat the changed
+    request still fits is kept; one it no longer fits is released (``seat_released_by``) and
+    the request waits for the next allocation. Returns the request and the released leg."""
+    require(principal, Permission.REPATRIATION_MANAGE)
+    if not data.consent:
+        raise InvalidInput("consent is required", code=m.CONSENT_REQUIRED, params={})
+    request = get_request(session, principal, reference)
+    _refuse_status(request, EDITABLE)
+    released = seat_released_by(session, request, data)
+    new_values = {
+        **{name: getattr(data, name) for name in EDITED if name != "priority_reasons"},
+        "priority_reasons": format_reasons(data.priority_reasons),
+    }
+    changed = sorted(name for name, value in new_values.items() if getattr(request, name) != value)
+    for name, value in new_values.items():
+        setattr(request, name, value)
+    request.level = level_of(data.priority_reasons)
+    kept = request.travellers[: len(data.travellers)]
+    for gone in request.travellers[len(data.travellers) :]:
+        request.travellers.remove(gone)
+    session.flush()
+    for position, given in enumerate(data.travellers):
+        fields = given.model_dump()
+        if position < len(kept):
+            person = kept[position]
+            if any(getattr(person, n) != fields.get(n) for n in TRAVELLER_FIELDS):
+                changed.append(f"traveller {position}")
+            for name in TRAVELLER_FIELDS:
+                setattr(person, name, fields.get(name))
+        else:
+            changed.append(f"traveller {position}")
+            request.travellers.append(
+                Traveller(position=position, nationality=request.home_state, **fields)
+            )
+    request.size = len(data.travellers)
+    if released is not None:
+        request.status, request.leg_id, request.pinned = RequestStatus.WAITING, None, False
+        request.explanation_code, request.explanation_params = None, None
+    request.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "repatriation.request.update",
+        record_type="return_request",
+        record_id=request.id,
+        details={
+            "changed": changed,
+            "size": request.size,
+            "released_leg": str(released.id) if released else "",
+        },
+    )
+    return request, released
+
+
 def confirm_leg(session: Session, principal: Principal, leg_id: uuid.UUID) -> int:
     """Tell the people allocated to a leg that their seat is theirs: from now on no re-run
     moves them. Returns how many requests were confirmed."""

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from kervan.accounts.roles import Permission, Principal
-from kervan.errors import KervanError
+from kervan.errors import Conflict, KervanError
 from kervan.registry.codes import MEMBER_STATES
 from kervan.repatriation import allocation_run, counts, legs, manifests, requests
 from kervan.repatriation import forms as f
@@ -24,7 +24,7 @@ from kervan.repatriation.charts import demand_chart
 from kervan.repatriation.models import DocumentStatus, LegMode, LegStatus, RequestStatus
 from kervan.repatriation.occupancy import taken
 from kervan.repatriation.priority import PriorityReason, parse_reasons
-from kervan.repatriation.schemas import LegDecision
+from kervan.repatriation.schemas import LegDecision, ReceptionIn
 from kervan.web.deps import SessionDep, policy
 from kervan.web.forms import FormValues, fields_of, read_form
 from kervan.web.i18n_errors import FormErrors, coded_text
@@ -47,6 +47,7 @@ def _render(page: Page, name: str, status: int = 200, **context: Any) -> Respons
         reasons=list(PriorityReason),
         document_statuses=list(DocumentStatus),
         modes=list(LegMode),
+        members_max=f.MEMBERS_MAX,
         **context,
     )
 
@@ -113,18 +114,23 @@ def request_list(
 def new_request_form(
     page: PageDep, principal: Principal = policy(Permission.REPATRIATION_MANAGE)
 ) -> Response:
-    values = {"earliest_date": dt.date.today().isoformat(), "sex": "X"}
+    values = {"earliest_date": dt.date.today().isoformat(), "sex": "X", "members": "1"}
     return _render(
         page, "repatriation/request_new.html", values=values, errors=FormErrors(), step="form"
     )
 
 
 def read_request(page: Page, sent: dict[str, str]) -> tuple[dict[str, str], FormErrors, Any]:
-    """The request form as sent: its values, errors on their fields, the checked form."""
-    values, errors = fields_of(f.RequestForm, sent), FormErrors()
-    form = read_form(page.translator, f.RequestForm, values, errors)
+    """The request form as sent: its values (with the member rows), errors on their fields,
+    the checked form (None when anything is refused)."""
+    values, errors = f.request_values(sent), FormErrors()
+    group = f.read_group(page.translator, values, errors)
+    own = {name: values[name] for name in f.RequestForm.model_fields if name != "group"}
+    form = read_form(page.translator, f.RequestForm, own, errors)
     _put(page, errors, f.request_problems(values, form))
-    return values, errors, form
+    if errors or form is None:
+        return values, errors, None
+    return values, errors, form.model_copy(update={"group": group})
 
 
 @router.post("/repatriation/requests/new", dependencies=CSRF)
@@ -135,6 +141,10 @@ def new_request_submit(
     principal: Principal = policy(Permission.REPATRIATION_MANAGE),
 ) -> Response:
     values, errors, form = read_request(page, sent)
+    if sent.get("add_member"):  # one more empty row, nothing checked yet
+        return _render(
+            page, "repatriation/request_new.html", values=values, errors=FormErrors(), step="form"
+        )
     step = sent.get("step", "review")
     context = dict(values=values, errors=errors, form=form)
     if errors or step != "confirm":
@@ -177,6 +187,82 @@ def request_page(
         done=done,
         may_manage=principal.can(Permission.REPATRIATION_MANAGE),
     )
+
+
+def _edit_page(
+    page: Page, session: Any, found: Any, *, status: int = 200, **context: Any
+) -> Response:
+    leg = requests.get_leg(session, found.leg_id, found.home_state) if found.leg_id else None
+    return _render(
+        page, "repatriation/request_edit.html", status=status, return_request=found, leg=leg,
+        too_large=found.size > f.MEMBERS_MAX + 1, **context,
+    )  # fmt: skip
+
+
+@router.get("/repatriation/requests/{reference}/edit")
+def edit_request_form(
+    reference: Reference,
+    page: PageDep,
+    session: SessionDep,
+    principal: Principal = policy(Permission.REPATRIATION_MANAGE),
+) -> Response:
+    """The registered request in its form, to change; a request already travelled, cancelled
+    or absent is not changed (409)."""
+    found = requests.get_request(session, principal, reference)
+    if found.status not in requests.EDITABLE:
+        raise _not_editable(found)
+    return _edit_page(
+        page, session, found, values=f.values_of(found), errors=FormErrors(), step="form"
+    )
+
+
+def _not_editable(found: Any) -> KervanError:
+    return Conflict(
+        f"the request is {found.status.value}",
+        code=f.m.WRONG_STATUS,
+        params={"status": found.status.value},
+    )
+
+
+@router.post("/repatriation/requests/{reference}/edit", dependencies=CSRF)
+def edit_request_submit(
+    reference: Reference,
+    page: PageDep,
+    session: SessionDep,
+    sent: FormValues,
+    principal: Principal = policy(Permission.REPATRIATION_MANAGE),
+) -> Response:
+    """Checked, then a summary that says what happens to the seat (kept, or released when the
+    changed request no longer fits its leg), then saved (audited)."""
+    found = requests.get_request(session, principal, reference)
+    if found.status not in requests.EDITABLE:
+        raise _not_editable(found)
+    values, errors, form = read_request(page, sent)
+    if sent.get("add_member"):
+        return _edit_page(page, session, found, values=values, errors=FormErrors(), step="form")
+    step = sent.get("step", "review")
+    data = None
+    if form is not None and not errors:
+        try:
+            data = f.edited_data(form, found)
+        except ValidationError:
+            errors["_"] = page.gettext("Some of the input is not valid")
+    context = dict(values=values, errors=errors, form=form)
+    if errors or data is None or step != "confirm":
+        released = requests.seat_released_by(session, found, data) if data else None
+        shown = "confirm" if not errors and step == "review" else "form"
+        return _edit_page(
+            page, session, found, status=422 if errors else 200, step=shown,
+            released=released, **context,
+        )  # fmt: skip
+    try:
+        with session.begin_nested():
+            _, released = requests.update_request(session, principal, found.reference, data)
+    except KervanError as exc:
+        errors.from_error(page.translator, exc)
+        return _edit_page(page, session, found, status=409, step="form", **context)
+    done = "released" if released else "edited"
+    return RedirectResponse(f"/repatriation/requests/{found.reference}?done={done}", 303)
 
 
 def _agreed_legs(session: Any, principal: Principal) -> list[Any]:
@@ -258,6 +344,61 @@ def allocation_submit(
 ) -> Response:
     summary = allocation_run.run_allocation(session, principal)
     return _render(page, "repatriation/allocation.html", summary=summary)
+
+
+def _reception_page(
+    page: Page, session: Any, principal: Principal, *, status: int = 200, **context: Any
+) -> Response:
+    rows = legs.list_reception(session, principal, dt.date.today())
+    return _render(page, "repatriation/reception.html", status=status, rows=rows, **context)
+
+
+@router.get("/repatriation/reception")
+def reception_page(
+    page: PageDep,
+    session: SessionDep,
+    done: Annotated[str, Query(max_length=20)] = "",
+    principal: Principal = policy(Permission.REPATRIATION_MANAGE),
+) -> Response:
+    """The home regions' daily reception places from today on, with the people already
+    arriving, and the form to set a day's places."""
+    values = {"day": dt.date.today().isoformat()}
+    return _reception_page(
+        page, session, principal, values=values, errors=FormErrors(), step="form", done=done
+    )
+
+
+@router.post("/repatriation/reception", dependencies=CSRF)
+def reception_submit(
+    page: PageDep,
+    session: SessionDep,
+    sent: FormValues,
+    principal: Principal = policy(Permission.REPATRIATION_MANAGE),
+) -> Response:
+    """A destination's places on a day: checked, a summary (with the people already arriving
+    that day), then set; the next allocation counts them."""
+    values, errors = fields_of(f.ReceptionForm, sent), FormErrors()
+    form = read_form(page.translator, f.ReceptionForm, values, errors)
+    step = sent.get("step", "review")
+    if errors or step != "confirm" or form is None:
+        shown = "confirm" if not errors and step == "review" else "form"
+        rows = legs.list_reception(session, principal, dt.date.today())
+        current, arriving = None, 0
+        if form is not None:
+            key = (form.destination, form.day)
+            current = next((r.places for r in rows if (r.destination, r.day) == key), None)
+            arriving = legs.arrivals(session, principal.state, form.day).get(key, 0)
+        return _render(
+            page, "repatriation/reception.html", status=422 if errors else 200, rows=rows,
+            values=values, errors=errors, form=form, step=shown, current=current,
+            arriving=arriving,
+        )  # fmt: skip
+    legs.set_reception(
+        session,
+        principal,
+        ReceptionIn(destination=form.destination, day=form.day, places=form.places),
+    )
+    return RedirectResponse("/repatriation/reception?done=set", 303)
 
 
 @router.get("/repatriation/legs/new")

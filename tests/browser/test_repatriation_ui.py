@@ -1,6 +1,7 @@
 """Repatriation in real Chromium on the session's live node (KAZ): UZB's consul schedules a leg
 with the form, KAZ's migration officer agrees to it, the consul registers a request, runs the
-allocation and sees the seat; the requests list, a request's page, the leg's page, the public
+allocation and sees the seat (a group row added without JavaScript on the way); the requests
+list, a request's page and its change form, the reception places, the leg's page, the public
 return form and its status page have no serious or critical axe violation at 1366 and 390 px.
 Lean: the session's server and browser, one context per officer."""
 
@@ -71,6 +72,9 @@ def test_the_consul_schedules_allocates_and_sees_the_seat(
     consul.get_by_label("Passport number").fill("FA7100001")
     consul.get_by_label("Medical need").check()
     consul.get_by_label("The person agrees", exact=False).check()
+    _submit(consul, "Add another person")  # no JavaScript: the form comes back with a row more
+    assert consul.locator("#f-member2_surname").count() == 1
+    assert consul.locator("#f-surname").input_value() == "NAZAROV"
     _submit(consul, "Continue")
     _submit(consul, "Register the request")
     request_url = consul.url.split("?")[0]
@@ -88,6 +92,8 @@ def test_the_consul_schedules_allocates_and_sees_the_seat(
             (consul, "/repatriation/requests"),
             (consul, request_url.removeprefix(live_node.url)),
             (consul, leg_url.removeprefix(live_node.url)),
+            (consul, request_url.removeprefix(live_node.url) + "/edit"),
+            (consul, "/repatriation/reception"),
             (public, "/return"),
             (public, "/return/status"),
         ):

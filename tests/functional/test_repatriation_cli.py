@@ -141,6 +141,14 @@ def test_a_consul_works_from_the_terminal(
     assert cancelled.stdout == f"{reference}\tno_show\n", cancelled.stderr
     again = kervan("allocate")
     assert again.stdout.startswith("seated 2 requests (2 people), waiting 1"), again.stderr
+    arrival = (departs + dt.timedelta(hours=2)).date().isoformat()
+    placed = kervan("reception", "set", "tas", arrival, "1")
+    assert placed.stdout == f"TAS {arrival}: 1\n", placed.stderr
+    assert kervan("reception", "list").stdout == f"{arrival}\tTAS\t1\t2\n"
+    bad = kervan("reception", "set", "T", arrival, "1")
+    assert bad.returncode == 1 and "is not a place code" in bad.stderr
+    third = kervan("allocate")  # the destination now receives one person that day
+    assert third.stdout.startswith("seated 1 requests (1 people)"), third.stdout
 
     out = tmp_path / "manifest.edi"
     written = kervan("manifest", leg_id, "--format", "edi", "--out", str(out))

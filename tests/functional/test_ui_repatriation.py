@@ -13,7 +13,9 @@ import re
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Role
 from kervan.db.base import utcnow
 from tests.functional.exchange_support import Loopback
@@ -124,6 +126,14 @@ def test_a_consul_and_a_host_officer_work_in_the_pages(
     cancelled = _send(consul, f"{base}/cancel", f"{base}/cancel", {"reason": "went by car"})[1]
     assert cancelled.status_code == 303 and "Cancelled" in consul.get(base).text
 
+    # A change that still fits the proposed seat keeps it (and says so before saving).
+    edit = f"/repatriation/requests/{references[0]}/edit"
+    assert consul.get(f"/repatriation/requests/{references[1]}/edit").status_code == 409
+    values = _edit_values(consul, edit)
+    review, kept = _send(consul, edit, edit, {**values, "contact": "+998 90 000 00 00"})
+    assert 'data-seat="kept"' in review.text and kept.status_code == 303, kept.text
+    assert "Seated on Uzbekistan Airways HY 2712" in consul.get(kept.headers["location"]).text
+
     token = csrf_from(consul.get(leg_url).text)
     asked = consul.post(f"{leg_url}/confirm-seats", data={"csrf_token": token})
     assert asked.status_code == 200 and "Check and confirm" in asked.text
@@ -138,6 +148,65 @@ def test_a_consul_and_a_host_officer_work_in_the_pages(
     overview = consul.get("/repatriation")
     assert "<svg" in overview.text and 'role="img"' in overview.text
 
+    # Reception places: refusals on their fields; the summary warns of people already
+    # arriving that day; the table lists the day.
+    arrival = (departs + dt.timedelta(hours=2)).date().isoformat()
+    token = csrf_from(consul.get("/repatriation/reception").text)
+    bad = consul.post(
+        "/repatriation/reception",
+        data={"destination": "x", "day": "", "places": "-1", "csrf_token": token},
+    )
+    assert bad.status_code == 422
+    for name in ("destination", "day", "places"):
+        assert f'id="f-{name}-error"' in bad.text, name
+    places = {"destination": "tas", "day": arrival, "places": "0"}
+    review, placed = _send(consul, "/repatriation/reception", "/repatriation/reception", places)
+    assert 'data-places="0"' in review.text and 'role="alert"' in review.text
+    assert placed.status_code == 303
+    assert f'data-reception="TAS {arrival}"' in consul.get(placed.headers["location"]).text
+
+    # The group grows past the confirmed seat: rows added without JavaScript (one more empty
+    # row per press, none beyond the page's bound), each refusal on its row's field, and the
+    # summary says the seat is released before anything is saved.
+    token = csrf_from(consul.get(edit).text)
+    values = {**_edit_values(consul, edit), "csrf_token": token}
+    for _ in range(12):
+        more = consul.post(edit, data={**values, "add_member": "1", "step": "review"})
+        assert more.status_code == 200 and 'id="confirm-title"' not in more.text
+        values["members"] = re.search(r'name="members" value="(\d+)"', more.text).group(1)  # type: ignore[union-attr]
+    assert values["members"] == "9" and 'name="add_member"' not in more.text
+    assert 'id="f-member9_surname"' in more.text
+    group = {f"member{i}_{k}": v for i in (1, 2) for k, v in (
+        ("surname", f"Karimova{'ab'[i - 1]}"), ("birth_date", f"2015-05-0{i}"),
+        ("relationship", "child"))}  # fmt: skip
+    wrong = consul.post(
+        edit, data={**values, **group, "member2_birth_date": "", "member3_surname": "Ж",
+                    "step": "review"},
+    )  # fmt: skip
+    assert wrong.status_code == 422
+    for name in ("member2_birth_date", "member3_surname"):
+        assert f'aria-describedby="f-{name}-error"' in wrong.text, name
+    review, released = _send(consul, edit, edit, {**values, **group})
+    assert 'data-seat="released"' in review.text and "KARIMOVAB" in review.text
+    assert released.status_code == 303 and released.headers["location"].endswith("released")
+    page = consul.get(f"/repatriation/requests/{references[0]}")
+    assert "Waiting" in page.text and "KARIMOVAB" in page.text
+    with uzb.state.session_factory() as session:
+        audited = session.scalars(
+            select(AuditEntry.details)
+            .where(AuditEntry.action == "repatriation.request.update")
+            .order_by(AuditEntry.seq)
+        ).all()
+    assert [d["released_leg"] == leg_id for d in audited] == [False, True]
+    assert audited[0]["changed"] == ["contact"] and audited[1]["size"] == 3
+
+
+def _edit_values(client: TestClient, edit: str) -> dict[str, str]:
+    """The edit form, filled from the registered request (the page shows it so)."""
+    html = client.get(edit).text
+    assert 'value="KARIMOV"' in html and 'name="reason_medical" value="yes" checked' in html
+    return {**APPLICANT, "origin": "ALA", "surname": "KARIMOV", "members": "0"}
+
 
 _ADDRESSES = itertools.count(1)
 
@@ -151,6 +220,10 @@ def test_the_public_return_page_gives_a_reference_to_follow(uzb: FastAPI) -> Non
         data = {**APPLICANT, "lang": "en", "csrf_token": csrf_from(form.text)}
         bot = public.post("/return", data={**data, "website": "http://spam", "step": "confirm"})
         assert bot.status_code == 200 and "data-reference" in bot.text
+        more = public.post(
+            "/return", data={**data, "members": "1", "add_member": "1", "step": "review"}
+        )
+        assert more.status_code == 200 and 'id="f-member2_surname"' in more.text
         review = public.post("/return", data={**data, "step": "review"})
         assert review.status_code == 200 and "KARIMOV" in review.text
         sent = public.post("/return", data={**data, "step": "confirm"})

@@ -23,12 +23,23 @@ def test_a_checked_form_becomes_the_api_request() -> None:
     errors = FormErrors()
     form = read_form(Translator("en"), forms.RequestForm, SENT, errors)
     assert form is not None and not errors
+    form = form.model_copy(update={"group": forms.read_group(Translator("en"), SENT, errors)})
     assert forms.request_problems(SENT, form) == {}
     data = forms.request_data(form, "UZB")
     assert data.host_state == "KAZ" and data.origin == "ALA"
     assert [t.primary_identifier for t in data.travellers] == ["KARIMOV", "KARIMOVA"]
     assert data.travellers[0].passport_state == "UZB" and data.travellers[1].passport_number is None
     assert [r.value for r in data.priority_reasons] == ["elderly"]
+
+
+def test_the_group_rows_are_bounded_and_each_refusal_is_on_its_row() -> None:
+    sent = {"members": "500", "member2_surname": "Ж", "member12_surname": "KARIMOV"}
+    values = forms.request_values({**sent, "add_member": "1"})
+    assert values["members"] == str(forms.MEMBERS_MAX) and "member12_surname" not in values
+    errors = FormErrors()
+    assert forms.read_group(Translator("en"), values, errors) == ()
+    assert set(errors) == {"member2_surname"}
+    assert forms.request_values({"member3_given_names": "A"})["members"] == "3"
 
 
 def test_refusals_are_coded_on_their_fields() -> None:
