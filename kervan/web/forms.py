@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar, get_origin
 
 from fastapi import Depends, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -91,30 +92,106 @@ OptionalFormDate = Annotated[
 ]
 
 
-MAX_FIELDS = 64  # the largest form has a dozen; a flood of fields is refused while parsing
-MAX_FIELD_CHARS = 2_000  # one typed field; longer texts (a scope) are the page's own fields
+MAX_FIELDS = 64  # the largest form has a few dozen; a flood of fields is refused while parsing
+MAX_FIELD_CHARS = 2_000  # one typed field, unless its form model gives it a limit of its own
+
+# A field sent any number of times (a list of checkboxes): ``nationality: Many = ()``.
+Many = tuple[str, ...]
 
 
-async def form_values(request: Request) -> dict[str, str]:
-    """The text fields of the submitted form (the first of a repeated name), each bounded;
-    a form with more than ``MAX_FIELDS`` fields or with a file is refused while it is read."""
+@dataclass(frozen=True)
+class MaxChars:
+    """A field's own limit, for the one text a form takes that is longer than a typed field
+    (a scope in YAML): ``scope: Annotated[str, MaxChars(200_000)] = ""``."""
+
+    chars: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file field: read as UTF-8 text, at most ``chars`` characters of it (what is longer is
+    cut there, so the page can say the file is too large); ``None`` when no file was chosen."""
+
+    chars: int
+
+
+class SentForm(dict[str, str]):
+    """The fields as sent: the first value of each name, and every value of the names sent
+    more than once (``getlist``), for the form model's ``Many`` fields."""
+
+    def __init__(self, first: Mapping[str, str], lists: Mapping[str, list[str]]) -> None:
+        super().__init__(first)
+        self.lists = dict(lists)
+
+    def getlist(self, name: str) -> list[str]:
+        return list(self.lists.get(name, ()))
+
+
+def _marks(model: type[FormModel], mark: type[Any]) -> dict[str, Any]:
+    return {
+        name: found
+        for name, info in model.model_fields.items()
+        for found in info.metadata
+        if isinstance(found, mark)
+    }
+
+
+def _many(model: type[FormModel]) -> list[str]:
+    return [
+        name
+        for name, info in model.model_fields.items()
+        if get_origin(info.annotation) in (tuple, list)
+    ]
+
+
+def _too_long(name: str, limit: int) -> InvalidInput:
+    return InvalidInput(
+        f"{name} is longer than {limit} characters",
+        code=TOO_LONG,
+        params={"limit": limit},
+        errors=[FieldError(name, "too long", TOO_LONG, {"limit": limit})],
+    )
+
+
+async def read_sent(request: Request, model: type[FormModel]) -> SentForm:
+    """The submitted form, each field bounded while it is read: a typed field by
+    ``MAX_FIELD_CHARS`` or its ``MaxChars``, a file by its ``Upload``; a form with more than
+    ``MAX_FIELDS`` fields, or with a file where ``model`` declares none, is refused."""
+    limits = {name: mark.chars for name, mark in _marks(model, MaxChars).items()}
+    uploads = {name: mark.chars for name, mark in _marks(model, Upload).items()}
     try:
-        form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+        form = await request.form(max_files=len(uploads), max_fields=MAX_FIELDS)
     except (HTTPException, MultiPartException) as exc:
         raise InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED) from exc
-    values: dict[str, str] = {}
+    first: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
     for name, value in form.multi_items():
         if not isinstance(value, str):
+            if name in uploads and value.filename and name not in first:
+                raw = await value.read(uploads[name] * 4 + 4)  # UTF-8: four bytes a character
+                first[name] = raw.decode("utf-8", errors="replace")[: uploads[name]]
             continue
-        if len(value) > MAX_FIELD_CHARS:
-            raise InvalidInput(
-                f"{name} is longer than {MAX_FIELD_CHARS} characters",
-                code=TOO_LONG,
-                params={"limit": MAX_FIELD_CHARS},
-                errors=[FieldError(name, "too long", TOO_LONG, {"limit": MAX_FIELD_CHARS})],
-            )
-        values.setdefault(name, value)
-    return values
+        limit = limits.get(name, MAX_FIELD_CHARS)
+        if len(value) > limit:
+            raise _too_long(name, limit)
+        first.setdefault(name, value)
+        lists.setdefault(name, []).append(value)
+    return SentForm(first, lists)
+
+
+async def form_values(request: Request) -> SentForm:
+    """The text fields of a form whose page declares no model of its own."""
+    return await read_sent(request, FormModel)
+
+
+def form_of(model: type[FormModel]) -> Any:
+    """The dependency reading a form with ``model``'s limits, its lists and its files:
+    ``values: Annotated[dict[str, str], form_of(NewMeasureForm)]``."""
+
+    async def read(request: Request) -> SentForm:
+        return await read_sent(request, model)
+
+    return Depends(read)
 
 
 FormValues = Annotated[dict[str, str], Depends(form_values)]
@@ -125,12 +202,25 @@ def fields_of(model: type[FormModel], sent: dict[str, str]) -> dict[str, str]:
     return {name: sent.get(name, "") for name in model.model_fields}
 
 
+def _data(model: type[FormModel], values: Mapping[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = dict(values)
+    if isinstance(values, SentForm):
+        data.update({name: values.getlist(name) for name in _many(model)})
+    return data
+
+
+def read_text_form(model: type[Form], values: Mapping[str, Any]) -> Form:
+    """A form of free text fields only (the page checks them itself, each on its field):
+    it always reads."""
+    return model.model_validate(_data(model, values))
+
+
 def read_form(
     translator: Translator, model: type[Form], values: Mapping[str, Any], errors: FormErrors
 ) -> Form | None:
     """The form as ``model``, or None with each problem put on its field in ``errors``."""
     try:
-        return model.model_validate(dict(values))
+        return model.model_validate(_data(model, values))
     except ValidationError as exc:
         for problem in pydantic_field_errors(exc):
             errors.setdefault(problem.field, field_message(translator, problem))
