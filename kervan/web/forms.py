@@ -144,6 +144,10 @@ def _many(model: type[FormModel]) -> list[str]:
     ]
 
 
+def _unexpected() -> InvalidInput:
+    return InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED)
+
+
 def _too_long(name: str, limit: int) -> InvalidInput:
     return InvalidInput(
         f"{name} is longer than {limit} characters",
@@ -162,7 +166,10 @@ async def read_sent(request: Request, model: type[FormModel]) -> SentForm:
     try:
         form = await request.form(max_files=len(uploads), max_fields=MAX_FIELDS)
     except (HTTPException, MultiPartException) as exc:
-        raise InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED) from exc
+        raise _unexpected() from exc
+    # The CSRF check may have read (and cached) the form first, with Starlette's own bounds.
+    if len(form.multi_items()) > MAX_FIELDS + len(uploads):
+        raise _unexpected()
     first: dict[str, str] = {}
     lists: dict[str, list[str]] = {}
     for name, value in form.multi_items():
