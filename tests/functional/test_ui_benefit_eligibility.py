@@ -5,6 +5,7 @@ benefit kinds file, the API and the CLI speak."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from sqlalchemy import select
@@ -70,7 +71,7 @@ def test_the_rule_is_chosen_counted_reviewed_then_saved_and_audited(
     assert 'data-before="2"' in review.text and 'data-after="1"' in review.text
     assert "Aged 18 or more" in review.text and "Uzbekistan" in review.text
     assert _rule(app_sessions, kind_id) == {"nationality": ["member_states"]}  # nothing yet
-    hidden = review.text.split('name="scope" value="')[1].split('"')[0]
+    hidden = html.unescape(review.text.split('name="scope" value="')[1].split('"')[0])
     done = client.post(url, data={"scope": hidden, "confirm": "confirm", "csrf_token": token})
     assert done.status_code == 303, done.text
     assert "Who is eligible was saved." in client.get(done.headers["location"]).text
@@ -102,9 +103,9 @@ def test_each_problem_is_on_its_field_in_the_officers_language(
     wrong = {"expires_from": "2020-06-30", "age_min": "40", "age_max": "200"}
     refused = client.post(url, data={**wrong, "csrf_token": token})
     assert refused.status_code == 422
-    html = refused.text
-    assert 'id="f-expires_to-error"' in html and "Укажите и первый, и последний день" in html
-    assert 'id="f-age_max-error"' in html and "от 0 до 150" in html
+    text = refused.text
+    assert 'id="f-expires_to-error"' in text and "Укажите и первый, и последний день" in text
+    assert 'id="f-age_max-error"' in text and "от 0 до 150" in text
     reversed_ = {"expires_from": "2020-06-30", "expires_to": "2020-03-16", "csrf_token": token}
     assert "раньше первого" in client.post(url, data=reversed_).text
     # The advanced field: a clause the language does not know, shown with its path.

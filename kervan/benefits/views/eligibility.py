@@ -5,6 +5,7 @@ before it is saved: two posts, as every write of the officer UI."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Annotated, Any
 
@@ -79,8 +80,6 @@ def _rule(page: Page, form: EligibilityForm) -> tuple[Rule | None, forms.Problem
         written = forms.load_scope_text(page.translator, problems, form.scope)
         if problems:
             return None, problems
-        if written is not None and not isinstance(written, dict):
-            written = {"all": written}  # a list of clauses, refused below with its path
     else:
         written = EligibilityChoices.from_sent(form).rule(page.translator, problems.errors)
         if problems:
@@ -160,7 +159,8 @@ def eligibility_submit(
         choices=EligibilityChoices(),
         step="confirm",
         rule=rule,
-        rule_yaml=_as_yaml(rule),
+        # Carried to the confirmation on one line: JSON, which the YAML field reads as well.
+        rule_text=json.dumps(rule, ensure_ascii=False),
         before=kind.eligibility or {},
         counts=(count(kind.eligibility or {}), count(rule)),
     )

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kervan.web.forms import FormModel, OptionalFormDate, Reason, read_form
+from kervan.web.forms import (
+    FormModel,
+    Many,
+    OptionalFormDate,
+    Reason,
+    SentForm,
+    read_form,
+    read_text_form,
+)
 from kervan.web.i18n import Translator
 from kervan.web.i18n_errors import FormErrors
 from kervan.wiring import wire
@@ -34,3 +42,15 @@ def test_each_problem_is_on_its_field_in_the_officers_language() -> None:
     assert errors["reason"] == "Укажите основание решения (не менее 3 символов)."
     assert "YYYY" not in errors["until"] and "ГГГГ" not in errors["until"]
     assert str(dt.date.today().year) in errors["until"]
+
+
+class _Choices(FormModel):
+    nationality: Many = ()
+    note: str = ""
+
+
+def test_a_many_field_takes_every_value_sent_and_a_plain_one_the_first() -> None:
+    sent = SentForm({"nationality": "UZB", "note": "a"}, {"nationality": ["UZB", "KGZ"]})
+    form = read_text_form(_Choices, sent)
+    assert form.nationality == ("UZB", "KGZ") and form.note == "a"
+    assert read_text_form(_Choices, SentForm({}, {})).nationality == ()
