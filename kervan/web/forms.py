@@ -4,7 +4,10 @@ text), each refusal a code with params (``kervan.messages``) shown next to its f
 officer's language.
 
 A page declares its form as a ``FormModel`` with these field types and calls ``read_form``;
-what the form says about its own fields together (an end before a start) stays in the page."""
+what the form says about its own fields together (an end before a start) stays in the page.
+A model may also declare a list of checkboxes (``Many``), a text longer than a typed field
+(``MaxChars``) and a file (``Upload``); ``form_of(Model)`` reads the form with those, each
+limit applied while the form is read."""
 
 from __future__ import annotations
 
