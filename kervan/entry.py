@@ -33,6 +33,7 @@ COMMANDS = (
     ("airports", "Airports and their authority officers."),
     ("cases", "Assistance cases: queue, a case, SLA and counts."),
     ("reports", "Situation reports: generate, list, export."),
+    ("returns", "Repatriation: return requests, legs, allocation, manifests, boarding."),
 )
 
 

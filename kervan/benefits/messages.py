@@ -15,6 +15,11 @@ GRANTED_BY_MEASURE = "benefits.granted-by-measure"
 GRANTED_TO_ALL = "benefits.granted-to-all"
 NAME_REQUIRED = "benefits.name-required"
 TEXTS_INVALID = "benefits.texts-invalid"
+WINDOW_HALF = "benefits.window-half"
+WINDOW_REVERSED = "benefits.window-reversed"
+AGE_INVALID = "benefits.age-invalid"
+AGE_REVERSED = "benefits.age-reversed"
+ELIGIBILITY_UNCHANGED = "benefits.eligibility-unchanged"
 
 MESSAGES = {
     KIND_NOT_ACTIVE: N_("The benefit %(kind)s is not active."),
@@ -30,9 +35,15 @@ MESSAGES = {
     GRANTED_TO_ALL: N_("The eligibility rule of %(kind)s, checked for the whole register"),
     NAME_REQUIRED: N_("Give the benefit kind a name in one language at least."),
     TEXTS_INVALID: N_("The texts are not valid."),
+    WINDOW_HALF: N_("Give both the first and the last day, or neither."),
+    WINDOW_REVERSED: N_("The last day (%(end)s) is before the first (%(start)s)."),
+    AGE_INVALID: N_("Give a whole number of years from 0 to %(max)s."),
+    AGE_REVERSED: N_("The highest age (%(max)s) is below the lowest (%(min)s)."),
+    ELIGIBILITY_UNCHANGED: N_("Nothing has changed; choose who is eligible first."),
 }
 
 # Audit actions of benefits not named in kervan.accounts.audit_labels.
 AUDIT_ACTIONS = {
     "benefit_kind.texts": N_("Benefit kind texts edited in other languages"),
+    "benefit_kind.eligibility": N_("Who is eligible for a benefit kind changed"),
 }

@@ -67,6 +67,27 @@ def save_kind(
     return kind
 
 
+def set_eligibility(
+    session: Session, principal: Principal, kind: BenefitKind, rule: Mapping[str, Any] | None
+) -> BenefitKind:
+    """Who is eligible for ``kind`` from now on (a scope; empty means everyone), as the officer
+    chose it on the kind's page; audited with the rule before and after."""
+    require(principal, Permission.BENEFITS_CONFIGURE)
+    scope = parse_scope(rule, path="eligibility")
+    before = kind.eligibility
+    kind.eligibility = scope_to_data(scope)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "benefit_kind.eligibility",
+        record_type="benefit_kind",
+        record_id=kind.id,
+        details={"code": kind.code, "before": before, "after": kind.eligibility},
+    )
+    return kind
+
+
 def load_kinds(
     session: Session, principal: Principal, data: Mapping[str, Any], *, state: str
 ) -> list[BenefitKind]:

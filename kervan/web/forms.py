@@ -4,14 +4,18 @@ text), each refusal a code with params (``kervan.messages``) shown next to its f
 officer's language.
 
 A page declares its form as a ``FormModel`` with these field types and calls ``read_form``;
-what the form says about its own fields together (an end before a start) stays in the page."""
+what the form says about its own fields together (an end before a start) stays in the page.
+A model may also declare a list of checkboxes (``Many``), a text longer than a typed field
+(``MaxChars``) and a file (``Upload``); ``form_of(Model)`` reads the form with those, each
+limit applied while the form is read."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar, get_origin
 
 from fastapi import Depends, Request
 from pydantic import (
@@ -106,51 +110,120 @@ OptionalFormDate = Annotated[
 ]
 
 
-MAX_FIELDS = 64  # the largest form has a dozen; a flood of fields is refused while parsing
-MAX_FIELD_CHARS = 2_000  # one typed field; longer texts (a scope) are the page's own fields
+MAX_FIELDS = 64  # the largest form has a few dozen; a flood of fields is refused while parsing
+MAX_FIELD_CHARS = 2_000  # one typed field, unless its form model gives it a limit of its own
+
+# A field sent any number of times (a list of checkboxes): ``nationality: Many = ()``.
+Many = tuple[str, ...]
 
 
-async def _form_items(request: Request) -> list[tuple[str, str]]:
-    """The text fields of the submitted form, in order, each bounded; a form with more than
-    ``MAX_FIELDS`` fields or with a file is refused while it is read."""
-    refused = InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED)
+@dataclass(frozen=True)
+class MaxChars:
+    """A field's own limit, for the one text a form takes that is longer than a typed field
+    (a scope in YAML): ``scope: Annotated[str, MaxChars(200_000)] = ""``."""
+
+    chars: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file field: read as UTF-8 text, at most ``chars`` characters of it (what is longer is
+    cut there, so the page can say the file is too large); ``None`` when no file was chosen."""
+
+    chars: int
+
+
+class SentForm(dict[str, str]):
+    """The fields as sent: the first value of each name, and every value of the names sent
+    more than once (``getlist``), for the form model's ``Many`` fields."""
+
+    def __init__(self, first: Mapping[str, str], lists: Mapping[str, list[str]]) -> None:
+        super().__init__(first)
+        self.lists = dict(lists)
+
+    def getlist(self, name: str) -> list[str]:
+        return list(self.lists.get(name, ()))
+
+
+def _marks(model: type[FormModel], mark: type[Any]) -> dict[str, Any]:
+    return {
+        name: found
+        for name, info in model.model_fields.items()
+        for found in info.metadata
+        if isinstance(found, mark)
+    }
+
+
+def _many(model: type[FormModel]) -> list[str]:
+    return [
+        name
+        for name, info in model.model_fields.items()
+        if get_origin(info.annotation) in (tuple, list)
+    ]
+
+
+def _unexpected() -> InvalidInput:
+    return InvalidInput("the form is not one this page sends", code=FORM_UNEXPECTED)
+
+
+def _too_long(name: str, limit: int) -> InvalidInput:
+    return InvalidInput(
+        f"{name} is longer than {limit} characters",
+        code=TOO_LONG,
+        params={"limit": limit},
+        errors=[FieldError(name, "too long", TOO_LONG, {"limit": limit})],
+    )
+
+
+async def read_sent(request: Request, model: type[FormModel]) -> SentForm:
+    """The submitted form, each field bounded while it is read: a typed field by
+    ``MAX_FIELD_CHARS`` or its ``MaxChars``, a file by its ``Upload``; a form with more than
+    ``MAX_FIELDS`` fields, or with a file where ``model`` declares none, is refused."""
+    limits = {name: mark.chars for name, mark in _marks(model, MaxChars).items()}
+    uploads = {name: mark.chars for name, mark in _marks(model, Upload).items()}
     try:
-        form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+        form = await request.form(max_files=len(uploads), max_fields=MAX_FIELDS)
     except (HTTPException, MultiPartException) as exc:
-        raise refused from exc
-    # The form may have been read before, with Starlette's wider bounds (the CSRF check reads
-    # it first, and ``request.form`` returns that copy): the bounds are checked again here.
-    if len(form.multi_items()) > MAX_FIELDS:
-        raise refused
-    items = []
+        raise _unexpected() from exc
+    # The CSRF check may have read (and cached) the form first, with Starlette's own bounds.
+    if len(form.multi_items()) > MAX_FIELDS + len(uploads):
+        raise _unexpected()
+    first: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
     for name, value in form.multi_items():
         if not isinstance(value, str):
-            raise refused
-        if len(value) > MAX_FIELD_CHARS:
-            raise InvalidInput(
-                f"{name} is longer than {MAX_FIELD_CHARS} characters",
-                code=TOO_LONG,
-                params={"limit": MAX_FIELD_CHARS},
-                errors=[FieldError(name, "too long", TOO_LONG, {"limit": MAX_FIELD_CHARS})],
-            )
-        items.append((name, value))
-    return items
+            if name not in uploads:
+                raise _unexpected()  # a file this form does not take (read before, unbounded)
+            if value.filename and name not in first:
+                raw = await value.read(uploads[name] * 4 + 4)  # UTF-8: four bytes a character
+                first[name] = raw.decode("utf-8", errors="replace")[: uploads[name]]
+            continue
+        limit = limits.get(name, MAX_FIELD_CHARS)
+        if len(value) > limit:
+            raise _too_long(name, limit)
+        first.setdefault(name, value)
+        lists.setdefault(name, []).append(value)
+    return SentForm(first, lists)
 
 
-async def form_values(request: Request) -> dict[str, str]:
-    """The text fields of the submitted form (the first of a repeated name), bounded."""
-    values: dict[str, str] = {}
-    for name, value in await _form_items(request):
-        values.setdefault(name, value)
-    return values
+async def form_values(request: Request) -> SentForm:
+    """The text fields of a form whose page declares no model of its own."""
+    return await read_sent(request, FormModel)
+
+
+def form_of(model: type[FormModel]) -> Any:
+    """The dependency reading a form with ``model``'s limits, its lists and its files:
+    ``values: Annotated[dict[str, str], form_of(NewMeasureForm)]``."""
+
+    async def read(request: Request) -> SentForm:
+        return await read_sent(request, model)
+
+    return Depends(read)
 
 
 async def form_lists(request: Request) -> dict[str, list[str]]:
     """Every value of each name (boxes ticked under one name), bounded as ``form_values``."""
-    lists: dict[str, list[str]] = {}
-    for name, value in await _form_items(request):
-        lists.setdefault(name, []).append(value)
-    return lists
+    return (await read_sent(request, FormModel)).lists
 
 
 FormValues = Annotated[dict[str, str], Depends(form_values)]
@@ -162,12 +235,25 @@ def fields_of(model: type[FormModel], sent: dict[str, str]) -> dict[str, str]:
     return {name: sent.get(name, "") for name in model.model_fields}
 
 
+def _data(model: type[FormModel], values: Mapping[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = dict(values)
+    if isinstance(values, SentForm):
+        data.update({name: values.getlist(name) for name in _many(model)})
+    return data
+
+
+def read_text_form(model: type[Form], values: Mapping[str, Any]) -> Form:
+    """A form of free text fields only (the page checks them itself, each on its field):
+    it always reads."""
+    return model.model_validate(_data(model, values))
+
+
 def read_form(
     translator: Translator, model: type[Form], values: Mapping[str, Any], errors: FormErrors
 ) -> Form | None:
     """The form as ``model``, or None with each problem put on its field in ``errors``."""
     try:
-        return model.model_validate(dict(values))
+        return model.model_validate(_data(model, values))
     except ValidationError as exc:
         for problem in pydantic_field_errors(exc):
             errors.setdefault(problem.field, field_message(translator, problem))

@@ -180,6 +180,33 @@ def test_the_kazakh_title_is_written_in_the_form_and_read_in_kazakh(
 
 
 # ---------------------------------------------------------------------------------------------
+# Who is eligible for a benefit kind, chosen in a form
+
+
+def test_who_is_eligible_is_chosen_with_a_live_count_and_reviewed(
+    page: Any, live_node: LiveNode
+) -> None:
+    """The form and its review at desk and phone width (the axe page list's eligibility
+    page); the live count comes as a box is ticked; nothing is saved (the seed stays)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    _sign_in(page, live_node, "migration.kaz")
+    page.goto(f"{live_node.url}/benefit-kinds")
+    page.get_by_role("link", name="Change who is eligible").first.click()
+    for width in WIDTHS.values():
+        page.set_viewport_size({"width": width, "height": 900})
+        assert serious_axe_violations(axe, page) == [], width
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.get_by_role("group", name="Nationalities").get_by_label("Uzbekistan").click()
+    count = page.locator("#eligible-count")
+    count.filter(has_text="eligible today").wait_for()
+    page.get_by_role("button", name="Review the change").click()
+    assert page.locator("[data-after]").count() == 1
+    assert serious_axe_violations(axe, page) == []
+
+
+# ---------------------------------------------------------------------------------------------
 # Home pages and charts
 
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Depends, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
-from pydantic import Field
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Permission, Principal
@@ -32,23 +30,19 @@ from kervan.measures.scope_count import documents_in_scope
 from kervan.measures.views import forms, lifecycle
 from kervan.measures.views.action_form import ActionChoices
 from kervan.measures.views.lifecycle import NEXT_STEPS, Step
+from kervan.measures.views.new_form import MeasureFileForm, NewMeasureForm
 from kervan.measures.views.preview_chart import nationality_totals, preview_chart
-from kervan.measures.views.scope_form import NATIONALITY_CHOICES, ScopeChoices
+from kervan.measures.views.scope_form import NATIONALITY_CHOICES, ScopeChoices, ScopeForm
 from kervan.messages import authored
 from kervan.registry.enums import StayKind, StayPurpose, StayStatus, ViolationKind
 from kervan.web.deps import SessionDep, SettingsDep, policy
-from kervan.web.forms import FormModel, FormValues, Reason, read_form
+from kervan.web.forms import FormModel, FormValues, Reason, form_of, read_form, read_text_form
 from kervan.web.i18n import LANGUAGES, N_
 from kervan.web.i18n_errors import FormErrors
 from kervan.web.security import csrf_protect
 from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
-
-Text = Annotated[str, Form(max_length=2000)]
-LongText = Annotated[str, Form(max_length=forms.MAX_YAML)]
-# A multiple choice (checkboxes): a handful of short values, the rest dropped by ScopeChoices.
-Choices = Annotated[Sequence[Annotated[str, Field(max_length=40)]], Form(max_length=40)]
 
 STATUS_LABELS = {
     MeasureStatus.DRAFT: N_("Draft"),
@@ -193,48 +187,15 @@ def new_measure_submit(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    reference: Text = "",
-    legal_act: Text = "",
-    legal_number: Text = "",
-    legal_date: Text = "",
-    legal_link: Text = "",
-    title: Text = "",
-    summary: Text = "",
-    period_from: Text = "",
-    period_to: Text = "",
-    scope: LongText = "",
-    actions: LongText = "",
-    nationality: Choices = (),
-    kind: Choices = (),
-    purpose: Choices = (),
-    expires_from: Text = "",
-    expires_to: Text = "",
-    waive: Choices = (),
-    extend: Text = "",
-    extend_to: Text = "",
-    extend_days: Text = "",
-    benefit: Text = "",
+    sent: Annotated[dict[str, str], form_of(NewMeasureForm)],
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
-    choices = ScopeChoices.from_form(
-        list(nationality), list(kind), list(purpose), expires_from, expires_to
-    )
+    form = read_text_form(NewMeasureForm, sent)
+    choices = form.choices()
     benefits = kind_names(session, settings.state)
-    chosen = {"extend": extend, "extend_to": extend_to, "extend_days": extend_days}
-    action_choices = ActionChoices.from_form({**chosen, "benefit": benefit}, waive, benefits)
-    values = {
-        "reference": reference,
-        "legal_act": legal_act,
-        "legal_number": legal_number,
-        "legal_date": legal_date,
-        "legal_link": legal_link,
-        "title": title,
-        "summary": summary,
-        "period_from": period_from,
-        "period_to": period_to,
-        "scope": scope,
-        "actions": actions,
-    }
+    action_choices = ActionChoices.from_form(sent, form.waive, benefits)
+    values = {name: getattr(form, name) for name in forms.FIELDS}
+    scope, actions = form.scope, form.actions
     written = dict(values, scope=scope if scope.strip() else _as_yaml(choices.scope()))
     action_errors: dict[str, str] = {}
     if not actions.strip():
@@ -267,18 +228,12 @@ def count_in_scope(
     page: PageDep,
     session: SessionDep,
     settings: SettingsDep,
-    scope: LongText = "",
-    nationality: Choices = (),
-    kind: Choices = (),
-    purpose: Choices = (),
-    expires_from: Text = "",
-    expires_to: Text = "",
+    sent: Annotated[dict[str, str], form_of(ScopeForm)],
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     """The documents in scope today, for the form's figure (htmx), or the form again with it."""
-    choices = ScopeChoices.from_form(
-        list(nationality), list(kind), list(purpose), expires_from, expires_to
-    )
+    form = read_text_form(ScopeForm, sent)
+    choices, scope = form.choices(), form.scope
     problems = forms.Problems()
     count = None
     try:
@@ -299,15 +254,13 @@ def count_in_scope(
 def new_measure_from_file(
     page: PageDep,
     session: SessionDep,
-    document: LongText = "",
-    file: UploadFile | None = None,
+    sent: Annotated[dict[str, str], form_of(MeasureFileForm)],
     principal: Principal = policy(Permission.MEASURES_MANAGE),
 ) -> Response:
     # A plain ``def``: FastAPI runs it in a worker thread, so parsing the file (and saving the
     # draft) never holds up the event loop, and with it every other request.
-    if file is not None and file.filename:
-        raw = file.file.read(forms.MAX_YAML + 1)
-        document = raw.decode("utf-8", errors="replace")
+    form = read_text_form(MeasureFileForm, sent)
+    document = form.file if form.file is not None else form.document
     data, problems = forms.measure_from_yaml(page.translator, document)
     measure = None
     if data is not None:

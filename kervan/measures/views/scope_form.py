@@ -10,18 +10,47 @@ comes back with the figure)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, ClassVar, Self
 
+from pydantic import ConfigDict
+
+from kervan.measures.views.forms import MAX_YAML
 from kervan.registry.codes import MEMBER_STATES
 from kervan.registry.enums import StayKind, StayPurpose
+from kervan.web.forms import FormModel, Many, MaxChars
 
 # Offered as choices; any other state is written in the advanced field.
 NATIONALITY_CHOICES = (*MEMBER_STATES, "TJK", "TKM", "RUS", "AFG")
 
 
+# A text in the scope or measure language: a page of YAML, kept as typed (its indentation).
+YamlText = Annotated[str, MaxChars(MAX_YAML)]
+
+
+class ScopeForm(FormModel):
+    """The scope part of the new-measure form, and the whole of the count's."""
+
+    model_config = ConfigDict(str_strip_whitespace=False, extra="ignore", frozen=True)
+
+    scope: YamlText = ""
+    nationality: Many = ()
+    kind: Many = ()
+    purpose: Many = ()
+    expires_from: str = ""
+    expires_to: str = ""
+
+    def choices(self) -> ScopeChoices:
+        return ScopeChoices.from_form(
+            self.nationality, self.kind, self.purpose, self.expires_from, self.expires_to
+        )
+
+
 @dataclass
 class ScopeChoices:
+    OFFERED: ClassVar[tuple[str, ...]] = NATIONALITY_CHOICES
+
     nationalities: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     purposes: list[str] = field(default_factory=list)
@@ -31,15 +60,15 @@ class ScopeChoices:
     @classmethod
     def from_form(
         cls,
-        nationalities: list[str],
-        kinds: list[str],
-        purposes: list[str],
+        nationalities: Collection[str],
+        kinds: Collection[str],
+        purposes: Collection[str],
         expires_from: str,
         expires_to: str,
-    ) -> ScopeChoices:
+    ) -> Self:
         """Only the values offered: anything else posted is dropped, never echoed."""
         return cls(
-            [n for n in NATIONALITY_CHOICES if n in nationalities],
+            [n for n in cls.OFFERED if n in nationalities],
             [k.value for k in StayKind if k.value in kinds],
             [p.value for p in StayPurpose if p.value in purposes],
             expires_from.strip(),
@@ -48,6 +77,11 @@ class ScopeChoices:
 
     def scope(self) -> dict[str, Any]:
         """The scope these choices say; ``{}`` (everyone) when nothing is chosen."""
+        clauses = self.clauses()
+        return {"all": clauses} if clauses else {}
+
+    def clauses(self) -> list[dict[str, Any]]:
+        """One clause of the scope language for each group with a choice."""
         clauses: list[dict[str, Any]] = []
         if self.nationalities:
             clauses.append({"nationality": list(self.nationalities)})
@@ -57,4 +91,4 @@ class ScopeChoices:
             clauses.append({"purpose": list(self.purposes)})
         if self.expires_from or self.expires_to:
             clauses.append({"expires_between": {"from": self.expires_from, "to": self.expires_to}})
-        return {"all": clauses} if clauses else {}
+        return clauses

@@ -17,12 +17,15 @@ from kervan.web.forms import (
     FormLists,
     FormModel,
     FormValues,
+    Many,
     OptionalFormDate,
     Password,
     Reason,
     RequiredText,
+    SentForm,
     parse_form,
     read_form,
+    read_text_form,
     required,
 )
 from kervan.web.i18n import Translator
@@ -108,3 +111,15 @@ def test_the_bounds_hold_when_the_form_was_read_before() -> None:
     upload = client.post("/read-before", data={"a": "1"}, files={"f": ("x.txt", b"x")})
     assert upload.status_code == 422 and upload.json()["code"] == FORM_UNEXPECTED
     assert client.post("/read-before", data={"a": "1"}).json() == {"a": "1"}
+
+
+class _Choices(FormModel):
+    nationality: Many = ()
+    note: str = ""
+
+
+def test_a_many_field_takes_every_value_sent_and_a_plain_one_the_first() -> None:
+    sent = SentForm({"nationality": "UZB", "note": "a"}, {"nationality": ["UZB", "KGZ"]})
+    form = read_text_form(_Choices, sent)
+    assert form.nationality == ("UZB", "KGZ") and form.note == "a"
+    assert read_text_form(_Choices, SentForm({}, {})).nationality == ()

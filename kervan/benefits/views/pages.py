@@ -1,5 +1,6 @@
 """Benefits in the officer UI: a person's benefits (loaded into the person page), entering and
-deciding applications, the benefit kinds and granting one to every eligible person.
+deciding applications, the benefit kinds, their texts and granting one to every eligible
+person.
 
 Thin like ``api.py``. Decisions take two posts, as in the register: the first shows what will
 happen, the second does it."""
@@ -10,7 +11,6 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
-import yaml
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -43,7 +43,9 @@ DONE_MESSAGES = {
     "approved": N_("The benefit was approved."),
     "rejected": N_("The application was rejected."),
     "texts": N_("The texts were saved."),
+    "eligibility": N_("Who is eligible was saved."),
 }
+KIND_DONE = ("texts", "eligibility")  # what the kinds page says after a change
 
 
 class ReasonForm(FormModel):
@@ -195,14 +197,10 @@ def kinds_page(
     principal: Principal = policy(Permission.BENEFITS_READ),
 ) -> Response:
     kinds = service.list_kinds(session, principal, state=settings.state)
-    rules = {
-        k.id: yaml.safe_dump(k.eligibility, allow_unicode=True, sort_keys=False) for k in kinds
-    }
     return page.render(
         "benefits/kinds.html",
         kinds=kinds,
-        rules=rules,
-        done=page.gettext(DONE_MESSAGES[done]) if done == "texts" else "",
+        done=page.gettext(DONE_MESSAGES[done]) if done in KIND_DONE else "",
         # The measures' words for a scope: eligibility is written in the same language.
         stay_kind=StayKind,
         stay_purpose=StayPurpose,
