@@ -213,7 +213,13 @@ def test_rows_read_back_as_given(engine: Engine, case: Any) -> None:
     for row in expected:
         back = stored[row["id"]]
         for column in SAMPLES.columns.keys():  # noqa: SIM118 (a ColumnCollection)
-            assert back[column] == row.get(column), column
+            given = row.get(column)
+            if column == "at" and given is not None:
+                # A local time in a zone's fold (clocks set back, e.g. Abidjan's LMT ending at
+                # 1912-01-01 00:00) never equals another zone's time under PEP 495: compare
+                # the instants.
+                given = given.astimezone(dt.UTC)
+            assert back[column] == given, column
         if row.get("at") is not None:
             assert back["at"].utcoffset() == dt.timedelta(0)
         if row.get("colour") is not None:

@@ -27,6 +27,18 @@ def test_number_lookups_use_an_index(engine: Engine, lookup: object, table: str)
             )
             assert f"ix_{table}_number" in plan, plan
         else:
+            # The index of its own exists, leads with the number, and a lookup uses an index.
+            # Which of two indexes an empty table's plan picks is the planner's coin toss (the
+            # composite unique key also holds the number), so the name is checked in the catalog.
+            leading = connection.scalar(
+                text(
+                    "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+                    "WHERE c.relname = :name"
+                ),
+                {"name": f"ix_{table}_number"},
+            )
+            assert leading == "number"
             connection.execute(text("SET enable_seqscan = off"))  # an empty table: force the choice
             plan = " ".join(row[0] for row in connection.execute(text(f"EXPLAIN {compiled}")))
-            assert f"ix_{table}_number" in plan, plan
+            assert "Index Cond: ((number)::text" in plan, plan
