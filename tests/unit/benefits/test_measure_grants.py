@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from kervan.benefits.enums import BLOCKING_STATUSES, ApplicationStatus
 from kervan.benefits.measure_grants import grant_by_measure
 from kervan.benefits.messages import GRANTED_BY_MEASURE
-from kervan.benefits.models import BenefitApplication, BenefitKind
+from kervan.benefits.models import BenefitApplication
 from kervan.measures.actions import actions_to_data, parse_actions
 from kervan.measures.models import Measure
 from kervan.measures.reach import Slice
 from kervan.measures.scope import ScopeError
 from kervan.measures.service import plan_for
-from kervan.registry.models import Person
+from tests.unit.benefits.support import add_application, add_kind
 from tests.unit.measures.support import (
     PERIOD,
     TODAY,
@@ -38,43 +38,6 @@ SETTINGS = settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 STATUSES = list(ApplicationStatus)
-
-
-def add_kind(
-    session: Session,
-    *,
-    code: str = "shelter",
-    eligibility: dict[str, Any] | None = None,
-    state: str = "KAZ",
-    active: bool = True,
-    days: int = 30,
-) -> BenefitKind:
-    kind = BenefitKind(
-        state=state,
-        code=code,
-        names={"en": code},
-        eligibility=eligibility or {},
-        default_entitlement_days=days,
-        active=active,
-    )
-    session.add(kind)
-    session.flush()
-    return kind
-
-
-def add_application(
-    session: Session, person: Person, kind: BenefitKind, status: ApplicationStatus
-) -> None:
-    session.add(
-        BenefitApplication(
-            person_id=person.id,
-            kind_id=kind.id,
-            status=status,
-            created_by="test",
-            nationality=person.nationality,
-        )
-    )
-    session.flush()
 
 
 def _granting(session: Session, kind: str = "shelter", **spec: Any) -> Measure:
