@@ -61,6 +61,19 @@ MIRRORED = (
     "kervan/web/pagination.py",
     "kervan/web/proxies.py",
     "kervan/web/public_intake.py",
+    # unit-b
+    "kervan/measures/reach.py",
+    "kervan/measures/apply_sql.py",
+    "kervan/measures/timeline.py",
+    "kervan/measures/loader.py",
+    "kervan/benefits/grants.py",
+    "kervan/benefits/measure_grants.py",
+    "kervan/border/waivers.py",
+    "kervan/border/measures_link.py",
+    "kervan/repatriation/allocation_run.py",
+    "kervan/repatriation/requests.py",
+    "kervan/repatriation/legs.py",
+    "kervan/repatriation/explain.py",
 )
 
 TESTED_ELSEWHERE = {
