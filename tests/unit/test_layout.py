@@ -74,6 +74,15 @@ MIRRORED = (
     "kervan/repatriation/requests.py",
     "kervan/repatriation/legs.py",
     "kervan/repatriation/explain.py",
+    "kervan/repatriation/boarding.py",
+    "kervan/repatriation/manifests.py",
+    "kervan/measures/texts.py",
+    "kervan/measures/listeners.py",
+    "kervan/measures/jobs.py",
+    "kervan/measures/explain.py",
+    "kervan/measures/scope_count.py",
+    "kervan/measures/service.py",
+    "kervan/measures/preview.py",
 )
 
 TESTED_ELSEWHERE = {
