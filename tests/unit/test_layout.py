@@ -83,6 +83,11 @@ MIRRORED = (
     "kervan/measures/scope_count.py",
     "kervan/measures/service.py",
     "kervan/measures/preview.py",
+    "kervan/reports/signature.py",
+    "kervan/reports/period.py",
+    "kervan/assistance/merge.py",
+    "kervan/repatriation/fairness.py",
+    "kervan/repatriation/instance.py",
 )
 
 TESTED_ELSEWHERE = {
