@@ -88,6 +88,9 @@ MIRRORED = (
     "kervan/assistance/merge.py",
     "kervan/repatriation/fairness.py",
     "kervan/repatriation/instance.py",
+    "kervan/repatriation/terms.py",
+    "kervan/benefits/terms.py",
+    "kervan/assistance/labels.py",
 )
 
 TESTED_ELSEWHERE = {
