@@ -91,6 +91,8 @@ MIRRORED = (
     "kervan/repatriation/terms.py",
     "kervan/benefits/terms.py",
     "kervan/assistance/labels.py",
+    "kervan/benefits/kind_texts.py",
+    "kervan/repatriation/occupancy.py",
 )
 
 TESTED_ELSEWHERE = {
