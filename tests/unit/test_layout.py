@@ -93,6 +93,7 @@ MIRRORED = (
     "kervan/assistance/labels.py",
     "kervan/benefits/kind_texts.py",
     "kervan/repatriation/occupancy.py",
+    "kervan/reports/sdmx.py",
 )
 
 TESTED_ELSEWHERE = {
