@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from kervan.measures.scope import ScopeError
 from kervan.measures.service import plan_for
 from tests.unit.benefits.support import add_application, add_kind
 from tests.unit.measures.support import (
+    ON_DATABASE,
     PERIOD,
     TODAY,
     add_document,
@@ -34,9 +35,6 @@ from tests.unit.measures.support import (
     add_violation,
 )
 
-SETTINGS = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 STATUSES = list(ApplicationStatus)
 
 
@@ -63,7 +61,7 @@ persons = st.tuples(
 )
 
 
-@SETTINGS
+@ON_DATABASE
 @given(
     register=st.lists(persons, min_size=1, max_size=6),
     in_scope=st.sets(st.sampled_from(["UZB", "KGZ", "TJK"]), min_size=1),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from kervan.border.waivers import as_before_measures, waiving_measure
 from kervan.measures.models import MeasureStatus
 from kervan.registry.models import Person, StayDocument
 from tests.unit.measures.support import (
+    ON_DATABASE,
     PERIOD,
     add_document,
     add_effect,
@@ -35,9 +36,7 @@ def _traveller(session: Session, until: dt.date = dt.date(2020, 3, 20)) -> tuple
     return person, add_document(session, person, until)
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@ON_DATABASE
 @given(
     since=st.integers(-30, 90).map(lambda n: START + dt.timedelta(days=n)),
     today=st.integers(-30, 90).map(lambda n: START + dt.timedelta(days=n)),

@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from kervan.measures.service import plan_for
 from kervan.registry.enums import StayEventKind, StayStatus, ViolationKind, ViolationStatus
 from kervan.registry.models import StayDocument, StayDocumentEvent, Violation
 from tests.unit.measures.support import (
+    ON_DATABASE,
     PERIOD,
     TODAY,
     add_document,
@@ -33,9 +34,6 @@ from tests.unit.measures.support import (
     add_violation,
 )
 
-SETTINGS = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 DAY0 = dt.date(2020, 2, 1)
 NODE, PEERS = "KAZ", ("KAZ", "UZB")
 
@@ -71,7 +69,7 @@ extends = st.one_of(
 windows = st.tuples(st.integers(0, 150), st.integers(0, 60))
 
 
-@SETTINGS
+@ON_DATABASE
 @given(register=st.lists(persons, min_size=1, max_size=4), extend=extends, window=windows)
 def test_a_pass_extends_exactly_what_the_rule_names(
     session: Session,

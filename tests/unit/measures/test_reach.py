@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from kervan.measures.reach import (
 )
 from kervan.registry.models import Person, StayDocument, Violation
 from tests.unit.measures.support import (
+    ON_DATABASE,
     add_document,
     add_effect,
     add_measure,
@@ -33,9 +34,6 @@ from tests.unit.measures.support import (
     add_violation,
 )
 
-SETTINGS = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 DAY0 = dt.date(2020, 1, 1)
 T0 = dt.datetime(2020, 3, 1, tzinfo=dt.UTC)
 
@@ -89,7 +87,7 @@ def _build(session: Session, register: list[list[tuple[int, list[int]]]]) -> dic
     return {"expected": expected, "holders": holders}
 
 
-@SETTINGS
+@ON_DATABASE
 @given(register=registers)
 def test_the_three_shapes_of_the_base_agree_with_the_rule(
     session: Session, register: list[list[tuple[int, list[int]]]]
@@ -194,7 +192,7 @@ def _on(where: Slice, person_id: uuid.UUID, document_id: Any, violation_id: Any)
     return _in_range(where, person_id)
 
 
-@SETTINGS
+@ON_DATABASE
 @given(spec=slices)
 def test_slice_on_selects_the_rows_the_rule_names(
     session: Session, small_register: dict[str, list[Any]], spec: dict[str, Any]
@@ -220,7 +218,7 @@ def test_slice_on_selects_the_rows_the_rule_names(
     }
 
 
-@SETTINGS
+@ON_DATABASE
 @given(spec=slices)
 def test_slice_persons_are_those_in_range_holding_or_having_its_rows(
     session: Session, small_register: dict[str, list[Any]], spec: dict[str, Any]

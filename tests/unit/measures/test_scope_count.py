@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from kervan.accounts.roles import Permission, Principal, Role
 from kervan.measures.scope import ScopeError
 from kervan.measures.scope_count import documents_in_scope, persons_in_scope
 from kervan.registry.enums import StayKind, StayStatus
-from tests.unit.measures.support import TODAY, add_document, add_person
+from tests.unit.measures.support import ON_DATABASE, TODAY, add_document, add_person
 
 NATIONALITIES = ["UZB", "KGZ", "TJK"]
 KINDS = [StayKind.VISA, StayKind.WORK_PERMIT]
@@ -23,9 +23,7 @@ documents = st.tuples(st.sampled_from(KINDS), st.booleans())
 persons = st.tuples(st.sampled_from(NATIONALITIES), st.lists(documents, max_size=3))
 
 
-@settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@ON_DATABASE
 @given(
     register=st.lists(persons, max_size=5),
     nationalities=st.lists(st.sampled_from(NATIONALITIES), min_size=1, unique=True),

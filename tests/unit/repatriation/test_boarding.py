@@ -14,30 +14,17 @@ from sqlalchemy.orm import Session
 from kervan.accounts.roles import Principal, Role
 from kervan.errors import InvalidInput, KervanError, NotFound
 from kervan.exchange.models import OutboxMessage
-from kervan.identity.mrz_build import MRZFields, build_mrz
 from kervan.registry.enums import StayStatus, TravelDocumentType
 from kervan.registry.models import TravelDocument
 from kervan.repatriation import messages as m
 from kervan.repatriation.boarding import NOTE_WINDOW, board, exit_note
 from kervan.repatriation.models import Leg, LegStatus, ManifestEntry
+from tests.functional.repatriation_support import mrz, passport
 from tests.unit.measures.support import add_document, add_person
 from tests.unit.repatriation.support import add_leg, soon
 
 GATE = Principal(user_id=None, username="gate.ala", role=Role.BORDER_OFFICER, state="KAZ")
-NUMBER = "FA7000001"
-
-
-def _mrz(number: str = NUMBER) -> list[str]:
-    fields = MRZFields(
-        document_number=number,
-        nationality="UZB",
-        birth_date=dt.date(1980, 1, 10),
-        expiry_date=dt.date(2031, 1, 1),
-        primary_identifier="KARIMOV",
-        secondary_identifier="ALISHER",
-        sex="M",
-    )
-    return list(build_mrz("TD3", fields))
+NUMBER = passport(1)  # the passport of mrz(1)
 
 
 def _on_manifest(session: Session, leg: Leg, number: str = NUMBER) -> ManifestEntry:
@@ -101,12 +88,12 @@ def test_boarding_records_once_closes_stays_and_tells_the_home_state(session: Se
     active = add_document(session, passport.person, dt.date(2030, 1, 1))
     revoked = add_document(session, passport.person, dt.date(2030, 1, 1), status=StayStatus.REVOKED)
     today = leg.departs_at.date()
-    first = board(session, GATE, leg.id, _mrz(), today=today)
+    first = board(session, GATE, leg.id, mrz(1), today=today)
     assert (first.already_boarded, first.stays_closed) == (False, 1)
     assert first.traveller_id == entry.traveller_id and entry.boarded_by == GATE.actor
     session.refresh(active)
     assert (active.status, revoked.status) == (StayStatus.CANCELLED, StayStatus.REVOKED)
-    again = board(session, GATE, leg.id, _mrz(), today=today)
+    again = board(session, GATE, leg.id, mrz(1), today=today)
     assert (again.already_boarded, again.stays_closed) == (True, 0)
     assert again.boarded_at == first.boarded_at
     sent = session.scalars(select(OutboxMessage).where(OutboxMessage.to_state == "UZB")).all()
@@ -115,22 +102,22 @@ def test_boarding_records_once_closes_stays_and_tells_the_home_state(session: Se
 
 def test_a_passenger_not_on_the_manifest_is_refused(session: Session) -> None:
     leg = add_leg(session)
-    _on_manifest(session, leg, number="FA7000002")
+    _on_manifest(session, leg, number=passport(2))
     with pytest.raises(NotFound) as caught:
-        board(session, GATE, leg.id, _mrz(), today=leg.departs_at.date())
+        board(session, GATE, leg.id, mrz(1), today=leg.departs_at.date())
     assert caught.value.code == m.NOT_ON_MANIFEST
 
 
 def test_only_an_agreed_leg_leaving_here_boards(session: Session) -> None:
     announced = add_leg(session, status=LegStatus.ANNOUNCED)
     with pytest.raises(NotFound) as caught:
-        board(session, GATE, announced.id, _mrz(), today=announced.departs_at.date())
+        board(session, GATE, announced.id, mrz(1), today=announced.departs_at.date())
     assert caught.value.code == m.LEG_NOT_FOUND
 
 
 def test_an_unreadable_mrz_is_bad_input(session: Session) -> None:
     leg = add_leg(session)
-    lines = _mrz()
+    lines = mrz(1)
     lines[1] = lines[1][:-1] + ("0" if lines[1][-1] != "0" else "1")  # a wrong check digit
     with pytest.raises(KervanError) as caught:
         board(session, GATE, leg.id, lines, today=leg.departs_at.date())
