@@ -94,6 +94,7 @@ MIRRORED = (
     "kervan/benefits/kind_texts.py",
     "kervan/repatriation/occupancy.py",
     "kervan/reports/sdmx.py",
+    "kervan/repatriation/completion.py",
 )
 
 TESTED_ELSEWHERE = {

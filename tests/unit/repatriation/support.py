@@ -7,10 +7,13 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Principal, Role
 from kervan.db.base import utcnow
+from kervan.repatriation.instance import Leg as PlainLeg
+from kervan.repatriation.instance import Unit
 from kervan.repatriation.models import Leg, LegMode, LegStatus, RequestStatus, ReturnRequest
 from kervan.repatriation.requests import create_request
 from kervan.repatriation.schemas import ReturnRequestCreate
@@ -104,3 +107,40 @@ def add_request(
         request.leg_id = leg.id
     session.flush()
     return request
+
+
+# The allocation problem as plain values (no database): up to three legs from two places to
+# Tashkent over a few days, up to eight requests of random size, level and earliest day.
+PLAIN_DAY = dt.date(2026, 5, 12)
+PLACES = ["ALA", "NQZ"]
+plain_legs = st.lists(
+    st.tuples(st.sampled_from(PLACES), st.integers(0, 3), st.integers(0, 4)), max_size=3
+).map(
+    lambda specs: tuple(
+        PlainLeg(
+            f"L{i}",
+            origin,
+            "TAS",
+            PLAIN_DAY + dt.timedelta(days=d),
+            PLAIN_DAY + dt.timedelta(days=d),
+            n,
+        )
+        for i, (origin, d, n) in enumerate(specs)
+    )
+)
+plain_units = st.lists(
+    st.tuples(
+        st.sampled_from(PLACES),
+        st.integers(1, 3),
+        st.integers(0, 7),
+        st.integers(0, 4),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=8,
+).map(
+    lambda specs: tuple(
+        Unit(f"U{i}", size, level, origin, "TAS", PLAIN_DAY + dt.timedelta(days=d), i, excluded=ex)
+        for i, (origin, size, level, d, ex) in enumerate(specs)
+    )
+)

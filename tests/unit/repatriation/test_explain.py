@@ -13,38 +13,13 @@ from kervan.repatriation import messages as m
 from kervan.repatriation.explain import explain_all
 from kervan.repatriation.instance import Allocation, Instance, Leg, Unit, compatible
 from kervan.repatriation.solver import allocate
+from tests.unit.repatriation.support import plain_legs, plain_units
 
 DAY = dt.date(2026, 5, 12)
-PLACES = ["ALA", "NQZ"]
-
-legs = st.lists(
-    st.tuples(st.sampled_from(PLACES), st.integers(0, 3), st.integers(0, 4)), max_size=3
-).map(
-    lambda specs: tuple(
-        Leg(f"L{i}", origin, "TAS", DAY + dt.timedelta(days=d), DAY + dt.timedelta(days=d), n)
-        for i, (origin, d, n) in enumerate(specs)
-    )
-)
-units = st.lists(
-    st.tuples(
-        st.sampled_from(PLACES),
-        st.integers(1, 3),
-        st.integers(0, 7),
-        st.integers(0, 4),
-        st.booleans(),
-    ),
-    min_size=1,
-    max_size=8,
-).map(
-    lambda specs: tuple(
-        Unit(f"U{i}", size, level, origin, "TAS", DAY + dt.timedelta(days=d), i, excluded=ex)
-        for i, (origin, size, level, d, ex) in enumerate(specs)
-    )
-)
 
 
 @settings(max_examples=150, deadline=None)
-@given(units=units, legs=legs, reception=st.none() | st.integers(0, 3))
+@given(units=plain_units, legs=plain_legs, reception=st.none() | st.integers(0, 3))
 def test_every_unit_is_explained_as_the_solver_placed_it(
     units: tuple[Unit, ...], legs: tuple[Leg, ...], reception: int | None
 ) -> None:
