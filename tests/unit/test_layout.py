@@ -95,6 +95,7 @@ MIRRORED = (
     "kervan/repatriation/occupancy.py",
     "kervan/reports/sdmx.py",
     "kervan/repatriation/completion.py",
+    "kervan/border/service.py",
 )
 
 TESTED_ELSEWHERE = {

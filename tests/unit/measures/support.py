@@ -19,10 +19,11 @@ from kervan.registry.enums import (
     StayKind,
     StayPurpose,
     StayStatus,
+    TravelDocumentType,
     ViolationKind,
     ViolationStatus,
 )
-from kervan.registry.models import Person, StayDocument, Violation
+from kervan.registry.models import Person, StayDocument, TravelDocument, Violation
 
 TODAY = dt.date(2020, 5, 1)
 PERIOD = (dt.date(2020, 3, 16), dt.date(2020, 5, 15))
@@ -59,6 +60,18 @@ def add_person(
     session.add(person)
     session.flush()
     return person
+
+
+def add_passport(session: Session, person: Person, number: str) -> TravelDocument:
+    passport = TravelDocument(
+        person_id=person.id,
+        document_type=TravelDocumentType.PASSPORT,
+        number=number,
+        issuing_state=person.nationality,
+    )
+    session.add(passport)
+    session.flush()
+    return passport
 
 
 def add_document(

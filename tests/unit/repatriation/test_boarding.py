@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from kervan.accounts.roles import Principal, Role
 from kervan.errors import InvalidInput, KervanError, NotFound
 from kervan.exchange.models import OutboxMessage
-from kervan.registry.enums import StayStatus, TravelDocumentType
+from kervan.registry.enums import StayStatus
 from kervan.registry.models import TravelDocument
 from kervan.repatriation import messages as m
 from kervan.repatriation.boarding import NOTE_WINDOW, board, exit_note
 from kervan.repatriation.models import Leg, LegStatus, ManifestEntry
 from tests.functional.repatriation_support import mrz, passport
-from tests.unit.measures.support import add_document, add_person
+from tests.unit.measures.support import add_document, add_passport, add_person
 from tests.unit.repatriation.support import add_leg, soon
 
 GATE = Principal(user_id=None, username="gate.ala", role=Role.BORDER_OFFICER, state="KAZ")
@@ -45,16 +45,7 @@ def _on_manifest(session: Session, leg: Leg, number: str = NUMBER) -> ManifestEn
 
 
 def _passport(session: Session) -> TravelDocument:
-    person = add_person(session, nationality="UZB")
-    passport = TravelDocument(
-        person_id=person.id,
-        document_type=TravelDocumentType.PASSPORT,
-        number=NUMBER,
-        issuing_state="UZB",
-    )
-    session.add(passport)
-    session.flush()
-    return passport
+    return add_passport(session, add_person(session, nationality="UZB"), NUMBER)
 
 
 @pytest.mark.parametrize("offset", [-2, -1, 0, 1, 2, 3])
