@@ -96,6 +96,7 @@ MIRRORED = (
     "kervan/reports/sdmx.py",
     "kervan/repatriation/completion.py",
     "kervan/border/service.py",
+    "kervan/repatriation/counts.py",
 )
 
 TESTED_ELSEWHERE = {
