@@ -31,7 +31,7 @@ PERIOD = (dt.date(2020, 3, 16), dt.date(2020, 5, 15))
 # Property tests over a database: a few examples, each a handful of rows in the test's session
 # (the session fixture is shared by the examples, so each example rolls its rows back).
 ON_DATABASE = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 _numbers = itertools.count(1)
