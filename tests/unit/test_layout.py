@@ -97,6 +97,7 @@ MIRRORED = (
     "kervan/repatriation/completion.py",
     "kervan/border/service.py",
     "kervan/repatriation/counts.py",
+    "kervan/benefits/service.py",
 )
 
 TESTED_ELSEWHERE = {
