@@ -136,6 +136,17 @@ def test_a_pass_extends_exactly_what_the_rule_names(
         session.rollback()
 
 
+def test_a_document_already_valid_until_the_target_is_not_extended(session: Session) -> None:
+    person = add_person(session, nationality="UZB")
+    on_target = add_document(session, person, dt.date(2020, 6, 30))
+    day_before = add_document(session, person, dt.date(2020, 6, 29))
+    measure = add_measure(session, actions=[{"extend": {"to": "2020-06-30"}}])
+    counts = _pass(session, measure)
+    assert counts.documents == 1
+    effects = session.scalars(select(MeasureEffect.document_id)).all()
+    assert effects == [day_before.id] and on_target.id not in effects
+
+
 def test_a_message_lists_every_document_of_the_person(session: Session) -> None:
     person = add_person(session, nationality="UZB")
     held = [add_document(session, person, dt.date(2020, 4, d)) for d in (1, 2)]
