@@ -18,7 +18,7 @@ from kervan.registry.naming import name_columns
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.formats import Row
 from kervan.registry.transfer.report import RowError
-from kervan.registry.transfer.staging import staging_plan
+from kervan.registry.transfer.staging import StagedWave
 from kervan.registry.transfer.validation import ParsedRow, birth_text, parse_row
 
 #: Derived name columns kept per import: names repeat (families, common given names).
@@ -53,7 +53,7 @@ class Chunk:
 
     read: int  # rows read
     errors: list[RowError]  # problems found by validation
-    waves: list[list[tuple[Any, ...]]]  # staged rows, converted (``staging.staging_plan``)
+    waves: list[StagedWave]  # staged rows, ready to send (``staging.StagedWave``)
     parsed: dict[int, ParsedRow] = field(default_factory=dict)  # valid rows by number
     first_id: str | None = None  # the range of record ids drawn for the chunk
     last_id: str | None = None
@@ -96,14 +96,15 @@ class ChunkMaker:
 
     def _chunk(self, read: int, rows: list[ParsedRow], errors: list[RowError]) -> Chunk:
         self.ids.start_batch()
-        plan = staging_plan(self.dialect)
-        waves = [plan.values_of_tuples(wave) for wave in self._waves(rows)]
+        waves = [StagedWave.of(self.dialect, wave) for wave in self._waves(rows)]
         return Chunk(read, errors, waves, {r.row: r for r in rows}, self.ids.first, self.ids.last)
 
     def _waves(self, rows: list[ParsedRow]) -> list[list[tuple[Any, ...]]]:
         waves: list[list[tuple[Any, ...]]] = []
         passport_wave: dict[tuple[str, str], int] = {}
         document_wave: dict[tuple[str, str], int] = {}
+        # The chunk's ids drawn at once, in file order: a batch's records form one range.
+        next_id = iter(self.ids.take(len(rows) * (4 if self.batch_history else 5))).__next__
         for row in rows:
             passport = (row.passport_issuing_state, row.passport_number)
             document = (row.document_kind, row.document_number)
@@ -111,20 +112,21 @@ class ChunkMaker:
             passport_wave[passport] = document_wave[document] = wave
             if wave == len(waves):
                 waves.append([])
-            waves[wave].append(self._staged(row))
+            waves[wave].append(self._staged(row, next_id))
         return waves
 
-    def _staged(self, row: ParsedRow) -> tuple[Any, ...]:
-        """The row in ``staging.STAGED_COLUMNS`` order."""
-        ids = self.ids
+    def _staged(self, row: ParsedRow, next_id: Callable[[], str]) -> tuple[Any, ...]:
+        """The row in ``staging.STAGED_COLUMNS`` order and storage form: ids as hex, dates as
+        ISO text (what SQLite stores and PostgreSQL reads), numbers as ints."""
         year, month, day = row.birth
+        expiry = row.passport_expiry
         return (
             row.row,
-            next(ids),
-            next(ids),
-            next(ids),
-            None if self.batch_history else next(ids),
-            next(ids),
+            next_id(),
+            next_id(),
+            next_id(),
+            None if self.batch_history else next_id(),
+            next_id(),
             row.primary_name,
             row.secondary_name,
             row.patronymic,
@@ -144,12 +146,12 @@ class ChunkMaker:
             row.sex,
             row.passport_issuing_state,
             row.passport_number,
-            row.passport_expiry,
+            None if expiry is None else expiry.isoformat(),
             row.document_kind,
             row.document_number,
             row.purpose,
-            row.valid_from,
-            row.valid_until,
+            row.valid_from.isoformat(),
+            row.valid_until.isoformat(),
             row.status,
             row.region,
         )
