@@ -375,51 +375,15 @@ def _on_cursor(connection: Connection, statement: str, write: Callable[[Any], No
 # A caller that makes its rows in another thread or process hands over one bytes object (cheap
 # to pass, nothing to convert) and the importer's own thread only sends it.
 
-_NULL = "\\N"
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
 
 def copy_text_statement(table: Table, names: tuple[str, ...]) -> str:
-    """``COPY table (names) FROM STDIN`` in text format, for ``copy_text``'s bytes."""
+    """``COPY table (names) FROM STDIN`` in text format (options may follow)."""
     quote = _dialect("postgresql").identifier_preparer.quote_identifier
     return f"COPY {quote(table.name)} ({', '.join(quote(name) for name in names)}) FROM STDIN"
 
 
-def copy_text(rows: Sequence[tuple[Any, ...]]) -> bytes:
-    """``rows`` (each value None, a str, or what ``str`` gives PostgreSQL's text input form:
-    int, date, UUID, a uuid's 32 hex digits) as COPY text: tab-separated, ``\\N`` for None.
-
-    Cells are joined in C without escaping, then the block is checked for what escaping would
-    change (a backslash other than the null markers, a tab or line feed more than the
-    separators, a carriage return): free text rarely has one, and then the block is made again
-    with every cell escaped."""
-    if not rows:
-        return b""
-    text = "\n".join(
-        [
-            "\t".join([_NULL if v is None else v if v.__class__ is str else str(v) for v in row])
-            for row in rows
-        ]
-    )
-    nulls = sum([row.count(None) for row in rows])
-    width = len(rows[0])
-    if (
-        text.count("\\") != nulls
-        or text.count("\t") != len(rows) * (width - 1)
-        or text.count("\n") != len(rows) - 1
-        or "\r" in text
-    ):
-        text = "\n".join(
-            [
-                "\t".join([_NULL if v is None else str(v).translate(_ESCAPES) for v in row])
-                for row in rows
-            ]
-        )
-    return (text + "\n").encode()
-
-
 def write_copy_text(connection: Connection, statement: str, data: bytes) -> None:
-    """Send ``data`` (``copy_text``) with ``statement`` (``copy_text_statement``)."""
+    """Send ``data``, rows already in COPY text form, with ``statement``."""
     if data:
         _on_cursor(connection, statement, lambda cursor: _send(cursor, statement, data))
 

@@ -10,6 +10,7 @@ sees that row's person or document in the register. Most chunks are one or two w
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +19,8 @@ from kervan.registry.naming import name_columns
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.formats import Row
 from kervan.registry.transfer.report import RowError
-from kervan.registry.transfer.staging import StagedWave
-from kervan.registry.transfer.validation import ParsedRow, birth_text, parse_row
+from kervan.registry.transfer.staging import COPY_NULL, StagedWave
+from kervan.registry.transfer.validation import ParsedRow, birth_text, parse_rows
 
 #: Derived name columns kept per import: names repeat (families, common given names).
 NAME_CACHE = 65536
@@ -77,22 +78,11 @@ class ChunkMaker:
     names: NameDeriver = field(default_factory=name_deriver)
 
     def chunks(self, rows: Iterator[Row], size: int) -> Iterator[Chunk]:
-        """``rows`` in chunks of at most ``size`` rows read."""
-        parsed: list[ParsedRow] = []
-        errors: list[RowError] = []
-        read = 0
-        for number, raw in rows:
-            read += 1
-            result = parse_row(number, raw)
-            if isinstance(result, ParsedRow):
-                parsed.append(result)
-            else:
-                errors.extend(result)
-            if read == size:
-                yield self._chunk(read, parsed, errors)
-                parsed, errors, read = [], [], 0
-        if read:
-            yield self._chunk(read, parsed, errors)
+        """``rows`` in chunks of at most ``size`` rows read, each validated column by column
+        (``validation.parse_rows``)."""
+        while batch := list(itertools.islice(rows, size)):
+            parsed, errors = parse_rows(batch)
+            yield self._chunk(len(batch), parsed, errors)
 
     def _chunk(self, read: int, rows: list[ParsedRow], errors: list[RowError]) -> Chunk:
         self.ids.start_batch()
@@ -117,21 +107,23 @@ class ChunkMaker:
 
     def _staged(self, row: ParsedRow, next_id: Callable[[], str]) -> tuple[Any, ...]:
         """The row in ``staging.STAGED_COLUMNS`` order and storage form: ids as hex, dates as
-        ISO text (what SQLite stores and PostgreSQL reads), numbers as ints."""
+        ISO text (what SQLite stores and PostgreSQL reads); on PostgreSQL every value a str
+        and None as ``staging.COPY_NULL``, so that a wave's COPY text is joined in C."""
+        null, number = (COPY_NULL, str) if self.dialect == "postgresql" else (None, _same)
         year, month, day = row.birth
         expiry = row.passport_expiry
         return (
-            row.row,
+            number(row.row),
             next_id(),
             next_id(),
             next_id(),
-            None if self.batch_history else next_id(),
+            null if self.batch_history else next_id(),
             next_id(),
             row.primary_name,
             row.secondary_name,
             row.patronymic,
-            row.primary_identifier,
-            row.secondary_identifier,
+            null if row.primary_identifier is None else row.primary_identifier,
+            null if row.secondary_identifier is None else row.secondary_identifier,
             *self.names(
                 row.primary_name,
                 row.secondary_name,
@@ -139,19 +131,23 @@ class ChunkMaker:
                 row.secondary_identifier,
             ),
             row.nationality,
-            year,
-            month,
-            day,
+            number(year),
+            null if month is None else number(month),
+            null if day is None else number(day),
             birth_text(row.birth),
             row.sex,
             row.passport_issuing_state,
             row.passport_number,
-            None if expiry is None else expiry.isoformat(),
+            null if expiry is None else expiry.isoformat(),
             row.document_kind,
             row.document_number,
             row.purpose,
             row.valid_from.isoformat(),
             row.valid_until.isoformat(),
-            row.status,
-            row.region,
+            null if row.status is None else row.status,
+            null if row.region is None else row.region,
         )
+
+
+def _same(value: int) -> int:
+    return value

@@ -28,7 +28,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from kervan.db.bulk import copy_text, copy_text_statement, write_copy_text
+from kervan.db.bulk import copy_text_statement, write_copy_text
 
 _metadata = MetaData()
 
@@ -91,7 +91,29 @@ _SQLITE_INSERT = (
     f"INSERT INTO {STAGED.name} ({', '.join(STAGED_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in STAGED_COLUMNS)})"
 )
-_COPY = copy_text_statement(STAGED, STAGED_COLUMNS)
+#: The null of the staging COPY: DEL, a character no import cell may hold (``limits``), so a
+#: backslash in a name needs no telling apart from the default ``\\N``, and a wave's text is
+#: made by joining its cells in C (``chunks``).
+COPY_NULL = "\x7f"
+_COPY = copy_text_statement(STAGED, STAGED_COLUMNS) + " (NULL E'\\x7f')"
+_WIDTH = len(STAGED_COLUMNS)
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_lines(rows: list[tuple[str, ...]]) -> bytes:
+    """Rows of str (``COPY_NULL`` for None) as the staging COPY's text. Joined without escaping,
+    then checked for what escaping would change (a backslash, a tab or line feed other than the
+    separators, a carriage return: only a name can hold one, and rarely does); if any, made
+    again with every cell escaped."""
+    text = "\n".join(map("\t".join, rows))
+    if (
+        "\\" in text
+        or "\r" in text
+        or text.count("\t") != len(rows) * (_WIDTH - 1)
+        or text.count("\n") != len(rows) - 1
+    ):
+        text = "\n".join(["\t".join([cell.translate(_ESCAPES) for cell in row]) for row in rows])
+    return (text + "\n").encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +126,10 @@ class StagedWave:
 
     @classmethod
     def of(cls, dialect: str, rows: list[tuple[Any, ...]]) -> StagedWave:
-        """``rows`` in ``STAGED_COLUMNS`` order and storage form (hex ids, ISO dates, ints)."""
-        return cls(len(rows), copy_text(rows) if dialect == "postgresql" else rows)
+        """``rows`` in ``STAGED_COLUMNS`` order and storage form (``chunks.ChunkMaker``)."""
+        if not rows:
+            return cls(0, [])
+        return cls(len(rows), copy_lines(rows) if dialect == "postgresql" else rows)
 
 
 @dataclass
