@@ -55,17 +55,10 @@ class Chunk:
     read: int  # rows read
     errors: list[RowError]  # problems found by validation
     waves: list[StagedWave]  # staged rows, ready to send (``staging.StagedWave``)
-    parsed: dict[int, ParsedRow] = field(default_factory=dict)  # valid rows by number
+    first_row: int = 0  # the first and last valid rows' numbers (0: none)
+    last_row: int = 0
     first_id: str | None = None  # the range of record ids drawn for the chunk
     last_id: str | None = None
-
-    @property
-    def first_row(self) -> int:
-        return min(self.parsed)
-
-    @property
-    def last_row(self) -> int:
-        return max(self.parsed)
 
 
 @dataclass
@@ -87,7 +80,8 @@ class ChunkMaker:
     def _chunk(self, read: int, rows: list[ParsedRow], errors: list[RowError]) -> Chunk:
         self.ids.start_batch()
         waves = [StagedWave.of(self.dialect, wave) for wave in self._waves(rows)]
-        return Chunk(read, errors, waves, {r.row: r for r in rows}, self.ids.first, self.ids.last)
+        first, last = (rows[0].row, rows[-1].row) if rows else (0, 0)
+        return Chunk(read, errors, waves, first, last, self.ids.first, self.ids.last)
 
     def _waves(self, rows: list[ParsedRow]) -> list[list[tuple[Any, ...]]]:
         waves: list[list[tuple[Any, ...]]] = []

@@ -227,7 +227,7 @@ def _import_chunk(
     for wave in chunk.waves:
         staging.load(wave)
         result = reconcile_wave(
-            session.connection(), ctx, chunk.parsed, wave.rows, now=now, notify=notify
+            session.connection(), ctx, wave.rows, now=now, notify=notify
         )
         report.persons_created += result.persons_created
         report.documents_created += result.documents_created
