@@ -70,6 +70,12 @@ class ChunkMaker:
     batch_history: bool  # a first load: no per-person "created" entry, so no id for one
     names: NameDeriver = field(default_factory=name_deriver)
 
+    def __post_init__(self) -> None:
+        # How a staged row writes None and numbers: PostgreSQL's COPY text takes only str.
+        postgres = self.dialect == "postgresql"
+        self._null = COPY_NULL if postgres else None
+        self._number: Callable[[int], Any] = str if postgres else _same
+
     def chunks(self, rows: Iterator[Row], size: int) -> Iterator[Chunk]:
         """``rows`` in chunks of at most ``size`` rows read, each validated column by column
         (``validation.parse_rows``)."""
@@ -103,7 +109,7 @@ class ChunkMaker:
         """The row in ``staging.STAGED_COLUMNS`` order and storage form: ids as hex, dates as
         ISO text (what SQLite stores and PostgreSQL reads); on PostgreSQL every value a str
         and None as ``staging.COPY_NULL``, so that a wave's COPY text is joined in C."""
-        null, number = (COPY_NULL, str) if self.dialect == "postgresql" else (None, _same)
+        null, number = self._null, self._number
         year, month, day = row.birth
         expiry = row.passport_expiry
         return (

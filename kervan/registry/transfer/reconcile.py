@@ -211,7 +211,7 @@ def _as_parsed(known: Any) -> ParsedRow:
     disagreement come back from the database, so the chunk's parsed rows need not be kept."""
     values = tuple(known)[: len(_AS_PARSED)]
     row, *names, nationality, year, month, day = values[:10]
-    return ParsedRow(row, *names, nationality, (year, month, day), *values[10:])
+    return ParsedRow._make((row, *names, nationality, (year, month, day), *values[10:]))
 
 
 @dataclass(frozen=True)
