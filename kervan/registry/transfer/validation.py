@@ -308,14 +308,32 @@ _CROSS_ORDER = len(PARSERS)
 _UNIQUE = frozenset({"passport_number", "document_number"})
 
 
+class ParsedColumns(NamedTuple):
+    """The valid rows of a chunk column by column: ``rows`` their numbers, ``columns`` their
+    values in ``PARSERS`` order (a column per ``ParsedRow`` field after ``row``)."""
+
+    rows: list[int]
+    columns: list[list[Any]]
+
+    def as_rows(self) -> list[ParsedRow]:
+        return list(map(ParsedRow, self.rows, *self.columns))
+
+
 def parse_rows(
     rows: Sequence[tuple[int, Mapping[str, str]]],
 ) -> tuple[list[ParsedRow], list[RowError]]:
-    """``parse_row`` of each row, made one column at a time: each column's cells go through
+    """``parse_row`` of each row, made column by column (``parse_columns``): the valid rows,
+    in order, and every problem, in row order and within a row in ``parse_row``'s order."""
+    parsed, errors = parse_columns(rows)
+    return parsed.as_rows(), errors
+
+
+def parse_columns(
+    rows: Sequence[tuple[int, Mapping[str, str]]],
+) -> tuple[ParsedColumns, list[RowError]]:
+    """The checks of ``parse_row`` made one column at a time: each column's cells go through
     its parser in one ``map`` (a loop in C), and only a column holding a bad cell is walked
-    again cell by cell to word its problems. The valid rows, in order, and every problem,
-    in row order and within a row in ``parse_row``'s order: the same as ``parse_row`` gives
-    row by row."""
+    again cell by cell to word its problems."""
     numbers = [number for number, _ in rows]
     raws = [raw for _, raw in rows]
     found: list[tuple[int, int, RowError]] = []  # (index of the row, order, problem)
@@ -332,14 +350,16 @@ def parse_rows(
     ]
     _cross_check_columns(numbers, columns, found)
     found = [f for f in found if f[0] not in unread or f[1] == _SHAPE_ORDER]
-    bad = {index for index, _, _ in found}
-    parsed = [
-        ParsedRow(numbers[index], *values)
-        for index, values in enumerate(zip(*columns, strict=True))
-        if index not in bad
-    ]
     found.sort(key=lambda f: (f[0], f[1]))
-    return parsed, [problem for _, _, problem in found]
+    errors = [problem for _, _, problem in found]
+    bad = {index for index, _, _ in found}
+    if not bad:
+        return ParsedColumns(numbers, columns), errors
+    keep = [index for index in range(len(numbers)) if index not in bad]
+    return ParsedColumns(
+        [numbers[index] for index in keep],
+        [list(map(column.__getitem__, keep)) for column in columns],
+    ), errors
 
 
 def _parsed_column(
