@@ -38,6 +38,7 @@ from typing import Any
 from bench.common import DEFAULT_POSTGRES, machine, update_doc_section
 from bench.import_baselines import Scratch, psql_copy, sqlite_import
 from bench.import_files import HOST, base_file, delta_file, say
+from bench.import_server_cpu import ServerCpu
 from kervan.registry.transfer.limits import ImportLimits
 
 SECTION = "import-bench"
@@ -62,6 +63,7 @@ class Figure:
     outbox: int  # messages written for peers
     load_before: float
     load_after: float
+    server_cpu_seconds: float = 0.0  # PostgreSQL's backends on the node's database (0: SQLite)
 
     @property
     def rate(self) -> float:
@@ -117,17 +119,33 @@ def measure(
 ) -> Figure:
     before = _load()
     outbox_before = scratch.outbox_count()
+    server = ServerCpu(scratch.node_url) if database == "postgresql" else None
     seconds, rss, cpu, summary = run_cli(
         scratch.node_url, path, *(["--initial"] if register == 0 else [])
     )
-    say(f"  {database} {what} of {rows:,} rows: {seconds:.1f} s ({cpu:.1f} s CPU); {summary}")
+    server_cpu = server.stop() if server is not None else 0.0
+    say(
+        f"  {database} {what} of {rows:,} rows: {seconds:.1f} s ({cpu:.1f} s CPU, server "
+        f"{server_cpu:.1f} s CPU, load {before:.1f} → {_load():.1f}); {summary}"
+    )
     outbox = scratch.outbox_count() - outbox_before
     baseline = (
         psql_copy(scratch, path) if database == "postgresql" else sqlite_import(scratch, path)
     )
     say(f"  baseline of the same file: {baseline:.1f} s")
     return Figure(
-        database, what, rows, register, seconds, baseline, rss, cpu, outbox, before, _load()
+        database,
+        what,
+        rows,
+        register,
+        seconds,
+        baseline,
+        rss,
+        cpu,
+        outbox,
+        before,
+        _load(),
+        server_cpu,
     )
 
 
@@ -246,7 +264,9 @@ def render(results: dict[str, Any]) -> str:
             f"| {r['peak_rss_mib']:,.0f} MiB | {r['load_before']:.1f} → {r['load_after']:.1f} "
             f"| {r['date']} |"
         )
-    figures = [Figure(**{k: r[k] for k in Figure.__dataclass_fields__}) for r in results.values()]
+    figures = [
+        Figure(**{k: r[k] for k in Figure.__dataclass_fields__ if k in r}) for r in results.values()
+    ]
     lines += ["", "Targets (issue 14), judged on the figures above, under the load shown:", ""]
     lines += [f"- {verdict}" for verdict in verdicts(figures)]
     sizes = {f.rows for f in figures if f.what == "first load"}

@@ -29,9 +29,9 @@ from kervan.registry.models import Person
 
 def _entitlement(grant: GrantBenefit, kind: BenefitKind, plan: Plan) -> tuple[dt.date, dt.date]:
     start = plan.period_start
-    until = grant.params.get("until")
-    if isinstance(until, dt.date):
-        return start, until
+    until = grant.params.get("until")  # ISO text (``actions``: stored measures are JSON)
+    if until is not None:
+        return start, dt.date.fromisoformat(until)
     return start, start + dt.timedelta(days=kind.default_entitlement_days - 1)
 
 

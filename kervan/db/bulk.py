@@ -353,6 +353,10 @@ def bulk_write(connection: Connection, plan: BulkPlan, values: list[tuple[Any, .
 
 
 def _copy(connection: Connection, plan: BulkPlan, values: list[tuple[Any, ...]]) -> None:
+    _on_cursor(connection, plan.statement, lambda cursor: plan.write(cursor, values))
+
+
+def _on_cursor(connection: Connection, statement: str, write: Callable[[Any], None]) -> None:
     if not connection.in_transaction():
         connection.begin()  # as an execute would: the caller commits
     driver = connection.connection.driver_connection
@@ -360,9 +364,30 @@ def _copy(connection: Connection, plan: BulkPlan, values: list[tuple[Any, ...]])
     error = connection.dialect.loaded_dbapi.Error
     try:
         with driver.cursor() as cursor:
-            plan.write(cursor, values)
+            write(cursor)
     except error as exc:
         # The exceptions exec_driver_sql raises, as on SQLite (IntegrityError, …).
-        raise DBAPIError.instance(
-            plan.statement, None, exc, error, dialect=connection.dialect
-        ) from exc
+        raise DBAPIError.instance(statement, None, exc, error, dialect=connection.dialect) from exc
+
+
+# ----------------------------------------------------------------------------------------------
+# COPY text made by the caller: rows already in storage form, written as one block of bytes.
+# A caller that makes its rows in another thread or process hands over one bytes object (cheap
+# to pass, nothing to convert) and the importer's own thread only sends it.
+
+
+def copy_text_statement(table: Table, names: tuple[str, ...]) -> str:
+    """``COPY table (names) FROM STDIN`` in text format (options may follow)."""
+    quote = _dialect("postgresql").identifier_preparer.quote_identifier
+    return f"COPY {quote(table.name)} ({', '.join(quote(name) for name in names)}) FROM STDIN"
+
+
+def write_copy_text(connection: Connection, statement: str, data: bytes) -> None:
+    """Send ``data``, rows already in COPY text form, with ``statement``."""
+    if data:
+        _on_cursor(connection, statement, lambda cursor: _send(cursor, statement, data))
+
+
+def _send(cursor: Any, statement: str, data: bytes) -> None:
+    with cursor.copy(statement) as copy:
+        copy.write(data)

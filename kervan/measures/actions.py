@@ -172,6 +172,11 @@ class _ActionParser:
             self.err(f"{path}.kind", f"{kind!r} is not a benefit kind (lower_case_name)")
             kind = ""
         params = {k: v for k, v in spec.items() if k not in ("kind", "scope")}
+        if "until" in params:
+            # Stored as JSON and read back by ``benefits.measure_grants``: the ISO text,
+            # whether the file gave a YAML date or a string.
+            until = self.date(params["until"], f"{path}.until")
+            params["until"] = until.isoformat() if until else None
         return GrantBenefit(kind, self.scope(spec, path), params)
 
 

@@ -4,6 +4,7 @@ for a document), as if it had been written per record."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -34,6 +35,15 @@ class RecordIds:
             self.first = value
         self.last = value
         return value
+
+    def take(self, count: int) -> list[str]:
+        """The next ``count`` ids at once (a chunk's), cheaper than ``count`` calls of next."""
+        values = list(itertools.islice(self._ids, count))
+        if values:
+            if self.first is None:
+                self.first = values[0]
+            self.last = values[-1]
+        return values
 
     def start_batch(self) -> None:
         self.first = self.last = None

@@ -44,6 +44,9 @@ Progress = Callable[[int], None]
 #: Rows reconciled and written together: large enough that the per-chunk statements amortise,
 #: small enough that a chunk's rows are a few megabytes (two chunks are in memory at once).
 CHUNK_ROWS = 5000
+#: Files from this size are read and parsed in a reader process on PostgreSQL: below it,
+#: starting the process costs more than the overlap saves.
+PROCESS_MIN_BYTES = 4 * 1024 * 1024
 #: The longest file-level error kept in the audit log: the log is append-only and kept for
 #: ever, so what a file says about itself is bounded there too.
 AUDIT_DETAIL_CHARS = 500
@@ -63,7 +66,7 @@ def import_file(
     chunk_rows: int = CHUNK_ROWS,
     initial: bool | None = None,
     limits: ImportLimits | None = None,
-    parse_in_process: bool = False,
+    parse_in_process: bool | None = None,
 ) -> ImportReport:
     """Import ``path`` into the register of ``host_state`` on the caller's transaction.
 
@@ -72,11 +75,11 @@ def import_file(
     register must be empty), None lets a large file into an empty register be one, False never.
     Raises ``ImportFileError`` if the file as a whole cannot be read; bad rows never raise,
     they are in the report (``outcome`` says whether anything was written).
-    ``parse_in_process``: read and parse the file in a second process (``pipeline``). Off by
-    default: measured on the shared 2-core machine (30,000 rows, SQLite, load 11-17) it cost more
-    than it saved (29.8 s wall, 8.1 s CPU against 23.8 s and 6.1 s with the reader thread): the
-    pickling of each chunk outweighs the interpreter lock it frees. To be measured again on a
-    quiet machine before it is turned on."""
+    ``parse_in_process``: read and parse the file in a second process (``pipeline``), on the
+    second core while this one and the database write; None: for a file of
+    ``PROCESS_MIN_BYTES`` or more on PostgreSQL. A chunk reaches this process as COPY text (one
+    bytes object per wave, nothing to convert), so the hand-off costs little; on SQLite the
+    rows are tuples to pickle and the reader thread is kept (measured: docs/import-export.md)."""
     require(principal, Permission.REGISTER_IMPORT)
     limits = limits or ImportLimits()
     name = file_name or path.name
@@ -87,6 +90,9 @@ def import_file(
         size = path.stat().st_size
         check_file_size(size, limits)
         report.initial = first_load.decide(session, path, fmt, initial)
+        if parse_in_process is None:
+            dialect = session.get_bind().dialect.name
+            parse_in_process = dialect == "postgresql" and size >= PROCESS_MIN_BYTES
         with closing(read_rows(path, fmt, limits)) as rows:
             counted = _counted(rows, limits)
             _import_in_savepoint(
@@ -226,9 +232,7 @@ def _import_chunk(
     notify = not report.dry_run
     for wave in chunk.waves:
         staging.load(wave)
-        result = reconcile_wave(
-            session.connection(), ctx, chunk.parsed, len(wave), now=now, notify=notify
-        )
+        result = reconcile_wave(session.connection(), ctx, wave.rows, now=now, notify=notify)
         report.persons_created += result.persons_created
         report.documents_created += result.documents_created
         report.documents_corrected += result.corrected

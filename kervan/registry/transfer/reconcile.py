@@ -176,6 +176,44 @@ def _document_of_another() -> ColumnElement[bool]:
     )
 
 
+#: The staged columns that give a row back as ``ParsedRow`` (``_as_parsed``), labelled apart
+#: from the register's columns of the same names.
+_AS_PARSED = tuple(
+    column.label(f"staged_{column.name}")
+    for column in (
+        S.row,
+        S.primary_name,
+        S.secondary_name,
+        S.patronymic,
+        S.given_primary_identifier,
+        S.given_secondary_identifier,
+        S.nationality,
+        S.birth_year,
+        S.birth_month,
+        S.birth_day,
+        S.sex,
+        S.passport_number,
+        S.passport_issuing_state,
+        S.passport_expiry,
+        S.document_kind,
+        S.document_number,
+        S.purpose,
+        S.valid_from,
+        S.valid_until,
+        S.status,
+        S.region,
+    )
+)
+
+
+def _as_parsed(known: Any) -> ParsedRow:
+    """The staged row of a disagreement as the ``ParsedRow`` it was made from: only rows in
+    disagreement come back from the database, so the chunk's parsed rows need not be kept."""
+    values = tuple(known)[: len(_AS_PARSED)]
+    row, *names, nationality, year, month, day = values[:10]
+    return ParsedRow._make((row, *names, nationality, (year, month, day), *values[10:]))
+
+
 @dataclass(frozen=True)
 class _Statements:
     resolve_persons: Update
@@ -242,7 +280,7 @@ def _statements(dialect: str) -> _Statements:
         .values(known_document_id=D.id, known_document_person_id=D.person_id)
         .where(D.host_state == host, D.kind == S.document_kind, D.number == S.document_number),
         disagreements=select(
-            S.row,
+            *_AS_PARSED,
             S.known_person_id,
             _document_of_another().label("document_of_another"),
             P.primary_name,
@@ -396,14 +434,13 @@ def _statements(dialect: str) -> _Statements:
 def reconcile_wave(
     connection: Connection,
     ctx: ImportContext,
-    parsed: dict[int, ParsedRow],
     staged: int,
     *,
     now: dt.datetime,
     notify: bool,
 ) -> WaveResult:
     """Reconcile the ``staged`` rows in the staging table with the register and write what they
-    create and correct. ``parsed`` has the rows by number, to word problems with."""
+    create and correct."""
     sql = _statements(connection.dialect.name)
     params = {"now": now, "actor": ctx.actor, "reason": ctx.reason, "host": ctx.host_state}
     result = WaveResult()
@@ -415,7 +452,7 @@ def reconcile_wave(
         connection.execute(sql.disagreements) if known_persons or known_documents else ()
     )
     for known in disagreements:
-        row = parsed[known.row]
+        row = _as_parsed(known)
         problems = person_problems(row, known) if known.known_person_id is not None else []
         if known.document_of_another:
             problems.append(_document_problem(row))

@@ -28,7 +28,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from kervan.db.bulk import BulkPlan, bulk_plan, bulk_write
+from kervan.db.bulk import copy_text_statement, write_copy_text
 
 _metadata = MetaData()
 
@@ -86,9 +86,50 @@ STAGED_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
-def staging_plan(dialect_name: str) -> BulkPlan:
-    """How staged rows are converted to storage form and written on this database."""
-    return bulk_plan(STAGED, STAGED_COLUMNS, dialect_name)
+#: ``INSERT`` (SQLite, executemany) or ``COPY`` text (PostgreSQL) of the staged columns.
+_SQLITE_INSERT = (
+    f"INSERT INTO {STAGED.name} ({', '.join(STAGED_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in STAGED_COLUMNS)})"
+)
+#: The null of the staging COPY: DEL, a character no import cell may hold (``limits``), so a
+#: backslash in a name needs no telling apart from the default ``\\N``, and a wave's text is
+#: made by joining its cells in C (``chunks``).
+COPY_NULL = "\x7f"
+_COPY = copy_text_statement(STAGED, STAGED_COLUMNS) + " (NULL E'\\x7f')"
+_WIDTH = len(STAGED_COLUMNS)
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_lines(rows: list[tuple[str, ...]]) -> bytes:
+    """Rows of str (``COPY_NULL`` for None) as the staging COPY's text. Joined without escaping,
+    then checked for what escaping would change (a backslash, a tab or line feed other than the
+    separators, a carriage return: only a name can hold one, and rarely does); if any, made
+    again with every cell escaped."""
+    text = "\n".join(map("\t".join, rows))
+    if (
+        "\\" in text
+        or "\r" in text
+        or text.count("\t") != len(rows) * (_WIDTH - 1)
+        or text.count("\n") != len(rows) - 1
+    ):
+        text = "\n".join(["\t".join([cell.translate(_ESCAPES) for cell in row]) for row in rows])
+    return (text + "\n").encode()
+
+
+@dataclass(frozen=True, slots=True)
+class StagedWave:
+    """A wave's rows ready to be sent: PostgreSQL's COPY text, or SQLite's parameter tuples.
+    Made by the reader (``chunks``), so the importer's thread only sends them."""
+
+    rows: int
+    payload: bytes | list[tuple[Any, ...]]
+
+    @classmethod
+    def of(cls, dialect: str, rows: list[tuple[Any, ...]]) -> StagedWave:
+        """``rows`` in ``STAGED_COLUMNS`` order and storage form (``chunks.ChunkMaker``)."""
+        if not rows:
+            return cls(0, [])
+        return cls(len(rows), copy_lines(rows) if dialect == "postgresql" else rows)
 
 
 @dataclass
@@ -104,10 +145,14 @@ class Staging:
     def drop(self) -> None:
         self.connection.exec_driver_sql(f"DROP TABLE {STAGED.name}")
 
-    def load(self, values: list[tuple[Any, ...]]) -> None:
-        """Replace the staged rows with ``values`` (converted by ``staging_plan``)."""
-        empty = "TRUNCATE" if self.connection.dialect.name == "postgresql" else "DELETE FROM"
-        self.connection.exec_driver_sql(f"{empty} {STAGED.name}")
+    def load(self, wave: StagedWave) -> None:
+        """Replace the staged rows with the wave's."""
         # Not analysed: a never-analysed table is planned from its size on disk, which is
         # enough for the planner to probe the register's unique indexes once per staged row.
-        bulk_write(self.connection, staging_plan(self.connection.dialect.name), values)
+        if isinstance(wave.payload, bytes):
+            self.connection.exec_driver_sql(f"TRUNCATE {STAGED.name}")
+            write_copy_text(self.connection, _COPY, wave.payload)
+        else:
+            self.connection.exec_driver_sql(f"DELETE FROM {STAGED.name}")
+            if wave.payload:
+                self.connection.exec_driver_sql(_SQLITE_INSERT, wave.payload)

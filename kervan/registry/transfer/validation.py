@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -240,27 +240,38 @@ PARSERS: tuple[tuple[str, Callable[[str], Any]], ...] = (
 # Rows
 
 
+def _number_problem(row: int, kind: str, number: str) -> RowError | None:
+    problem = number_problem(_KINDS[kind], number)
+    if problem is None:
+        return None
+    return RowError(row, "document_number", problem.text, problem.code, problem.params)
+
+
+def _dates_problem(row: int, valid_from: dt.date, valid_until: dt.date) -> RowError | None:
+    if valid_until >= valid_from:
+        return None
+    return RowError(
+        row,
+        "valid_until",
+        f"the document ends ({valid_until}) before it begins ({valid_from})",
+        DOCUMENT_ENDS_BEFORE_START,
+        {"until": valid_until.isoformat(), "start": valid_from.isoformat()},
+    )
+
+
 def _cross_checks(row: int, values: list[Any], problems: list[RowError]) -> None:
     """Checks between columns, made only when both columns are valid on their own (a bad cell
     is reported once, in its own column)."""
     kind, number = values[11], values[12]
     if kind is not None and number is not None:
-        problem = number_problem(_KINDS[kind], number)
-        if problem:
-            problems.append(
-                RowError(row, "document_number", problem.text, problem.code, problem.params)
-            )
+        problem = _number_problem(row, kind, number)
+        if problem is not None:
+            problems.append(problem)
     valid_from, valid_until = values[14], values[15]
-    if valid_from is not None and valid_until is not None and valid_until < valid_from:
-        problems.append(
-            RowError(
-                row,
-                "valid_until",
-                f"the document ends ({valid_until}) before it begins ({valid_from})",
-                DOCUMENT_ENDS_BEFORE_START,
-                {"until": valid_until.isoformat(), "start": valid_from.isoformat()},
-            )
-        )
+    if valid_from is not None and valid_until is not None:
+        problem = _dates_problem(row, valid_from, valid_until)
+        if problem is not None:
+            problems.append(problem)
 
 
 def parse_row(row: int, raw: Mapping[str, str]) -> ParsedRow | list[RowError]:
@@ -284,3 +295,117 @@ def parse_row(row: int, raw: Mapping[str, str]) -> ParsedRow | list[RowError]:
     if problems:
         return problems
     return ParsedRow(row, *values)
+
+
+# ----------------------------------------------------------------------------------------------
+# Many rows at once, column by column
+
+#: Where a problem sorts among a row's others: the reader's first, then the columns, then the
+#: checks between columns, as ``parse_row`` lists them.
+_SHAPE_ORDER = -1
+_CROSS_ORDER = len(PARSERS)
+#: Columns whose texts rarely repeat: parsed cell by cell rather than value by distinct value.
+_UNIQUE = frozenset({"passport_number", "document_number"})
+
+
+class ParsedColumns(NamedTuple):
+    """The valid rows of a chunk column by column: ``rows`` their numbers, ``columns`` their
+    values in ``PARSERS`` order (a column per ``ParsedRow`` field after ``row``)."""
+
+    rows: list[int]
+    columns: list[list[Any]]
+
+    def as_rows(self) -> list[ParsedRow]:
+        return list(map(ParsedRow, self.rows, *self.columns))
+
+
+def parse_rows(
+    rows: Sequence[tuple[int, Mapping[str, str]]],
+) -> tuple[list[ParsedRow], list[RowError]]:
+    """``parse_row`` of each row, made column by column (``parse_columns``): the valid rows,
+    in order, and every problem, in row order and within a row in ``parse_row``'s order."""
+    parsed, errors = parse_columns(rows)
+    return parsed.as_rows(), errors
+
+
+def parse_columns(
+    rows: Sequence[tuple[int, Mapping[str, str]]],
+) -> tuple[ParsedColumns, list[RowError]]:
+    """The checks of ``parse_row`` made one column at a time: each column's cells go through
+    its parser in one ``map`` (a loop in C), and only a column holding a bad cell is walked
+    again cell by cell to word its problems."""
+    numbers = [number for number, _ in rows]
+    raws = [raw for _, raw in rows]
+    found: list[tuple[int, int, RowError]] = []  # (index of the row, order, problem)
+    # A row the reader kept nothing of but its problem: no column of it is checked.
+    unread: set[int] = set()
+    for index, raw in enumerate(raws):
+        if ROW_PROBLEM in raw:
+            found.append((index, _SHAPE_ORDER, RowError(numbers[index], None, raw[ROW_PROBLEM])))
+            if len(raw) == 1:
+                unread.add(index)
+    columns = [
+        _parsed_column(order, column, parse, numbers, raws, found)
+        for order, (column, parse) in enumerate(PARSERS)
+    ]
+    _cross_check_columns(numbers, columns, found)
+    found = [f for f in found if f[0] not in unread or f[1] == _SHAPE_ORDER]
+    found.sort(key=lambda f: (f[0], f[1]))
+    errors = [problem for _, _, problem in found]
+    bad = {index for index, _, _ in found}
+    if not bad:
+        return ParsedColumns(numbers, columns), errors
+    keep = [index for index in range(len(numbers)) if index not in bad]
+    return ParsedColumns(
+        [numbers[index] for index in keep],
+        [list(map(column.__getitem__, keep)) for column in columns],
+    ), errors
+
+
+def _parsed_column(
+    order: int,
+    column: str,
+    parse: Callable[[str], Any],
+    numbers: list[int],
+    raws: list[Mapping[str, str]],
+    found: list[tuple[int, int, RowError]],
+) -> list[Any]:
+    cells = [raw.get(column) or "" for raw in raws]
+    try:
+        if column in _UNIQUE:
+            return list(map(parse, cells))
+        # Most columns hold few distinct texts (codes, dates, common names): each is parsed
+        # once, and the column is looked up in C.
+        distinct = {cell: parse(cell) for cell in set(cells)}
+        return list(map(distinct.__getitem__, cells))
+    except ValueError:
+        pass  # a bad cell in the column: walked again, cell by cell, to word each problem
+    values: list[Any] = []
+    for index, cell in enumerate(cells):
+        try:
+            values.append(parse(cell))
+        except CodedValueError as exc:
+            values.append(None)
+            found.append(
+                (index, order, RowError(numbers[index], column, str(exc), exc.code, exc.params))
+            )
+        except ValueError as exc:
+            values.append(None)
+            found.append((index, order, RowError(numbers[index], column, str(exc))))
+    return values
+
+
+def _cross_check_columns(
+    numbers: list[int], columns: list[list[Any]], found: list[tuple[int, int, RowError]]
+) -> None:
+    """``_cross_checks`` of every row, a pair of columns at a time (in ``parse_row``'s order)."""
+    checks = (
+        (_number_problem, columns[11], columns[12], 0),
+        (_dates_problem, columns[14], columns[15], 1),
+    )
+    for check, firsts, seconds, order in checks:
+        for index, (first, second) in enumerate(zip(firsts, seconds, strict=True)):
+            if first is not None and second is not None:
+                problem = check(numbers[index], first, second)
+                if problem is not None:
+                    found.append((index, _CROSS_ORDER + order, problem))
