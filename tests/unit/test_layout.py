@@ -47,6 +47,7 @@ MIRRORED = (
     "kervan/db/ids.py",
     "kervan/diplomacy/airports.py",
     "kervan/diplomacy/verification.py",
+    "kervan/exchange/apply.py",
     "kervan/exchange/compact.py",
     "kervan/exchange/consular.py",
     "kervan/exchange/dead_letters.py",
@@ -199,7 +200,6 @@ NO_UNIT_TEST = {
     "kervan/diplomacy/views.py": "pages: tests/functional/test_ui_diplomacy.py",
     # exchange
     "kervan/exchange/api.py": "HTTP wiring: tests/functional/test_exchange_inbox.py",
-    "kervan/exchange/apply.py": _LOGIC,
     "kervan/exchange/cli.py": "CLI wiring: tests/functional/test_exchange_cli.py",
     "kervan/exchange/evidence.py": _LOGIC,
     "kervan/exchange/foreign_measures.py": _LOGIC,
