@@ -4,6 +4,7 @@ that read or write the outbox, the message log and the peers (SQLite and Postgre
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +13,16 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from kervan.accounts.roles import Principal
 from kervan.db.base import utcnow
 from kervan.demo.trust_setup import key_entry, signed, trust_content
 from kervan.exchange import trust_store
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.trust import TrustList
+from kervan.registry import service
+from kervan.registry.models import StayDocument
+from kervan.registry.schemas import PersonCreate, StayDocumentCreate
+from tests.functional.register_data import document_body, person_body
 from tests.unit.exchange.support import ENDPOINTS, federation
 
 
@@ -54,3 +60,37 @@ def newer_list(
     }
     content = trust_content(version, 2, ENDPOINTS, entries, now)
     return signed(content, [node.signers[s] for s in signer_states])
+
+
+def registered(
+    session: Session,
+    officer: Principal,
+    nationality: str = "UZB",
+    *,
+    travel: tuple[tuple[str, str], ...] = (("passport", "FA1234567"),),
+) -> StayDocument:
+    """A national of ``nationality`` (with ``travel``: its travel documents' types and
+    numbers) with a work permit in KAZ, through the register's service
+    (its listeners write the outbox as they do on a node)."""
+    person = service.create_person(
+        session,
+        officer,
+        PersonCreate.model_validate(
+            person_body(
+                nationality=nationality,
+                travel_documents=[
+                    {"document_type": kind, "number": number, "issuing_state": nationality}
+                    for kind, number in travel
+                ],
+            )
+        ),
+    )
+    document = service.issue_document(
+        session,
+        officer,
+        person.id,
+        StayDocumentCreate.model_validate(document_body(number=f"WK{uuid.uuid4().int % 10**8}")),
+        host_state="KAZ",
+    )
+    session.flush()
+    return document
