@@ -53,6 +53,8 @@ MIRRORED = (
     "kervan/exchange/dead_letters.py",
     "kervan/exchange/delivery.py",
     "kervan/exchange/envelopes.py",
+    "kervan/exchange/evidence.py",
+    "kervan/exchange/foreign_measures.py",
     "kervan/exchange/health.py",
     "kervan/exchange/lanes.py",
     "kervan/exchange/limits.py",
@@ -203,8 +205,6 @@ NO_UNIT_TEST = {
     # exchange
     "kervan/exchange/api.py": "HTTP wiring: tests/functional/test_exchange_inbox.py",
     "kervan/exchange/cli.py": "CLI wiring: tests/functional/test_exchange_cli.py",
-    "kervan/exchange/evidence.py": _LOGIC,
-    "kervan/exchange/foreign_measures.py": _LOGIC,
     "kervan/exchange/messages.py": "message codes: tests/unit/test_messages.py",
     "kervan/exchange/models.py": "tables (models)",
     "kervan/exchange/node.py": "wiring: tests/functional/test_exchange_install.py",
