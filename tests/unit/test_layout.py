@@ -65,6 +65,7 @@ MIRRORED = (
     "kervan/exchange/service.py",
     "kervan/exchange/transport.py",
     "kervan/exchange/trust_store.py",
+    "kervan/exchange/worker.py",
     "kervan/identity/checkdigit.py",
     "kervan/identity/messages.py",
     "kervan/identity/mrz_build.py",
@@ -215,7 +216,6 @@ NO_UNIT_TEST = {
     "kervan/exchange/views/labels.py": "pages: tests/functional/test_ui_exchange.py",
     "kervan/exchange/views/nationals.py": "pages: tests/functional/test_ui_exchange.py",
     "kervan/exchange/views/pages.py": "pages: tests/functional/test_ui_exchange.py",
-    "kervan/exchange/worker.py": _LOGIC,
     "kervan/exchange/worker_cli.py": "CLI wiring: tests/functional/test_exchange_cli.py",
     # identity
     "kervan/identity/cli.py": "CLI wiring: tests/functional/test_cli.py",
