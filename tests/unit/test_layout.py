@@ -39,6 +39,8 @@ MIRRORED = (
     "kervan/accounts/passwords.py",
     "kervan/accounts/policy.py",
     "kervan/accounts/roles.py",
+    "kervan/accounts/throttle.py",
+    "kervan/accounts/tokens.py",
     "kervan/assistance/fields.py",
     "kervan/assistance/sla.py",
     "kervan/border/exit_notes.py",
@@ -163,8 +165,6 @@ NO_UNIT_TEST = {
     "kervan/accounts/models.py": "tables (models)",
     "kervan/accounts/schemas.py": "shapes (schemas)",
     "kervan/accounts/service.py": _LOGIC,
-    "kervan/accounts/throttle.py": _LOGIC,
-    "kervan/accounts/tokens.py": _LOGIC,
     "kervan/accounts/views.py": "pages: tests/functional/test_ui_accounts.py",
     # db
     "kervan/db/base.py": "declarations (base class, column types)",
