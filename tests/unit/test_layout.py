@@ -25,8 +25,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 MIRRORED = (
+    "kervan/cli_support.py",
+    "kervan/config.py",
     "kervan/entry.py",
     "kervan/errors.py",
+    "kervan/highs.py",
     "kervan/jobs.py",
     "kervan/messages.py",
     "kervan/plain_text.py",
@@ -158,9 +161,6 @@ _PENDING = "pending"
 NO_UNIT_TEST = {
     "kervan/__main__.py": "entry wiring: tests/unit/test_entry.py",
     "kervan/cli.py": "CLI wiring: tests/functional/test_cli.py",
-    "kervan/cli_support.py": _LOGIC,
-    "kervan/config.py": _LOGIC,
-    "kervan/highs.py": _LOGIC,
     # accounts
     "kervan/accounts/api.py": "HTTP wiring: tests/functional/test_accounts_api.py",
     "kervan/accounts/audit.py": _LOGIC,
