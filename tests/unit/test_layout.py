@@ -37,6 +37,7 @@ MIRRORED = (
     "kervan/untrusted.py",
     "kervan/uow.py",
     "kervan/wiring.py",
+    "kervan/accounts/audit.py",
     "kervan/accounts/audit_labels.py",
     "kervan/accounts/audit_params.py",
     "kervan/accounts/checkpoints.py",
@@ -163,7 +164,6 @@ NO_UNIT_TEST = {
     "kervan/cli.py": "CLI wiring: tests/functional/test_cli.py",
     # accounts
     "kervan/accounts/api.py": "HTTP wiring: tests/functional/test_accounts_api.py",
-    "kervan/accounts/audit.py": _LOGIC,
     "kervan/accounts/audit_verify.py": f"{_LOGIC}: tests/integration/test_audit_chain.py",
     "kervan/accounts/cli.py": "CLI wiring: tests/functional/test_cli.py",
     "kervan/accounts/messages.py": "message codes: tests/unit/test_messages.py",
