@@ -44,6 +44,7 @@ MIRRORED = (
     "kervan/accounts/passwords.py",
     "kervan/accounts/policy.py",
     "kervan/accounts/roles.py",
+    "kervan/accounts/service.py",
     "kervan/accounts/throttle.py",
     "kervan/accounts/tokens.py",
     "kervan/assistance/fields.py",
@@ -169,7 +170,6 @@ NO_UNIT_TEST = {
     "kervan/accounts/messages.py": "message codes: tests/unit/test_messages.py",
     "kervan/accounts/models.py": "tables (models)",
     "kervan/accounts/schemas.py": "shapes (schemas)",
-    "kervan/accounts/service.py": _LOGIC,
     "kervan/accounts/views.py": "pages: tests/functional/test_ui_accounts.py",
     # db
     "kervan/db/base.py": "declarations (base class, column types)",
