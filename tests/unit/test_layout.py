@@ -90,6 +90,7 @@ MIRRORED = (
     "kervan/ops/ports.py",
     "kervan/ops/readiness.py",
     "kervan/ops/request_ids.py",
+    "kervan/ops/startup.py",
     "kervan/registry/codes.py",
     "kervan/registry/forms.py",
     "kervan/registry/naming.py",
@@ -231,7 +232,6 @@ NO_UNIT_TEST = {
     "kervan/ops/metrics.py": _LOGIC,
     "kervan/ops/models.py": "tables (models)",
     "kervan/ops/serving.py": "CLI wiring: tests/functional/test_ops_cli.py",
-    "kervan/ops/startup.py": _LOGIC,
     "kervan/ops/web.py": "HTTP wiring: tests/functional/test_ops_endpoints.py",
     # registry
     "kervan/registry/api.py": "HTTP wiring: tests/functional/test_register_api.py",
