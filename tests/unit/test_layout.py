@@ -86,6 +86,7 @@ MIRRORED = (
     "kervan/identity/translit_tables.py",
     "kervan/measures/scope.py",
     "kervan/measures/scope_terms.py",
+    "kervan/ops/backup.py",
     "kervan/ops/logs.py",
     "kervan/ops/ports.py",
     "kervan/ops/readiness.py",
@@ -231,7 +232,6 @@ NO_UNIT_TEST = {
     # identity
     "kervan/identity/cli.py": "CLI wiring: tests/functional/test_cli.py",
     # ops
-    "kervan/ops/backup.py": _LOGIC,
     "kervan/ops/cli.py": "CLI wiring: tests/functional/test_ops_cli.py",
     "kervan/ops/metrics.py": _LOGIC,
     "kervan/ops/models.py": "tables (models)",
