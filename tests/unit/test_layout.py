@@ -127,6 +127,8 @@ MIRRORED = (
 )
 
 TESTED_ELSEWHERE = {
+    "kervan/registry/synthetic/people.py": "tests/unit/registry/test_synthetic_variants.py",
+    "kervan/registry/synthetic/hosts.py": "tests/unit/registry/test_synthetic_generator.py",
     "kervan/registry/transfer/columns.py": "tests/unit/registry/test_transfer_formats.py",
     "kervan/diplomacy/rendering.py": "tests/unit/diplomacy/test_pass_codec.py",
     "kervan/accounts/password_policy.py": "tests/unit/accounts/test_passwords.py",
@@ -254,9 +256,7 @@ NO_UNIT_TEST = {
     "kervan/registry/service.py": _LOGIC,
     "kervan/registry/stats.py": _LOGIC,
     "kervan/registry/views.py": "pages: tests/functional/test_ui_register.py",
-    "kervan/registry/synthetic/hosts.py": _LOGIC,
     "kervan/registry/synthetic/loader.py": "queries: tests/integration/test_synthetic_load.py",
-    "kervan/registry/synthetic/people.py": _LOGIC,
     "kervan/registry/synthetic/search_cases.py": _LOGIC,
     "kervan/registry/synthetic/stays.py": _LOGIC,
     "kervan/registry/synthetic/violations.py": _LOGIC,
