@@ -128,6 +128,8 @@ MIRRORED = (
 )
 
 TESTED_ELSEWHERE = {
+    # Its waves are tested without a database, in the import's integration tests.
+    "kervan/registry/transfer/chunks.py": "tests/integration/test_import_set_based.py",
     "kervan/registry/synthetic/people.py": "tests/unit/registry/test_synthetic_variants.py",
     "kervan/registry/synthetic/hosts.py": "tests/unit/registry/test_synthetic_generator.py",
     "kervan/registry/transfer/columns.py": "tests/unit/registry/test_transfer_formats.py",
@@ -263,7 +265,6 @@ NO_UNIT_TEST = {
     "kervan/registry/transfer/api.py": "HTTP wiring: tests/functional/test_transfer_api.py",
     "kervan/registry/transfer/batches.py": f"queries: {_SET_BASED}",
     "kervan/registry/transfer/bulk_load.py": f"queries: {_FIRST_LOAD}",
-    "kervan/registry/transfer/chunks.py": _LOGIC,
     "kervan/registry/transfer/cli.py": "CLI wiring: tests/unit/registry/test_transfer_cli.py",
     "kervan/registry/transfer/connection_settings.py": f"SQLite settings: {_SET_BASED}",
     "kervan/registry/transfer/exporter.py": "queries: tests/integration/test_import_roundtrip.py",
