@@ -62,6 +62,10 @@ def newer_list(
     return signed(content, [node.signers[s] for s in signer_states])
 
 
+def _work_permit_number() -> str:
+    return f"WK{uuid.uuid4().int % 10**8:08d}"  # WK and eight digits, leading zeros kept
+
+
 def registered(
     session: Session,
     officer: Principal,
@@ -89,7 +93,7 @@ def registered(
         session,
         officer,
         person.id,
-        StayDocumentCreate.model_validate(document_body(number=f"WK{uuid.uuid4().int % 10**8}")),
+        StayDocumentCreate.model_validate(document_body(number=_work_permit_number())),
         host_state="KAZ",
     )
     session.flush()

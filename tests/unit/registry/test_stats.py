@@ -30,7 +30,7 @@ def _holding(
 ) -> None:
     body = person_body(nationality=nationality, travel_documents=[])
     person = service.create_person(session, officer, PersonCreate.model_validate(body))
-    number = f"WK{uuid.uuid4().int % 10**8}"
+    number = f"WK{uuid.uuid4().int % 10**8:08d}"
     document = document_body(number=number, valid_from="2026-01-01", valid_until=until.isoformat())
     service.issue_document(
         session, officer, person.id, StayDocumentCreate.model_validate(document), host_state="KAZ"

@@ -27,7 +27,7 @@ def _person(session: Session, officer: Principal, nationality: str = "UZB") -> u
 def _document(
     session: Session, officer: Principal, person: uuid.UUID, start: str, until: str
 ) -> uuid.UUID:
-    number = f"WK{uuid.uuid4().int % 10**8}"
+    number = f"WK{uuid.uuid4().int % 10**8:08d}"
     body = document_body(number=number, valid_from=start, valid_until=until)
     return service.issue_document(
         session, officer, person, StayDocumentCreate.model_validate(body), host_state="KAZ"
