@@ -53,6 +53,7 @@ MIRRORED = (
     "kervan/db/bulk.py",
     "kervan/db/filters.py",
     "kervan/db/ids.py",
+    "kervan/diplomacy/accreditations.py",
     "kervan/diplomacy/airports.py",
     "kervan/diplomacy/base45.py",
     "kervan/diplomacy/cbor.py",
@@ -211,7 +212,6 @@ NO_UNIT_TEST = {
     "kervan/demo/serve_node.py": "demo code: tests/functional/test_exchange_install.py",
     "kervan/demo/trust_setup.py": "demo code: tests/functional/test_exchange_cli.py",
     # diplomacy
-    "kervan/diplomacy/accreditations.py": _LOGIC,
     "kervan/diplomacy/api.py": "HTTP wiring: tests/functional/test_diplomacy_api.py",
     "kervan/diplomacy/cli.py": "CLI wiring: tests/functional/test_diplomacy_cli.py",
     "kervan/diplomacy/error_codes.py": "message codes: tests/unit/test_messages.py",
