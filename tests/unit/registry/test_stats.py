@@ -5,22 +5,19 @@ bucketed from today, and a consul's figures counting their own nationals only.""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Principal, Role
 from kervan.errors import Forbidden
-from kervan.registry import service
-from kervan.registry.schemas import PersonCreate, StayDocumentCreate
 from kervan.registry.stats import (
     EXPIRY_HORIZON_DAYS,
     WEEKS_AHEAD,
     expiring_per_week,
     register_at_a_glance,
 )
-from tests.functional.register_data import document_body, person_body
+from tests.unit.registry.register_support import new_document, new_person
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -28,13 +25,8 @@ TODAY = dt.date(2026, 6, 1)
 def _holding(
     session: Session, officer: Principal, until: dt.date, nationality: str = "UZB"
 ) -> None:
-    body = person_body(nationality=nationality, travel_documents=[])
-    person = service.create_person(session, officer, PersonCreate.model_validate(body))
-    number = f"WK{uuid.uuid4().int % 10**8:08d}"
-    document = document_body(number=number, valid_from="2026-01-01", valid_until=until.isoformat())
-    service.issue_document(
-        session, officer, person.id, StayDocumentCreate.model_validate(document), host_state="KAZ"
-    )
+    person = new_person(session, officer, nationality)
+    new_document(session, officer, person, "2026-01-01", until.isoformat())
 
 
 def test_the_counts_include_their_boundary_days(session: Session, officer: Principal) -> None:

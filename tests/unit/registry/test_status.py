@@ -5,42 +5,24 @@ whole page in two queries; a consul sees only their own nationals' status."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Principal, Role
-from kervan.registry import service
-from kervan.registry.schemas import PersonCreate, StayDocumentCreate
 from kervan.registry.status import person_statuses, persons_by_id
-from tests.functional.register_data import document_body, person_body
+from tests.unit.registry.register_support import new_document, new_person
 
 TODAY = dt.date(2026, 6, 1)
-
-
-def _person(session: Session, officer: Principal, nationality: str = "UZB") -> uuid.UUID:
-    body = person_body(nationality=nationality, travel_documents=[])
-    return service.create_person(session, officer, PersonCreate.model_validate(body)).id
-
-
-def _document(
-    session: Session, officer: Principal, person: uuid.UUID, start: str, until: str
-) -> uuid.UUID:
-    number = f"WK{uuid.uuid4().int % 10**8:08d}"
-    body = document_body(number=number, valid_from=start, valid_until=until)
-    return service.issue_document(
-        session, officer, person, StayDocumentCreate.model_validate(body), host_state="KAZ"
-    ).id
 
 
 def test_the_current_document_is_the_valid_one_that_runs_longest(
     session: Session, officer: Principal
 ) -> None:
-    person = _person(session, officer)
-    _document(session, officer, person, "2026-01-01", "2026-05-31")  # ended yesterday
-    longest = _document(session, officer, person, "2026-01-01", "2026-12-31")
-    _document(session, officer, person, "2026-02-01", "2026-09-30")
+    person = new_person(session, officer)
+    new_document(session, officer, person, "2026-01-01", "2026-05-31")  # ended yesterday
+    longest = new_document(session, officer, person, "2026-01-01", "2026-12-31")
+    new_document(session, officer, person, "2026-02-01", "2026-09-30")
     status = person_statuses(session, officer, [person], today=TODAY)[person]
     assert status.document is not None and status.document.id == longest
     assert not status.document.expired and status.open_violations == 0
@@ -49,9 +31,9 @@ def test_the_current_document_is_the_valid_one_that_runs_longest(
 def test_without_a_valid_one_the_last_that_ended_is_to_act_on(
     session: Session, officer: Principal
 ) -> None:
-    person = _person(session, officer)
-    _document(session, officer, person, "2025-01-01", "2025-12-31")
-    last = _document(session, officer, person, "2026-01-01", "2026-05-31")
+    person = new_person(session, officer)
+    new_document(session, officer, person, "2025-01-01", "2025-12-31")
+    last = new_document(session, officer, person, "2026-01-01", "2026-05-31")
     status = person_statuses(session, officer, [person], today=TODAY)[person]
     assert status.document is not None and (status.document.id, status.document.expired) == (
         last,
@@ -62,9 +44,9 @@ def test_without_a_valid_one_the_last_that_ended_is_to_act_on(
 def test_a_whole_page_takes_two_queries_and_every_person_has_a_status(
     session: Session, officer: Principal
 ) -> None:
-    people = [_person(session, officer) for _ in range(5)]
+    people = [new_person(session, officer) for _ in range(5)]
     for person in people[:3]:
-        _document(session, officer, person, "2026-01-01", "2026-12-31")
+        new_document(session, officer, person, "2026-01-01", "2026-12-31")
     statements: list[str] = []
     engine = session.get_bind()
 
@@ -85,9 +67,9 @@ def test_a_whole_page_takes_two_queries_and_every_person_has_a_status(
 def test_a_consul_sees_the_status_of_their_own_nationals_only(
     session: Session, officer: Principal
 ) -> None:
-    ours, theirs = _person(session, officer, "UZB"), _person(session, officer, "TUR")
+    ours, theirs = new_person(session, officer, "UZB"), new_person(session, officer, "TUR")
     for person in (ours, theirs):
-        _document(session, officer, person, "2026-01-01", "2026-12-31")
+        new_document(session, officer, person, "2026-01-01", "2026-12-31")
     consul = Principal(user_id=None, username="c", role=Role.CONSULAR_OFFICER, state="UZB")
     statuses = person_statuses(session, consul, [ours, theirs], today=TODAY)
     assert statuses[ours].document is not None and statuses[theirs].document is None
