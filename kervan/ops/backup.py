@@ -30,7 +30,8 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = parsed.password
-    plain = parsed.set(drivername="postgresql", password=None)
+    # ``URL.set`` takes None as "leave as is": only ``_replace`` removes the password.
+    plain = parsed._replace(drivername="postgresql", password=None)
     return plain.render_as_string(hide_password=False), env
 
 
