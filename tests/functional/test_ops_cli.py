@@ -137,6 +137,7 @@ def test_demo_fresh_on_a_busy_port_leaves_the_running_demo_alone(tmp_path: Path)
     assert path.read_bytes() == b"the running demo's database"
     assert "account:" not in result.stdout
 
+
 def _best_of_three(command: list[str], expected: str = "") -> float:
     timings = []
     for _ in range(3):  # the best of three: the machine is shared

@@ -30,6 +30,7 @@ from kervan.web.proxies import ProxyTrust
 FORGED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
+
 @contextmanager
 def serving(database_url: str, **env: str) -> Iterator[str]:
     port = free_port()
