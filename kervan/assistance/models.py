@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import uuid
 from decimal import Decimal
+from typing import Literal, get_args
 
 from sqlalchemy import Date, Enum, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -69,7 +70,8 @@ class Referral(enum.StrEnum):
     DECLINED = "declined"
 
 
-NEEDS = (
+# What a person may need, in the order reports list them; the API's schemas take the same type.
+Need = Literal[
     "shelter",
     "food",
     "medical",
@@ -79,7 +81,8 @@ NEEDS = (
     "return_travel",
     "wages_or_job",
     "detention",
-)
+]
+NEEDS: tuple[Need, ...] = get_args(Need)
 VULNERABILITIES = (
     "minor",
     "unaccompanied_minor",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -28,30 +28,17 @@ from kervan.web import i18n
 from kervan.web.deps import SessionDep, SettingsDep, client_address, policy
 from kervan.web.public_intake import (
     HONEYPOT_FIELD,
-    bounded_form,
     is_bot,
     new_receipt,
     normalise_reference,
     public_limit,
     secret_matches,
 )
-from kervan.web.security import csrf_protect
+from kervan.web.public_pages import FORM_DEPENDENCIES, Lang, chosen_language
 from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form(max_length=4000)]
-Lang = Annotated[str | None, Query(max_length=8)]
-FORM_DEPENDENCIES = [Depends(bounded_form), Depends(csrf_protect)]
-
-
-def _page(page: Page, lang: str | None) -> Page:
-    """The language the person chose on the page (a link per language), else the usual."""
-    code = i18n.supported(lang)
-    if code is None:
-        return page
-    translator = i18n.Translator(code)
-    page.request.state.translator = translator
-    return Page(request=page.request, principal=page.principal, translator=translator)
 
 
 def _plain(text: str) -> str:
@@ -76,7 +63,7 @@ def _render(page: Page, name: str, status: int = 200, **context: object) -> Resp
 def help_form(
     page: PageDep, lang: Lang = None, principal: Principal | None = policy(Permission.PUBLIC)
 ) -> Response:
-    return _render(_page(page, lang), "assistance/public_form.html", values={}, errors={})
+    return _render(chosen_language(page, lang), "assistance/public_form.html", values={}, errors={})
 
 
 @router.post("/help", dependencies=FORM_DEPENDENCIES)
@@ -90,7 +77,7 @@ async def help_submit(
     form = {k: v for k, v in (await request.form()).multi_items() if isinstance(v, str)}
     needs = (await request.form()).getlist("needs")
     vulnerabilities = (await request.form()).getlist("vulnerabilities")
-    page = _page(page, form.get("lang"))
+    page = chosen_language(page, form.get("lang"))
     public_limit.check(client_address(request))
     if is_bot(form):
         receipt = new_receipt("H")  # as if accepted; nothing is stored
@@ -165,7 +152,8 @@ async def help_submit(
 def status_form(
     page: PageDep, lang: Lang = None, principal: Principal | None = policy(Permission.PUBLIC)
 ) -> Response:
-    return _render(_page(page, lang), "assistance/public_status.html", values={}, found=None)
+    page = chosen_language(page, lang)
+    return _render(page, "assistance/public_status.html", values={}, found=None)
 
 
 @router.post("/help/status", dependencies=FORM_DEPENDENCIES)
@@ -180,7 +168,7 @@ async def status_check(
     here, after ``bounded_form`` counted it, not by FastAPI before it."""
     form = {k: v for k, v in (await request.form()).multi_items() if isinstance(v, str)}
     reference, secret = form.get("reference", "")[:40], form.get("secret", "")[:100]
-    page = _page(page, form.get("lang"))
+    page = chosen_language(page, form.get("lang"))
     public_limit.check(client_address(request))
     wanted = normalise_reference(reference)
     row = session.execute(

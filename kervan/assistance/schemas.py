@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from kervan.assistance.models import CaseStatus, Referral, Requester, Source, Urgency
+from kervan.assistance.models import CaseStatus, Need, Referral, Requester, Source, Urgency
 from kervan.plain_text import NO_CONTROL_CHARACTERS
 from kervan.web.pagination import Page
 
@@ -27,17 +27,6 @@ def _text(max_length: int, min_length: int = 0) -> object:
 
 Name = Annotated[str, _text(200, 1)]
 Short = Annotated[str, _text(100)]
-Need = Literal[
-    "shelter",
-    "food",
-    "medical",
-    "legal",
-    "documents",
-    "money_from_home",
-    "return_travel",
-    "wages_or_job",
-    "detention",
-]
 Vulnerability = Literal[
     "minor", "unaccompanied_minor", "pregnancy", "disability", "elderly", "chronic_illness"
 ]

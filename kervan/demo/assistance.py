@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +18,7 @@ from kervan.assistance.models import NEEDS, Case, CaseStatus
 from kervan.assistance.schemas import AidIn, CaseCreate, ConsentIn
 from kervan.assistance.sla import DEFAULT_SLA
 from kervan.db.base import utcnow
+from kervan.demo.waiting import until
 
 # Names as the people write them, by nationality (home states of the council).
 _NAMES = {
@@ -114,14 +114,11 @@ def seed_cases(session: Session, state: str, count: int = 300, seed: int = 15) -
 # The federation step
 
 
-def _until(check: Any, what: str, seconds: float = 60.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise TimeoutError(f"{what} did not happen within {seconds:.0f} s")
+WAIT_SECONDS = 60.0
+
+
+def _until(check: Any, what: str) -> Any:
+    return until(check, what, WAIT_SECONDS)
 
 
 def referral_step(kaz: Any, uzb: Any) -> dict[str, Any]:

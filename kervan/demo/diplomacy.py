@@ -7,7 +7,6 @@ assignment is written to TUR's database directly, as ``kervan airports assign`` 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from kervan.accounts.models import User
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.demo.waiting import until
 from kervan.diplomacy.models import AirportAssignment
 from kervan.uow import unit_of_work
 
@@ -39,13 +39,7 @@ def assign_airport(database_url: str, username: str, airport: str) -> None:
 
 
 def _until(check: Any, what: str) -> Any:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise TimeoutError(f"{what} did not happen within {WAIT_SECONDS:.0f} s")
+    return until(check, what, WAIT_SECONDS)
 
 
 def airport_access_step(uzb: Any, tur: Any, folder: Path) -> dict[str, Any]:

@@ -5,15 +5,11 @@ fake camera's video (a Y4M file showing a pass's QR code)."""
 from __future__ import annotations
 
 import io
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
 from PIL import Image
 
 from kervan.accounts.roles import Role, system_principal
@@ -22,6 +18,7 @@ from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
+from kervan.demo.serving import served
 from kervan.demo.trust_setup import make_federation
 from kervan.diplomacy.rendering import qr_png
 from kervan.diplomacy.samples import sample_passes
@@ -38,18 +35,6 @@ class VerifierNode:
     url: str
     settings: Settings
     passes: dict[str, str]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:
-        pass
 
 
 def prepare(folder: Path) -> tuple[Settings, dict[str, str]]:
@@ -84,20 +69,10 @@ def prepare(folder: Path) -> tuple[Settings, dict[str, str]]:
 @contextmanager
 def serving(settings: Settings) -> Iterator[str]:
     app = create_app(settings)
-    port = free_port()
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with served(app) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         app.state.engine.dispose()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from kervan.db.bulk import bulk_insert
 from kervan.db.engine import make_engine, normalise_url
 from kervan.db.ids import uuid7_at
 from kervan.db.migrate import upgrade
+from kervan.demo.serving import free_port
 from kervan.demo.trust_setup import make_federation
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import OutboxMessage
@@ -37,13 +37,6 @@ from kervan.registry.models import StayDocument
 from kervan.registry.synthetic import generate, load
 from kervan.uow import unit_of_work
 from kervan.wiring import node_session_factory
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def fresh_database(server_url: str, name: str) -> str:

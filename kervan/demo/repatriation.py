@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from sqlalchemy import insert, select
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.ids import uuid7
+from kervan.demo.waiting import until
 from kervan.registry.models import Person, TravelDocument
 from kervan.repatriation.models import (
     Channel,
@@ -43,13 +43,7 @@ LEGS = (  # host, mode, operator, number, origin, origin name, destination, name
 
 
 def _until(check: Any, what: str) -> Any:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise TimeoutError(f"{what} did not happen within {WAIT_SECONDS:.0f} s")
+    return until(check, what, WAIT_SECONDS)
 
 
 def kaz_passengers(kaz_url: str, count: int = 20) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kervan.errors import FieldError
-from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
+from kervan.measures.scope import ScopeError, calendar_date, parse_scope, scope_to_data
 from kervan.measures.scope_terms import AllOf, Scope
 from kervan.registry.enums import ViolationKind
 
@@ -117,15 +117,10 @@ class _ActionParser:
     def date(self, value: Any, path: str) -> dt.date | None:
         if value is None:
             return None
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.err(path, f"{value!r} is not a date (YYYY-MM-DD)")
-        return None
+        found = calendar_date(value)
+        if found is None:
+            self.err(path, f"{value!r} is not a date (YYYY-MM-DD)")
+        return found
 
     def known(self, spec: Mapping[str, Any], path: str, allowed: set[str]) -> None:
         for key in spec:

@@ -49,6 +49,7 @@ __all__ = [
     "ClauseResult",
     "Scope",
     "ScopeError",
+    "calendar_date",
     "compile_person_scope",
     "compile_scope",
     "explain_scope",
@@ -61,6 +62,20 @@ MAX_AGE = 150
 
 #: Clauses nested inside each other (``all``, ``any``, ``not``); real scopes use three or four.
 MAX_DEPTH = 32
+
+
+def calendar_date(value: Any) -> dt.date | None:
+    """``value`` as a calendar date: a date (YAML reads an unquoted ``2026-03-01`` as one) or
+    text written ``YYYY-MM-DD``; None for anything else. Scopes and actions read their dates
+    through it, so that a measure file's dates mean the same in every part of it."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 class _Problems(Exception):
@@ -137,14 +152,10 @@ class _Parser:
         return tuple(sorted(set(items)))
 
     def date(self, value: Any, path: str) -> dt.date:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise self.fail(path, f"{value!r} is not a date (YYYY-MM-DD)")
+        found = calendar_date(value)
+        if found is None:
+            raise self.fail(path, f"{value!r} is not a date (YYYY-MM-DD)")
+        return found
 
     def try_date(self, value: Any, path: str) -> dt.date | None:
         """Like ``date``, but lets the caller check sibling fields too."""

@@ -8,52 +8,35 @@ accepted, nothing stored), and the same answer for an unknown reference as for a
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kervan.accounts.roles import Permission, Principal, system_principal
-from kervan.assistance import public as assistance_public
-from kervan.registry.codes import MEMBER_STATES
 from kervan.repatriation import forms as f
 from kervan.repatriation import requests
-from kervan.repatriation.models import Channel, DocumentStatus
-from kervan.repatriation.priority import PriorityReason
-from kervan.repatriation.views import explanation_text, read_request
+from kervan.repatriation.models import Channel
+from kervan.repatriation.views import explanation_text, read_request, render_with_choices
 from kervan.web import i18n
 from kervan.web.deps import SessionDep, SettingsDep, client_address, policy
 from kervan.web.forms import FormValues
 from kervan.web.public_intake import (
     HONEYPOT_FIELD,
-    bounded_form,
     is_bot,
     new_receipt,
     normalise_reference,
     public_limit,
     secret_matches,
 )
-from kervan.web.security import csrf_protect
+from kervan.web.public_pages import FORM_DEPENDENCIES, Lang, chosen_language
 from kervan.web.templating import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
-Lang = Annotated[str | None, Query(max_length=8)]
-FORM_DEPENDENCIES = [Depends(bounded_form), Depends(csrf_protect)]
-# The language chosen on the page (a link per language), as on the public help page.
-chosen_language = assistance_public._page
 
 
 def _render(page: Page, name: str, status: int = 200, **context: object) -> Response:
-    return page.render(
-        name,
-        status_code=status,
-        states=MEMBER_STATES,
-        reasons=list(PriorityReason),
-        document_statuses=list(DocumentStatus),
-        languages=i18n.LANGUAGES,
-        honeypot=HONEYPOT_FIELD,
-        members_max=f.MEMBERS_MAX,
-        **context,
+    # The public pages add the language links and the honeypot to the officers' choices.
+    return render_with_choices(
+        page, name, status, languages=i18n.LANGUAGES, honeypot=HONEYPOT_FIELD, **context
     )
 
 

@@ -39,7 +39,9 @@ LegAction = Literal["confirm-seats", "send-manifest"]
 PAGE_SIZE = 50
 
 
-def _render(page: Page, name: str, status: int = 200, **context: Any) -> Response:
+def render_with_choices(page: Page, name: str, status: int = 200, **context: Any) -> Response:
+    """A repatriation page with the choices its forms offer (states, reasons, documents,
+    transport), for the officers' pages and the public ones alike."""
     return page.render(
         name,
         status_code=status,
@@ -72,7 +74,7 @@ def overview(
     weeks = counts.weeks(session, principal.state)
     scale = max([w.seats for w in weeks] + [w.demand for w in weeks] + [1])
     chart = demand_chart(weeks, page.gettext) if weeks else None
-    return _render(
+    return render_with_choices(
         page, "repatriation/overview.html", legs=rows, weeks=weeks, scale=scale, chart=chart,
         may_manage=principal.can(Permission.REPATRIATION_MANAGE),
     )  # fmt: skip
@@ -100,7 +102,7 @@ def request_list(
     more = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
     next_cursor = encode_cursor([found[-1].registered_at, found[-1].id]) if more else None
-    return _render(
+    return render_with_choices(
         page,
         "repatriation/requests.html",
         found=found,
@@ -115,7 +117,7 @@ def new_request_form(
     page: PageDep, principal: Principal = policy(Permission.REPATRIATION_MANAGE)
 ) -> Response:
     values = {"earliest_date": dt.date.today().isoformat(), "sex": "X", "members": "1"}
-    return _render(
+    return render_with_choices(
         page, "repatriation/request_new.html", values=values, errors=FormErrors(), step="form"
     )
 
@@ -142,14 +144,14 @@ def new_request_submit(
 ) -> Response:
     values, errors, form = read_request(page, sent)
     if sent.get("add_member"):  # one more empty row, nothing checked yet
-        return _render(
+        return render_with_choices(
             page, "repatriation/request_new.html", values=values, errors=FormErrors(), step="form"
         )
     step = sent.get("step", "review")
     context = dict(values=values, errors=errors, form=form)
     if errors or step != "confirm":
         shown = "confirm" if not errors and step == "review" else "form"
-        return _render(
+        return render_with_choices(
             page, "repatriation/request_new.html", status=422 if errors else 200,
             step=shown, **context,
         )  # fmt: skip
@@ -163,7 +165,9 @@ def new_request_submit(
     except KervanError as exc:
         errors.from_error(page.translator, exc)
     if errors:
-        return _render(page, "repatriation/request_new.html", status=422, step="form", **context)
+        return render_with_choices(
+            page, "repatriation/request_new.html", status=422, step="form", **context
+        )
     return RedirectResponse(f"/repatriation/requests/{made.reference}?done=created", 303)
 
 
@@ -177,7 +181,7 @@ def request_page(
 ) -> Response:
     found = requests.get_request(session, principal, reference)
     leg = requests.get_leg(session, found.leg_id, principal.state) if found.leg_id else None
-    return _render(
+    return render_with_choices(
         page,
         "repatriation/request.html",
         return_request=found,
@@ -193,7 +197,7 @@ def _edit_page(
     page: Page, session: Any, found: Any, *, status: int = 200, **context: Any
 ) -> Response:
     leg = requests.get_leg(session, found.leg_id, found.home_state) if found.leg_id else None
-    return _render(
+    return render_with_choices(
         page, "repatriation/request_edit.html", status=status, return_request=found, leg=leg,
         too_large=found.size > f.MEMBERS_MAX + 1, **context,
     )  # fmt: skip
@@ -278,7 +282,7 @@ def decision_form(
     principal: Principal = policy(Permission.REPATRIATION_MANAGE),
 ) -> Response:
     found = requests.get_request(session, principal, reference)
-    return _render(
+    return render_with_choices(
         page, "repatriation/decision.html", return_request=found, action=action, values={},
         errors=FormErrors(), step="form", legs=_agreed_legs(session, principal),
     )  # fmt: skip
@@ -305,7 +309,7 @@ def decision_submit(
     )  # fmt: skip
     if errors or step != "confirm" or form is None:
         shown = "confirm" if not errors and step == "review" else "form"
-        return _render(
+        return render_with_choices(
             page, "repatriation/decision.html", status=422 if errors else 200,
             step=shown, **context,
         )  # fmt: skip
@@ -320,7 +324,9 @@ def decision_submit(
                 requests.cancel(session, principal, found.reference, form.reason, no_show=no_show)
     except KervanError as exc:
         errors.from_error(page.translator, exc)
-        return _render(page, "repatriation/decision.html", status=409, step="form", **context)
+        return render_with_choices(
+            page, "repatriation/decision.html", status=409, step="form", **context
+        )
     return RedirectResponse(f"/repatriation/requests/{found.reference}?done={action}", 303)
 
 
@@ -333,7 +339,7 @@ def allocation_form(
     """What a run will work on, before it runs."""
     found = counts.counts(session, principal.state)
     agreed = len(_agreed_legs(session, principal))
-    return _render(page, "repatriation/allocation.html", counts=found, agreed=agreed)
+    return render_with_choices(page, "repatriation/allocation.html", counts=found, agreed=agreed)
 
 
 @router.post("/repatriation/allocation", dependencies=CSRF)
@@ -343,14 +349,16 @@ def allocation_submit(
     principal: Principal = policy(Permission.REPATRIATION_MANAGE),
 ) -> Response:
     summary = allocation_run.run_allocation(session, principal)
-    return _render(page, "repatriation/allocation.html", summary=summary)
+    return render_with_choices(page, "repatriation/allocation.html", summary=summary)
 
 
 def _reception_page(
     page: Page, session: Any, principal: Principal, *, status: int = 200, **context: Any
 ) -> Response:
     rows = legs.list_reception(session, principal, dt.date.today())
-    return _render(page, "repatriation/reception.html", status=status, rows=rows, **context)
+    return render_with_choices(
+        page, "repatriation/reception.html", status=status, rows=rows, **context
+    )
 
 
 @router.get("/repatriation/reception")
@@ -388,7 +396,7 @@ def reception_submit(
             key = (form.destination, form.day)
             current = next((r.places for r in rows if (r.destination, r.day) == key), None)
             arriving = legs.arrivals(session, principal.state, form.day).get(key, 0)
-        return _render(
+        return render_with_choices(
             page, "repatriation/reception.html", status=422 if errors else 200, rows=rows,
             values=values, errors=errors, form=form, step=shown, current=current,
             arriving=arriving,
@@ -406,7 +414,7 @@ def new_leg_form(
     page: PageDep, principal: Principal = policy(Permission.REPATRIATION_MANAGE)
 ) -> Response:
     values = {"mode": "flight", "held_seats": "0"}
-    return _render(
+    return render_with_choices(
         page, "repatriation/leg_new.html", values=values, errors=FormErrors(), step="form"
     )
 
@@ -426,7 +434,7 @@ def new_leg_submit(
     context = dict(values=values, errors=errors, form=form)
     if errors or step != "confirm" or form is None:
         shown = "confirm" if not errors and step == "review" else "form"
-        return _render(
+        return render_with_choices(
             page, "repatriation/leg_new.html", status=422 if errors else 200,
             step=shown, **context,
         )  # fmt: skip
@@ -443,7 +451,7 @@ def leg_page(
     principal: Principal = policy(Permission.REPATRIATION_READ),
 ) -> Response:
     leg = requests.get_leg(session, leg_id, principal.state)
-    return _render(
+    return render_with_choices(
         page,
         "repatriation/leg.html",
         leg=legs.public(leg, taken(session, leg.id)),
@@ -472,7 +480,7 @@ def leg_decision(
         _put(page, errors, {"reason": f.m.FORM_REFUSAL_REASON})
     step = sent.get("step", "review")
     if errors or step != "confirm" or form is None:
-        return _render(
+        return render_with_choices(
             page, "repatriation/leg_decision.html", status=422 if errors else 200,
             leg=legs.public(leg, 0), values=values, errors=errors,
             step="confirm" if not errors and step == "review" else "form",
@@ -496,7 +504,7 @@ def leg_action(
     summary of what it does."""
     leg = requests.get_leg(session, leg_id, principal.state)
     if sent.get("step") != "confirm":
-        return _render(
+        return render_with_choices(
             page, "repatriation/leg_action.html", leg=legs.public(leg, taken(session, leg.id)),
             action=action,
         )  # fmt: skip

@@ -8,17 +8,14 @@ missing browser fails there instead.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from kervan.config import Settings
+from kervan.demo.serving import served
 from kervan.web.app import create_app
 from tests.browser.seed import seed_node
 from tests.browser.support import LiveNode
@@ -30,18 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # a thread cannot own the process's signals
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -56,18 +41,8 @@ def live_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
     )
     seeded = seed_node(settings)
     app = create_app(settings)
-    port = _free_port()
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield LiveNode(url=f"http://127.0.0.1:{port}", seeded=seeded, accounts=seeded.accounts)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield LiveNode(url=url, seeded=seeded, accounts=seeded.accounts)
     app.state.engine.dispose()
 
 

@@ -8,14 +8,12 @@ each node's delivery worker, run here a round at a time."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from kervan.accounts.roles import Role, system_principal
@@ -23,6 +21,7 @@ from kervan.accounts.service import create_user
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.migrate import upgrade
+from kervan.demo.serving import free_port, served
 from kervan.demo.trust_setup import make_federation
 from kervan.exchange.keys import SigningKey
 from kervan.exchange.transport import HttpTransport
@@ -33,7 +32,6 @@ from kervan.web import public_intake
 from kervan.web.app import create_app
 from tests.browser.page_scan import serious_axe_violations
 from tests.browser.support import screenshot
-from tests.browser.test_exchange_ui import _free_port, _Server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
@@ -56,28 +54,17 @@ class Node:
             transport.close()
 
 
-def _serve(app: FastAPI, port: int) -> tuple[_Server, threading.Thread]:
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("a node did not start")
-        time.sleep(0.05)
-    return server, thread
-
-
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]:
     folder = tmp_path_factory.mktemp("assistance")
-    ports = {"KAZ": _free_port(), "UZB": _free_port()}
+    ports = {"KAZ": free_port(), "UZB": free_port()}
     endpoints = {
         "OTS": "http://127.0.0.1:9",
         **{s: f"http://127.0.0.1:{p}" for s, p in ports.items()},
     }
     trust_list, keys = make_federation(folder / "keys", endpoints, threshold=1)
-    running, found = [], {}
+    found: dict[str, Node] = {}
+    running = ExitStack()  # both nodes served until the module's tests are done
     for state, user, role in (
         ("KAZ", "migration.kaz", Role.MIGRATION_OFFICER),
         ("UZB", "consul.uzb", Role.CONSULAR_OFFICER),
@@ -103,14 +90,12 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]
                 role=role,
                 state=state,
             )
-        running.append(_serve(app, ports[state]))
-        found[state] = Node(f"http://127.0.0.1:{ports[state]}", app, keys[state])
+        url = running.enter_context(served(app, ports[state], name=f"the {state} node"))
+        found[state] = Node(url, app, keys[state])
     try:
         yield found
     finally:
-        for server, thread in running:
-            server.should_exit = True
-            thread.join(timeout=10)
+        running.close()
         for node in found.values():
             node.app.state.engine.dispose()
 

@@ -8,16 +8,12 @@ worker sends its signed envelopes to UZB over real HTTP, as between two machines
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import Role, system_principal
@@ -25,6 +21,7 @@ from kervan.accounts.service import create_user
 from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.migrate import upgrade
+from kervan.demo.serving import free_port, served
 from kervan.demo.trust_setup import make_federation
 from kervan.exchange.transport import HttpTransport
 from kervan.exchange.trust_store import install
@@ -46,18 +43,6 @@ PASSWORD = "correct horse battery staple"
 class Consulate:
     url: str
     document_id: str
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # a thread cannot own the process's signals
-        pass
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _settings(folder: Path, state: str) -> Settings:
@@ -114,7 +99,7 @@ def _uzbek_in_kaz(sessions: sessionmaker[Session]) -> str:
 @pytest.fixture(scope="module")
 def consulate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Consulate]:
     folder = tmp_path_factory.mktemp("consulate")
-    port = _free_port()
+    port = free_port()
     endpoints = {
         "OTS": "http://127.0.0.1:9",
         "KAZ": "http://127.0.0.1:9",
@@ -133,29 +118,21 @@ def consulate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Consulate]:
             role=Role.CONSULAR_OFFICER,
             state="UZB",
         )
-    server = _Server(uvicorn.Config(uzb, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the UZB node did not start")
-        time.sleep(0.05)
     try:
-        kaz = create_app(kaz_settings)  # installs the exchange: register changes fill the outbox
-        with unit_of_work(kaz.state.session_factory) as session:
-            install(session, trust_list, utcnow(), bootstrap=True)
-        document_id = _uzbek_in_kaz(kaz.state.session_factory)
-        transport = HttpTransport(timeout=10)
-        worker = Worker(kaz_settings, kaz.state.session_factory, keys["KAZ"], transport)
-        delivered = worker.drain(max_rounds=5).delivered
-        transport.close()
-        kaz.state.engine.dispose()
-        assert delivered == 1, "KAZ's envelope did not reach UZB"
-        yield Consulate(url=f"http://127.0.0.1:{port}", document_id=document_id)
+        with served(uzb, port, name="the UZB node"):
+            # Creating the app installs the exchange: register changes fill the outbox.
+            kaz = create_app(kaz_settings)
+            with unit_of_work(kaz.state.session_factory) as session:
+                install(session, trust_list, utcnow(), bootstrap=True)
+            document_id = _uzbek_in_kaz(kaz.state.session_factory)
+            transport = HttpTransport(timeout=10)
+            worker = Worker(kaz_settings, kaz.state.session_factory, keys["KAZ"], transport)
+            delivered = worker.drain(max_rounds=5).delivered
+            transport.close()
+            kaz.state.engine.dispose()
+            assert delivered == 1, "KAZ's envelope did not reach UZB"
+            yield Consulate(url=f"http://127.0.0.1:{port}", document_id=document_id)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         uzb.state.engine.dispose()
 
 

@@ -5,9 +5,11 @@ same HTTP routes a real federation uses; nothing of ours is mocked)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -16,10 +18,13 @@ from kervan.accounts.service import create_user
 from kervan.accounts.tokens import create_token
 from kervan.config import Settings
 from kervan.db.base import utcnow
+from kervan.exchange.keys import SigningKey
 from kervan.exchange.transport import INBOX_PATH, QUERY_PATH, TransportError
+from kervan.exchange.trust import TrustList
 from kervan.exchange.trust_store import install
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
+from tests.unit.exchange.support import federation
 
 
 def node_settings(state: str, url: str, keys: Path) -> Settings:
@@ -95,3 +100,20 @@ class Loopback:
 
     def post_query(self, endpoint: str, envelope: str) -> dict[str, Any]:
         return self._post(endpoint, QUERY_PATH, {"envelope": envelope})
+
+
+# Fixtures the exchange tests share: a module that uses one imports it by its function name.
+
+
+@pytest.fixture(name="fed")
+def federation_fixture(tmp_path: Path) -> tuple[dict[str, Any], dict[str, SigningKey], TrustList]:
+    """The trust list of a test federation, its members' signing keys, and its signers."""
+    return federation(tmp_path / "keys")
+
+
+@pytest.fixture(name="uzb")
+def uzb_fixture(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
+    """UZB on a SQLite file of its own: the other end of KAZ's line."""
+    node = sqlite_node("UZB", tmp_path, sqlite_template, fed[0])
+    yield node
+    node.state.engine.dispose()

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Role, system_principal
 from kervan.config import Settings
-from kervan.exchange.keys import SigningKey
 from kervan.exchange.worker import Worker
 from kervan.registry import service as registry
 from kervan.registry.schemas import BirthDate, PersonCreate
@@ -24,29 +23,18 @@ from tests.functional.assistance_support import case_body
 from tests.functional.exchange_support import (
     Loopback,
     exchange_node,
+    federation_fixture,  # noqa: F401 - the fed fixture
     node_settings,
-    sqlite_node,
     token_client,
+    uzb_fixture,  # noqa: F401 - the uzb fixture
 )
 from tests.functional.ui_support import make_user, signed_in_client
-from tests.unit.exchange.support import ENDPOINTS, federation
-
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
-    return federation(tmp_path / "keys")
+from tests.unit.exchange.support import ENDPOINTS
 
 
 @pytest.fixture
 def kaz(database_url: str, tmp_path: Path, fed: tuple) -> Iterator[FastAPI]:
     node = exchange_node(node_settings("KAZ", database_url, tmp_path / "keys"), fed[0])
-    yield node
-    node.state.engine.dispose()
-
-
-@pytest.fixture
-def uzb(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = sqlite_node("UZB", tmp_path, sqlite_template, fed[0])
     yield node
     node.state.engine.dispose()
 

@@ -29,20 +29,18 @@ from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
 from kervan.exchange import consular
 from kervan.exchange.keys import SigningKey
-from kervan.exchange.trust import TrustList
 from kervan.identity.names import fold
 from tests.functional.conftest import ClientFactory
-from tests.functional.exchange_support import exchange_node, node_settings
-from tests.unit.exchange.support import envelope, federation, stay_body
+from tests.functional.exchange_support import (
+    exchange_node,
+    federation_fixture,  # noqa: F401 - the fed fixture
+    node_settings,
+)
+from tests.unit.exchange.support import envelope, stay_body
 
 INBOX = "/api/v1/exchange/inbox"
 SEARCH = "/api/v1/exchange/nationals-abroad"
 HOME = "UZB"
-
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], TrustList]:
-    return federation(tmp_path / "keys")
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from kervan.db.base import utcnow
 from kervan.exchange.dead_letters import list_dead, retry
 from kervan.exchange.envelopes import open_receipt, sha256_hex
 from kervan.exchange.evidence import verify_message
-from kervan.exchange.keys import SigningKey
 from kervan.exchange.lanes import in_lane, lane_of
 from kervan.exchange.models import (
     DeliveryLease,
@@ -40,19 +39,15 @@ from tests.functional.conftest import ClientFactory
 from tests.functional.exchange_support import (
     Loopback,
     exchange_node,
+    federation_fixture,  # noqa: F401 - the fed fixture
     node_settings,
-    sqlite_node,
     token_client,
+    uzb_fixture,  # noqa: F401 - the uzb fixture
 )
 from tests.functional.register_data import document_body, person_body
-from tests.unit.exchange.support import ENDPOINTS, federation
+from tests.unit.exchange.support import ENDPOINTS
 
 NODE_ADMIN = Principal(user_id=None, username="admin", role=Role.ADMIN, state="KAZ")
-
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
-    return federation(tmp_path / "keys")
 
 
 @pytest.fixture
@@ -65,13 +60,6 @@ def app(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
     kaz = exchange_node(settings, fed[0])
     yield kaz
     kaz.state.engine.dispose()
-
-
-@pytest.fixture
-def uzb(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = sqlite_node("UZB", tmp_path, sqlite_template, fed[0])
-    yield node
-    node.state.engine.dispose()
 
 
 @pytest.fixture

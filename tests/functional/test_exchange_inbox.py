@@ -21,25 +21,22 @@ from kervan.config import Settings
 from kervan.db.base import utcnow
 from kervan.db.ids import uuid7
 from kervan.exchange.envelopes import open_receipt
-from kervan.exchange.keys import SigningKey
 from kervan.exchange.models import (
     ExchangeMessage,
     ExchangeRejection,
     NationalAbroadDocument,
     SubjectHead,
 )
-from kervan.exchange.trust import TrustList
 from kervan.uow import unit_of_work
 from tests.functional.conftest import ClientFactory
-from tests.functional.exchange_support import exchange_node, node_settings
-from tests.unit.exchange.support import envelope, federation, stay_body
+from tests.functional.exchange_support import (
+    exchange_node,
+    federation_fixture,  # noqa: F401 - the fed fixture
+    node_settings,
+)
+from tests.unit.exchange.support import envelope, stay_body
 
 INBOX = "/api/v1/exchange/inbox"
-
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], TrustList]:
-    return federation(tmp_path / "keys")
 
 
 @pytest.fixture

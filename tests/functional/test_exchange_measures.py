@@ -22,7 +22,6 @@ from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Role, system_principal
 from kervan.config import Settings
 from kervan.exchange.envelopes import open_receipt, sha256_hex
-from kervan.exchange.keys import SigningKey
 from kervan.exchange.message_types import schema_problem
 from kervan.exchange.models import (
     ExchangeMessage,
@@ -41,20 +40,17 @@ from tests.functional.conftest import ClientFactory
 from tests.functional.exchange_support import (
     Loopback,
     exchange_node,
+    federation_fixture,  # noqa: F401 - the fed fixture
     node_settings,
     sqlite_node,
     token_client,
+    uzb_fixture,  # noqa: F401 - the uzb fixture
 )
 from tests.functional.register_data import document_body, person_body
 from tests.functional.test_measures_api import _example
-from tests.unit.exchange.support import ENDPOINTS, envelope, federation, stay_body
+from tests.unit.exchange.support import ENDPOINTS, envelope, stay_body
 
 REFERENCE = "KAZ-2020-emergency"
-
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
-    return federation(tmp_path / "keys")
 
 
 @pytest.fixture
@@ -68,13 +64,6 @@ def app(settings: Settings, fed: tuple) -> Iterator[FastAPI]:
     kaz = exchange_node(settings, fed[0])
     yield kaz
     kaz.state.engine.dispose()
-
-
-@pytest.fixture
-def uzb(tmp_path: Path, sqlite_template: Path, fed: tuple) -> Iterator[FastAPI]:
-    node = sqlite_node("UZB", tmp_path, sqlite_template, fed[0])
-    yield node
-    node.state.engine.dispose()
 
 
 @pytest.fixture

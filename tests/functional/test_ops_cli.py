@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kervan.db.engine import make_engine, make_sessionmaker
 from kervan.db.migrate import upgrade
+from kervan.demo.serving import free_port
 from kervan.ops.startup import claim_for_state
 from kervan.uow import unit_of_work
 
@@ -118,7 +119,7 @@ def test_a_database_belongs_to_one_state(tmp_path: Path) -> None:
     with unit_of_work(make_sessionmaker(engine)) as session:
         claim_for_state(session, "KAZ")
     engine.dispose()
-    demo = kervan("demo", "--state", "TUR", "--database", str(path), "--port", str(_free_port()))
+    demo = kervan("demo", "--state", "TUR", "--database", str(path), "--port", str(free_port()))
     one_line_error(demo, "belongs to KAZ's node, not TUR's")
     serve = kervan("serve", KERVAN_DATABASE_URL=url, KERVAN_STATE="UZB")
     one_line_error(serve, "belongs to KAZ's node, not UZB's")
@@ -135,13 +136,6 @@ def test_demo_fresh_on_a_busy_port_leaves_the_running_demo_alone(tmp_path: Path)
     one_line_error(result, f"port {port}", "--port")
     assert path.read_bytes() == b"the running demo's database"
     assert "account:" not in result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _best_of_three(command: list[str], expected: str = "") -> float:

@@ -23,7 +23,6 @@ from kervan.accounts.roles import Role, system_principal
 from kervan.accounts.service import create_user
 from kervan.accounts.tokens import create_token
 from kervan.config import Settings
-from kervan.exchange.keys import SigningKey
 from kervan.exchange.worker import Worker
 from kervan.registry.synthetic.generator import generate as generate_register
 from kervan.registry.synthetic.loader import load
@@ -35,20 +34,16 @@ from kervan.uow import unit_of_work
 from tests.functional.exchange_support import (
     Loopback,
     exchange_node,
+    federation_fixture,  # noqa: F401 - the fed fixture
     node_settings,
     sqlite_node,
     token_client,
 )
-from tests.unit.exchange.support import ENDPOINTS, federation
+from tests.unit.exchange.support import ENDPOINTS
 
 pytestmark = pytest.mark.slow
 # Two weeks back: the period has ended and the other states' reports are overdue.
 PERIOD = service.last_ended(dt.date.today() - dt.timedelta(days=14), 7)
-
-
-@pytest.fixture
-def fed(tmp_path: Path) -> tuple[dict, dict[str, SigningKey], object]:
-    return federation(tmp_path / "keys")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,21 +24,16 @@ from sqlalchemy import select
 from kervan.accounts.models import AuditEntry, SignInThrottle
 from kervan.config import Settings
 from kervan.db.engine import make_engine, make_sessionmaker
+from kervan.demo.serving import free_port
 from kervan.web.proxies import ProxyTrust
 
 FORGED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def serving(database_url: str, **env: str) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     environment = {
         **os.environ,
         "KERVAN_DATABASE_URL": database_url,

@@ -30,6 +30,7 @@ from kervan.uow import unit_of_work
 from tests.functional.exchange_support import (
     Loopback,
     exchange_node,
+    federation_fixture,  # noqa: F401 - the fed fixture
     node_settings,
     sqlite_node,
     token_client,
@@ -41,7 +42,7 @@ from tests.functional.ui_support import (
     post_form,
     ui_as_fixture,  # noqa: F401 - the ui_as fixture
 )
-from tests.unit.exchange.support import ENDPOINTS, federation
+from tests.unit.exchange.support import ENDPOINTS
 
 Federation = tuple[dict[str, Any], dict[str, SigningKey], Any]
 
@@ -53,11 +54,6 @@ QUESTION = {
     "purpose": "consular assistance after the flood",
     "legal_basis": "Vienna Convention on Consular Relations, art. 5",
 }
-
-
-@pytest.fixture
-def fed(tmp_path: Path) -> Federation:
-    return federation(tmp_path / "keys")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from kervan.demo.loadtest import free_port
+from kervan.demo.serving import free_port
 
 pytestmark = pytest.mark.postgres
 

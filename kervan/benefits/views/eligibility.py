@@ -73,6 +73,14 @@ def _form_for(page: Page, kind: BenefitKind, rule: Rule, **context: Any) -> Resp
     return _render(page, kind, choices=choices, **context)
 
 
+def _form_as_sent(
+    page: Page, kind: BenefitKind, form: EligibilityForm, problems: forms.Problems, **context: Any
+) -> Response:
+    """The form again as the officer sent it (choices and advanced field), with its problems."""
+    choices = EligibilityChoices.from_sent(form)
+    return _render(page, kind, choices=choices, scope=form.scope, problems=problems, **context)
+
+
 def _rule(page: Page, form: EligibilityForm) -> tuple[Rule | None, forms.Problems]:
     """The rule the form says (the advanced field, if written, else the choices), canonical."""
     problems = forms.Problems()
@@ -92,6 +100,22 @@ def _rule(page: Page, form: EligibilityForm) -> tuple[Rule | None, forms.Problem
 
 def _kind(session: SessionDep, principal: Principal, state: str, kind_id: uuid.UUID) -> BenefitKind:
     return service.get_kind(session, principal, state=state, kind_id=kind_id)
+
+
+def _sent_rule(
+    page: Page, sent: dict[str, str]
+) -> tuple[EligibilityForm, Rule | None, forms.Problems]:
+    """The posted form and the rule it says (None, with the problems, if it says none)."""
+    form = read_text_form(EligibilityForm, sent)
+    rule, problems = _rule(page, form)
+    return form, rule, problems
+
+
+def _reach_today(session: SessionDep, principal: Principal, rule: Rule) -> int:
+    """How many people ``rule`` reaches today, counted as the officer configuring kinds sees."""
+    return persons_in_scope(
+        session, principal, rule, today=dt.date.today(), permission=Permission.BENEFITS_CONFIGURE
+    )
 
 
 @router.get("/benefit-kinds/{kind_id}/eligibility")
@@ -117,13 +141,9 @@ def eligibility_submit(
 ) -> Response:
     """Review (before and after, with their counts), edit (the form again) or confirm."""
     kind = _kind(session, principal, settings.state, kind_id)
-    form = read_text_form(EligibilityForm, sent)
-    rule, problems = _rule(page, form)
+    form, rule, problems = _sent_rule(page, sent)
     if rule is None:
-        choices = EligibilityChoices.from_sent(form)
-        return _render(
-            page, kind, choices=choices, scope=form.scope, problems=problems, status_code=422
-        )
+        return _form_as_sent(page, kind, form, problems, status_code=422)
     if form.confirm == "edit":
         return _form_for(page, kind, rule)
     if rule == (kind.eligibility or {}):
@@ -146,13 +166,6 @@ def eligibility_submit(
         return RedirectResponse(
             f"/benefit-kinds?done=eligibility#kind-{kind.code}", status_code=303
         )
-    today = dt.date.today()
-
-    def count(of: Rule) -> int:
-        return persons_in_scope(
-            session, principal, of, today=today, permission=Permission.BENEFITS_CONFIGURE
-        )
-
     return _render(
         page,
         kind,
@@ -162,7 +175,10 @@ def eligibility_submit(
         # Carried to the confirmation on one line: JSON, which the YAML field reads as well.
         rule_text=json.dumps(rule, ensure_ascii=False),
         before=kind.eligibility or {},
-        counts=(count(kind.eligibility or {}), count(rule)),
+        counts=(
+            _reach_today(session, principal, kind.eligibility or {}),
+            _reach_today(session, principal, rule),
+        ),
     )
 
 
@@ -177,26 +193,10 @@ def eligibility_count(
 ) -> Response:
     """The people the rule reaches today, for the form's figure (htmx), or the form with it."""
     kind = _kind(session, principal, settings.state, kind_id)
-    form = read_text_form(EligibilityForm, sent)
-    rule, problems = _rule(page, form)
-    count = None
-    if rule is not None:
-        count = persons_in_scope(
-            session,
-            principal,
-            rule,
-            today=dt.date.today(),
-            permission=Permission.BENEFITS_CONFIGURE,
-        )
+    form, rule, problems = _sent_rule(page, sent)
+    count = _reach_today(session, principal, rule) if rule is not None else None
     if page.request.headers.get("hx-request"):
         return page.render("benefits/_eligible_count.html", in_scope=count, errors=problems.errors)
-    choices = EligibilityChoices.from_sent(form)
-    return _render(
-        page,
-        kind,
-        choices=choices,
-        scope=form.scope,
-        problems=problems,
-        in_scope=count,
-        status_code=200 if rule is not None else 422,
+    return _form_as_sent(
+        page, kind, form, problems, in_scope=count, status_code=200 if rule is not None else 422
     )

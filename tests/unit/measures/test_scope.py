@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kervan.measures.actions import actions_to_data, parse_actions
-from kervan.measures.scope import ScopeError, parse_scope, scope_to_data
+from kervan.measures.scope import ScopeError, calendar_date, parse_scope, scope_to_data
 from kervan.measures.scope_terms import age_on, years_before
 
 
@@ -120,3 +120,26 @@ scopes = st.recursive(
 def test_canonical_form_round_trips(data: dict[str, Any]) -> None:
     scope = parse_scope(data)
     assert parse_scope(scope_to_data(scope)) == scope
+
+
+@given(st.dates())
+def test_a_date_reads_the_same_as_a_date_or_as_its_iso_text(day: dt.date) -> None:
+    # Scopes and actions share this reading; a property over every date keeps them alike.
+    assert calendar_date(day) == day
+    assert calendar_date(day.isoformat()) == day
+
+
+@given(st.one_of(st.datetimes(), st.text(max_size=12), st.integers(), st.none()))
+def test_anything_else_is_not_a_date(value: Any) -> None:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" == value[7]:
+        return  # text shaped like a date is the other test's case
+    assert calendar_date(value) is None
+
+
+def test_a_date_that_does_not_exist_is_refused_in_a_scope_and_in_actions() -> None:
+    assert calendar_date("2026-02-30") is None
+    errors = _errors({"expires_between": {"from": "2026-02-30", "to": "2026-03-01"}})
+    assert "not a date" in errors["scope.expires_between.from"]
+    with pytest.raises(ScopeError) as caught:
+        parse_actions([{"extend": {"to": "2026-02-30"}}])
+    assert [e.field for e in caught.value.errors] == ["actions[0].extend.to"]
