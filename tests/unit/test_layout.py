@@ -63,6 +63,7 @@ MIRRORED = (
     "kervan/db/bulk.py",
     "kervan/db/filters.py",
     "kervan/db/ids.py",
+    "kervan/demo/waiting.py",
     "kervan/diplomacy/accreditations.py",
     "kervan/diplomacy/airports.py",
     "kervan/diplomacy/base45.py",
@@ -238,6 +239,7 @@ NO_UNIT_TEST = {
     "kervan/db/migrate.py": "migration wiring: tests/functional/test_ops_cli.py",
     # demo
     "kervan/demo/accounts.py": "demo code: tests/functional/test_accounts_sessions.py",
+    "kervan/demo/serving.py": "demo wiring (a server in a thread): tests/browser/conftest.py",
     "kervan/demo/assistance.py": "demo code: tests/integration/test_assistance_demo.py",
     "kervan/demo/diplomacy.py": "demo code: tests/integration/test_diplomacy_demo.py",
     "kervan/demo/diplomacy_loadtest.py": "demo code: tests/functional/test_diplomacy_cli.py",
@@ -317,6 +319,7 @@ NO_UNIT_TEST = {
     "kervan/web/authored.py": _LOGIC,
     "kervan/web/cli.py": "CLI wiring: tests/functional/test_cli.py",
     "kervan/web/home.py": "pages: tests/functional/test_ui_home.py",
+    "kervan/web/public_pages.py": "page wiring: tests/functional/test_assistance_public.py",
     "kervan/web/i18n_cli.py": "CLI wiring: tests/unit/test_i18n_catalogs.py",
     "kervan/web/i18n_terms.py": "declarations (labels): tests/functional/test_ui_i18n.py",
     # measures, benefits, border, repatriation, assistance and reports
