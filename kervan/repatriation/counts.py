@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kervan.repatriation.models import Leg, LegStatus, RequestStatus, ReturnRequest, Traveller
 from kervan.repatriation.occupancy import HOLDING
+from kervan.repatriation.terms import REPATRIATION_TERMS
 from kervan.reports.sections import Section
 from kervan.reports.tables import Table
 from kervan.web.i18n import N_
@@ -134,17 +135,6 @@ def weeks(session: Session, home_state: str) -> list[CorridorWeek]:
     ]
 
 
-STATUS_LABELS = {
-    RequestStatus.WAITING: N_("Waiting"),
-    RequestStatus.ALLOCATED: N_("Seat proposed"),
-    RequestStatus.CONFIRMED: N_("Seat confirmed"),
-    RequestStatus.BOARDED: N_("Boarded"),
-    RequestStatus.CANCELLED: N_("Cancelled"),
-    RequestStatus.NO_SHOW: N_("Did not board"),
-    RequestStatus.EXCLUDED: N_("Excluded"),
-}
-
-
 def report_tables(session: Session, period: Period, state: str) -> list[Table]:
     """The situation report's returns section (``kervan.reports.sections``), for the returns
     ``state`` organises as the home state: the people of its nationals' return requests
@@ -202,5 +192,8 @@ def report_section() -> Section:
             "return_departures": N_("Nationals who boarded a leg home in the period"),
         },
         dimensions={"return_status": N_("Return request")},
-        categories={("return_status", s.value): label for s, label in STATUS_LABELS.items()},
+        categories={
+            ("return_status", s.value): REPATRIATION_TERMS[(RequestStatus, s.value)]
+            for s in RequestStatus
+        },
     )
