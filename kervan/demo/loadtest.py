@@ -88,51 +88,30 @@ class Pair:
     receiver_port: int
     signers: dict[str, SigningKey]
     trust: dict[str, Any]
-    sender_port: int = 9  # nothing listens there unless the sender is started
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-    sender_process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def receiver_url(self) -> str:
         return f"http://127.0.0.1:{self.receiver_port}"
 
-    @property
-    def sender_url(self) -> str:
-        return f"http://127.0.0.1:{self.sender_port}"
-
-    def start_receiver(
-        self, extra_env: dict[str, str] | None = None, workers: int = 1, wait: bool = True
-    ) -> None:
-        self.process = self._serve(self.receiver, self.receiver_port, extra_env, workers)
-        if wait:
-            self.wait_ready(self.receiver_url)
-
-    def start_sender(self, extra_env: dict[str, str] | None = None, wait: bool = True) -> None:
-        """The sender as its own OS process too (most tests drive it in-process instead)."""
-        self.sender_process = self._serve(self.sender, self.sender_port, extra_env, 1)
-        if wait:
-            self.wait_ready(self.sender_url)
-
-    def _serve(
-        self, node: Settings, port: int, extra_env: dict[str, str] | None, workers: int
-    ) -> subprocess.Popen[bytes]:
+    def start_receiver(self, extra_env: dict[str, str] | None = None, workers: int = 1) -> None:
         env = {
             **os.environ,
-            "KERVAN_STATE": node.state,
-            "KERVAN_DATABASE_URL": node.database_url,
-            "KERVAN_KEYS_DIR": str(node.keys_dir),
+            "KERVAN_STATE": "UZB",
+            "KERVAN_DATABASE_URL": self.receiver.database_url,
+            "KERVAN_KEYS_DIR": str(self.receiver.keys_dir),
             "KERVAN_ENVIRONMENT": "test",
             "KERVAN_SECRET_KEY": secrets.token_urlsafe(32),  # outside development, a real one
             **(extra_env or {}),
         }
-        log = (self.folder / f"{node.state.lower()}.log").open("ab")
-        return subprocess.Popen(
+        log = (self.folder / "receiver.log").open("ab")
+        self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "kervan.demo.serve_node",
                 "--port",
-                str(port),
+                str(self.receiver_port),
                 "--workers",
                 str(workers),
             ],
@@ -140,23 +119,21 @@ class Pair:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        self.wait_ready()
 
-    def wait_ready(self, url: str | None = None, seconds: float = 300.0) -> None:
-        """Until the node at ``url`` (the receiver's by default) answers: a shared machine
-        starts slowly."""
-        url = url or self.receiver_url
+    def wait_ready(self, seconds: float = 300.0) -> None:  # a shared machine starts slowly
         deadline = time.monotonic() + seconds
         # One client for all the polls: ``httpx.get`` builds a TLS context (the CA bundle read
         # and parsed) on every call, which took a core from the very node it waits for.
         with httpx.Client(timeout=1.0) as client:
             while time.monotonic() < deadline:
                 try:
-                    if client.get(f"{url}/healthz").status_code == 200:
+                    if client.get(f"{self.receiver_url}/healthz").status_code == 200:
                         return
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.2)
-        raise RuntimeError(f"the node at {url} did not start; see the logs in {self.folder}")
+        raise RuntimeError(f"the receiver did not start; see {self.folder / 'receiver.log'}")
 
     def kill_receiver(self) -> None:
         """SIGKILL: no graceful shutdown, a batch may be half applied (and rolled back)."""
@@ -166,21 +143,20 @@ class Pair:
             self.process = None
 
     def stop(self) -> None:
-        for process in (self.process, self.sender_process):
-            if process is not None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-        self.process = self.sender_process = None
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.process = None
 
 
 def make_pair(folder: Path, server_url: str, tag: str) -> Pair:
-    port, sender_port = free_port(), free_port()
+    port = free_port()
     endpoints = {
         "OTS": "http://127.0.0.1:9",
-        "KAZ": f"http://127.0.0.1:{sender_port}",
+        "KAZ": "http://127.0.0.1:9",
         "UZB": f"http://127.0.0.1:{port}",
     }
     document, signers = make_federation(folder / "keys", endpoints, threshold=1)
@@ -192,7 +168,7 @@ def make_pair(folder: Path, server_url: str, tag: str) -> Pair:
         with unit_of_work(node_session_factory(engine)) as session:
             install(session, document, utcnow(), bootstrap=True)
         engine.dispose()
-    return Pair(folder, nodes["KAZ"], nodes["UZB"], port, signers, document, sender_port)
+    return Pair(folder, nodes["KAZ"], nodes["UZB"], port, signers, document)
 
 
 def seed_register(

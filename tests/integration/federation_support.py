@@ -1,6 +1,6 @@
-"""The start-up the federation tests share: two nodes, KAZ (the sender) and UZB (the
-receiver), each on a fresh PostgreSQL database with its keys and the trust list, UZB serving
-HTTP as its own OS process (``kervan.demo.serve_node``) and KAZ too when a test asks for it.
+"""The start-up the federation tests share: two nodes, KAZ (the sender, driven in the test's
+process) and UZB (the receiver), each on a fresh PostgreSQL database with its keys and the
+trust list, UZB serving HTTP as its own OS process (``kervan.demo.serve_node``).
 A test module takes the pair with
 
     @pytest.fixture(scope="module")
@@ -35,24 +35,12 @@ def postgres_server() -> str:
     return server
 
 
-def node_pair(
-    tmp_path_factory: pytest.TempPathFactory,
-    tag: str,
-    node_env: dict[str, str] | None = None,
-    *,
-    sender_process: bool = False,
-) -> Iterator[Pair]:
-    """The pair for a module's tests: UZB started (and KAZ with ``sender_process``), both with
-    ``node_env`` added to their environment; ``tag`` names the databases (letters only)."""
+def node_pair(tmp_path_factory: pytest.TempPathFactory, tag: str) -> Iterator[Pair]:
+    """The pair for a module's tests, UZB started; ``tag`` names the databases (letters)."""
     server = postgres_server()
     pair = make_pair(tmp_path_factory.mktemp(f"{tag}-federation"), server, f"{tag}_{os.getpid()}")
     try:
-        # Both processes start at once: most of a start is importing the app.
-        pair.start_receiver(node_env, wait=False)
-        if sender_process:
-            pair.start_sender(node_env, wait=False)
-            pair.wait_ready(pair.sender_url)
-        pair.wait_ready(pair.receiver_url)
+        pair.start_receiver()
         yield pair
     finally:
         pair.stop()
