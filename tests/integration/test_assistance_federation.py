@@ -10,7 +10,7 @@ save), on their node's database: at KAZ, half the cases right after the referral
 half once UZB accepted, from the page opened before; at UZB, from the page opened when the
 case arrived. ``KERVAN_TEST_FEDERATION_CASES`` sets another size.
 
-1,000 cases (the default) took 103 s plus 7 s of set-up at a load average of 1.5 to 4.3 on 2
+1,000 cases (the default) took 97 s plus 14 s of set-up at a load average of 2.0 to 4.5 on 2
 cores, 300 s at 10 to 11 (docs/assistance.md, "Tests and figures")."""
 
 from __future__ import annotations
