@@ -385,33 +385,27 @@ def merge_changes(
         select(CaseChange).where(CaseChange.case_id == case.id, CaseChange.field.in_(touched))
     )
     states = heads_by_field(rows)
+    # Every open conflict of the case in one read (the case's row is locked): the touched
+    # fields' are updated below, and their number is the case's count.
     open_conflicts = set(
-        session.scalars(
-            select(CaseConflict.field).where(
-                CaseConflict.case_id == case.id, CaseConflict.field.in_(touched)
-            )
-        )
+        session.scalars(select(CaseConflict.field).where(CaseConflict.case_id == case.id))
     )
     for name in touched:
         heads = states[name]
         setattr(case, name, column_value(name, heads[-1].value))
         if len(heads) > 1 and name not in open_conflicts:
             session.add(CaseConflict(case_id=case.id, field=name, detected_at=now))
+            open_conflicts.add(name)
         elif len(heads) == 1 and name in open_conflicts:
             session.execute(
                 delete(CaseConflict).where(
                     CaseConflict.case_id == case.id, CaseConflict.field == name
                 )
             )
+            open_conflicts.discard(name)
     if "urgency" in touched and case.is_open:
         case.warn_at, case.due_at = sla.due(case.opened_at, case.urgency)
-    session.flush()
-    case.conflicts = (
-        session.scalar(
-            select(func.count()).select_from(CaseConflict).where(CaseConflict.case_id == case.id)
-        )
-        or 0
-    )
+    case.conflicts = len(open_conflicts)
     case.updated_at = now
     return added
 

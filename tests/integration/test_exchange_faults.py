@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import random
 import threading
 import time
@@ -22,7 +21,7 @@ from sqlalchemy import func, select
 
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine, make_sessionmaker
-from kervan.demo.loadtest import Pair, drop_database, fill_outbox, make_pair, seed_register
+from kervan.demo.loadtest import Pair, fill_outbox, seed_register
 from kervan.exchange import keys
 from kervan.exchange.envelopes import open_receipt
 from kervan.exchange.evidence import verify_message
@@ -36,9 +35,9 @@ from kervan.exchange.models import (
 from kervan.exchange.transport import HttpTransport, TransportError
 from kervan.exchange.trust import content_of, parse_content
 from kervan.exchange.worker import Worker
+from tests.integration.federation_support import count_rows, node_pair
 from tests.unit.exchange.support import envelope, stay_body
 
-PG_ENV = "KERVAN_TEST_DATABASE_URL"
 ENVELOPES = 10_000
 FUTURE = dt.timedelta(hours=1)  # beyond the receiver's tolerance: must be refused
 
@@ -47,18 +46,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    server = os.environ.get(PG_ENV)
-    if not server:
-        if os.environ.get("KERVAN_REQUIRE_POSTGRES"):
-            pytest.fail(f"{PG_ENV} is required")
-        pytest.skip(f"{PG_ENV} is not set: the fault tests need PostgreSQL")
-    folder = tmp_path_factory.mktemp("exchange-faults")
-    pair = make_pair(folder, server, f"faults_{os.getpid()}")
-    pair.start_receiver()
-    yield pair
-    pair.stop()
-    drop_database(pair.sender.database_url)
-    drop_database(pair.receiver.database_url)
+    yield from node_pair(tmp_path_factory, "faults")
 
 
 class FaultyLine:
@@ -91,10 +79,10 @@ class FaultyLine:
 
 def _count(url: str, model: type, *where: object) -> int:
     engine = make_engine(url)
-    with engine.connect() as connection:
-        found = connection.execute(select(func.count()).select_from(model).where(*where)).scalar()
-    engine.dispose()
-    return int(found or 0)
+    try:
+        return count_rows(engine, model, *where)
+    finally:
+        engine.dispose()
 
 
 def test_ten_thousand_envelopes_through_every_fault(pair: Pair, tmp_path: Path) -> None:

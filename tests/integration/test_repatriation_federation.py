@@ -7,7 +7,6 @@ passengers by MRZ scan, KAZ's register shows them departed, and UZB counts them 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 
 import httpx
@@ -19,7 +18,7 @@ from kervan.accounts.service import create_user
 from kervan.accounts.tokens import create_token
 from kervan.db.base import utcnow
 from kervan.db.engine import make_engine
-from kervan.demo.loadtest import Pair, drop_database, make_pair
+from kervan.demo.loadtest import Pair
 from kervan.exchange.transport import HttpTransport
 from kervan.exchange.worker import Worker
 from kervan.repatriation.counts import counts
@@ -37,25 +36,14 @@ from tests.functional.repatriation_support import (
     request_body,
     traveller,
 )
+from tests.integration.federation_support import node_pair
 
-PG_ENV = "KERVAN_TEST_DATABASE_URL"
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    server = os.environ.get(PG_ENV)
-    if not server:
-        if os.environ.get("KERVAN_REQUIRE_POSTGRES"):
-            pytest.fail(f"{PG_ENV} is required")
-        pytest.skip(f"{PG_ENV} is not set: the federation test needs PostgreSQL")
-    folder = tmp_path_factory.mktemp("repatriation-federation")
-    made = make_pair(folder, server, f"returns_{os.getpid()}")
-    made.start_receiver()
-    yield made
-    made.stop()
-    drop_database(made.sender.database_url)
-    drop_database(made.receiver.database_url)
+    yield from node_pair(tmp_path_factory, "returns")
 
 
 def _consul_token(pair: Pair) -> str:
