@@ -25,6 +25,7 @@ from kervan.web import public_intake
 from tests.functional.conftest import NODE_STATE, ClientFactory
 from tests.functional.exchange_support import exchange_node, node_settings
 from tests.functional.register_data import document_body, person_body
+from tests.functional.routes_support import authorization_per_role
 from tests.unit.exchange.support import federation
 
 EXAMPLES = int(os.environ.get("KERVAN_FUZZ_EXAMPLES", "8"))
@@ -52,7 +53,6 @@ CONFIG = schemathesis.Config.from_dict(
 # server error); it takes no input, and tests/functional/test_ops_endpoints.py covers it.
 READINESS = "/readyz"
 NEEDS_A_PEER = ("POST", "/api/v1/exchange/queries")
-ROLE_STATES = {role: ("UZB" if role is Role.CONSULAR_OFFICER else NODE_STATE) for role in Role}
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
 @pytest.fixture
 def authorizations(client_as: ClientFactory) -> dict[Role, str]:
     """One bearer token per role (the ``Authorization`` header of each)."""
-    return {role: client_as(role, ROLE_STATES[role]).headers["Authorization"] for role in Role}
+    return authorization_per_role(client_as)
 
 
 @pytest.fixture

@@ -34,10 +34,9 @@ from kervan.web.deps import Policy
 from kervan.web.security import CSRF_HEADER, PRESESSION_COOKIE, csrf_protect, csrf_token_for
 from tests.functional.conftest import NODE_STATE, ClientFactory
 from tests.functional.register_data import document_body, person_body
-from tests.functional.routes_support import served_routes
+from tests.functional.routes_support import ROLE_STATES, authorization_per_role, served_routes
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-ROLE_STATES = {role: ("UZB" if role is Role.CONSULAR_OFFICER else NODE_STATE) for role in Role}
 
 
 def _walk(dependant: Dependant) -> Iterator[Dependant]:
@@ -158,13 +157,16 @@ def targets(client_as: ClientFactory, app_sessions: sessionmaker[Session]) -> Ta
     )
 
 
-def request_route(client: TestClient, route: APIRoute, path: str, method: str) -> int:
+def request_route(
+    client: TestClient, route: APIRoute, path: str, method: str, authorization: str
+) -> int:
     kwargs: dict[str, object] = {}
     body = route.dependant.body_params
     if body:
         is_form = any(isinstance(p.field_info, params.Form) for p in body)
         kwargs["data" if is_form else "json"] = {}
-    response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    headers = {"Authorization": authorization}
+    response = client.request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
     return response.status_code
 
 
@@ -186,25 +188,29 @@ def test_role_route_matrix(
     targets: Targets,
     app_sessions: sessionmaker[Session],
 ) -> None:
-    clients = {role: client_as(role, ROLE_STATES[role]) for role in Role}
-    for client in clients.values():
-        client.follow_redirects = False
+    authorizations = authorization_per_role(client_as)
+    # One request per (role, route, method), all on one client (one event loop for the whole
+    # walk): each role's bearer token goes in the request's own header, and the cookie jar is
+    # emptied before each request, so no request carries what another's answer set.
+    client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
     wrong, denied = [], 0
-    for route in api_routes(app):
-        allowed, public = allowed_roles(route), is_public(route)
-        for method in sorted(route.methods - {"HEAD"}):
-            path = targets.path(route)
-            for role, client in clients.items():
-                status = request_route(client, route, path, method)
-                if role not in allowed:
-                    denied += 1
-                    if status != 403:
-                        wrong.append(f"{role} {method} {path}: {status}, expected 403")
-                    continue
-                # /readyz answers 503 by design on a node without keys or a trust list.
-                failed = status >= 500 and not (path == "/readyz" and status == 503)
-                if status == 403 or failed or (status == 401 and not public):
-                    wrong.append(f"{role} {method} {path}: {status}, expected access")
+    with client:
+        for route in api_routes(app):
+            allowed, public = allowed_roles(route), is_public(route)
+            for method in sorted(route.methods - {"HEAD"}):
+                path = targets.path(route)
+                for role, authorization in authorizations.items():
+                    client.cookies.clear()
+                    status = request_route(client, route, path, method, authorization)
+                    if role not in allowed:
+                        denied += 1
+                        if status != 403:
+                            wrong.append(f"{role} {method} {path}: {status}, expected 403")
+                        continue
+                    # /readyz answers 503 by design on a node without keys or a trust list.
+                    failed = status >= 500 and not (path == "/readyz" and status == 503)
+                    if status == 403 or failed or (status == 401 and not public):
+                        wrong.append(f"{role} {method} {path}: {status}, expected access")
     assert not wrong, "\n".join(wrong)
     assert denied > 0
     assert _denials(app_sessions) == denied  # every denial left an audit entry
@@ -219,25 +225,25 @@ def test_anonymous_caller_is_asked_to_sign_in(
     client.cookies.set(PRESESSION_COOKIE, "anonymous-browser")
     client.headers[CSRF_HEADER] = csrf_token_for(settings.secret_key, "pre:anonymous-browser")
     wrong = []
-    for route in api_routes(app):
-        if is_public(route):
-            continue
-        for method in sorted(route.methods - {"HEAD"}):
-            path = targets.path(route)
-            kwargs: dict[str, object] = {}
-            if route.dependant.body_params:
-                kwargs["json"] = {}
-            response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
-            to_sign_in = (
-                not path.startswith("/api/")
-                and response.is_redirect
-                and response.headers["location"].startswith("/sign-in")
-            )
-            if response.status_code != 401 and not to_sign_in:
-                wrong.append(f"anonymous {method} {path}: {response.status_code}")
-            elif path.startswith("/api/"):
-                assert response.headers["content-type"] == "application/problem+json"
-    client.close()
+    with client:  # one event loop for every request
+        for route in api_routes(app):
+            if is_public(route):
+                continue
+            for method in sorted(route.methods - {"HEAD"}):
+                path = targets.path(route)
+                kwargs: dict[str, object] = {}
+                if route.dependant.body_params:
+                    kwargs["json"] = {}
+                response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+                to_sign_in = (
+                    not path.startswith("/api/")
+                    and response.is_redirect
+                    and response.headers["location"].startswith("/sign-in")
+                )
+                if response.status_code != 401 and not to_sign_in:
+                    wrong.append(f"anonymous {method} {path}: {response.status_code}")
+                elif path.startswith("/api/"):
+                    assert response.headers["content-type"] == "application/problem+json"
     assert not wrong, "\n".join(wrong)
 
 
