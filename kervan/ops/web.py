@@ -24,7 +24,7 @@ from kervan.config import Settings
 from kervan.ops.metrics import NodeMetrics
 from kervan.ops.readiness import Check, as_json, readiness
 from kervan.ops.request_ids import choose_request_id, request_id_var
-from kervan.web.deps import Policy
+from kervan.web.deps import Policy, SessionDep
 from kervan.web.problems import problem_response
 
 #: /readyz reads the database and the keys; answers are reused this long, so that polling it
@@ -145,8 +145,13 @@ def install(app: FastAPI, settings: Settings) -> None:
     public = [Depends(Policy(Permission.PUBLIC))]
 
     @app.get("/readyz", operation_id="readiness", tags=["node"], dependencies=public)
-    def ready() -> JSONResponse:
+    def ready(session: SessionDep) -> JSONResponse:
         """Ready to serve: database reachable, schema at head, signing key, trust list."""
+        # The checks open connections of their own. On SQLite every transaction takes the
+        # write lock (BEGIN IMMEDIATE), and this request's holds it once a bearer token's
+        # last use is written: end it first, or the checks wait out the busy timeout and
+        # report the database unreachable.
+        session.commit()
         ok, checks = cache.get()
         return JSONResponse(jsonable_encoder(as_json(ok, checks)), status_code=200 if ok else 503)
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +64,17 @@ def test_healthz_is_liveness_only_and_readyz_gives_reasons(app: FastAPI) -> None
     assert not checks["keys"]["ok"] and "kervan keys generate" in checks["keys"]["detail"]
     assert not checks["trust_list"]["ok"]
     assert "kervan trust install" in checks["trust_list"]["detail"]
+
+
+def test_readyz_answers_at_once_to_a_caller_with_a_bearer_token(client_as: ClientFactory) -> None:
+    """A token's last use is written in the request's transaction; on SQLite that held the
+    write lock while the checks waited for it (30 s, then "database unreachable")."""
+    client = client_as(Role.ADMIN)
+    started = time.monotonic()
+    answer = client.get("/readyz")
+    assert time.monotonic() - started < 10
+    assert answer.json()["checks"]["database"]["ok"]
+    assert answer.json()["checks"]["migrations"]["ok"]
 
 
 def test_readyz_is_ready_with_keys_and_trust_list_and_warns_of_expiry(
