@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kervan.accounts.roles import Role
 from kervan.plain_text import NO_CONTROL_CHARACTERS
+from kervan.whole_numbers import WholeNumber
 
 Username = Annotated[
     str,
@@ -62,7 +63,7 @@ class AccountChangePublic(UserPublic):
 
 class TokenCreate(BaseModel):
     name: TokenName = Field(description="What the token is for, to tell tokens apart")
-    expires_in_days: int | None = Field(
+    expires_in_days: WholeNumber | None = Field(
         None, ge=1, le=3650, description="Omit for a token that lasts until revoked"
     )
 

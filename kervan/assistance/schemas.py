@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from kervan.assistance.models import CaseStatus, Need, Referral, Requester, Source, Urgency
 from kervan.plain_text import NO_CONTROL_CHARACTERS
 from kervan.web.pagination import Page
+from kervan.whole_numbers import WholeNumber
 
 StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
@@ -118,7 +119,7 @@ class AidIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: AidKind
-    quantity: Annotated[int, Field(ge=1, le=100_000)] = 1
+    quantity: Annotated[WholeNumber, Field(ge=1, le=100_000)] = 1
     amount: Annotated[Decimal, Field(ge=0, le=1_000_000_000, decimal_places=2)] | None = None
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     description: Annotated[str, _text(300)] = ""

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kervan.benefits.enums import ApplicationStatus
+from kervan.whole_numbers import WholeNumber
 
 KindCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
@@ -31,7 +32,7 @@ class BenefitKindIn(BaseModel):
     eligibility: dict[str, Any] | None = Field(
         default=None, description="A scope in the measure language; empty means everyone"
     )
-    default_entitlement_days: int = Field(default=90, ge=1, le=3650)
+    default_entitlement_days: WholeNumber = Field(default=90, ge=1, le=3650)
     active: bool = True
 
 

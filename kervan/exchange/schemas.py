@@ -8,6 +8,8 @@ import uuid
 
 from pydantic import BaseModel, Field
 
+from kervan.whole_numbers import WholeNumber
+
 
 class InboxBatch(BaseModel):
     envelopes: list[str] = Field(
@@ -103,7 +105,7 @@ class QuestionIn(BaseModel):
     host_state: str = Field(pattern="^[A-Z]{3}$", description="The state to ask")
     travel_document_number: str = Field(min_length=3, max_length=20)
     primary_identifier: str = Field("", max_length=200)
-    birth_year: int | None = Field(None, ge=1850, le=2200)
+    birth_year: WholeNumber | None = Field(None, ge=1850, le=2200)
     purpose: str = Field(min_length=3, max_length=500, description="Why you ask (audited)")
     legal_basis: str = Field(min_length=3, max_length=500, description="The act allowing it")
 

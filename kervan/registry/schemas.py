@@ -30,6 +30,7 @@ from kervan.registry.enums import (
     ViolationStatus,
 )
 from kervan.registry.messages import BIRTH_DATE
+from kervan.whole_numbers import WholeNumber
 
 T = TypeVar("T")
 
@@ -56,9 +57,9 @@ def _state(value: str) -> str:
 class BirthDate(BaseModel):
     """A date of birth whose day, or month and day, may be unknown (ICAO 9303)."""
 
-    year: int = Field(ge=1880, le=2100)
-    month: int | None = Field(None, ge=1, le=12)
-    day: int | None = Field(None, ge=1, le=31)
+    year: WholeNumber = Field(ge=1880, le=2100)
+    month: WholeNumber | None = Field(None, ge=1, le=12)
+    day: WholeNumber | None = Field(None, ge=1, le=31)
 
     @field_validator("day")
     @classmethod
@@ -295,7 +296,7 @@ class SearchRequest(BaseModel):
     mrz: list[str] | None = Field(None, min_length=2, max_length=3)
     birth_date: str | None = Field(None, description="YYYY-MM-DD, XX for unknown parts")
     document_number: str | None = Field(None, max_length=32)
-    limit: int = Field(20, ge=1, le=100)
+    limit: WholeNumber = Field(20, ge=1, le=100)
 
 
 class SearchResults(BaseModel):

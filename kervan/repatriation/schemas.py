@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, model
 
 from kervan.repatriation.models import DocumentStatus, LegMode, LegStatus, RequestStatus
 from kervan.repatriation.priority import PriorityReason
+from kervan.whole_numbers import WholeNumber
 
 
 def _upper(value: object) -> object:
@@ -122,8 +123,8 @@ class LegCreate(BaseModel):
     destination_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     departs_at: dt.datetime
     arrives_at: dt.datetime
-    seats: int = Field(ge=1, le=2000)
-    held_seats: int = Field(default=0, ge=0, le=2000)
+    seats: WholeNumber = Field(ge=1, le=2000)
+    held_seats: WholeNumber = Field(default=0, ge=0, le=2000)
     price: Decimal | None = Field(default=None, ge=0, le=100000, decimal_places=2)
     currency: StateCode | None = None
 
@@ -167,7 +168,7 @@ class LegDecision(BaseModel):
 class ReceptionIn(BaseModel):
     destination: PlaceCode
     day: dt.date
-    places: int = Field(ge=0, le=100000)
+    places: WholeNumber = Field(ge=0, le=100000)
 
 
 class OfficerReason(BaseModel):

@@ -83,6 +83,18 @@ def test_someone_elses_token_cannot_be_revoked(client_as: ClientFactory) -> None
     assert owner.get("/api/v1/tokens").json()[1]["revoked_at"] is None
 
 
+@pytest.mark.parametrize("days", [True, False, 1.5, "seven"])
+def test_a_token_lifetime_that_is_not_a_whole_number_is_refused(
+    client_as: ClientFactory, days: object
+) -> None:
+    """JSON's true is not a number of days (pydantic's lax int read it as 1)."""
+    officer = client_as()
+    answer = officer.post("/api/v1/tokens", json={"name": "odd", "expires_in_days": days})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert officer.get("/api/v1/tokens").json()[-1]["name"] != "odd"
+
+
 def test_expired_token_is_refused(
     client_as: ClientFactory, app: FastAPI, app_sessions: sessionmaker[Session]
 ) -> None:

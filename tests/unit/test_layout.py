@@ -36,6 +36,7 @@ MIRRORED = (
     "kervan/spreadsheet.py",
     "kervan/untrusted.py",
     "kervan/uow.py",
+    "kervan/whole_numbers.py",
     "kervan/wiring.py",
     "kervan/accounts/audit.py",
     "kervan/accounts/audit_labels.py",
