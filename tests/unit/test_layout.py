@@ -141,6 +141,7 @@ MIRRORED = (
     "kervan/repatriation/solver.py",
     "kervan/repatriation/terms.py",
     "kervan/repatriation/transfer.py",
+    "kervan/reports/council.py",
     "kervan/reports/envelopes.py",
     "kervan/reports/exports.py",
     "kervan/reports/jobs.py",
@@ -333,7 +334,6 @@ NO_UNIT_TEST = {
     "kervan/measures/views/forms.py": "pages: tests/functional/test_ui_measures_pages.py",
     "kervan/repatriation/envelopes.py": f"{_LOGIC}: {_RETURN_FEDERATION}",
     "kervan/reports/charts.py": "charts (Altair specs): tests/browser/test_reports_ui.py",
-    "kervan/reports/council.py": f"{_LOGIC}: tests/functional/test_reports_exchange.py",
     "kervan/reports/queries.py": f"{_LOGIC}: tests/integration/test_reports_register.py",
     "kervan/reports/service.py": "service wiring: tests/functional/test_reports_cli.py",
     # their packages' declarations, wiring and pages
