@@ -151,6 +151,7 @@ MIRRORED = (
     "kervan/reports/lp.py",
     "kervan/reports/pdf.py",
     "kervan/reports/period.py",
+    "kervan/reports/queries.py",
     "kervan/reports/sdmx.py",
     "kervan/reports/sections.py",
     "kervan/reports/signature.py",
@@ -334,7 +335,6 @@ NO_UNIT_TEST = {
     "kervan/measures/sqlparts.py": "SQL fragments: tests/unit/measures/test_apply_sql.py",
     "kervan/measures/views/forms.py": "pages: tests/functional/test_ui_measures_pages.py",
     "kervan/reports/charts.py": "charts (Altair specs): tests/browser/test_reports_ui.py",
-    "kervan/reports/queries.py": f"{_LOGIC}: tests/integration/test_reports_register.py",
     "kervan/reports/service.py": "service wiring: tests/functional/test_reports_cli.py",
     # their packages' declarations, wiring and pages
     "kervan/assistance/api.py": "HTTP wiring: tests/functional/test_assistance_api.py",
