@@ -51,6 +51,7 @@ MIRRORED = (
     "kervan/assistance/fields.py",
     "kervan/assistance/labels.py",
     "kervan/assistance/merge.py",
+    "kervan/assistance/public.py",
     "kervan/assistance/reporting.py",
     "kervan/assistance/service.py",
     "kervan/assistance/sla.py",
@@ -329,7 +330,6 @@ NO_UNIT_TEST = {
     "kervan/web/i18n_cli.py": "CLI wiring: tests/unit/test_i18n_catalogs.py",
     "kervan/web/i18n_terms.py": "declarations (labels): tests/functional/test_ui_i18n.py",
     # measures, benefits, border, repatriation, assistance and reports
-    "kervan/assistance/public.py": f"{_LOGIC}: tests/functional/test_assistance_public.py",
     "kervan/measures/scope_explain.py": f"SQL explained, property-tested: {_MEASURE_PROPERTIES}",
     "kervan/measures/scope_sql.py": f"SQL of a scope, property-tested: {_MEASURE_PROPERTIES}",
     "kervan/measures/sqlparts.py": "SQL fragments: tests/unit/measures/test_apply_sql.py",
