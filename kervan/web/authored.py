@@ -58,16 +58,18 @@ class TextsForm:
         sent = {name: texts_by_language(values, name) for name in self.labels}
         errors = FormErrors()
         texts = self.revise(sent)
+        changes = text_changes(self.saved, texts)
         try:
             self.check(texts)
-            if values.get("confirm") == "confirm":
+            # A confirm that changes nothing is refused like a review of nothing: saving it
+            # would answer "saved" for a write that did not happen.
+            if changes and values.get("confirm") == "confirm":
                 with session.begin_nested():
                     self.save(sent)
                 return RedirectResponse(done, status_code=303)
         except KervanError as exc:
             errors.from_error(page.translator, exc)
             return self.render(page, sent, errors, status_code=exc.status, **context)
-        changes = text_changes(self.saved, texts)
         if not changes:
             errors["_"] = page.gettext("Nothing has changed; edit a text first.")
             return self.render(page, sent, errors, status_code=422, **context)

@@ -110,12 +110,6 @@ def test_nothing_changed_is_refused_on_review(session: Session) -> None:
     assert record.stored == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TextsForm.submit saves on confirm before it checks that something changed: a "
-    "confirmation post that changes nothing answers 303 as if saved (both records' saves are "
-    "no-ops then, so only the officer is misled), not 422",
-)
 def test_nothing_changed_is_refused_on_confirmation_too(session: Session) -> None:
     record = Record(SAVED)
     status, _, _ = _post(session, record, **{"title-en": "Amnesty", "confirm": "confirm"})
