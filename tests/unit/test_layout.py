@@ -166,6 +166,8 @@ MIRRORED = (
     "kervan/web/public_intake.py",
     "kervan/web/templating.py",
     "kervan/registry/synthetic/draws.py",
+    "kervan/registry/synthetic/stays.py",
+    "kervan/registry/synthetic/violations.py",
     "kervan/registry/transfer/planner.py",
     "kervan/registry/transfer/report.py",
 )
@@ -300,8 +302,6 @@ NO_UNIT_TEST = {
     "kervan/registry/views.py": "pages: tests/functional/test_ui_register.py",
     "kervan/registry/synthetic/loader.py": "queries: tests/integration/test_synthetic_load.py",
     "kervan/registry/synthetic/search_cases.py": _LOGIC,
-    "kervan/registry/synthetic/stays.py": _LOGIC,
-    "kervan/registry/synthetic/violations.py": _LOGIC,
     "kervan/registry/transfer/api.py": "HTTP wiring: tests/functional/test_transfer_api.py",
     "kervan/registry/transfer/batches.py": f"queries: {_SET_BASED}",
     "kervan/registry/transfer/bulk_load.py": f"queries: {_FIRST_LOAD}",
