@@ -72,6 +72,7 @@ MIRRORED = (
     "kervan/diplomacy/cbor.py",
     "kervan/diplomacy/passes.py",
     "kervan/diplomacy/verification.py",
+    "kervan/diplomacy/verifier.py",
     "kervan/exchange/apply.py",
     "kervan/exchange/compact.py",
     "kervan/exchange/consular.py",
@@ -263,7 +264,6 @@ NO_UNIT_TEST = {
     "kervan/diplomacy/samples.py": "demo code: tests/browser/test_verifier.py",
     "kervan/diplomacy/schemas.py": "shapes (schemas)",
     "kervan/diplomacy/service.py": "service over HTTP: tests/functional/test_diplomacy_api.py",
-    "kervan/diplomacy/verifier.py": _LOGIC,
     "kervan/diplomacy/verifier_pages.py": "pages: tests/browser/test_verifier.py",
     "kervan/diplomacy/views.py": "pages: tests/functional/test_ui_diplomacy.py",
     # exchange
