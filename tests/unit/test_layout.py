@@ -172,6 +172,7 @@ MIRRORED = (
     "kervan/registry/synthetic/stays.py",
     "kervan/registry/synthetic/violations.py",
     "kervan/registry/transfer/planner.py",
+    "kervan/registry/transfer/reconcile.py",
     "kervan/registry/transfer/report.py",
 )
 
@@ -311,7 +312,6 @@ NO_UNIT_TEST = {
     "kervan/registry/transfer/first_load.py": f"queries: {_FIRST_LOAD}",
     "kervan/registry/transfer/importer.py": "queries: tests/integration/test_import_process.py",
     "kervan/registry/transfer/models.py": "tables (models)",
-    "kervan/registry/transfer/reconcile.py": _LOGIC,
     "kervan/registry/transfer/samples.py": "sample files: tests/functional/test_transfer_api.py",
     "kervan/registry/transfer/staging.py": f"queries: {_SET_BASED}",
     # web
