@@ -524,11 +524,12 @@ def correct_document(
         raise InvalidInput(
             "the correction changes nothing", code=messages.CORRECTION_CHANGES_NOTHING
         )
+    kind = document.kind  # a failed flush expires the document: read it before
     try:
         session.flush()
     except IntegrityError as exc:
         raise Conflict(
-            f"a {document.kind.value} numbered {number} already exists",
+            f"a {kind.value} numbered {number} already exists",
             code=messages.NUMBER_TAKEN,
             params={"number": number},
         ) from exc

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.orm import Session
 
 from kervan.accounts.roles import Principal, Role
@@ -93,13 +92,6 @@ def test_a_corrected_nationality_reaches_every_copy(session: Session, officer: P
     assert session.get_one(StayDocument, document_id).nationality == "TJK"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=PendingRollbackError,
-    reason="bug: correct_document words its Conflict from the document after the failed flush "
-    "rolled the session back (document.kind is expired), so a number already taken ends in "
-    "PendingRollbackError, a 500, instead of 409 register.number-taken",
-)
 def test_a_document_number_is_taken_once(session: Session, officer: Principal) -> None:
     person_id = new_person(session, officer)
     document_id = new_document(session, officer, person_id, "2026-01-01", "2026-12-31")
