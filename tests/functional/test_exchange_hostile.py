@@ -33,7 +33,7 @@ from kervan.exchange.trust import TrustList
 from kervan.exchange.trust_store import install
 from kervan.uow import unit_of_work
 from tests.functional import test_exchange_inbox as inbox_tests
-from tests.functional.exchange_support import exchange_node
+from tests.functional.exchange_support import exchange_node, federation_fixture
 from tests.unit.exchange.support import envelope, question_body, stay_body
 from tests.unit.exchange.test_hostile_envelopes import _id_at, non_canonical_variants
 
@@ -46,7 +46,7 @@ SMALL = {
 }
 
 
-fed, settings = inbox_tests.fed, inbox_tests.settings  # the inbox tests' fixtures: UZB's node
+fed, settings = federation_fixture, inbox_tests.settings  # UZB's node, as the inbox tests make it
 
 
 def _node(settings: Settings, fed: tuple, **changes: Any) -> Iterator[TestClient]:

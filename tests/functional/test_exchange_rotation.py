@@ -28,16 +28,16 @@ from kervan.exchange.worker import Worker
 from kervan.uow import unit_of_work
 from tests.functional import test_exchange_delivery as delivery
 from tests.functional.conftest import ClientFactory
-from tests.functional.exchange_support import Loopback
+from tests.functional.exchange_support import Loopback, federation_fixture, uzb_fixture
 from tests.functional.register_data import document_body, person_body
 from tests.unit.exchange.support import ENDPOINTS
 
 # The two nodes and the line between them: the delivery tests' fixtures.
 fed, settings, app, uzb, line = (
-    delivery.fed,
+    federation_fixture,
     delivery.settings,
     delivery.app,
-    delivery.uzb,
+    uzb_fixture,
     delivery.line,
 )
 

@@ -4,8 +4,10 @@ and the peer — a receipt is believed only if the peer signed it over the exact
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import uuid
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
@@ -17,6 +19,16 @@ from kervan.exchange.models import ExchangePeer, OutboxMessage
 from tests.unit.exchange.conftest import Node
 
 NOW = dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_when_the_test_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NOW is read when each test runs, not when the module was collected: the trust list's
+    keys are made valid from a few minutes before the test, and a parallel run may collect
+    this module long before it runs it."""
+    monkeypatch.setattr(sys.modules[__name__], "NOW", dt.datetime.now(dt.UTC))
+
+
 SETTINGS = Settings(state="KAZ", exchange_max_attempts=3)
 
 jitters = st.floats(min_value=0, max_value=1)

@@ -4,6 +4,8 @@ receipt names exactly its bytes; each check says what it found, as a code."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 import uuid
 
 import pytest
@@ -11,7 +13,6 @@ from sqlalchemy import select
 
 from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Principal, Role
-from kervan.db.base import utcnow
 from kervan.db.ids import uuid7
 from kervan.errors import NotFound
 from kervan.exchange import messages
@@ -21,7 +22,17 @@ from kervan.exchange.models import ExchangeMessage
 from tests.unit.exchange.conftest import Node
 from tests.unit.exchange.support import stay_body
 
-NOW = utcnow()
+NOW = dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_when_the_test_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NOW is read when each test runs, not when the module was collected: the trust list's
+    keys are made valid from a few minutes before the test, and a parallel run may collect
+    this module long before it runs it."""
+    monkeypatch.setattr(sys.modules[__name__], "NOW", dt.datetime.now(dt.UTC))
+
+
 ADMIN = Principal(user_id=None, username="admin", role=Role.ADMIN, state="KAZ")
 
 

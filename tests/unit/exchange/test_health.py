@@ -4,6 +4,7 @@ through, from one grouped query; the warning before the trust list's first key r
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import uuid
 
 import pytest
@@ -20,6 +21,14 @@ from tests.unit.exchange.conftest import Node, newer_list
 
 ADMIN = Principal(user_id=None, username="admin", role=Role.ADMIN, state="KAZ")
 NOW = dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_when_the_test_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NOW is read when each test runs, not when the module was collected: the trust list's
+    keys are made valid from a few minutes before the test, and a parallel run may collect
+    this module long before it runs it."""
+    monkeypatch.setattr(sys.modules[__name__], "NOW", dt.datetime.now(dt.UTC))
 
 
 def _message(session: Session, to: str, status: str, at: dt.datetime) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from hypothesis import given, settings
@@ -50,7 +51,10 @@ def _call(
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(BodyLimit(_echo, {PATH: LIMIT})(scope, receive, send))
+    # A loop of its own in a thread: the process may already run one in this thread (the
+    # browser tests' Playwright shares the worker).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, BodyLimit(_echo, {PATH: LIMIT})(scope, receive, send)).result()
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0]["status"], body, read
 
