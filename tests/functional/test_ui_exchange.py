@@ -153,7 +153,8 @@ def _rows(html: str) -> int:
 
 def _audited(sessions: sessionmaker[Session], action: str) -> list[AuditEntry]:
     with sessions() as session:
-        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        found = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+        return list(session.scalars(found))  # in the order written: a table has none of its own
 
 
 # ----------------------------------------------------------------------------------------------
