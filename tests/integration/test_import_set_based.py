@@ -292,7 +292,7 @@ def _imports_as_the_reference(
         assert _register(session_factory) == _expected(reference)
 
 
-def test_rows_that_meet_an_earlier_row_of_the_chunk_go_into_a_later_wave() -> None:
+def test_rows_of_one_document_go_into_later_waves_and_rows_of_one_passport_share_one() -> None:
     rows = list(sample_rows(6, seed=5, host_state="KAZ"))  # one person, several documents
     again = {**rows[0], "valid_until": "2027-01-01"}  # the first document, corrected
     path_rows = [*rows, again]
@@ -302,20 +302,26 @@ def test_rows_that_meet_an_earlier_row_of_the_chunk_go_into_a_later_wave() -> No
     waves = [wave.payload for wave in chunk.waves]  # SQLite's: the rows as tuples
     assert all(isinstance(w, list) for w in waves)
     at = STAGED_COLUMNS.index
-    passports = [
-        {(w[at("passport_issuing_state")], w[at("passport_number")]) for w in wave}
-        for wave in waves
-    ]
+    passports = {r["passport_number"] for r in rows}
+    assert len(passports) < len(rows)  # the sample repeats a passport
     documents = [
         {(w[at("document_kind")], w[at("document_number")]) for w in wave} for wave in waves
     ]
-    # No wave holds a passport or a document twice, and every row is staged exactly once.
-    assert all(len(p) == len(w) for p, w in zip(passports, waves, strict=True))
+    # No wave holds a document twice, and every row is staged exactly once.
     assert all(len(d) == len(w) for d, w in zip(documents, waves, strict=True))
     assert sorted(w[0] for wave in waves for w in wave) == list(range(2, 2 + len(path_rows)))
-    # The correction comes after the row that creates its document.
+    # The correction comes after the row that creates its document; the other rows share the
+    # first wave, and rows of one passport there share the ids of the person they create.
     wave_of = {w[0]: i for i, wave in enumerate(waves) for w in wave}
     assert wave_of[len(path_rows) + 1] > wave_of[2]
+    assert len(waves) == 2 and len(waves[0]) == len(rows)
+    assert chunk.waves[0].shared_passports and not chunk.waves[1].shared_passports
+    by_passport: dict[str, set[tuple[Any, ...]]] = {}
+    for w in waves[0]:
+        ids = (w[at("person_id")], w[at("passport_id")], w[at("person_event_id")])
+        by_passport.setdefault(w[at("passport_number")], set()).add(ids)
+    assert all(len(ids) == 1 for ids in by_passport.values())
+    assert len({ids for group in by_passport.values() for ids in group}) == len(passports)
 
 
 def test_an_import_gives_sqlite_a_larger_page_cache_for_its_length_only(tmp_path: Path) -> None:

@@ -183,6 +183,7 @@ MIRRORED = (
     "kervan/registry/transfer/planner.py",
     "kervan/registry/transfer/reconcile.py",
     "kervan/registry/transfer/report.py",
+    "kervan/registry/transfer/seen_before.py",
 )
 
 TESTED_ELSEWHERE = {

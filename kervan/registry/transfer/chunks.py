@@ -2,10 +2,17 @@
 chunk ahead of the database: each chunk validated column by column, its names derived, its
 would-be record ids drawn, and its rows, in the staging table's storage form, split into waves.
 
-A wave holds no passport and no document twice, so the database can reconcile all its rows at
-once (``reconcile``) and reach what reconciling them one after another would: a row that meets
-a passport or document already in the chunk goes into a later wave than the row before it, and
-sees that row's person or document in the register. Most chunks are one or two waves."""
+A wave holds no document twice, so the database can reconcile all its rows at once
+(``reconcile``) and reach what reconciling them one after another would: a row that meets a
+document already in the chunk goes into a later wave than the row before it, and sees that
+row's document in the register. Rows of one passport may share a wave: they share the ids of
+the person they would create, and the database lets the first of them that it keeps create the
+person and holds the others to it. Most chunks are one wave.
+
+A first load also tells the database which rows can meet the register at all: the register was
+empty when the load began and no one else writes it until the load commits, so only a passport
+or document of an earlier chunk or wave can be there (``SeenBefore``); the other rows skip the
+look-up."""
 
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ from kervan.registry.naming import name_columns
 from kervan.registry.transfer.batches import RecordIds
 from kervan.registry.transfer.formats import Row
 from kervan.registry.transfer.report import RowError
+from kervan.registry.transfer.seen_before import SeenBefore
 from kervan.registry.transfer.staging import COPY_NULL, StagedWave
 from kervan.registry.transfer.validation import ParsedColumns, birth_text, parse_columns
 
@@ -68,13 +76,19 @@ class ChunkMaker:
 
     dialect: str
     ids: RecordIds
-    batch_history: bool  # a first load: no per-person "created" entry, so no id for one
+    #: A first load: no per-person "created" entry (so no id for one), and the rows that
+    #: cannot meet the register are told so (``SeenBefore``).
+    batch_history: bool
     names: NameDeriver = field(default_factory=name_deriver)
 
     def __post_init__(self) -> None:
-        # How a staged row writes None: PostgreSQL's COPY text takes only str.
+        # How a staged row writes None and booleans: PostgreSQL's COPY text takes only str.
         postgres = self.dialect == "postgresql"
         self._null = COPY_NULL if postgres else None
+        self._yes: Any = "t" if postgres else True
+        self._no: Any = "f" if postgres else False
+        self._passports_seen = SeenBefore() if self.batch_history else None
+        self._documents_seen = SeenBefore() if self.batch_history else None
 
     def chunks(self, rows: Iterator[Row], size: int) -> Iterator[Chunk]:
         """``rows`` in chunks of at most ``size`` rows read, each validated column by column
@@ -85,38 +99,75 @@ class ChunkMaker:
 
     def _chunk(self, read: int, parsed: ParsedColumns, errors: list[RowError]) -> Chunk:
         self.ids.start_batch()
-        waves = [StagedWave.of(self.dialect, wave) for wave in self._waves(parsed)]
+        waves = [
+            StagedWave.of(self.dialect, rows, shared_passports=shared)
+            for rows, shared in self._waves(parsed)
+        ]
         first, last = (parsed.rows[0], parsed.rows[-1]) if parsed.rows else (0, 0)
         return Chunk(read, errors, waves, first, last, self.ids.first, self.ids.last)
 
-    def _waves(self, parsed: ParsedColumns) -> list[list[tuple[Any, ...]]]:
-        staged = self._staged(parsed)
-        if not staged:
+    def _waves(self, parsed: ParsedColumns) -> list[tuple[list[tuple[Any, ...]], bool]]:
+        """The staged rows in waves, each with whether a passport is in it twice."""
+        if not parsed.rows:
             return []
         c = parsed.columns
         passports = list(zip(c[_ISSUING_STATE], c[_PASSPORT_NUMBER], strict=True))
         documents = list(zip(c[_KIND], c[_DOCUMENT_NUMBER], strict=True))
-        if len(set(passports)) == len(documents) == len(set(documents)):
-            return [staged]  # most chunks: no passport and no document twice
-        waves: list[list[tuple[Any, ...]]] = []
-        passport_wave: dict[tuple[str, str], int] = {}
-        document_wave: dict[tuple[str, str], int] = {}
-        for passport, document, values in zip(passports, documents, staged, strict=True):
-            wave = max(passport_wave.get(passport, -1), document_wave.get(document, -1)) + 1
-            passport_wave[passport] = document_wave[document] = wave
-            if wave == len(waves):
-                waves.append([])
+        first_of = _first_of_each(passports)
+        wave_of = _wave_of(passports, documents)
+        staged = self._staged(parsed, first_of, self._probes(passports, documents, wave_of))
+        if wave_of is None:  # most chunks: no document twice
+            return [(staged, len(set(first_of)) < len(first_of))]
+        waves: list[list[tuple[Any, ...]]] = [[] for _ in range(max(wave_of) + 1)]
+        in_wave: list[set[tuple[str, str]]] = [set() for _ in waves]
+        shared = [False] * len(waves)
+        for wave, passport, values in zip(wave_of, passports, staged, strict=True):
             waves[wave].append(values)
-        return waves
+            shared[wave] = shared[wave] or passport in in_wave[wave]
+            in_wave[wave].add(passport)
+        return list(zip(waves, shared, strict=True))
 
-    def _staged(self, parsed: ParsedColumns) -> list[tuple[Any, ...]]:
+    def _probes(
+        self,
+        passports: list[tuple[str, str]],
+        documents: list[tuple[str, str]],
+        wave_of: list[int] | None,
+    ) -> tuple[list[Any], list[Any]]:
+        """Per row, whether the database must look its passport and its document up in the
+        register: always, but in a first load only where an earlier chunk or wave may have
+        written them (rows of one passport in one wave are told apart by the database)."""
+        yes, no = self._yes, self._no
+        if self._passports_seen is None or self._documents_seen is None:
+            return [yes] * len(passports), [yes] * len(documents)
+        waves = wave_of or [0] * len(passports)
+        first_wave: dict[tuple[str, str], int] = {}
+        earlier_document: set[tuple[str, str]] = set()
+        passport_probes, document_probes = [], []
+        passports_seen = self._passports_seen.check_then_add(passports)
+        documents_seen = self._documents_seen.check_then_add(documents)
+        for passport, document, wave, passport_seen, document_seen in zip(
+            passports, documents, waves, passports_seen, documents_seen, strict=True
+        ):
+            later_wave = first_wave.setdefault(passport, wave) < wave
+            passport_probes.append(yes if passport_seen or later_wave else no)
+            again = document in earlier_document
+            earlier_document.add(document)
+            document_probes.append(yes if document_seen or again else no)
+        return passport_probes, document_probes
+
+    def _staged(
+        self,
+        parsed: ParsedColumns,
+        first_of: list[int],
+        probes: tuple[list[Any], list[Any]],
+    ) -> list[tuple[Any, ...]]:
         """The rows in ``staging.STAGED_COLUMNS`` order and storage form, made column by column
         and turned into rows in C: ids as hex, dates as ISO text (what SQLite stores and
         PostgreSQL reads); on PostgreSQL every value a str and None as ``staging.COPY_NULL``,
-        so that a wave's COPY text is joined in C."""
+        so that a wave's COPY text is joined in C. Rows of one passport (``first_of``: the
+        chunk's first row with each row's passport) get the ids of the person its first row
+        would create."""
         count = len(parsed.rows)
-        if not count:
-            return []
         c = parsed.columns
         # The chunk's ids drawn at once, row by row in file order: a batch's records form one
         # range of ids.
@@ -125,6 +176,10 @@ class ChunkMaker:
         id_columns: list[list[str | None]] = [list(ids[k::per_row]) for k in range(per_row)]
         if self.batch_history:
             id_columns.insert(3, [self._null] * count)  # no "created" entry per person
+        if len(set(first_of)) < count:
+            for k in (0, 1, 3):  # the person, its passport and its "created" entry
+                column = id_columns[k]
+                id_columns[k] = [column[j] for j in first_of]
         names = zip(*map(self.names, c[0], c[1], c[3], c[4]), strict=True)
         years, months, days = zip(*c[_BIRTH], strict=True)
         value, optional = self._value, self._optional
@@ -153,6 +208,7 @@ class ChunkMaker:
             map(dt.date.isoformat, c[15]),
             optional(c[16]),
             optional(c[17]),
+            *probes,
         )
         return list(zip(*columns, strict=True))
 
@@ -168,6 +224,30 @@ class ChunkMaker:
         if null is None and convert is str:
             return values
         return [null if v is None else convert(v) for v in values]
+
+
+def _first_of_each(keys: list[tuple[str, str]]) -> list[int]:
+    """For each key, the index of its first occurrence."""
+    first: dict[tuple[str, str], int] = {}
+    return [first.setdefault(key, index) for index, key in enumerate(keys)]
+
+
+def _wave_of(
+    passports: list[tuple[str, str]], documents: list[tuple[str, str]]
+) -> list[int] | None:
+    """Each row's wave (None: all in one). A row comes after every earlier row of its document
+    and no earlier than the earlier rows of its passport, which it may join: the file's order
+    between rows that meet is kept, and rows of one person stay together where they can."""
+    if len(set(documents)) == len(documents):
+        return None
+    passport_wave: dict[tuple[str, str], int] = {}
+    document_wave: dict[tuple[str, str], int] = {}
+    waves = []
+    for passport, document in zip(passports, documents, strict=True):
+        wave = max(passport_wave.get(passport, 0), document_wave.get(document, -1) + 1)
+        passport_wave[passport] = document_wave[document] = wave
+        waves.append(wave)
+    return waves
 
 
 # Columns of ``validation.ParsedColumns`` (``PARSERS`` order) used by name.

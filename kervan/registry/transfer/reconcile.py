@@ -5,10 +5,12 @@ Python.
 1. The staged rows learn what the register holds for their passport and document
    (``UPDATE … FROM`` with the register, an index probe per row).
 2. Rows that disagree with the register are selected (a person the row describes otherwise, a
-   document of another person's); Python words their problems, row by row, and they leave the
-   staging table. Only these rows, rare in a good file, are read back.
-3. New persons, their passports and their "created" entries, then new documents and their
-   "issued" entries are ``INSERT … SELECT``ed from the staged rows; corrected documents get a
+   document of another person's), and so are rows that disagree with an earlier row of their
+   passport in the wave (the one that creates the person); Python words their problems, row by
+   row, and they leave the staging table. Only these rows, rare in a good file, are read back.
+3. New persons (from the first row kept of each new passport), their passports and their
+   "created" entries, then new documents and their "issued" entries are ``INSERT … SELECT``ed
+   from the staged rows; corrected documents get a
    "corrected" entry with the values they change and are ``UPDATE … FROM``\\ d. Every history
    value is made by the database (``json_build_object`` / ``json_object``), in the shapes the
    service writes.
@@ -24,6 +26,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -142,37 +145,42 @@ def _passport_of_row() -> ColumnElement[bool]:
     return and_(T.issuing_state == S.passport_issuing_state, T.number == S.passport_number)
 
 
-def _person_differs() -> ColumnElement[bool]:
-    """True where ``person_problems`` may find a problem: the same comparisons, in SQL."""
+def _person_differs(person: Any, passport_expiry: Any, row: Any = S) -> ColumnElement[bool]:
+    """True where ``person_problems`` may find a problem: the same comparisons, in SQL, of the
+    staged ``row`` with ``person`` (the columns of a person: the register's, or those of the
+    staged row that creates it) and the expiry of its passport."""
     return or_(
-        P.primary_name != S.primary_name,
-        P.secondary_name != S.secondary_name,
-        P.patronymic != S.patronymic,
-        P.nationality != S.nationality,
-        P.birth_year != S.birth_year,
-        P.birth_month.is_distinct_from(S.birth_month),
-        P.birth_day.is_distinct_from(S.birth_day),
-        P.sex != S.sex,
+        person.primary_name != row.primary_name,
+        person.secondary_name != row.secondary_name,
+        person.patronymic != row.patronymic,
+        person.nationality != row.nationality,
+        person.birth_year != row.birth_year,
+        person.birth_month.is_distinct_from(row.birth_month),
+        person.birth_day.is_distinct_from(row.birth_day),
+        person.sex != row.sex,
         and_(
-            S.given_primary_identifier.is_not(None),
-            S.given_primary_identifier != P.primary_identifier,
+            row.given_primary_identifier.is_not(None),
+            row.given_primary_identifier != person.primary_identifier,
         ),
         and_(
-            S.given_secondary_identifier.is_not(None),
-            S.given_secondary_identifier != P.secondary_identifier,
+            row.given_secondary_identifier.is_not(None),
+            row.given_secondary_identifier != person.secondary_identifier,
         ),
         and_(
-            S.passport_expiry.is_not(None),
-            T.expiry_date.is_not(None),
-            S.passport_expiry != T.expiry_date,
+            row.passport_expiry.is_not(None),
+            passport_expiry.is_not(None),
+            row.passport_expiry != passport_expiry,
         ),
     )
 
 
-def _document_of_another() -> ColumnElement[bool]:
+def _document_of_another(staged: Any = S) -> ColumnElement[bool]:
     return and_(
-        S.known_document_id.is_not(None),
-        or_(S.known_person_id.is_(None), S.known_document_person_id != S.known_person_id),
+        staged.known_document_id.is_not(None),
+        or_(
+            staged.known_person_id.is_(None),
+            staged.known_document_person_id != staged.known_person_id,
+        ),
     )
 
 
@@ -214,11 +222,65 @@ def _as_parsed(known: Any) -> ParsedRow:
     return ParsedRow._make((row, *names, nationality, (year, month, day), *values[10:]))
 
 
+#: The person columns ``person_problems`` compares, as a staged row gives them to the person
+#: it creates.
+_PERSON_COLUMNS = (
+    "primary_name",
+    "secondary_name",
+    "patronymic",
+    "primary_identifier",
+    "secondary_identifier",
+    "nationality",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "sex",
+    "passport_expiry",
+)
+
+
+def _group_disagreements() -> Select[Any]:
+    """The rows of each new passport that disagree with the row that creates its person: the
+    first of its rows in the wave whose document is not another person's. Window functions
+    over the staging table (one sort, no join: the table is never analysed, and a join of it
+    with itself would be planned as a loop over every pair of rows); the selected columns are
+    ``_AS_PARSED``'s, then the creating row's ``_PERSON_COLUMNS`` under those names."""
+    refused = case((_document_of_another(), 1), else_=0)
+
+    def first(column: Any) -> Any:  # the creating row's value, on each row of its passport
+        value = func.first_value(column, type_=column.type)
+        return value.over(partition_by=S.person_id, order_by=(refused, S.row))
+
+    ranked = (
+        select(
+            *_AS_PARSED,
+            *(first(S[name]).label(name) for name in _PERSON_COLUMNS),
+            first(S.row).label("creator_row"),
+            first(refused).label("creator_refused"),
+        )
+        .where(S.known_person_id.is_(None))
+        .subquery("ranked")
+    )
+    columns = ranked.c
+    staged = SimpleNamespace(**{c.name.removeprefix("staged_"): c for c in _AS_PARSED})
+    row = SimpleNamespace(**{name: columns[c.name] for name, c in vars(staged).items()})
+    return (
+        select(*(columns[c.name] for c in _AS_PARSED), *(columns[n] for n in _PERSON_COLUMNS))
+        .where(
+            columns.creator_refused == 0,
+            columns.staged_row > columns.creator_row,
+            _person_differs(columns, columns.passport_expiry, row),
+        )
+        .order_by(columns.staged_row)
+    )
+
+
 @dataclass(frozen=True)
 class _Statements:
     resolve_persons: Update
     resolve_documents: Update
     disagreements: Select[Any]
+    group_disagreements: Select[Any]
     drop_rows: Delete
     new_persons: Insert
     new_passports: Insert
@@ -240,7 +302,8 @@ def _insert(model: Any, where: ColumnElement[bool], **columns: Any) -> Insert:
 
 
 @cache
-def _statements(dialect: str) -> _Statements:
+def _statements(dialect: str, shared_passports: bool) -> _Statements:
+    """The wave's statements; ``shared_passports``: for a wave with a passport twice."""
     postgres = dialect == "postgresql"
     json_object = func.json_build_object if postgres else func.json_object
 
@@ -263,7 +326,19 @@ def _statements(dialect: str) -> _Statements:
         D.status != new_status,
         D.region.is_distinct_from(new_region),
     )
-    new_person = S.known_person_id.is_(None)
+    # Rows of a new passport share the ids of its person (``chunks``): the first of them kept
+    # creates it, and, before that, the others are held to the first that could.
+    others = STAGED.alias("other_rows").c
+    new_person: ColumnElement[bool] = S.known_person_id.is_(None)
+    if shared_passports:
+        new_person = and_(
+            new_person,
+            S.row.in_(
+                select(func.min(others.row))
+                .where(others.known_person_id.is_(None))
+                .group_by(others.person_id)
+            ),
+        )
     new_document = S.known_document_id.is_(None)
     known = D.id == S.known_document_id
     corrected = S.corrected == true()
@@ -275,10 +350,15 @@ def _statements(dialect: str) -> _Statements:
     return _Statements(
         resolve_persons=update(STAGED)
         .values(known_person_id=T.person_id)
-        .where(_passport_of_row()),
+        .where(S.probe_passport == true(), _passport_of_row()),
         resolve_documents=update(STAGED)
         .values(known_document_id=D.id, known_document_person_id=D.person_id)
-        .where(D.host_state == host, D.kind == S.document_kind, D.number == S.document_number),
+        .where(
+            S.probe_document == true(),
+            D.host_state == host,
+            D.kind == S.document_kind,
+            D.number == S.document_number,
+        ),
         disagreements=select(
             *_AS_PARSED,
             S.known_person_id,
@@ -300,8 +380,14 @@ def _statements(dialect: str) -> _Statements:
                 TravelDocument, _passport_of_row()
             )
         )
-        .where(or_(and_(S.known_person_id.is_not(None), _person_differs()), _document_of_another()))
+        .where(
+            or_(
+                and_(S.known_person_id.is_not(None), _person_differs(P, T.expiry_date)),
+                _document_of_another(),
+            )
+        )
         .order_by(S.row),
+        group_disagreements=_group_disagreements(),
         drop_rows=delete(STAGED).where(S.row.in_(bindparam("rows", expanding=True))),
         new_persons=_insert(
             Person,
@@ -438,28 +524,35 @@ def reconcile_wave(
     *,
     now: dt.datetime,
     notify: bool,
+    shared_passports: bool = False,
 ) -> WaveResult:
     """Reconcile the ``staged`` rows in the staging table with the register and write what they
-    create and correct."""
-    sql = _statements(connection.dialect.name)
+    create and correct; ``shared_passports``: a passport is in the wave twice."""
+    sql = _statements(connection.dialect.name, shared_passports)
     params = {"now": now, "actor": ctx.actor, "reason": ctx.reason, "host": ctx.host_state}
     result = WaveResult()
     # The row counts say whether any row met the register: a first load's rows rarely do, and
     # then nothing can disagree with it and nothing be corrected.
     known_persons = connection.execute(sql.resolve_persons).rowcount
     known_documents = connection.execute(sql.resolve_documents, params).rowcount
-    disagreements = (
-        connection.execute(sql.disagreements) if known_persons or known_documents else ()
-    )
-    for known in disagreements:
-        row = _as_parsed(known)
-        problems = person_problems(row, known) if known.known_person_id is not None else []
-        if known.document_of_another:
-            problems.append(_document_problem(row))
-        if problems:
-            result.rejected.append(row.row)
-            result.errors += problems
-    if result.rejected:
+    problems: dict[int, list[RowError]] = {}
+    if known_persons or known_documents:
+        for known in connection.execute(sql.disagreements):
+            row = _as_parsed(known)
+            found = person_problems(row, known) if known.known_person_id is not None else []
+            if known.document_of_another:
+                found.append(_document_problem(row))
+            if found:
+                problems[row.row] = found
+    if shared_passports:
+        # A row of a new passport is held to the row that creates its person, as it would be
+        # to that person in the register; its own document's problem, if any, comes after.
+        for held in connection.execute(sql.group_disagreements):
+            row = _as_parsed(held)
+            problems[row.row] = person_problems(row, held) + problems.get(row.row, [])
+    if problems:
+        result.rejected = sorted(problems)
+        result.errors = [error for row in result.rejected for error in problems[row]]
         connection.execute(sql.drop_rows, {"rows": result.rejected})
     result.persons_created = connection.execute(sql.new_persons, params).rowcount
     if result.persons_created:

@@ -71,6 +71,10 @@ STAGED = Table(
     Column("valid_until", Date),
     Column("status", String),  # None: not given (a new document is active, a known one keeps it)
     Column("region", String),  # None: not given (a known document keeps its region)
+    # Whether the register may hold the row's passport, its document: false only in a first
+    # load, for a row no earlier chunk or wave can have written (``chunks``, ``SeenBefore``).
+    Column("probe_passport", Boolean),
+    Column("probe_document", Boolean),
     # Filled in by ``reconcile``: what the register holds for the row's passport and document,
     # and whether the row changes that document.
     Column("known_person_id", Uuid),
@@ -123,13 +127,18 @@ class StagedWave:
 
     rows: int
     payload: bytes | list[tuple[Any, ...]]
+    #: Whether a passport is in the wave twice (then ``reconcile`` holds its rows to the first).
+    shared_passports: bool = False
 
     @classmethod
-    def of(cls, dialect: str, rows: list[tuple[Any, ...]]) -> StagedWave:
+    def of(
+        cls, dialect: str, rows: list[tuple[Any, ...]], *, shared_passports: bool = False
+    ) -> StagedWave:
         """``rows`` in ``STAGED_COLUMNS`` order and storage form (``chunks.ChunkMaker``)."""
         if not rows:
             return cls(0, [])
-        return cls(len(rows), copy_lines(rows) if dialect == "postgresql" else rows)
+        payload = copy_lines(rows) if dialect == "postgresql" else rows
+        return cls(len(rows), payload, shared_passports)
 
 
 @dataclass
