@@ -381,10 +381,13 @@ def _statements(dialect: str, shared_passports: bool) -> _Statements:
             )
         )
         .where(
+            # Only rows that met the register are joined with it (in a first load, a few in a
+            # wave): the planner applies this to the staged rows before the joins.
+            or_(S.known_person_id.is_not(None), S.known_document_id.is_not(None)),
             or_(
                 and_(S.known_person_id.is_not(None), _person_differs(P, T.expiry_date)),
                 _document_of_another(),
-            )
+            ),
         )
         .order_by(S.row),
         group_disagreements=_group_disagreements(),
