@@ -32,8 +32,8 @@ def test_keys_never_given_are_rarely_seen() -> None:
     filter_ = SeenBefore(bits=1 << 20)
     filter_.check_then_add([("KAZ", f"N{n:07d}") for n in range(30_000)])
     false = sum(filter_.check_then_add([("UZB", f"N{n:07d}") for n in range(10_000)]))
-    # Two positions, 30,000 keys in 2**20 bits: about 0.08 % expected.
-    assert false < 50
+    # One position, 30,000 keys in 2**20 bits: about 2.8 % expected (280 of 10,000).
+    assert false < 500
 
 
 def test_a_repeated_key_within_one_call_is_not_seen_before() -> None:
