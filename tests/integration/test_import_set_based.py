@@ -316,12 +316,25 @@ def test_rows_of_one_document_go_into_later_waves_and_rows_of_one_passport_share
     assert wave_of[len(path_rows) + 1] > wave_of[2]
     assert len(waves) == 2 and len(waves[0]) == len(rows)
     assert chunk.waves[0].shared_passports and not chunk.waves[1].shared_passports
+    # They describe their person alike: the database need not hold them to the first …
+    assert not chunk.waves[0].persons_differ
     by_passport: dict[str, set[tuple[Any, ...]]] = {}
     for w in waves[0]:
         ids = (w[at("person_id")], w[at("passport_id")], w[at("person_event_id")])
         by_passport.setdefault(w[at("passport_number")], set()).add(ids)
     assert all(len(ids) == 1 for ids in by_passport.values())
     assert len({ids for group in by_passport.values() for ids in group}) == len(passports)
+    # … unless one of them gives another name.
+    again_at = next(
+        i
+        for i, r in enumerate(rows)
+        if r["passport_number"] in {x["passport_number"] for x in rows[:i]}
+    )
+    renamed = [*rows]
+    renamed[again_at] = {**rows[again_at], "primary_name": "Otherov"}
+    numbered = ((n, {k: str(v) for k, v in r.items()}) for n, r in enumerate(renamed, start=2))
+    (chunk,) = list(maker.chunks(numbered, size=100))
+    assert [w.persons_differ for w in chunk.waves] == [True]
 
 
 def test_an_import_gives_sqlite_a_larger_page_cache_for_its_length_only(tmp_path: Path) -> None:

@@ -100,14 +100,15 @@ class ChunkMaker:
     def _chunk(self, read: int, parsed: ParsedColumns, errors: list[RowError]) -> Chunk:
         self.ids.start_batch()
         waves = [
-            StagedWave.of(self.dialect, rows, shared_passports=shared)
-            for rows, shared in self._waves(parsed)
+            StagedWave.of(self.dialect, rows, shared_passports=shared, persons_differ=differ)
+            for rows, shared, differ in self._waves(parsed)
         ]
         first, last = (parsed.rows[0], parsed.rows[-1]) if parsed.rows else (0, 0)
         return Chunk(read, errors, waves, first, last, self.ids.first, self.ids.last)
 
-    def _waves(self, parsed: ParsedColumns) -> list[tuple[list[tuple[Any, ...]], bool]]:
-        """The staged rows in waves, each with whether a passport is in it twice."""
+    def _waves(self, parsed: ParsedColumns) -> list[tuple[list[tuple[Any, ...]], bool, bool]]:
+        """The staged rows in waves, each with whether a passport is in it twice and whether
+        rows of one passport there describe its person differently (``_person_differs``)."""
         if not parsed.rows:
             return []
         c = parsed.columns
@@ -116,16 +117,31 @@ class ChunkMaker:
         first_of = _first_of_each(passports)
         wave_of = _wave_of(passports, documents)
         staged = self._staged(parsed, first_of, self._probes(passports, documents, wave_of))
-        if wave_of is None:  # most chunks: no document twice
-            return [(staged, len(set(first_of)) < len(first_of))]
-        waves: list[list[tuple[Any, ...]]] = [[] for _ in range(max(wave_of) + 1)]
-        in_wave: list[set[tuple[str, str]]] = [set() for _ in waves]
-        shared = [False] * len(waves)
-        for wave, passport, values in zip(wave_of, passports, staged, strict=True):
+        if wave_of is None and len(set(first_of)) == len(first_of):
+            return [(staged, False, False)]  # no passport and no document twice
+        persons = list(zip(*(c[k] for k in _PERSON), strict=True))
+        waves: list[list[tuple[Any, ...]]] = [[] for _ in range(max(wave_of or [0]) + 1)]
+        firsts: list[dict[tuple[str, str], int]] = [{} for _ in waves]
+        shared, differ = [False] * len(waves), [False] * len(waves)
+        for index, (passport, values) in enumerate(zip(passports, staged, strict=True)):
+            wave = wave_of[index] if wave_of is not None else 0
             waves[wave].append(values)
-            shared[wave] = shared[wave] or passport in in_wave[wave]
-            in_wave[wave].add(passport)
-        return list(zip(waves, shared, strict=True))
+            first = firsts[wave].setdefault(passport, index)
+            if first != index:
+                shared[wave] = True
+                differ[wave] = differ[wave] or self._differs(persons[index], persons[first])
+        return list(zip(waves, shared, differ, strict=True))
+
+    def _differs(self, person: tuple[Any, ...], first: tuple[Any, ...]) -> bool:
+        """Whether ``reconcile`` may find a row of a passport disagreeing with the row that
+        creates its person, the first of its rows or another: not when they all give the same
+        values, and the identifiers they give are the ones the person is stored with."""
+        if person != first:
+            return True
+        names = self.names(person[0], person[1], person[3], person[4])
+        return (person[3] is not None and person[3] != names[0]) or (
+            person[4] is not None and person[4] != names[1]
+        )
 
     def _probes(
         self,
@@ -252,3 +268,6 @@ def _wave_of(
 
 # Columns of ``validation.ParsedColumns`` (``PARSERS`` order) used by name.
 _BIRTH, _PASSPORT_NUMBER, _ISSUING_STATE, _KIND, _DOCUMENT_NUMBER = 6, 8, 9, 11, 12
+#: The columns a row describes its passport's person with (``reconcile.person_problems``):
+#: names, identifiers, nationality, birth, sex and the passport's expiry.
+_PERSON = (0, 1, 2, 3, 4, 5, _BIRTH, 7, 10)

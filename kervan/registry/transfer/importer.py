@@ -239,6 +239,7 @@ def _import_chunk(
             now=now,
             notify=notify,
             shared_passports=wave.shared_passports,
+            persons_differ=wave.persons_differ,
         )
         report.persons_created += result.persons_created
         report.documents_created += result.documents_created

@@ -241,35 +241,34 @@ _PERSON_COLUMNS = (
 
 def _group_disagreements() -> Select[Any]:
     """The rows of each new passport that disagree with the row that creates its person: the
-    first of its rows in the wave whose document is not another person's. Window functions
-    over the staging table (one sort, no join: the table is never analysed, and a join of it
-    with itself would be planned as a loop over every pair of rows); the selected columns are
-    ``_AS_PARSED``'s, then the creating row's ``_PERSON_COLUMNS`` under those names."""
+    first of its rows in the wave whose document is not another person's, found by a window
+    over the staging table (one sort; a join of the table with itself on the passport would be
+    a loop over pairs of rows where its statistics are missing) and joined back by row number.
+    The selected columns are ``_AS_PARSED``'s, then the creating row's ``_PERSON_COLUMNS``."""
     refused = case((_document_of_another(), 1), else_=0)
 
     def first(column: Any) -> Any:  # the creating row's value, on each row of its passport
         value = func.first_value(column, type_=column.type)
-        return value.over(partition_by=S.person_id, order_by=(refused, S.row))
+        # A frame of rows (not the default range of peers): SQLite evaluates it in one pass.
+        return value.over(partition_by=S.person_id, order_by=(refused, S.row), rows=(None, 0))
 
     ranked = (
-        select(
-            *_AS_PARSED,
-            *(first(S[name]).label(name) for name in _PERSON_COLUMNS),
-            first(S.row).label("creator_row"),
-            first(refused).label("creator_refused"),
-        )
+        select(*_AS_PARSED, first(S.row).label("creator_row"), first(refused).label("refused"))
         .where(S.known_person_id.is_(None))
         .subquery("ranked")
     )
+    creator = STAGED.alias("creator")
     columns = ranked.c
-    staged = SimpleNamespace(**{c.name.removeprefix("staged_"): c for c in _AS_PARSED})
-    row = SimpleNamespace(**{name: columns[c.name] for name, c in vars(staged).items()})
+    row = SimpleNamespace(**{c.name.removeprefix("staged_"): columns[c.name] for c in _AS_PARSED})
     return (
-        select(*(columns[c.name] for c in _AS_PARSED), *(columns[n] for n in _PERSON_COLUMNS))
+        select(*(columns[c.name] for c in _AS_PARSED), *(creator.c[n] for n in _PERSON_COLUMNS))
+        .select_from(ranked.join(creator, creator.c.row == columns.creator_row))
         .where(
-            columns.creator_refused == 0,
+            # "+ 0": not a column SQLite can build an index on, or it would look the creator's
+            # rows up by this flag, a pass over the wave per row.
+            columns.refused + 0 == 0,
             columns.staged_row > columns.creator_row,
-            _person_differs(columns, columns.passport_expiry, row),
+            _person_differs(creator.c, creator.c.passport_expiry, row),
         )
         .order_by(columns.staged_row)
     )
@@ -528,9 +527,11 @@ def reconcile_wave(
     now: dt.datetime,
     notify: bool,
     shared_passports: bool = False,
+    persons_differ: bool = False,
 ) -> WaveResult:
     """Reconcile the ``staged`` rows in the staging table with the register and write what they
-    create and correct; ``shared_passports``: a passport is in the wave twice."""
+    create and correct; ``shared_passports``: a passport is in the wave twice;
+    ``persons_differ``: rows of one passport there describe its person differently."""
     sql = _statements(connection.dialect.name, shared_passports)
     params = {"now": now, "actor": ctx.actor, "reason": ctx.reason, "host": ctx.host_state}
     result = WaveResult()
@@ -547,7 +548,7 @@ def reconcile_wave(
                 found.append(_document_problem(row))
             if found:
                 problems[row.row] = found
-    if shared_passports:
+    if persons_differ:
         # A row of a new passport is held to the row that creates its person, as it would be
         # to that person in the register; its own document's problem, if any, comes after.
         for held in connection.execute(sql.group_disagreements):

@@ -131,18 +131,26 @@ class StagedWave:
 
     rows: int
     payload: bytes | list[tuple[Any, ...]]
-    #: Whether a passport is in the wave twice (then ``reconcile`` holds its rows to the first).
+    #: Whether a passport is in the wave twice (then the first of its rows kept creates the
+    #: person), and whether its rows describe the person differently (then ``reconcile``
+    #: holds them to that row).
     shared_passports: bool = False
+    persons_differ: bool = False
 
     @classmethod
     def of(
-        cls, dialect: str, rows: list[tuple[Any, ...]], *, shared_passports: bool = False
+        cls,
+        dialect: str,
+        rows: list[tuple[Any, ...]],
+        *,
+        shared_passports: bool = False,
+        persons_differ: bool = False,
     ) -> StagedWave:
         """``rows`` in ``STAGED_COLUMNS`` order and storage form (``chunks.ChunkMaker``)."""
         if not rows:
             return cls(0, [])
         payload = copy_lines(rows) if dialect == "postgresql" else rows
-        return cls(len(rows), payload, shared_passports)
+        return cls(len(rows), payload, shared_passports, persons_differ)
 
 
 @dataclass

@@ -64,6 +64,7 @@ def reconcile(session: Session, rows: list[SampleRow]) -> WaveResult:
                 now=NOW,
                 notify=True,
                 shared_passports=wave.shared_passports,
+                persons_differ=wave.persons_differ,
             )
             total.persons_created += result.persons_created
             total.documents_created += result.documents_created
