@@ -222,8 +222,8 @@ def _as_parsed(known: Any) -> ParsedRow:
     return ParsedRow._make((row, *names, nationality, (year, month, day), *values[10:]))
 
 
-#: The person columns ``person_problems`` compares, as a staged row gives them to the person
-#: it creates.
+#: The person columns ``person_problems`` compares (a person's, then its passport's expiry), as
+#: the register and a staged row that creates a person both name them.
 _PERSON_COLUMNS = (
     "primary_name",
     "secondary_name",
@@ -362,16 +362,7 @@ def _statements(dialect: str, shared_passports: bool) -> _Statements:
             *_AS_PARSED,
             S.known_person_id,
             _document_of_another().label("document_of_another"),
-            P.primary_name,
-            P.secondary_name,
-            P.patronymic,
-            P.primary_identifier,
-            P.secondary_identifier,
-            P.nationality,
-            P.birth_year,
-            P.birth_month,
-            P.birth_day,
-            P.sex,
+            *(P[name] for name in _PERSON_COLUMNS if name != "passport_expiry"),
             T.expiry_date.label("passport_expiry"),
         )
         .select_from(
