@@ -154,11 +154,16 @@ def _both_kept_as_a_conflict(kaz: sessionmaker[Session], target: uuid.UUID) -> N
         assert session.get_one(Case, target).conflicts == 1
 
 
-@pytest.mark.parametrize("officer_saves", [_edit, _note_then_edit])
+# The two ways an officer's save takes its locks (the case's row first, or a note's row first).
+EITHER_SAVE = pytest.mark.parametrize("officer_saves", [_edit, _note_then_edit])
+OFFICER = system_principal("KAZ", "migration.kaz")
+
+
+@EITHER_SAVE
 def test_the_inbox_waits_for_an_officer_saving_the_case(
     kaz: sessionmaker[Session], officer_saves: Officer
 ) -> None:
-    officer = system_principal("KAZ", "migration.kaz")
+    officer = OFFICER
     other, target = _referred_cases(kaz, officer, 2)
     inbox = Inbox(kaz, [_updated(other, "+7 700 other"), _updated(target, "+7 700 from UZB")])
     with unit_of_work(kaz) as saving:
@@ -173,11 +178,11 @@ def test_the_inbox_waits_for_an_officer_saving_the_case(
     _both_kept_as_a_conflict(kaz, target.id)
 
 
-@pytest.mark.parametrize("officer_saves", [_edit, _note_then_edit])
+@EITHER_SAVE
 def test_an_officer_saving_waits_for_the_inbox_batch(
     kaz: sessionmaker[Session], officer_saves: Officer
 ) -> None:
-    officer = system_principal("KAZ", "migration.kaz")
+    officer = OFFICER
     target, other = _referred_cases(kaz, officer, 2)
     holding = threading.Event()
     release = threading.Event()
