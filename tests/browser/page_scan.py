@@ -81,22 +81,33 @@ def page_links(html: str, base: str) -> list[str]:
     return found
 
 
-def crawl(request: Any, base: str, start: Iterable[str] = ("/",)) -> list[str]:
+def crawl(request: Any, base: str, start: Iterable[str] = ("/",)) -> dict[str, str]:
     """Every page reachable from ``start`` by links, breadth first, at most
-    ``MAX_PAGES_PER_ROLE``; ``request`` is a signed-in Playwright APIRequestContext."""
-    queue, seen, pages = list(start), set(start), []
+    ``MAX_PAGES_PER_ROLE``, with the HTML it answered (the language scan reads it again for
+    the language it was read in); ``request`` is a signed-in Playwright APIRequestContext."""
+    queue, seen, pages = list(start), set(start), {}
     while queue and len(pages) < MAX_PAGES_PER_ROLE:
         path = queue.pop(0)
         response = request.get(base + path)
         if not response.ok or "text/html" not in response.headers.get("content-type", ""):
             continue
-        pages.append(response.url.removeprefix(base))
-        for link in page_links(response.text(), response.url):
+        html = response.text()
+        pages[response.url.removeprefix(base)] = html
+        for link in page_links(html, response.url):
             bare = link.split("#")[0]
             if bare not in seen:
                 seen.add(bare)
                 queue.append(bare)
-    return sorted(set(pages))
+    return dict(sorted(pages.items()))
+
+
+LANGUAGE_OF_PAGE = re.compile(r'<html\b[^>]*\blang="([a-z-]+)"')
+
+
+def language_of(html: str) -> str | None:
+    """The language a page says it is in (its ``<html lang>``)."""
+    found = LANGUAGE_OF_PAGE.search(html)
+    return found.group(1) if found else None
 
 
 @dataclass

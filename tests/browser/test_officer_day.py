@@ -22,6 +22,7 @@ from tests.browser.page_scan import (
     Finding,
     crawl,
     findings_on,
+    language_of,
     serious_axe_violations,
 )
 from tests.browser.seed import NAMESAKES, NEAR_MISSES
@@ -32,6 +33,8 @@ pytestmark = pytest.mark.browser
 ROLES = ("migration.kaz", "consular.uzb", "border.kaz", "analyst.kaz", "admin.kaz")
 LANGUAGES = ("ru", "kk", "ky", "uz", "tr", "az", "hu", "en")
 WIDTHS = {"desk": 1366, "phone": 390}
+# Per role: a signed-in browser context, and its pages (path: HTML as the crawl read it).
+RolePages = dict[str, tuple[Any, dict[str, str]]]
 
 
 def _sign_in(page: Any, node: LiveNode, username: str) -> None:
@@ -44,9 +47,10 @@ def _sign_in(page: Any, node: LiveNode, username: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def role_pages(browser: Any, live_node: LiveNode) -> Iterator[dict[str, tuple[Any, list[str]]]]:
-    """Per role: a signed-in browser context, and every page that role reaches by links."""
-    contexts: dict[str, tuple[Any, list[str]]] = {}
+def role_pages(browser: Any, live_node: LiveNode) -> Iterator[RolePages]:
+    """Per role: a signed-in browser context, and every page that role reaches by links, with
+    its HTML as the crawl read it."""
+    contexts: RolePages = {}
     for role in ROLES:
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
         page = context.new_page()
@@ -210,9 +214,7 @@ def test_who_is_eligible_is_chosen_with_a_live_count_and_reviewed(
 # Home pages and charts
 
 
-def test_each_role_lands_on_its_own_home(
-    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
-) -> None:
+def test_each_role_lands_on_its_own_home(role_pages: RolePages, live_node: LiveNode) -> None:
     expected = {
         "migration.kaz": "The register at a glance",
         "consular.uzb": "The register at a glance",
@@ -230,7 +232,7 @@ def test_each_role_lands_on_its_own_home(
 
 
 def test_charts_render_with_their_text_alternative_and_table(
-    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
+    role_pages: RolePages, live_node: LiveNode
 ) -> None:
     context, _ = role_pages["migration.kaz"]
     page = context.new_page()
@@ -254,7 +256,7 @@ def test_charts_render_with_their_text_alternative_and_table(
 
 
 def test_every_page_of_every_role_is_free_of_serious_axe_violations(
-    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
+    role_pages: RolePages, live_node: LiveNode
 ) -> None:
     """Each page is loaded once and checked at each width in turn, the viewport resized in
     place: the pages lay out by CSS media queries, and the one script that reads the width
@@ -279,17 +281,26 @@ def test_every_page_of_every_role_is_free_of_serious_axe_violations(
 
 
 def test_every_page_of_every_role_is_in_the_officers_language(
-    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
+    role_pages: RolePages, live_node: LiveNode
 ) -> None:
+    """Each page in each language; the pages in the language the crawl read them in (each
+    says which) are checked as the crawl read them, without fetching them again."""
     findings: list[Finding] = []
     for role, (context, pages) in role_pages.items():
-        assert len(pages) >= 2, (role, pages)
+        assert len(pages) >= 2, (role, list(pages))
+        read = {language_of(html) for html in pages.values()}
+        assert len(read) == 1 and None not in read, (role, read)
+        (crawled,) = read
         try:
             for code in LANGUAGES:
-                _choose_language(context, live_node, code)
                 english = None if code == "en" else EnglishCatalog.for_language(code)
-                for path in pages:
-                    html = context.request.get(f"{live_node.url}{path}").text()
+                if code == crawled:
+                    shown = pages
+                else:
+                    _choose_language(context, live_node, code)
+                    shown = {p: context.request.get(f"{live_node.url}{p}").text() for p in pages}
+                for path, html in shown.items():
+                    assert language_of(html) == code, (role, path, code)
                     findings.extend(findings_on(f"{role} {path}", html, code, english))
         finally:
             _choose_language(context, live_node, "en")
@@ -298,9 +309,7 @@ def test_every_page_of_every_role_is_in_the_officers_language(
     )
 
 
-def test_phone_width_keeps_the_header_short(
-    role_pages: dict[str, tuple[Any, list[str]]], live_node: LiveNode
-) -> None:
+def test_phone_width_keeps_the_header_short(role_pages: RolePages, live_node: LiveNode) -> None:
     context, _ = role_pages["migration.kaz"]
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})

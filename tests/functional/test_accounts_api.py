@@ -19,6 +19,7 @@ from kervan.accounts.roles import Role
 from kervan.uow import unit_of_work
 from tests.functional.accounts_support import Clock, add_test_routes, entries, get_user, sign_in
 from tests.functional.conftest import ClientFactory
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 PROBLEM = "application/problem+json"
 

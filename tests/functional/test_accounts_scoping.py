@@ -12,6 +12,7 @@ from kervan.accounts.roles import Role
 from tests.functional.accounts_support import entries
 from tests.functional.conftest import ClientFactory
 from tests.functional.register_data import document_body, person_body
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 PROBLEM = "application/problem+json"
 

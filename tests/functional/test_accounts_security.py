@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kervan.web.security import CSRF_HEADER, PRESESSION_COOKIE
 from tests.functional.accounts_support import PASSWORD, Clock, add_test_routes, make_user, sign_in
 from tests.functional.conftest import ClientFactory
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 PROBLEM = "application/problem+json"
 

@@ -1,10 +1,9 @@
-"""``kervan cases`` as an operator runs it: a process on the node's database."""
+"""``kervan cases`` as an operator runs it, on the node's database: the command's output, one-line
+errors and exit codes (through ``kervan``'s entry point in the test's process: cli_support)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 from sqlalchemy import create_engine
 
@@ -16,13 +15,11 @@ from kervan.db.base import utcnow
 from kervan.uow import unit_of_work
 from kervan.wiring import node_session_factory
 from tests.functional.assistance_support import case_body
+from tests.functional.cli_support import kervan_here
 
 
 def _kervan(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KERVAN_DATABASE_URL": url, "KERVAN_STATE": "KAZ"}
-    return subprocess.run(
-        [sys.executable, "-m", "kervan.entry", *args], env=env, capture_output=True, text=True
-    )
+    return kervan_here(*args, env={"KERVAN_DATABASE_URL": url, "KERVAN_STATE": "KAZ"})
 
 
 def test_queue_show_sla_and_counts(database_url: str) -> None:

@@ -18,6 +18,7 @@ from kervan.benefits import service
 from kervan.uow import unit_of_work
 from tests.functional.benefits_support import TODAY, seed_traveller
 from tests.functional.conftest import ClientFactory
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 EXAMPLE = Path(__file__).parents[2] / "kervan" / "benefits" / "examples" / "kaz-2020.yaml"
 WINDOW = {"from": (TODAY - dt.timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}

@@ -19,6 +19,7 @@ from kervan.exchange.worker import Worker
 from kervan.uow import unit_of_work
 from tests.functional.diplomacy_support import accreditation_body, assign, request_body
 from tests.functional.exchange_support import Loopback, token_client
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.two_nodes import two_node_fixtures, worker
 
 fed, settings, uzb, tur, line = two_node_fixtures("TUR")

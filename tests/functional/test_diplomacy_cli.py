@@ -1,23 +1,23 @@
 """``kervan passes verify``, ``kervan accreditations import`` and ``kervan airports assign`` as
-processes, on a TUR node made by ``kervan.demo.diplomacy_loadtest`` (keys, trust list, sample
-passes)."""
+an operator runs them (output, one-line errors, exit codes; through ``kervan``'s entry point in
+the test's process: cli_support), on a TUR node made by ``kervan.demo.diplomacy_loadtest``
+(keys, trust list, sample passes)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from kervan.demo.diplomacy_loadtest import BORDER_USER, prepare
-from tests.functional.test_cli import kervan
+from tests.functional.cli_support import kervan_here as kervan
 
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
     folder = tmp_path_factory.mktemp("cli")
     settings, passes = prepare(folder)
-    env = {**os.environ, "KERVAN_STATE": "TUR", "KERVAN_DATABASE_URL": settings.database_url}
+    env = {"KERVAN_STATE": "TUR", "KERVAN_DATABASE_URL": settings.database_url}
     return env, passes
 
 

@@ -24,8 +24,8 @@ from kervan.registry.models import StayDocument
 from kervan.registry.transfer.samples import sample_rows, write_rows
 from kervan.uow import unit_of_work
 from kervan.web.app import create_app
+from tests.functional.cli_support import kervan_here as kervan
 from tests.functional.routes_support import served_routes
-from tests.functional.test_cli import kervan
 from tests.unit.exchange.support import federation
 
 EXCHANGE_ROUTES = {

@@ -18,6 +18,7 @@ from tests.functional.benefits_support import (
     seed_traveller,
 )
 from tests.functional.conftest import ClientFactory
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 
 def test_lawful_stay_may_exit(

@@ -18,6 +18,7 @@ from kervan.web.security import CSRF_HEADER
 from tests.functional.accounts_support import Clock, add_test_routes, make_user
 from tests.functional.conftest import ClientFactory
 from tests.functional.register_data import person_body
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 PROBLEM = "application/problem+json"
 

@@ -7,6 +7,7 @@ import pytest
 
 from kervan.accounts.roles import Role
 from tests.functional.conftest import ClientFactory
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 LISTS = [
     (Role.MIGRATION_OFFICER, "/api/v1/persons"),

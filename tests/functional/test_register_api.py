@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.functional.register_data import document_body, person_body
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 PROBLEM = "application/problem+json"
 

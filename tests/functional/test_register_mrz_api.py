@@ -7,6 +7,7 @@ import datetime as dt
 from fastapi.testclient import TestClient
 
 from kervan.identity.mrz_build import MRZFields, compose_td3
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 
 def passport(number: str = "AB1234567", **overrides: object) -> list[str]:

@@ -1,5 +1,6 @@
 """``kervan reports`` as an operator runs it: generate (idempotent), list, export with the PDF's
-detached signature, and one readable line for a period that has not ended."""
+detached signature, and one readable line for a period that has not ended (through ``kervan``'s
+entry point in the test's process: cli_support)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kervan.reports import service
-from tests.functional.test_cli import kervan
+from tests.functional.cli_support import kervan_here as kervan
 
 pytestmark = pytest.mark.slow
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from kervan.accounts.roles import Role
 from kervan.registry.transfer.columns import COLUMNS
 from kervan.registry.transfer.samples import SampleRow, sample_rows, write_rows
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 
 PROBLEM = "application/problem+json"
 

@@ -11,6 +11,7 @@ from kervan.accounts.roles import Role
 from kervan.web.deps import Policy
 from kervan.web.security import csrf_protect
 from tests.functional.routes_support import served_routes
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.ui_support import (
     HTML,
     PASSWORD,

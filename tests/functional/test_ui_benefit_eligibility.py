@@ -17,6 +17,7 @@ from kervan.benefits import service
 from kervan.benefits.models import BenefitKind
 from kervan.benefits.schemas import BenefitKindIn
 from kervan.uow import unit_of_work
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.ui_support import (
     UiClientFactory,
     csrf_from,

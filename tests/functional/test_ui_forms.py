@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import Role
 from kervan.web.forms import MAX_FIELD_CHARS, MAX_FIELDS
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.ui_support import (
     UiClientFactory,
     post_form,

@@ -8,6 +8,7 @@ import re
 from sqlalchemy.orm import Session, sessionmaker
 
 from kervan.accounts.roles import Role
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.ui_support import (
     UiClientFactory,
     seed_person,

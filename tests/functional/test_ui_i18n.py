@@ -14,6 +14,7 @@ from kervan.registry.messages import NUMBER_TAKEN
 from kervan.web import i18n, i18n_catalogs
 from kervan.web.i18n_errors import error_message
 from kervan.wiring import wire
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.ui_support import (
     HTML,
     UiClientFactory,

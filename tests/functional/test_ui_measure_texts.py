@@ -17,6 +17,7 @@ from kervan.benefits.models import BenefitKind
 from kervan.measures.models import Measure
 from kervan.uow import unit_of_work
 from kervan.web.i18n import LANGUAGES
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.test_ui_measures_benefits import _kind
 from tests.functional.test_ui_measures_pages import _create
 from tests.functional.ui_support import (

@@ -29,6 +29,7 @@ from tests.functional.benefits_support import (
     record_overstay,
     seed_traveller,
 )
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.ui_support import (
     UiClientFactory,
     post_form,

@@ -23,6 +23,7 @@ from kervan.uow import unit_of_work
 from kervan.web.deps import Policy
 from kervan.web.security import csrf_protect
 from tests.functional.benefits_support import TODAY, record_overstay, seed_traveller
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.test_ui_measures_benefits import _kind
 from tests.functional.ui_support import (
     UiClientFactory,

@@ -13,6 +13,7 @@ from kervan.identity.mrz_build import MRZFields, compose_td3
 from kervan.registry import service
 from kervan.registry.schemas import StayDocumentCorrection
 from kervan.uow import unit_of_work
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.ui_support import (
     UiClientFactory,
     csrf_from,

@@ -12,6 +12,7 @@ from kervan.accounts.roles import Role
 from kervan.identity.mrz_build import MRZFields, compose_td3
 from kervan.registry.search import mrz_lines
 from kervan.registry.views import SEARCH_PAGE_SIZE
+from tests.functional.shared_app import app_of_the_module, module_app  # noqa: F401 - one app a module
 from tests.functional.ui_support import (
     UiClientFactory,
     csrf_from,

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from kervan.accounts import audit, audit_verify
-from kervan.accounts.audit_rows import GENESIS_HASH, entry_digest, hashed_fields
+from kervan.accounts.audit_rows import GENESIS_HASH
 from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Principal
 from kervan.cli import app as cli_app
 from kervan.uow import unit_of_work
+from tests.unit.accounts.audit_support import forged_entry
 
 ENTRIES = 6
 
@@ -90,28 +91,6 @@ def test_removed_entry_in_the_middle_is_named(chain: sessionmaker[Session]) -> N
     assert (report.first_bad_seq, report.problem) == (3, "entry 3 was removed")
 
 
-def _forge(session: Session, seq: int, prev_hash: str, template: AuditEntry) -> AuditEntry:
-    """An entry as a forger who knows the hashing scheme would make it: internally consistent."""
-    forged = AuditEntry(
-        seq=seq,
-        at=template.at,
-        user_id=None,
-        username="forger",
-        role="admin",
-        state=template.state,
-        action="user.create",
-        outcome="ok",
-        record_type="user",
-        record_id="f",
-        purpose="",
-        address="",
-        details={},
-        prev_hash=prev_hash,
-    )
-    forged.entry_hash = entry_digest(prev_hash, hashed_fields(forged))
-    return forged
-
-
 def test_entry_inserted_in_the_middle_is_named(chain: sessionmaker[Session]) -> None:
     with unit_of_work(chain) as session:
         # Make room at 3 by renumbering from the end (the primary key forbids a collision).
@@ -122,7 +101,7 @@ def test_entry_inserted_in_the_middle_is_named(chain: sessionmaker[Session]) -> 
             )
         second = session.get(AuditEntry, 2)
         assert second is not None
-        session.add(_forge(session, 3, second.entry_hash, second))
+        session.add(forged_entry(3, second, record_type="user", record_id="f"))
     report = verify(chain)
     assert (report.first_bad_seq, report.problem) == (3, "entry 3 was inserted")
 
@@ -131,7 +110,7 @@ def test_forged_entry_appended_after_the_head_is_named(chain: sessionmaker[Sessi
     with unit_of_work(chain) as session:
         last = session.get(AuditEntry, ENTRIES)
         assert last is not None
-        session.add(_forge(session, ENTRIES + 1, last.entry_hash, last))
+        session.add(forged_entry(ENTRIES + 1, last, record_type="user", record_id="f"))
     report = verify(chain)
     assert report.first_bad_seq == ENTRIES + 1
     assert "inserted" in report.problem

@@ -154,31 +154,41 @@ def _both_kept_as_a_conflict(kaz: sessionmaker[Session], target: uuid.UUID) -> N
         assert session.get_one(Case, target).conflicts == 1
 
 
-@pytest.mark.parametrize("officer_saves", [_edit, _note_then_edit])
+# The two ways an officer's save takes its locks (the case's row first, or a note's row first).
+EITHER_SAVE = pytest.mark.parametrize("officer_saves", [_edit, _note_then_edit])
+OFFICER = system_principal("KAZ", "migration.kaz")
+
+
+@pytest.fixture
+def two_cases(kaz: sessionmaker[Session]) -> tuple[Case, Case]:
+    """Two cases KAZ referred to UZB, committed: the one the officer saves and another."""
+    first, second = _referred_cases(kaz, OFFICER, 2)
+    return first, second
+
+
+@EITHER_SAVE
 def test_the_inbox_waits_for_an_officer_saving_the_case(
-    kaz: sessionmaker[Session], officer_saves: Officer
+    kaz: sessionmaker[Session], officer_saves: Officer, two_cases: tuple[Case, Case]
 ) -> None:
-    officer = system_principal("KAZ", "migration.kaz")
-    other, target = _referred_cases(kaz, officer, 2)
+    other, target = two_cases
     inbox = Inbox(kaz, [_updated(other, "+7 700 other"), _updated(target, "+7 700 from UZB")])
     with unit_of_work(kaz) as saving:
-        officer_saves(saving, officer, target.id)  # the case locked, not committed yet
+        officer_saves(saving, OFFICER, target.id)  # the case locked, not committed yet
         inbox.start()
         assert inbox.started_batch.wait(WAIT)
         assert inbox.pid is not None, inbox.error
         _until(lambda: _waiting_on_a_lock(kaz, inbox.pid))  # holds the other case, waits
-        service.add_note(saving, officer, target.id, "and wrote", utcnow())  # more of the save
+        service.add_note(saving, OFFICER, target.id, "and wrote", utcnow())  # more of the save
     inbox.join(WAIT)
     assert not inbox.is_alive() and inbox.error is None, inbox.error
     _both_kept_as_a_conflict(kaz, target.id)
 
 
-@pytest.mark.parametrize("officer_saves", [_edit, _note_then_edit])
+@EITHER_SAVE
 def test_an_officer_saving_waits_for_the_inbox_batch(
-    kaz: sessionmaker[Session], officer_saves: Officer
+    kaz: sessionmaker[Session], officer_saves: Officer, two_cases: tuple[Case, Case]
 ) -> None:
-    officer = system_principal("KAZ", "migration.kaz")
-    target, other = _referred_cases(kaz, officer, 2)
+    target, other = two_cases
     holding = threading.Event()
     release = threading.Event()
 
@@ -197,7 +207,7 @@ def test_an_officer_saving_waits_for_the_inbox_batch(
 
         def officer_at_work() -> None:
             with unit_of_work(kaz) as session:
-                officer_saves(session, officer, target.id)
+                officer_saves(session, OFFICER, target.id)
             saved.set()
 
         at_work = threading.Thread(target=officer_at_work, daemon=True)

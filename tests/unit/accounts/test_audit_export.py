@@ -9,6 +9,7 @@ import io
 from kervan.accounts.audit import AuditFilter, csv_lines
 from kervan.accounts.audit_rows import StoredEntry
 from kervan.spreadsheet import safe_cell
+from tests.unit.accounts.audit_support import entry_columns
 
 
 def test_filter_details_name_only_what_was_given() -> None:
@@ -31,19 +32,16 @@ def test_csv_lines_quote_and_keep_every_field() -> None:
     entry = StoredEntry(
         seq=7,
         at=dt.datetime(2020, 5, 1, 12, tzinfo=dt.UTC),
-        user_id=None,
-        username='o"fficer, with comma',
-        role="admin",
-        state="KAZ",
-        action="user.create",
-        outcome="ok",
-        record_type="user",
-        record_id="u-1",
-        purpose="line\nbreak",
-        address="10.0.0.1",
-        details={"b": 1, "a": "ü"},
         prev_hash="p" * 64,
         entry_hash="e" * 64,
+        **entry_columns(
+            username='o"fficer, with comma',
+            record_type="user",
+            record_id="u-1",
+            purpose="line\nbreak",
+            address="10.0.0.1",
+            details={"b": 1, "a": "ü"},
+        ),
     )
     rows = list(csv.reader(io.StringIO("".join(csv_lines([entry])))))
     assert rows[0][:3] == ["seq", "at", "username"]

@@ -15,11 +15,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from kervan.accounts import audit
-from kervan.accounts.audit_rows import GENESIS_HASH, entry_digest, hashed_fields
+from kervan.accounts.audit_rows import GENESIS_HASH
 from kervan.accounts.audit_verify import LISTED_PROBLEMS, ChainReport, verify_chain
 from kervan.accounts.checkpoints import Checkpoint
 from kervan.accounts.models import AuditEntry
 from kervan.accounts.roles import Principal
+from tests.unit.accounts.audit_support import forged_entry
 
 # Each example writes its chain in the test's session and rolls it back (the session is shared).
 ON_DATABASE = settings(
@@ -184,24 +185,8 @@ def test_an_entry_slipped_in_with_the_rest_renumbered_is_named_as_inserted(
     for seq in (4, 3):  # from the end: the primary key forbids a collision
         execute(rolled_back, "UPDATE audit_entries SET seq = :n WHERE seq = :o", n=seq + 1, o=seq)
     second = rolled_back.get_one(AuditEntry, 2)
-    forged = AuditEntry(
-        seq=3,
-        at=second.at,
-        user_id=None,
-        username="forger",
-        role="admin",
-        state="KAZ",
-        action="user.create",
-        outcome="ok",
-        record_type="",
-        record_id="",
-        purpose="",
-        address="",
-        details={},
-        prev_hash=second.entry_hash,
-    )
     # Forged as one who knows the hashing scheme would: consistent with the entry before it.
-    forged.entry_hash = entry_digest(second.entry_hash, hashed_fields(forged))
+    forged = forged_entry(3, second)
     rolled_back.add(forged)
     rolled_back.flush()
     report = verify_chain(rolled_back)

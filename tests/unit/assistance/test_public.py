@@ -7,10 +7,12 @@ Through the node's own app (no sign-in needed) on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from kervan.assistance import public
 from kervan.assistance.models import Case, CaseStatus, Requester, Source, Urgency
 from kervan.config import Settings
+from kervan.db.metadata import metadata
 from kervan.web import public_intake
 from kervan.web.app import create_app
 
@@ -31,16 +34,34 @@ FORM: dict[str, Any] = {
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture
-def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setattr(public_intake.public_limit, "_seen", {})  # a fresh per-address count
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def node(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    """One node for the module's tests on each database: starting it is most of a test's time.
+    Each test starts from an empty register (``client``)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("public") / "kervan.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        database_url = f"sqlite:///{path}"
+    else:
+        database_url = request.getfixturevalue("postgres_url")
     settings = Settings(
         database_url=database_url, state="KAZ", environment="test", secret_key="test-secret-x"
     )
     app = create_app(settings)
-    with TestClient(app) as test_client:
-        yield test_client
+    yield app
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def client(node: FastAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setattr(public_intake.public_limit, "_seen", {})  # a fresh per-address count
+    with TestClient(node) as test_client:
+        yield test_client
+    with node.state.engine.begin() as connection:  # what the test wrote, gone for the next
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 def _post(client: TestClient, path: str, **fields: Any) -> Any:

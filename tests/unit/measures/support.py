@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import Session
@@ -35,6 +35,14 @@ ON_DATABASE = settings(
 )
 
 _numbers = itertools.count(1)
+Row = TypeVar("Row")
+
+
+def _stored(session: Session, row: Row) -> Row:
+    """``row`` added to the session and flushed, so that its key and defaults are set."""
+    session.add(row)
+    session.flush()
+    return row
 
 
 def add_person(
@@ -57,9 +65,7 @@ def add_person(
         birth_day=birth_day if birth_month else None,
         sex=Sex.FEMALE,
     )
-    session.add(person)
-    session.flush()
-    return person
+    return _stored(session, person)
 
 
 def add_passport(session: Session, person: Person, number: str) -> TravelDocument:
@@ -69,9 +75,7 @@ def add_passport(session: Session, person: Person, number: str) -> TravelDocumen
         number=number,
         issuing_state=person.nationality,
     )
-    session.add(passport)
-    session.flush()
-    return passport
+    return _stored(session, passport)
 
 
 def add_document(
@@ -95,9 +99,7 @@ def add_document(
         status=status,
         nationality=person.nationality,
     )
-    session.add(document)
-    session.flush()
-    return document
+    return _stored(session, document)
 
 
 def add_violation(
@@ -120,9 +122,7 @@ def add_violation(
         recorded_by="test",
         nationality=person.nationality,
     )
-    session.add(violation)
-    session.flush()
-    return violation
+    return _stored(session, violation)
 
 
 def add_measure(
@@ -150,9 +150,7 @@ def add_measure(
         in_force_at=(in_force_at or utcnow()) if status is MeasureStatus.IN_FORCE else in_force_at,
         created_by="test",
     )
-    session.add(measure)
-    session.flush()
-    return measure
+    return _stored(session, measure)
 
 
 def add_effect(
@@ -168,6 +166,4 @@ def add_effect(
         new_until=new,
     )
     document.valid_until = max(document.valid_until, new)
-    session.add(effect)
-    session.flush()
-    return effect
+    return _stored(session, effect)

@@ -61,9 +61,21 @@ def quick_name_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(generator, "name_columns", lambda *_args: columns)
 
 
+@pytest.fixture
+def frozen_heap() -> Iterator[None]:
+    # What the process holds before the test (in a suite's worker, every earlier test's
+    # leftovers: over a million objects) is moved out of the collector's sight, so that each of
+    # the test's twenty collections walks the generator's objects only (25 s instead of 4 s
+    # after a hundred functional tests). The blocks counted are the same either way.
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
+
+
 @pytest.mark.slow  # about 7 s of CPU: `make test` (and CI) run it, `make test-fast` not
 @pytest.mark.usefixtures("quick_name_columns")
-def test_generating_many_batches_keeps_memory_bounded() -> None:
+def test_generating_many_batches_keeps_memory_bounded(frozen_heap: None) -> None:
     batches = generate(COUNT, seed=1, host_state="KAZ", today=TODAY, batch_documents=BATCH)
     # The peak of two batches under tracemalloc (tracing all 20 would take ten times longer) …
     tracemalloc.start()
