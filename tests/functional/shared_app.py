@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from kervan.config import Settings
 from kervan.db.metadata import metadata
@@ -26,19 +27,38 @@ from kervan.web.app import create_app
 from tests.functional.conftest import NODE_STATE
 
 
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, param: str
+) -> str:
+    """A database for a module's app: a copy of the migrated SQLite file, or PostgreSQL's test
+    database (emptied after each test by ``empty_register``)."""
+    if param == "sqlite":
+        path = tmp_path_factory.mktemp("module-app") / "kervan.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def empty_register(engine: Engine, request: pytest.FixtureRequest) -> None:
+    """What a test wrote, gone for the next: SQLite's file copied anew (search's FTS index and
+    the triggers that fill it are not tables of the metadata, and a copy is as cheap as
+    emptying), PostgreSQL's tables emptied."""
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), engine.url.database)
+        return
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with engine.begin() as connection:  # one round trip (conftest.py says why)
+        connection.exec_driver_sql(";".join(f'DELETE FROM "{name}"' for name in tables))
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def module_app(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[FastAPI]:
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("module-app") / "kervan.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        database_url = f"sqlite:///{path}"
-    else:
-        database_url = request.getfixturevalue("postgres_url")
     app = create_app(
         Settings(
-            database_url=database_url,
+            database_url=module_database_url(request, tmp_path_factory, request.param),
             state=NODE_STATE,
             environment="test",
             secret_key="test-secret-key-not-for-production",
@@ -51,13 +71,4 @@ def module_app(
 @pytest.fixture(name="app")
 def app_of_the_module(module_app: FastAPI, request: pytest.FixtureRequest) -> Iterator[FastAPI]:
     yield module_app
-    engine = module_app.state.engine
-    if engine.dialect.name == "sqlite":
-        # The file copied anew: search's FTS index and the triggers that fill it are not
-        # tables of the metadata, and a copy is as cheap as emptying.
-        engine.dispose()
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), engine.url.database)
-        return
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
-    with engine.begin() as connection:  # one round trip (conftest.py says why)
-        connection.exec_driver_sql(";".join(f'DELETE FROM "{name}"' for name in tables))
+    empty_register(module_app.state.engine, request)

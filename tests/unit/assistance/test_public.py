@@ -7,7 +7,6 @@ Through the node's own app (no sign-in needed) on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,9 +20,9 @@ from sqlalchemy import select
 from kervan.assistance import public
 from kervan.assistance.models import Case, CaseStatus, Requester, Source, Urgency
 from kervan.config import Settings
-from kervan.db.metadata import metadata
 from kervan.web import public_intake
 from kervan.web.app import create_app
+from tests.functional.shared_app import empty_register, module_database_url
 
 FORM: dict[str, Any] = {
     "full_name": "Турсунов Азамат",
@@ -40,14 +39,11 @@ def node(
 ) -> Iterator[FastAPI]:
     """One node for the module's tests on each database: starting it is most of a test's time.
     Each test starts from an empty register (``client``)."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("public") / "kervan.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        database_url = f"sqlite:///{path}"
-    else:
-        database_url = request.getfixturevalue("postgres_url")
     settings = Settings(
-        database_url=database_url, state="KAZ", environment="test", secret_key="test-secret-x"
+        database_url=module_database_url(request, tmp_path_factory, request.param),
+        state="KAZ",
+        environment="test",
+        secret_key="test-secret-x",
     )
     app = create_app(settings)
     yield app
@@ -55,13 +51,13 @@ def node(
 
 
 @pytest.fixture
-def client(node: FastAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def client(
+    node: FastAPI, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[TestClient]:
     monkeypatch.setattr(public_intake.public_limit, "_seen", {})  # a fresh per-address count
     with TestClient(node) as test_client:
         yield test_client
-    with node.state.engine.begin() as connection:  # what the test wrote, gone for the next
-        for table in reversed(metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_register(node.state.engine, request)
 
 
 def _post(client: TestClient, path: str, **fields: Any) -> Any:
