@@ -116,9 +116,11 @@ class ChunkMaker:
         passports = list(zip(c[_ISSUING_STATE], c[_PASSPORT_NUMBER], strict=True))
         documents = list(zip(c[_KIND], c[_DOCUMENT_NUMBER], strict=True))
         first_of = _first_of_each(passports)
+        repeated = len(set(first_of)) < len(first_of)  # a passport twice in the chunk
         wave_of = _wave_of(passports, documents)
-        staged = self._staged(parsed, first_of, self._probes(passports, documents, wave_of))
-        if wave_of is None and len(set(first_of)) == len(first_of):
+        probes = self._probes(passports, documents, wave_of)
+        staged = self._staged(parsed, first_of if repeated else None, probes)
+        if wave_of is None and not repeated:
             return [(staged, False, False)]  # no passport and no document twice
         persons = list(zip(*(c[k] for k in _PERSON), strict=True))
         waves: list[list[tuple[Any, ...]]] = [[] for _ in range(max(wave_of or [0]) + 1)]
@@ -175,15 +177,15 @@ class ChunkMaker:
     def _staged(
         self,
         parsed: ParsedColumns,
-        first_of: list[int],
+        first_of: list[int] | None,
         probes: tuple[list[Any], list[Any]],
     ) -> list[tuple[Any, ...]]:
         """The rows in ``staging.STAGED_COLUMNS`` order and storage form, made column by column
         and turned into rows in C: ids as hex, dates as ISO text (what SQLite stores and
         PostgreSQL reads); on PostgreSQL every value a str and None as ``staging.COPY_NULL``,
         so that a wave's COPY text is joined in C. Rows of one passport (``first_of``: the
-        chunk's first row with each row's passport) get the ids of the person its first row
-        would create."""
+        chunk's first row with each row's passport; None when no passport repeats) get the ids
+        of the person its first row would create."""
         count = len(parsed.rows)
         c = parsed.columns
         # The chunk's ids drawn at once, row by row in file order: a batch's records form one
@@ -193,7 +195,7 @@ class ChunkMaker:
         id_columns: list[list[str | None]] = [list(ids[k::per_row]) for k in range(per_row)]
         if self.batch_history:
             id_columns.insert(3, [self._null] * count)  # no "created" entry per person
-        if len(set(first_of)) < count:
+        if first_of is not None:
             for k in (0, 1, 3):  # the person, its passport and its "created" entry
                 column = id_columns[k]
                 id_columns[k] = [column[j] for j in first_of]

@@ -232,15 +232,7 @@ def _import_chunk(
     notify = not report.dry_run
     for wave in chunk.waves:
         staging.load(wave)
-        result = reconcile_wave(
-            session.connection(),
-            ctx,
-            wave.rows,
-            now=now,
-            notify=notify,
-            shared_passports=wave.shared_passports,
-            persons_differ=wave.persons_differ,
-        )
+        result = reconcile_wave(session.connection(), ctx, wave, now=now, notify=notify)
         report.persons_created += result.persons_created
         report.documents_created += result.documents_created
         report.documents_corrected += result.corrected

@@ -59,7 +59,7 @@ from kervan.registry.models import (
     TravelDocument,
 )
 from kervan.registry.transfer.report import RowError, echo
-from kervan.registry.transfer.staging import STAGED
+from kervan.registry.transfer.staging import STAGED, StagedWave
 from kervan.registry.transfer.validation import ParsedRow, birth_text
 
 S = STAGED.c
@@ -327,9 +327,9 @@ def _statements(dialect: str, shared_passports: bool) -> _Statements:
     )
     # Rows of a new passport share the ids of its person (``chunks``): the first of them kept
     # creates it, and, before that, the others are held to the first that could.
-    others = STAGED.alias("other_rows").c
     new_person: ColumnElement[bool] = S.known_person_id.is_(None)
     if shared_passports:
+        others = STAGED.alias("other_rows").c
         new_person = and_(
             new_person,
             S.row.in_(
@@ -513,17 +513,14 @@ def _statements(dialect: str, shared_passports: bool) -> _Statements:
 def reconcile_wave(
     connection: Connection,
     ctx: ImportContext,
-    staged: int,
+    wave: StagedWave,
     *,
     now: dt.datetime,
     notify: bool,
-    shared_passports: bool = False,
-    persons_differ: bool = False,
 ) -> WaveResult:
-    """Reconcile the ``staged`` rows in the staging table with the register and write what they
-    create and correct; ``shared_passports``: a passport is in the wave twice;
-    ``persons_differ``: rows of one passport there describe its person differently."""
-    sql = _statements(connection.dialect.name, shared_passports)
+    """Reconcile the ``wave``'s rows, staged (``Staging.load``), with the register and write
+    what they create and correct."""
+    sql = _statements(connection.dialect.name, wave.shared_passports)
     params = {"now": now, "actor": ctx.actor, "reason": ctx.reason, "host": ctx.host_state}
     result = WaveResult()
     # The row counts say whether any row met the register: a first load's rows rarely do, and
@@ -539,7 +536,7 @@ def reconcile_wave(
                 found.append(_document_problem(row))
             if found:
                 problems[row.row] = found
-    if persons_differ:
+    if wave.persons_differ:
         # A row of a new passport is held to the row that creates its person, as it would be
         # to that person in the register; its own document's problem, if any, comes after.
         for held in connection.execute(sql.group_disagreements):
@@ -563,7 +560,9 @@ def reconcile_wave(
         # The entry first: it reads the values the update replaces.
         connection.execute(sql.document_corrected, params)
         connection.execute(sql.correct_documents, params)
-    result.unchanged = staged - len(result.rejected) - result.documents_created - result.corrected
+    result.unchanged = (
+        wave.rows - len(result.rejected) - result.documents_created - result.corrected
+    )
     if notify and (result.documents_created or result.corrected):
         result.changed_ids = list(connection.scalars(sql.changed_ids))
     return result

@@ -57,15 +57,7 @@ def reconcile(session: Session, rows: list[SampleRow]) -> WaveResult:
         assert chunk.errors == []
         for wave in chunk.waves:
             staging.load(wave)
-            result = reconcile_wave(
-                connection,
-                CTX,
-                wave.rows,
-                now=NOW,
-                notify=True,
-                shared_passports=wave.shared_passports,
-                persons_differ=wave.persons_differ,
-            )
+            result = reconcile_wave(connection, CTX, wave, now=NOW, notify=True)
             total.persons_created += result.persons_created
             total.documents_created += result.documents_created
             total.corrected += result.corrected
